@@ -1,0 +1,24 @@
+"""dualtrace: find the trade that keeps a sanctioned war machine supplied.
+
+Python API mirrors the CLI: ``dualtrace.open("w.duckdb").ingest_trade([...])``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from dualtrace.session import Dualtrace
+
+
+def open(path: str | Path | None = None, *, read_only: bool = False) -> Dualtrace:  # noqa: A001
+    """Open (and create or migrate) a warehouse; returns the Python API object."""
+    from dualtrace.session import Dualtrace
+
+    return Dualtrace(path, read_only=read_only)
+
+
+__all__ = ["__version__", "open"]

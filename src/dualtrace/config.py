@@ -1,0 +1,23 @@
+"""Where things live: the warehouse path and tunables read from the environment."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DEFAULT_DB = "dualtrace.duckdb"
+
+
+def default_db_path() -> Path:
+    """The warehouse used when no --db is given: $DUALTRACE_DB, else ./dualtrace.duckdb."""
+    return Path(os.environ.get("DUALTRACE_DB") or DEFAULT_DB)
+
+
+def memory_limit() -> str:
+    """DuckDB memory limit; bounded so bulk loads stay well inside a laptop's RAM."""
+    return os.environ.get("DUALTRACE_MEMORY_LIMIT", "3GB")
+
+
+def threads() -> int | None:
+    value = os.environ.get("DUALTRACE_THREADS")
+    return int(value) if value else None

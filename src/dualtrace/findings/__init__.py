@@ -1,0 +1,14 @@
+"""Findings shared by every engine: the model and its store."""
+
+from dualtrace.findings.model import SEVERITIES, Evidence, Finding, RowRef, severity_from_score
+from dualtrace.findings.store import latest, record_run
+
+__all__ = [
+    "SEVERITIES",
+    "Evidence",
+    "Finding",
+    "RowRef",
+    "latest",
+    "record_run",
+    "severity_from_score",
+]

@@ -1,0 +1,100 @@
+"""Open the DuckDB warehouse, create it on first use and migrate it to the current schema."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+from dualtrace import config
+from dualtrace.errors import WarehouseError
+
+MIGRATIONS_PACKAGE = "dualtrace.warehouse.migrations"
+
+def migrations() -> list[tuple[str, str]]:
+    """All migration scripts as (id, sql), in order. Ids are file stems like 0001_core."""
+    folder = resources.files(MIGRATIONS_PACKAGE)
+    scripts = [
+        (entry.name.removesuffix(".sql"), entry.read_text(encoding="utf-8"))
+        for entry in folder.iterdir()
+        if entry.name.endswith(".sql")
+    ]
+    return sorted(scripts)
+
+
+def _configure(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(f"SET memory_limit = '{config.memory_limit()}'")
+    # Row order is carried explicitly (source_line); letting DuckDB reorder makes bulk loads
+    # parallel.
+    con.execute("SET preserve_insertion_order = false")
+    con.execute("SET enable_progress_bar = false")
+    threads = config.threads()
+    if threads:
+        con.execute(f"SET threads = {threads}")
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply the migrations not yet applied; return their ids."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " id VARCHAR PRIMARY KEY, applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
+    )
+    done = {row[0] for row in con.execute("SELECT id FROM schema_migrations").fetchall()}
+    applied: list[str] = []
+    for migration_id, sql in migrations():
+        if migration_id in done:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(sql)
+            con.execute("INSERT INTO schema_migrations (id) VALUES (?)", [migration_id])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        applied.append(migration_id)
+    return applied
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> str | None:
+    row = con.execute("SELECT max(id) FROM schema_migrations").fetchone()
+    return row[0] if row else None
+
+
+def connect(path: str | Path | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse. Writable opens create and migrate it; read-only opens need it to exist."""
+    db_path = Path(path) if path is not None else config.default_db_path()
+    if read_only and not db_path.exists():
+        raise WarehouseError(
+            f"no warehouse at {db_path}: load data first (dualtrace ingest ... or dualtrace demo)"
+        )
+    if not read_only and db_path.parent and not db_path.parent.exists():
+        raise WarehouseError(f"folder {db_path.parent} does not exist for warehouse {db_path}")
+    try:
+        con = duckdb.connect(str(db_path), read_only=read_only)
+    except duckdb.IOException as exc:
+        message = str(exc).splitlines()[0]
+        if "lock" in message.lower():
+            raise WarehouseError(
+                f"warehouse {db_path} is in use by another dualtrace process; wait for it to finish"
+            ) from exc
+        raise WarehouseError(f"cannot open warehouse {db_path}: {message}") from exc
+    _configure(con)
+    if not read_only:
+        migrate(con)
+    return con
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """All or nothing: commit when the block ends, roll back on any exception."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
