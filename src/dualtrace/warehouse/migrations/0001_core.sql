@@ -8,6 +8,7 @@ CREATE TABLE IF NOT EXISTS sources (
     filename         VARCHAR NOT NULL,
     sha256           VARCHAR NOT NULL UNIQUE,
     size_bytes       BIGINT,
+    modified_at      TIMESTAMP,
     layout           VARCHAR NOT NULL,
     target_table     VARCHAR NOT NULL,
     encoding         VARCHAR,
@@ -15,6 +16,10 @@ CREATE TABLE IF NOT EXISTS sources (
     rows_loaded      BIGINT NOT NULL,
     rows_quarantined BIGINT NOT NULL,
     options          JSON,
+    -- Where the rows are stored (see warehouse/facts.py) and how their source_line is known.
+    storage_table    VARCHAR,
+    line_offset      BIGINT,
+    line_stored      BOOLEAN,
     loaded_at        TIMESTAMP NOT NULL DEFAULT current_timestamp,
     duration_s       DOUBLE
 );
@@ -26,7 +31,9 @@ CREATE TABLE IF NOT EXISTS quarantine (
     reason    VARCHAR NOT NULL
 );
 
-CREATE TABLE IF NOT EXISTS trade_flows (
+-- Fact tables are views over one storage table per loaded file (warehouse/facts.py); these
+-- empty tables give the views their columns and types when nothing is loaded yet.
+CREATE TABLE IF NOT EXISTS _trade_flows_empty (
     period      DATE NOT NULL,
     freq        VARCHAR NOT NULL,
     reporter    VARCHAR NOT NULL,
@@ -45,7 +52,7 @@ CREATE TABLE IF NOT EXISTS trade_flows (
     source_line BIGINT NOT NULL
 );
 
-CREATE TABLE IF NOT EXISTS shipments (
+CREATE TABLE IF NOT EXISTS _shipments_empty (
     date                DATE NOT NULL,
     declaration_no      VARCHAR,
     line_no             INTEGER,
@@ -109,3 +116,6 @@ CREATE TABLE IF NOT EXISTS meta (
     key   VARCHAR PRIMARY KEY,
     value VARCHAR
 );
+
+CREATE OR REPLACE VIEW trade_flows AS SELECT * FROM _trade_flows_empty;
+CREATE OR REPLACE VIEW shipments AS SELECT * FROM _shipments_empty;

@@ -1,0 +1,44 @@
+"""dualtrace sql, sources, quarantine: look inside the warehouse."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from dualtrace.cli import app
+from dualtrace.cli.common import DbOption, FormatOption, OutputFormat, emit, user_errors
+from dualtrace.session import Dualtrace
+
+
+@app.command("sql")
+@user_errors
+def sql(
+    query: Annotated[str, typer.Argument(help="Read-only SQL (SELECT, DESCRIBE, EXPLAIN...).")],
+    db: DbOption = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Run read-only SQL on the warehouse; writes are refused."""
+    with Dualtrace(db, read_only=True) as dt:
+        emit(dt.sql(query), fmt)
+
+
+@app.command("sources")
+@user_errors
+def sources(db: DbOption = None, fmt: FormatOption = OutputFormat.table) -> None:
+    """Every file loaded, with its row accounting (read = loaded + quarantined)."""
+    with Dualtrace(db, read_only=True) as dt:
+        emit(dt.sources(), fmt, title="sources")
+
+
+@app.command("quarantine")
+@user_errors
+def quarantine(
+    source: Annotated[int | None, typer.Option("--source", help="Only this source id.")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="At most this many rows.")] = 100,
+    db: DbOption = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Rows that were not loaded, with file, line, reason and raw text."""
+    with Dualtrace(db, read_only=True) as dt:
+        emit(dt.quarantine(source, limit), fmt, title="quarantine")

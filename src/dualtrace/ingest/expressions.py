@@ -1,0 +1,251 @@
+"""SQL that turns a source column (VARCHAR) into a canonical value, and says why when it cannot.
+
+Each builder returns a `Parsed`: the value expression and an error expression that is NULL when
+the value is fine, else a short reason. Loaders combine the reasons of all columns; a row with
+any reason goes to quarantine. Everything runs inside DuckDB, vectorised, so validation costs
+little more than reading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from dualtrace.warehouse.schema import Kind
+
+AUTO_DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%d.%m.%Y",
+    "%d/%m/%Y",
+    "%Y/%m/%d",
+    "%Y.%m.%d",
+    "%Y%m%d",
+    "%d-%m-%Y",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M:%S",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%Y年%m月%d日",
+    "%d.%m.%y",
+)
+
+FLOW_WORDS = {
+    "X": ("X", "EXPORT", "EXPORTS", "EXP", "E", "ЭК", "ЭКСПОРТ", "出口"),
+    "M": ("M", "IMPORT", "IMPORTS", "IMP", "I", "ИМ", "ИМПОРТ", "进口"),
+}
+DIRECTION_PATTERNS = {
+    "import": r"^(IM|ИМ|I$|IMPORT|ИМПОРТ|进口)",
+    "export": r"^(EX|ЭК|E$|EXPORT|ЭКСПОРТ|出口)",
+}
+FREQ_WORDS = {"M": ("M", "MONTHLY", "MONTH"), "A": ("A", "Y", "ANNUAL", "YEARLY", "YEAR")}
+HS_VERSION_WORDS = {
+    "HS1992": ("H0", "HS92", "HS1992", "1992"),
+    "HS1996": ("H1", "HS96", "HS1996", "1996"),
+    "HS2002": ("H2", "HS02", "HS2002", "2002"),
+    "HS2007": ("H3", "HS07", "HS2007", "2007"),
+    "HS2012": ("H4", "HS12", "HS2012", "2012"),
+    "HS2017": ("H5", "HS17", "HS2017", "2017"),
+    "HS2022": ("H6", "HS22", "HS2022", "2022"),
+}
+# First year each HS edition applied; a code's edition follows from its period.
+HS_EDITIONS = (
+    (2022, "HS2022"),
+    (2017, "HS2017"),
+    (2012, "HS2012"),
+    (2007, "HS2007"),
+    (2002, "HS2002"),
+    (1996, "HS1996"),
+)
+MONTHS = "JANFEBMARAPRMAYJUNJULAUGSEPOCTNOVDEC"
+
+NUMBER_WHITESPACE = r"[\s\x{00A0}\x{202F}']"
+
+
+def lit(text: str) -> str:
+    """A SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def ident(name: str) -> str:
+    """A SQL identifier, quoted."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def in_list(expr: str, words: Sequence[str]) -> str:
+    return f"{expr} IN ({', '.join(lit(w) for w in words)})"
+
+
+@dataclass
+class Parsed:
+    value: str
+    error: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)  # e.g. freq derived from a period
+
+
+def _fail(condition: str, column: str, problem: str, raw: str) -> str:
+    return f"CASE WHEN {condition} THEN {lit(f'{column}: {problem} ')} || quote_raw({raw}) END"
+
+
+def text(raw: str) -> Parsed:
+    return Parsed(raw)
+
+
+def integer(raw: str, column: str) -> Parsed:
+    value = f"TRY_CAST({raw} AS BIGINT)"
+    return Parsed(value, _fail(f"{raw} IS NOT NULL AND {value} IS NULL", column, "not a whole number", raw))
+
+
+def _clean_number(raw: str, decimal: str) -> str:
+    stripped = f"regexp_replace({raw}, {lit(NUMBER_WHITESPACE)}, '', 'g')"
+    if decimal == ",":
+        return f"replace(replace({stripped}, '.', ''), ',', '.')"
+    return f"replace({stripped}, ',', '')"
+
+
+def number(raw: str, column: str, decimal: str, *, money: bool = False) -> Parsed:
+    target = "DECIMAL(18, 4)" if money else "DOUBLE"
+    cleaned = _clean_number(raw, decimal)
+    if decimal == ",":
+        value = f"TRY_CAST({cleaned} AS {target})"
+    else:
+        # Plain numbers (the common case) parse without the regex.
+        value = f"COALESCE(TRY_CAST({raw} AS {target}), TRY_CAST({cleaned} AS {target}))"
+    as_double = f"TRY_CAST({cleaned} AS DOUBLE)"
+    error = (
+        f"CASE WHEN {raw} IS NULL THEN NULL "
+        f"WHEN {as_double} IS NULL OR isnan({as_double}) OR isinf({as_double}) "
+        f"THEN {lit(f'{column}: not a number ')} || quote_raw({raw}) "
+        f"WHEN {value} IS NULL THEN {lit(f'{column}: too large ')} || quote_raw({raw}) "
+        f"WHEN {value} < 0 THEN {lit(f'{column}: negative ')} || quote_raw({raw}) END"
+    )
+    return Parsed(value, error)
+
+
+def date(raw: str, column: str, date_format: str) -> Parsed:
+    if date_format == "auto":
+        formats = "[" + ", ".join(lit(f) for f in AUTO_DATE_FORMATS) + "]"
+        parsed = (
+            f"COALESCE(TRY_CAST({raw} AS DATE), TRY_STRPTIME({raw}, {formats})::DATE, "
+            # Excel day serials leak into CSV exports of spreadsheets.
+            f"CASE WHEN regexp_full_match({raw}, '[2-7][0-9]{{4}}') "
+            f"THEN DATE '1899-12-30' + CAST({raw} AS INTEGER) END)"
+        )
+    else:
+        parsed = f"TRY_STRPTIME({raw}, {lit(date_format)})::DATE"
+    value = f"CASE WHEN year({parsed}) BETWEEN 1950 AND 2100 THEN {parsed} END"
+    error = (
+        f"CASE WHEN {raw} IS NULL THEN {lit(f'{column}: missing')} "
+        f"WHEN {parsed} IS NULL THEN {lit(f'{column}: not a date ')} || quote_raw({raw}) "
+        f"WHEN {value} IS NULL THEN {lit(f'{column}: out of range ')} || quote_raw({raw}) END"
+    )
+    return Parsed(value, error)
+
+
+def period(raw: str, column: str) -> Parsed:
+    """Periods as statistics publish them: 2021, 2021-04, 202104, 2021M04, Y2021, Apr. 2021,
+    04.2021, a full date (its month), and Comext's 202152 for a whole year."""
+    u = f"upper({raw})"
+    digits = f"regexp_extract({u}, '^(\\d{{4}})[-/.]?(\\d{{2}})$', ['y', 'm'])"
+    named = f"regexp_extract({u}, '^([A-Z]{{3}})[A-Z]*\\.?\\s+(\\d{{4}})$', ['mon', 'y'])"
+    month_first = f"regexp_extract({u}, '^(\\d{{2}})[./](\\d{{4}})$', ['m', 'y'])"
+    value = f"""CASE
+        WHEN regexp_full_match({u}, '\\d{{4}}') THEN make_date(CAST({u} AS INTEGER), 1, 1)
+        WHEN regexp_full_match({u}, 'Y\\d{{4}}') THEN make_date(CAST(substr({u}, 2) AS INTEGER), 1, 1)
+        WHEN regexp_full_match({u}, '\\d{{4}}52') THEN make_date(CAST(left({u}, 4) AS INTEGER), 1, 1)
+        WHEN {digits}.y <> '' AND CAST({digits}.m AS INTEGER) BETWEEN 1 AND 12
+            THEN make_date(CAST({digits}.y AS INTEGER), CAST({digits}.m AS INTEGER), 1)
+        WHEN regexp_full_match({u}, '\\d{{4}}M\\d{{2}}') AND CAST(right({u}, 2) AS INTEGER) BETWEEN 1 AND 12
+            THEN make_date(CAST(left({u}, 4) AS INTEGER), CAST(right({u}, 2) AS INTEGER), 1)
+        WHEN {month_first}.y <> '' AND CAST({month_first}.m AS INTEGER) BETWEEN 1 AND 12
+            THEN make_date(CAST({month_first}.y AS INTEGER), CAST({month_first}.m AS INTEGER), 1)
+        WHEN {named}.y <> '' AND strpos({lit(MONTHS)}, {named}.mon) % 3 = 1
+            THEN make_date(CAST({named}.y AS INTEGER), (strpos({lit(MONTHS)}, {named}.mon) + 2) // 3, 1)
+        WHEN TRY_CAST({raw} AS DATE) IS NOT NULL THEN date_trunc('month', TRY_CAST({raw} AS DATE))::DATE
+    END"""
+    freq = f"""CASE
+        WHEN regexp_full_match({u}, '\\d{{4}}|Y\\d{{4}}|\\d{{4}}52') THEN 'A'
+        WHEN {value} IS NOT NULL THEN 'M'
+    END"""
+    error = (
+        f"CASE WHEN {raw} IS NULL THEN {lit(f'{column}: missing')} "
+        f"WHEN {value} IS NULL OR year({value}) NOT BETWEEN 1950 AND 2100 "
+        f"THEN {lit(f'{column}: not a period ')} || quote_raw({raw}) END"
+    )
+    return Parsed(value, error, {"freq": freq})
+
+
+def _words(raw: str, column: str, words: dict[str, tuple[str, ...]], problem: str) -> Parsed:
+    u = f"upper({raw})"
+    cases = " ".join(f"WHEN {in_list(u, options)} THEN {lit(code)}" for code, options in words.items())
+    value = f"CASE {cases} END"
+    return Parsed(value, _fail(f"{raw} IS NOT NULL AND {value} IS NULL", column, problem, raw))
+
+
+def flow(raw: str, column: str) -> Parsed:
+    parsed = _words(raw, column, {k: v for k, v in FLOW_WORDS.items()}, "not X (export) or M (import)")
+    parsed.error = (
+        f"CASE WHEN {raw} IS NULL THEN {lit(f'{column}: missing')} ELSE {parsed.error} END"
+    )
+    return parsed
+
+
+def freq(raw: str, column: str) -> Parsed:
+    return _words(raw, column, FREQ_WORDS, "not M (monthly) or A (annual)")
+
+
+def hs_version(raw: str, column: str) -> Parsed:
+    return _words(raw, column, HS_VERSION_WORDS, "not an HS edition")
+
+
+def hs_version_for(date_expr: str) -> str:
+    cases = " ".join(f"WHEN year({date_expr}) >= {year} THEN {lit(name)}" for year, name in HS_EDITIONS)
+    return f"CASE {cases} ELSE 'HS1992' END"
+
+
+def direction(raw: str, column: str) -> Parsed:
+    u = f"upper({raw})"
+    cases = " ".join(
+        f"WHEN regexp_matches({u}, {lit(pattern)}) THEN {lit(word)}"
+        for word, pattern in DIRECTION_PATTERNS.items()
+    )
+    value = f"CASE {cases} END"
+    return Parsed(value, _fail(f"{raw} IS NOT NULL AND {value} IS NULL", column, "not import or export", raw))
+
+
+def hs_code(raw: str, column: str, min_digits: int, *, allow_total: bool) -> Parsed:
+    """HS/CN/TN VED codes: dots, spaces and dashes dropped; a label "... [8471]" gives 8471;
+    odd lengths lost a leading zero to a spreadsheet and get it back."""
+    label = f"regexp_extract({raw}, '\\[(\\d{{2,10}})\\]\\s*$', 1)"
+    digits = f"CASE WHEN {label} <> '' THEN {label} ELSE regexp_replace({raw}, '[\\s.\\-]', '', 'g') END"
+    padded = f"CASE WHEN length({digits}) % 2 = 1 THEN '0' || {digits} ELSE {digits} END"
+    ok = f"regexp_full_match({digits}, '\\d{{{min_digits - 1},10}}') AND length({padded}) BETWEEN {min_digits} AND 10"
+    total = f"upper({raw}) IN ('TOTAL', 'TOT', 'ALL')" if allow_total else "false"
+    value = f"CASE WHEN {total} THEN 'TOTAL' WHEN {ok} THEN {padded} END"
+    need = f"{min_digits} to 10 digits"
+    error = (
+        f"CASE WHEN {raw} IS NULL THEN {lit(f'{column}: missing')} "
+        f"WHEN {value} IS NULL THEN {lit(f'{column}: not an HS code of {need} ')} || quote_raw({raw}) END"
+    )
+    return Parsed(value, error)
+
+
+def hs6_of(code_expr: str) -> str:
+    return f"CASE WHEN length({code_expr}) >= 6 AND {code_expr} <> 'TOTAL' THEN left({code_expr}, 6) END"
+
+
+def country_key(raw: str) -> str:
+    """Alias key; must equal dualtrace.reference.countries.alias_key."""
+    return f"upper(trim(regexp_replace({raw}, '\\s+', ' ', 'g')))"
+
+
+def currency(raw: str, column: str, lookup: str) -> Parsed:
+    """ISO 4217 letters pass; numeric codes (Russian declarations) and names resolve through
+    the `lookup` alias expression (a joined table column)."""
+    u = f"upper({raw})"
+    value = f"COALESCE({lookup}, CASE WHEN regexp_full_match({u}, '[A-Z]{{3}}') THEN {u} END)"
+    return Parsed(value, _fail(f"{raw} IS NOT NULL AND {value} IS NULL", column, "not a currency", raw))
+
+
+def builder_for(kind: Kind) -> str:
+    return kind.value

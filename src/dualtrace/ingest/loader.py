@@ -1,0 +1,581 @@
+"""Load one file into a fact table: all or nothing, nothing lost, nothing loaded twice.
+
+For each file: fingerprint it (sha256; a file already loaded is skipped), pick its mapping
+(given, named or detected layout), read it as text columns, parse and validate every row in one
+DuckDB statement that writes the file's storage table in file order, copy failed rows to
+`quarantine` with their line and reason, record the file in `sources`, and refresh the fact
+view. All of it happens in one transaction: an error or a crash leaves the warehouse unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from dualtrace.errors import InputError, MappingError
+from dualtrace.ingest import encoding as enc
+from dualtrace.ingest import layouts, readers
+from dualtrace.ingest.expressions import country_key, lit, period
+from dualtrace.ingest.fingerprint import Fingerprint, fingerprint
+from dualtrace.ingest.lines import blank_lines, record_lines
+from dualtrace.ingest.mapping import Mapping, Options
+from dualtrace.ingest.sqlbuild import (
+    ALIASES_TABLE,
+    CURRENCY_TABLE,
+    RATES_TABLE,
+    SourceShape,
+    build_select,
+    parse_column,
+    raw_expression,
+)
+from dualtrace.reference import countries, currencies
+from dualtrace.reference.install import ensure_installed
+from dualtrace.warehouse import facts
+from dualtrace.warehouse.schema import FACT_TABLES, Kind
+
+DECIMAL_COMMA_PATTERN = r"^-?[0-9 .\x{00A0}]*[0-9],[0-9]{1,2}$|^-?[0-9]{1,3}(\.[0-9]{3})+(,[0-9]+)?$"
+
+
+class Progress(Protocol):
+    """What a face shows while a file loads. Engines call it; they never print."""
+
+    def phase(self, label: str) -> None: ...
+
+    def running(self, con: duckdb.DuckDBPyConnection) -> Any: ...  # a context manager
+
+
+class _Silent:
+    def phase(self, label: str) -> None:
+        pass
+
+    @contextmanager
+    def running(self, con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+        yield
+
+
+@dataclass
+class LoadReport:
+    path: str
+    table: str
+    status: str  # loaded | already-loaded
+    source_id: int | None = None
+    layout: str = ""
+    encoding: str = ""
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    duration_s: float = 0.0
+    reasons: list[tuple[str, int]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.path,
+            "table": self.table,
+            "status": self.status,
+            "source_id": self.source_id,
+            "layout": self.layout,
+            "encoding": self.encoding,
+            "rows_read": self.rows_read,
+            "rows_loaded": self.rows_loaded,
+            "rows_quarantined": self.rows_quarantined,
+            "seconds": round(self.duration_s, 2),
+        }
+
+
+@dataclass
+class LoadRequest:
+    table: str
+    mapping: Mapping | None = None
+    layout: str | None = None
+    encoding: str | None = None
+    rates: Path | None = None
+
+
+def _setup_session(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        "CREATE OR REPLACE TEMP MACRO quote_raw(x) AS "
+        "'''' || CASE WHEN length(x) > 60 THEN left(x, 57) || '...' ELSE x END || ''''"
+    )
+
+
+def _alias_table(con: duckdb.DuckDBPyConnection, extra: dict[str, str], label: str) -> None:
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {ALIASES_TABLE} AS SELECT alias, iso3 FROM ref_country_aliases")
+    if not extra:
+        return
+    known = {row[0] for row in con.execute("SELECT iso3 FROM ref_countries").fetchall()}
+    rows = []
+    for alias, code in extra.items():
+        target = countries.resolve(code) or code.upper()
+        if target not in known:
+            raise MappingError(f"{label}: country alias {alias!r} points to unknown code {code!r}")
+        rows.append((countries.alias_key(alias), target))
+    con.executemany(
+        f"DELETE FROM {ALIASES_TABLE} WHERE alias = ?", [(alias,) for alias, _ in rows]
+    )
+    con.executemany(f"INSERT INTO {ALIASES_TABLE} VALUES (?, ?)", rows)
+
+
+def _currency_table(con: duckdb.DuckDBPyConnection) -> None:
+    table = pa.table(
+        {
+            "alias": list(currencies.aliases().keys()),
+            "code": list(currencies.aliases().values()),
+        }
+    )
+    con.register("_dt_currency_source", table)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {CURRENCY_TABLE} AS SELECT * FROM _dt_currency_source")
+    con.unregister("_dt_currency_source")
+
+
+def load_rates(con: duckdb.DuckDBPyConnection, path: Path | None) -> bool:
+    """Exchange rates (currency, period, usd_per_unit) for value_usd; False when none given."""
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {RATES_TABLE} "
+        "(currency VARCHAR, period DATE, freq VARCHAR, usd_per_unit DOUBLE)"
+    )
+    if path is None:
+        return False
+    if not path.exists():
+        raise InputError(f"rates file not found: {path}")
+    header = [
+        row[0]
+        for row in con.execute(f"DESCRIBE SELECT * FROM read_csv({lit(str(path))}, all_varchar = true)").fetchall()
+    ]
+    rate_column = next((c for c in ("usd_per_unit", "rate", "usd_rate") if c in header), None)
+    if not {"currency", "period"} <= set(header) or rate_column is None:
+        raise InputError(
+            f"{path.name}: a rates file needs columns currency, period, usd_per_unit "
+            f"(found: {', '.join(header)})"
+        )
+    parsed = period("trim(period)", "period")
+    con.execute(
+        f"INSERT INTO {RATES_TABLE} SELECT upper(trim(currency)), {parsed.value}, "
+        f"{parsed.extra['freq']}, TRY_CAST({rate_column} AS DOUBLE) "
+        f"FROM read_csv({lit(str(path))}, all_varchar = true)"
+    )
+    bad = con.execute(
+        f"SELECT count(*) FROM {RATES_TABLE} WHERE period IS NULL OR usd_per_unit IS NULL"
+    ).fetchone()
+    if bad and bad[0]:
+        raise InputError(f"{path.name}: {bad[0]} rate rows have an unreadable period or rate")
+    return True
+
+
+def _choose_mapping(request: LoadRequest, header: list[str], label: str) -> tuple[Mapping, str]:
+    if request.mapping is not None:
+        mapping = request.mapping
+        if mapping.table.name != request.table:
+            raise MappingError(
+                f"{mapping.name} maps to {mapping.table.name}, but this command loads {request.table}"
+            )
+        return mapping, f"mapping:{mapping.name}"
+    if request.layout:
+        layout = layouts.by_name(request.layout)
+    else:
+        found = layouts.detect(header)
+        if found is None or request.table != "trade_flows":
+            shown = ", ".join(header[:12]) + (" ..." if len(header) > 12 else "")
+            hint = (
+                f"--layout ({', '.join(layouts.LAYOUTS)})"
+                if request.table == "trade_flows"
+                else "a column mapping"
+            )
+            raise MappingError(
+                f"{label}: unknown layout (columns: {shown}); give --mapping M.yaml or {hint}"
+            )
+        layout = found
+    mapping = layout.mapping()
+    if mapping.table.name != request.table:
+        raise MappingError(f"layout {layout.name} loads {mapping.table.name}, not {request.table}")
+    return mapping, layout.name
+
+
+def _decimal_mode(con: duckdb.DuckDBPyConnection, mapping: Mapping, relation: str) -> str:
+    if mapping.options.decimal != "auto":
+        return mapping.options.decimal
+    numeric = [
+        c.name
+        for c in mapping.table.columns
+        if c.kind in (Kind.NUMBER, Kind.MONEY) and c.name in mapping.columns
+    ]
+    if not numeric:
+        return "."
+    checks = ", ".join(
+        f"bool_or(regexp_matches(trim({_quoted(mapping.columns[c])}), {lit(DECIMAL_COMMA_PATTERN)}))"
+        for c in numeric
+    )
+    row = con.execute(f"SELECT {checks} FROM (SELECT * FROM {relation} LIMIT 50000)").fetchone()
+    return "," if row and any(row) else "."
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _check_constants(con: duckdb.DuckDBPyConnection, mapping: Mapping) -> None:
+    """A constant that cannot parse would fail every row: refuse it up front."""
+    for name in mapping.constants:
+        column = mapping.table.column(name)
+        raw = raw_expression(mapping, name)
+        if raw is None or column.kind is Kind.TEXT:
+            continue
+        if column.kind is Kind.COUNTRY:
+            sql = (
+                f"SELECT CASE WHEN a.iso3 IS NULL THEN 'unknown country' END FROM (SELECT 1) AS one "
+                f"LEFT JOIN {ALIASES_TABLE} AS a ON a.alias = {country_key(raw)}"
+            )
+        else:
+            parsed = parse_column(column.kind, raw, name, mapping, ".", mapping.table.hs_min_digits)
+            sql = (
+                f"SELECT {parsed.error or 'NULL'} FROM (SELECT 1) AS one "
+                f"LEFT JOIN {CURRENCY_TABLE} AS cur ON cur.alias = upper({raw})"
+            )
+        row = con.execute(sql).fetchone()
+        if row and row[0]:
+            raise MappingError(
+                f"{mapping.name}: constant {name} = {mapping.constants[name]!r} is not valid ({row[0]})"
+            )
+
+
+@contextmanager
+def _preserve_order(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    con.execute("SET preserve_insertion_order = true")
+    try:
+        yield
+    finally:
+        con.execute("SET preserve_insertion_order = false")
+
+
+def _reject_rows(con: duckdb.DuckDBPyConnection, rejects: tuple[str, str]) -> list[tuple[int, int, str, str]]:
+    """Records the CSV reader could not split: (line, line span, raw, reason)."""
+    try:
+        rows = con.execute(
+            f"SELECT line, any_value(line_byte_position), any_value(csv_line), "
+            f"string_agg(DISTINCT error_type || ': ' || split_part(error_message, chr(10), 1), '; ') "
+            f"FROM {rejects[0]} GROUP BY line ORDER BY line"
+        ).fetchall()
+    except duckdb.CatalogException:
+        return []
+    found = []
+    for line, _byte_position, csv_line, reason in rows:
+        text = (csv_line or "").strip("\r\n")
+        found.append((int(line), 1 + text.count("\n"), text, f"malformed CSV: {reason.lower()}"))
+    return found
+
+
+def _encoding_rejects(
+    path: Path, rows: list[tuple[int, int, str, str]], con: duckdb.DuckDBPyConnection, rejects: tuple[str, str]
+) -> list[tuple[int, int, str, str]]:
+    """Give invalid-UTF-8 rejects their real text, decoded with the encoding they look like."""
+    positions = dict(
+        con.execute(
+            f"SELECT line, any_value(line_byte_position) FROM {rejects[0]} "
+            "WHERE error_type = 'INVALID ENCODING' GROUP BY line"
+        ).fetchall()
+    )
+    if not positions:
+        return rows
+    fixed = []
+    with enc.open_binary(path) as handle:
+        for line, span, text, reason in rows:
+            if line in positions and positions[line] is not None:
+                handle.seek(int(positions[line]))
+                raw = handle.readline().rstrip(b"\r\n")
+                guessed, decoded = enc.describe_bytes(raw)
+                fixed.append((line, span, decoded, f"not valid UTF-8 (the bytes look like {guessed})"))
+            else:
+                fixed.append((line, span, text, reason))
+    return fixed
+
+
+def _stored_lines(
+    con: duckdb.DuckDBPyConnection,
+    storage: str,
+    source: readers.Source,
+    n_records: int,
+    specials: list[tuple[int, int]],
+    fp: Fingerprint,
+    base: int,
+) -> None:
+    """Files whose records and lines do not line up get each record's line stored."""
+    read_path = source.read_path or source.path
+    with enc.open_binary(read_path) as handle:
+        blanks = blank_lines(iter(lambda: handle.read(1 << 24), b""))
+    first = source.first_line
+    taken = {line for start, span in specials for line in range(start, start + span)}
+    specials = specials + [(b, 1) for b in blanks if b >= first and b not in taken and b <= fp.lines]
+    extra_newlines = None
+    accounted = n_records + sum(span for _, span in specials)
+    if accounted != fp.lines - first + 1:
+        extra_newlines = _newlines_per_record(con, source)
+    lines = record_lines(n_records, first, specials, extra_newlines)
+    row_ids = np.arange(base, base + n_records, dtype=np.int64)
+    con.register("_dt_lines", pa.table({"k": row_ids, "line": lines}))
+    con.execute(f'ALTER TABLE "{storage}" ADD COLUMN {facts.STORED_LINE_COLUMN} BIGINT')
+    con.execute(
+        f'UPDATE "{storage}" SET {facts.STORED_LINE_COLUMN} = l.line FROM _dt_lines AS l '
+        f'WHERE "{storage}".rowid = l.k'
+    )
+    con.unregister("_dt_lines")
+
+
+def _newlines_per_record(con: duckdb.DuckDBPyConnection, source: readers.Source) -> np.ndarray[Any, Any]:
+    counts = " + ".join(
+        f"coalesce(length({_quoted(c)}) - length(replace({_quoted(c)}, chr(10), '')), 0)"
+        for c in source.header
+    )
+    with _preserve_order(con):
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE _dt_newlines AS SELECT ({counts})::BIGINT AS n "
+            f"FROM {source.relation(parallel=False)}"
+        )
+    values = con.execute("SELECT n FROM _dt_newlines ORDER BY rowid").fetchnumpy()["n"]
+    con.execute("DROP TABLE _dt_newlines")
+    return np.asarray(values, dtype=np.int64)
+
+
+def _open_source(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    fmt: str,
+    read_path: Path,
+    mapping_options: Options,
+) -> readers.Source:
+    if fmt == "csv":
+        header, dialect = readers.sniff_csv(
+            con,
+            read_path,
+            path.name,
+            delimiter=mapping_options.delimiter,
+            quote=mapping_options.quote,
+            skip_rows=mapping_options.skip_rows,
+        )
+        return readers.Source(
+            path, fmt, header, first_line=int(dialect["skip"]) + 2, read_path=read_path, csv=dialect
+        )
+    if fmt == "parquet":
+        return readers.Source(path, fmt, readers.parquet_header(con, path), first_line=1)
+    header, table = readers.read_sheet(path, mapping_options.sheet, mapping_options.skip_rows)
+    con.register("_dualtrace_sheet", table)
+    return readers.Source(path, fmt, header, first_line=mapping_options.skip_rows + 2, arrow=table, line_column="__line")
+
+
+def load_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    request: LoadRequest,
+    progress: Progress | None = None,
+) -> LoadReport:
+    progress = progress or _Silent()
+    started = time.perf_counter()
+    label = path.name
+    if not path.exists():
+        raise InputError(f"file not found: {path}")
+    if not path.is_file():
+        raise InputError(f"{path} is not a file")
+    if path.stat().st_size == 0:
+        raise InputError(f"{label}: the file is empty")
+    fmt = readers.file_format(path)
+    table = FACT_TABLES[request.table]
+
+    progress.phase(f"{label}: fingerprint")
+    fp = fingerprint(path)
+    known = con.execute("SELECT source_id FROM sources WHERE sha256 = ?", [fp.sha256]).fetchone()
+    if known is not None:
+        return LoadReport(str(path), table.name, "already-loaded", source_id=int(known[0]))
+
+    ensure_installed(con)
+    _setup_session(con)
+    options = request.mapping.options if request.mapping else None
+    wanted = request.encoding or (options.encoding if options else "auto")
+    encoding = "n/a"
+    if fmt == "csv":
+        encoding = enc.detect(path) if enc.normalise_name(wanted) == "auto" else enc.normalise_name(wanted)
+
+    with ExitStack() as stack:
+        read_path, bad_lines = path, []
+        if fmt == "csv":
+            progress.phase(f"{label}: {encoding}")
+            read_path, bad_lines = stack.enter_context(enc.as_utf8(path, encoding))
+        # A detected layout is only known after reading the header: read with default options.
+        source = _open_source(con, path, fmt, read_path, options or Options())
+        mapping, layout_name = _choose_mapping(request, source.header, label)
+        mapping.check_against(source.header, label)
+        _alias_table(con, mapping.options.country_aliases, mapping.name)
+        _currency_table(con)
+        has_rates = load_rates(con, request.rates)
+        _check_constants(con, mapping)
+        decimal = _decimal_mode(con, mapping, source.relation())
+
+        progress.phase(f"{label}: loading")
+        report = _load_in_transaction(
+            con, source, mapping, fp, bad_lines, decimal, has_rates, progress,
+            layout_name=layout_name, encoding=encoding, fmt=fmt,
+        )
+    report.duration_s = time.perf_counter() - started
+    con.execute("UPDATE sources SET duration_s = ? WHERE source_id = ?", [report.duration_s, report.source_id])
+    return report
+
+
+def _load_in_transaction(
+    con: duckdb.DuckDBPyConnection,
+    source: readers.Source,
+    mapping: Mapping,
+    fp: Fingerprint,
+    bad_lines: list[tuple[int, bytes]],
+    decimal: str,
+    has_rates: bool,
+    progress: Progress,
+    *,
+    layout_name: str,
+    encoding: str,
+    fmt: str,
+) -> LoadReport:
+    fact = mapping.table.name
+    row = con.execute("SELECT nextval('source_id_seq')").fetchone()
+    assert row is not None
+    source_id = int(row[0])
+    storage = facts.storage_table(fact, source_id)
+    rejects = (f"_dt_rejects_{source_id}", f"_dt_reject_scans_{source_id}")
+    con.execute("BEGIN TRANSACTION")
+    try:
+        shape = SourceShape(
+            relation=source.relation(rejects=rejects if fmt == "csv" else None),
+            header=source.data_columns,
+            overflow=list(readers.OVERFLOW_COLUMNS) if fmt == "csv" else ([readers.OVERFLOW_COLUMNS[0]] if fmt == "xlsx" else []),
+            short_rows_detectable=fmt == "csv",
+            delimiter=source.csv.get("delimiter", ","),
+            line_column=source.line_column,
+        )
+        select = build_select(mapping, shape, decimal=decimal, has_rates=has_rates)
+        with _preserve_order(con), progress.running(con):
+            try:
+                con.execute(f'CREATE TABLE "{storage}" AS {select}')
+            except duckdb.Error as exc:
+                if "null_padding in conjunction with quoted new lines" not in str(exc):
+                    raise
+                # Quoted fields span lines: the parallel reader cannot pad short rows then.
+                shape.relation = source.relation(parallel=False, rejects=rejects)
+                select = build_select(mapping, shape, decimal=decimal, has_rates=has_rates)
+                con.execute("ROLLBACK")
+                con.execute("BEGIN TRANSACTION")
+                con.execute(f'CREATE TABLE "{storage}" AS {select}')
+
+        rejected = _reject_rows(con, rejects) if fmt == "csv" else []
+        if rejected:
+            rejected = _encoding_rejects(source.read_path or source.path, rejected, con, rejects)
+        counts = con.execute(
+            f'SELECT count(*), count({facts.ERROR_COLUMN}) FROM "{storage}"'
+        ).fetchone()
+        assert counts is not None
+        n_records, n_errors = int(counts[0]), int(counts[1])
+
+        line_stored = source.line_column is not None
+        offset = source.first_line
+        # Inside the transaction the new rows carry provisional row ids counted from a base;
+        # after commit they are 0..n-1 in the same order.
+        base_row = con.execute(f'SELECT coalesce(min(rowid), 0) FROM "{storage}"').fetchone()
+        base = int(base_row[0]) if base_row else 0
+        if fmt == "csv":
+            specials = [(line, span) for line, span, _, _ in rejected] + [(line, 1) for line, _ in bad_lines]
+            clean = not specials and n_records == fp.lines - source.first_line + 1
+            if not clean:
+                progress.phase(f"{source.path.name}: locating lines")
+                _stored_lines(con, storage, source, n_records, specials, fp, base)
+                line_stored = True
+        line_expr = facts.STORED_LINE_COLUMN if line_stored else f"rowid - {base} + {offset}"
+
+        con.execute(
+            f"INSERT INTO quarantine SELECT ?, {line_expr}, {facts.RAW_COLUMN}, {facts.ERROR_COLUMN} "
+            f'FROM "{storage}" WHERE {facts.ERROR_COLUMN} IS NOT NULL',
+            [source_id],
+        )
+        quarantined_rows = [(source_id, line, text, reason) for line, _, text, reason in rejected]
+        for line, raw in bad_lines:
+            guessed, text = enc.describe_bytes(raw)
+            quarantined_rows.append(
+                (source_id, line, text, f"not valid {encoding} (the bytes look like {guessed})")
+            )
+        if quarantined_rows:
+            con.executemany("INSERT INTO quarantine VALUES (?, ?, ?, ?)", quarantined_rows)
+
+        rows_read = n_records + len(rejected) + len(bad_lines)
+        rows_quarantined = n_errors + len(rejected) + len(bad_lines)
+        rows_loaded = n_records - n_errors
+        con.execute(
+            "INSERT INTO sources (source_id, path, filename, sha256, size_bytes, modified_at, layout,"
+            " target_table, encoding, rows_read, rows_loaded, rows_quarantined, options,"
+            " storage_table, line_offset, line_stored)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                source_id,
+                str(source.path.resolve()),
+                source.path.name,
+                fp.sha256,
+                fp.size_bytes,
+                dt.datetime.fromtimestamp(source.path.stat().st_mtime),
+                layout_name,
+                fact,
+                encoding,
+                rows_read,
+                rows_loaded,
+                rows_quarantined,
+                json.dumps({"decimal": decimal, "delimiter": shape.delimiter, "mapping": mapping.name}),
+                storage,
+                offset,
+                line_stored,
+            ],
+        )
+        facts.refresh_view(con, fact)
+        reasons = con.execute(
+            "SELECT regexp_replace(reason, ' ''.*', '') AS kind, count(*) FROM quarantine "
+            "WHERE source_id = ? GROUP BY kind ORDER BY count(*) DESC LIMIT 8",
+            [source_id],
+        ).fetchall()
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        for name in rejects:
+            con.execute(f"DROP TABLE IF EXISTS {name}")
+    return LoadReport(
+        path=str(source.path),
+        table=fact,
+        status="loaded",
+        source_id=source_id,
+        layout=layout_name,
+        encoding=encoding,
+        rows_read=rows_read,
+        rows_loaded=rows_loaded,
+        rows_quarantined=rows_quarantined,
+        reasons=[(str(k), int(n)) for k, n in reasons],
+    )
+
+
+def load_files(
+    con: duckdb.DuckDBPyConnection,
+    paths: list[Path],
+    request: LoadRequest,
+    progress: Progress | None = None,
+    on_report: Callable[[LoadReport], None] | None = None,
+) -> list[LoadReport]:
+    """Load several files; each file is its own transaction (a bad file stops the run, and the
+    files before it stay loaded)."""
+    reports = []
+    for path in paths:
+        report = load_file(con, path, request, progress)
+        reports.append(report)
+        if on_report:
+            on_report(report)
+    return reports
