@@ -1,7 +1,18 @@
-"""Reference data: countries (ISO and UN Comtrade codes, names in EN/RU/ZH), HS nomenclature."""
+"""Reference data: countries (ISO and UN Comtrade codes, names in EN/RU/ZH), HS nomenclature
+and version correlation."""
 
 from __future__ import annotations
 
+from dualtrace.reference.correlation import (
+    HS_VERSIONS,
+    CorrelationRow,
+    CorrelationTable,
+    Correspondence,
+    builtin_table,
+    hs_version_for_period,
+    load_official,
+    to_version,
+)
 from dualtrace.reference.countries import (
     Country,
     alias_key,
@@ -14,17 +25,25 @@ from dualtrace.reference.countries import (
 from dualtrace.reference.hs import HsEntry, HsInfo, clean_code, describe, hs6_of, nomenclature
 
 __all__ = [
+    "HS_VERSIONS",
+    "CorrelationRow",
+    "CorrelationTable",
+    "Correspondence",
     "Country",
     "HsEntry",
     "HsInfo",
     "alias_key",
     "aliases",
+    "builtin_table",
     "by_code",
     "by_comtrade_code",
     "clean_code",
     "countries",
     "describe",
     "hs6_of",
+    "hs_version_for_period",
+    "load_official",
     "nomenclature",
     "resolve",
+    "to_version",
 ]
