@@ -1,8 +1,18 @@
 """Reference data: countries (ISO and UN Comtrade codes, names in EN/RU/ZH), HS nomenclature
-and version correlation."""
+and version correlation, the Common High Priority List."""
 
 from __future__ import annotations
 
+from dualtrace.reference.chpl import (
+    CHPL_DATE,
+    TIERS,
+    ChplEntry,
+    ChplMatch,
+    tier,
+    tier_of,
+)
+from dualtrace.reference.chpl import entries as chpl_entries
+from dualtrace.reference.chpl import matches as chpl_matches
 from dualtrace.reference.correlation import (
     HS_VERSIONS,
     CorrelationRow,
@@ -25,7 +35,11 @@ from dualtrace.reference.countries import (
 from dualtrace.reference.hs import HsEntry, HsInfo, clean_code, describe, hs6_of, nomenclature
 
 __all__ = [
+    "CHPL_DATE",
     "HS_VERSIONS",
+    "TIERS",
+    "ChplEntry",
+    "ChplMatch",
     "CorrelationRow",
     "CorrelationTable",
     "Correspondence",
@@ -37,6 +51,8 @@ __all__ = [
     "builtin_table",
     "by_code",
     "by_comtrade_code",
+    "chpl_entries",
+    "chpl_matches",
     "clean_code",
     "countries",
     "describe",
@@ -45,5 +61,7 @@ __all__ = [
     "load_official",
     "nomenclature",
     "resolve",
+    "tier",
+    "tier_of",
     "to_version",
 ]
