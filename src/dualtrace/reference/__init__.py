@@ -1,5 +1,12 @@
-"""Reference data: countries (ISO and UN Comtrade codes, names in EN/RU/ZH), HS nomenclature
-and version correlation, the Common High Priority List."""
+"""Reference data: countries (ISO and UN Comtrade codes, names in EN/RU/ZH), HS nomenclature and
+version correlation, the Common High Priority List; and their install into the warehouse.
+
+    >>> from dualtrace import reference
+    >>> reference.resolve("Russian Federation (Russia)"), reference.resolve("490")
+    ('RUS', 'TWN')
+    >>> reference.clean_code("8542.31.0000"), reference.tier_of("8525.80", "HS2017")
+    ('8542310000', '3.A')
+"""
 
 from __future__ import annotations
 
@@ -33,6 +40,11 @@ from dualtrace.reference.countries import (
     resolve,
 )
 from dualtrace.reference.hs import HsEntry, HsInfo, clean_code, describe, hs6_of, nomenclature
+from dualtrace.reference.install import (
+    correlation_table,
+    ensure_installed,
+    load_correlation_file,
+)
 
 __all__ = [
     "CHPL_DATE",
@@ -54,10 +66,13 @@ __all__ = [
     "chpl_entries",
     "chpl_matches",
     "clean_code",
+    "correlation_table",
     "countries",
     "describe",
+    "ensure_installed",
     "hs6_of",
     "hs_version_for_period",
+    "load_correlation_file",
     "load_official",
     "nomenclature",
     "resolve",
