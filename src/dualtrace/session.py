@@ -15,7 +15,7 @@ from typing import Any
 import duckdb
 
 from dualtrace import config
-from dualtrace.errors import InputError, WarehouseError
+from dualtrace.errors import InputError
 from dualtrace.findings import Finding
 from dualtrace.findings import store as findings_store
 from dualtrace.ingest import mapping as mapping_module
@@ -148,8 +148,6 @@ class Dualtrace:
 
     def sql(self, query: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
         """Run read-only SQL; writes are refused."""
-        if not self.path.exists():
-            raise WarehouseError(f"no warehouse at {self.path}: load data first")
         return readonly.run(self.con, query, params)
 
     def findings(

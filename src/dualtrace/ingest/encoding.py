@@ -97,13 +97,30 @@ _LOW_HIGH_BYTES = bytes(range(0x80, 0xC0))
 
 
 def detect(path: Path) -> str:
-    """The encoding of a file, from its first megabyte."""
+    """The encoding of a file, from its first megabyte.
+
+    A file whose non-ASCII lines are mostly valid UTF-8 is UTF-8, even when a few lines are
+    not (those are quarantined, not re-read in another encoding); otherwise the bytes decide
+    between cp1251 and GB18030.
+    """
     sample = read_sample(path)
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     if _valid_utf8_prefix(sample):
+        return "utf-8"
+    lines = sample.split(b"\n")[:-1] or [sample]  # the last piece may be a cut-off line
+    valid = invalid = 0
+    for line in lines:
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            valid += 1
+        except UnicodeDecodeError:
+            invalid += 1
+    if valid > invalid:
         return "utf-8"
     return guess_legacy(sample)
 

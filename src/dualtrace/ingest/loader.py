@@ -38,12 +38,16 @@ from dualtrace.ingest.sqlbuild import (
     parse_column,
     raw_expression,
 )
-from dualtrace.reference import countries, currencies
+from dualtrace.reference import currencies
+from dualtrace.reference.countries import alias_key, resolve
 from dualtrace.reference.install import ensure_installed
 from dualtrace.warehouse import facts
+from dualtrace.warehouse.db import fetch_one
 from dualtrace.warehouse.schema import FACT_TABLES, Kind
 
-DECIMAL_COMMA_PATTERN = r"^-?[0-9 .\x{00A0}]*[0-9],[0-9]{1,2}$|^-?[0-9]{1,3}(\.[0-9]{3})+(,[0-9]+)?$"
+# Unambiguous signs of each decimal mark; "1.234" or "1,234" alone could be either.
+DECIMAL_COMMA_PATTERN = r"[0-9],([0-9]{1,2}|[0-9]{4,})$|\.[0-9]{3},[0-9]+$"
+DECIMAL_POINT_PATTERN = r"[0-9]\.([0-9]{1,2}|[0-9]{4,})$|,[0-9]{3}\.[0-9]+$"
 
 
 class Progress(Protocol):
@@ -115,10 +119,10 @@ def _alias_table(con: duckdb.DuckDBPyConnection, extra: dict[str, str], label: s
     known = {row[0] for row in con.execute("SELECT iso3 FROM ref_countries").fetchall()}
     rows = []
     for alias, code in extra.items():
-        target = countries.resolve(code) or code.upper()
+        target = resolve(code) or code.upper()
         if target not in known:
             raise MappingError(f"{label}: country alias {alias!r} points to unknown code {code!r}")
-        rows.append((countries.alias_key(alias), target))
+        rows.append((alias_key(alias), target))
     con.executemany(
         f"DELETE FROM {ALIASES_TABLE} WHERE alias = ?", [(alias,) for alias, _ in rows]
     )
@@ -163,9 +167,7 @@ def load_rates(con: duckdb.DuckDBPyConnection, path: Path | None) -> bool:
         f"{parsed.extra['freq']}, TRY_CAST({rate_column} AS DOUBLE) "
         f"FROM read_csv({lit(str(path))}, all_varchar = true)"
     )
-    bad = con.execute(
-        f"SELECT count(*) FROM {RATES_TABLE} WHERE period IS NULL OR usd_per_unit IS NULL"
-    ).fetchone()
+    bad = fetch_one(con, f"SELECT count(*) FROM {RATES_TABLE} WHERE period IS NULL OR usd_per_unit IS NULL")
     if bad and bad[0]:
         raise InputError(f"{path.name}: {bad[0]} rate rows have an unreadable period or rate")
     return True
@@ -200,7 +202,7 @@ def _choose_mapping(request: LoadRequest, header: list[str], label: str) -> tupl
     return mapping, layout.name
 
 
-def _decimal_mode(con: duckdb.DuckDBPyConnection, mapping: Mapping, relation: str) -> str:
+def _decimal_mode(con: duckdb.DuckDBPyConnection, mapping: Mapping, source: readers.Source) -> str:
     if mapping.options.decimal != "auto":
         return mapping.options.decimal
     numeric = [
@@ -210,12 +212,22 @@ def _decimal_mode(con: duckdb.DuckDBPyConnection, mapping: Mapping, relation: st
     ]
     if not numeric:
         return "."
-    checks = ", ".join(
-        f"bool_or(regexp_matches(trim({_quoted(mapping.columns[c])}), {lit(DECIMAL_COMMA_PATTERN)}))"
+    votes = [
+        f"count(*) FILTER (WHERE regexp_matches(trim({_quoted(mapping.columns[c])}), {lit(pattern)}))"
+        for pattern in (DECIMAL_COMMA_PATTERN, DECIMAL_POINT_PATTERN)
         for c in numeric
-    )
-    row = con.execute(f"SELECT {checks} FROM (SELECT * FROM {relation} LIMIT 50000)").fetchone()
-    return "," if row and any(row) else "."
+    ]
+    sql = f"SELECT {', '.join(votes)} FROM (SELECT * FROM {source.relation()} LIMIT 50000)"
+    try:
+        row = fetch_one(con, sql)
+    except duckdb.Error as exc:
+        if not readers.needs_serial_read(exc):
+            raise
+        source.parallel = False
+        row = fetch_one(con, f"SELECT {', '.join(votes)} FROM (SELECT * FROM {source.relation()} LIMIT 50000)")
+    assert row is not None
+    comma, point = sum(row[: len(numeric)]), sum(row[len(numeric) :])
+    return "," if comma > point else "."
 
 
 def _quoted(name: str) -> str:
@@ -240,7 +252,7 @@ def _check_constants(con: duckdb.DuckDBPyConnection, mapping: Mapping) -> None:
                 f"SELECT {parsed.error or 'NULL'} FROM (SELECT 1) AS one "
                 f"LEFT JOIN {CURRENCY_TABLE} AS cur ON cur.alias = upper({raw})"
             )
-        row = con.execute(sql).fetchone()
+        row = fetch_one(con, sql)
         if row and row[0]:
             raise MappingError(
                 f"{mapping.name}: constant {name} = {mapping.constants[name]!r} is not valid ({row[0]})"
@@ -249,11 +261,18 @@ def _check_constants(con: duckdb.DuckDBPyConnection, mapping: Mapping) -> None:
 
 @contextmanager
 def _preserve_order(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Rows must reach the storage table in file order (a row's position is its line).
+
+    The source must also stay the probe side of every lookup join: for a small file the
+    optimizer would otherwise build its hash table on the file and stream the lookup table.
+    """
     con.execute("SET preserve_insertion_order = true")
+    con.execute("SET disabled_optimizers = 'join_order,build_side_probe_side'")
     try:
         yield
     finally:
         con.execute("SET preserve_insertion_order = false")
+        con.execute("RESET disabled_optimizers")
 
 
 def _reject_rows(con: duckdb.DuckDBPyConnection, rejects: tuple[str, str]) -> list[tuple[int, int, str, str]]:
@@ -337,7 +356,7 @@ def _newlines_per_record(con: duckdb.DuckDBPyConnection, source: readers.Source)
     with _preserve_order(con):
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE _dt_newlines AS SELECT ({counts})::BIGINT AS n "
-            f"FROM {source.relation(parallel=False)}"
+            f"FROM {source.relation()}"
         )
     values = con.execute("SELECT n FROM _dt_newlines ORDER BY rowid").fetchnumpy()["n"]
     con.execute("DROP TABLE _dt_newlines")
@@ -353,7 +372,6 @@ def _open_source(
 ) -> readers.Source:
     if fmt == "csv":
         header, dialect = readers.sniff_csv(
-            con,
             read_path,
             path.name,
             delimiter=mapping_options.delimiter,
@@ -390,7 +408,7 @@ def load_file(
 
     progress.phase(f"{label}: fingerprint")
     fp = fingerprint(path)
-    known = con.execute("SELECT source_id FROM sources WHERE sha256 = ?", [fp.sha256]).fetchone()
+    known = fetch_one(con, "SELECT source_id FROM sources WHERE sha256 = ?", [fp.sha256])
     if known is not None:
         return LoadReport(str(path), table.name, "already-loaded", source_id=int(known[0]))
 
@@ -415,7 +433,7 @@ def load_file(
         _currency_table(con)
         has_rates = load_rates(con, request.rates)
         _check_constants(con, mapping)
-        decimal = _decimal_mode(con, mapping, source.relation())
+        decimal = _decimal_mode(con, mapping, source)
 
         progress.phase(f"{label}: loading")
         report = _load_in_transaction(
@@ -442,7 +460,7 @@ def _load_in_transaction(
     fmt: str,
 ) -> LoadReport:
     fact = mapping.table.name
-    row = con.execute("SELECT nextval('source_id_seq')").fetchone()
+    row = fetch_one(con, "SELECT nextval('source_id_seq')")
     assert row is not None
     source_id = int(row[0])
     storage = facts.storage_table(fact, source_id)
@@ -462,21 +480,21 @@ def _load_in_transaction(
             try:
                 con.execute(f'CREATE TABLE "{storage}" AS {select}')
             except duckdb.Error as exc:
-                if "null_padding in conjunction with quoted new lines" not in str(exc):
+                if not readers.needs_serial_read(exc):
                     raise
-                # Quoted fields span lines: the parallel reader cannot pad short rows then.
-                shape.relation = source.relation(parallel=False, rejects=rejects)
-                select = build_select(mapping, shape, decimal=decimal, has_rates=has_rates)
                 con.execute("ROLLBACK")
+                for name in rejects:
+                    con.execute(f"DROP TABLE IF EXISTS {name}")
+                source.parallel = False
+                shape.relation = source.relation(rejects=rejects)
+                select = build_select(mapping, shape, decimal=decimal, has_rates=has_rates)
                 con.execute("BEGIN TRANSACTION")
                 con.execute(f'CREATE TABLE "{storage}" AS {select}')
 
         rejected = _reject_rows(con, rejects) if fmt == "csv" else []
         if rejected:
             rejected = _encoding_rejects(source.read_path or source.path, rejected, con, rejects)
-        counts = con.execute(
-            f'SELECT count(*), count({facts.ERROR_COLUMN}) FROM "{storage}"'
-        ).fetchone()
+        counts = fetch_one(con, f'SELECT count(*), count({facts.ERROR_COLUMN}) FROM "{storage}"')
         assert counts is not None
         n_records, n_errors = int(counts[0]), int(counts[1])
 
@@ -484,7 +502,7 @@ def _load_in_transaction(
         offset = source.first_line
         # Inside the transaction the new rows carry provisional row ids counted from a base;
         # after commit they are 0..n-1 in the same order.
-        base_row = con.execute(f'SELECT coalesce(min(rowid), 0) FROM "{storage}"').fetchone()
+        base_row = fetch_one(con, f'SELECT coalesce(min(rowid), 0) FROM "{storage}"')
         base = int(base_row[0]) if base_row else 0
         if fmt == "csv":
             specials = [(line, span) for line, span, _, _ in rejected] + [(line, 1) for line, _ in bad_lines]

@@ -7,6 +7,7 @@ sees exactly what the file says.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ import duckdb
 import pyarrow as pa
 
 from dualtrace.errors import InputError
+from dualtrace.ingest.encoding import open_binary
 from dualtrace.ingest.expressions import ident, lit
 
 # Empty fields must read as '' and padded (missing) fields as NULL, so that a short row can be
@@ -45,6 +47,13 @@ def file_format(path: Path) -> str:
     )
 
 
+SERIAL_READ_NEEDED = "null_padding in conjunction with quoted new lines"
+
+
+def needs_serial_read(error: Exception) -> bool:
+    return SERIAL_READ_NEEDED in str(error)
+
+
 @dataclass
 class Source:
     """A file opened for loading."""
@@ -57,8 +66,11 @@ class Source:
     csv: dict[str, Any] = field(default_factory=dict)
     arrow: pa.Table | None = None  # XLSX rows, already read
     line_column: str | None = None  # a column carrying exact line numbers, when known
+    # DuckDB's parallel CSV reader cannot pad short rows when quoted fields hold line breaks;
+    # such files are read by one thread.
+    parallel: bool = True
 
-    def relation(self, *, parallel: bool = True, rejects: tuple[str, str] | None = None) -> str:
+    def relation(self, *, rejects: tuple[str, str] | None = None) -> str:
         """SQL for the rows as text columns (header names, plus overflow columns for CSV)."""
         if self.format == "csv":
             assert self.read_path is not None
@@ -78,7 +90,7 @@ class Source:
                 "strict_mode = false",
                 "max_line_size = 8388608",
             ]
-            if not parallel:
+            if not self.parallel:
                 options.append("parallel = false")
             if rejects is not None:
                 options += [
@@ -96,8 +108,10 @@ class Source:
         return [c for c in self.header if c != self.line_column]
 
 
+DELIMITERS = (",", ";", "\t", "|")
+
+
 def sniff_csv(
-    con: duckdb.DuckDBPyConnection,
     read_path: Path,
     label: str,
     *,
@@ -105,37 +119,43 @@ def sniff_csv(
     quote: str,
     skip_rows: int,
 ) -> tuple[list[str], dict[str, Any]]:
-    """The header and dialect of a CSV file, by DuckDB's sniffer (overridable by the user)."""
-    options = ["all_varchar = true", "sample_size = 20480"]
-    if delimiter != "auto":
-        options.append(f"delim = {lit(delimiter)}")
-    if skip_rows:
-        options.append(f"skip = {int(skip_rows)}")
-    try:
-        row = con.execute(
-            f"SELECT Delimiter, Quote, Escape, HasHeader, Columns FROM sniff_csv({lit(str(read_path))}, "
-            + ", ".join(options)
-            + ")"
-        ).fetchone()
-    except duckdb.Error as exc:
-        raise InputError(f"{label}: cannot read as CSV: {str(exc).splitlines()[0]}") from None
-    if row is None:
-        raise InputError(f"{label}: cannot read as CSV")
-    found_delim, found_quote, found_escape, _has_header, columns = row
-    header = [str(column["name"]) for column in columns]
-    if not header:
-        raise InputError(f"{label}: no header line found")
-    # The sniffer says "(empty)" when a sample has no quotes; quoting with " is harmless then.
-    found_quote = "" if found_quote == "(empty)" else found_quote
-    found_escape = "" if found_escape == "(empty)" else found_escape
-    chosen_quote = found_quote or quote or '"'
-    dialect = {
-        "delimiter": found_delim if delimiter == "auto" else delimiter,
-        "quote": chosen_quote,
-        "escape": found_escape or chosen_quote,
-        "skip": skip_rows,
-    }
+    """The header and dialect of a CSV file, from its header line.
+
+    The delimiter is the candidate that splits the header most (users may force one); a
+    sampler that looks at data rows can be misled by the very rows that are broken.
+    """
+    with open_binary(read_path) as handle:
+        for _ in range(skip_rows):
+            handle.readline()
+        first = handle.readline().decode("utf-8-sig", errors="replace")
+    if not first.strip():
+        raise InputError(f"{label}: no header line found (line {skip_rows + 1} is empty)")
+    if delimiter == "auto":
+        chosen = max(DELIMITERS, key=lambda d: (first.count(d), d == ","))
+    else:
+        chosen = "\t" if delimiter in ("\\t", "tab", "TAB") else delimiter
+    if len(chosen) != 1:
+        raise InputError(f"{label}: the delimiter must be one character (got {delimiter!r})")
+    quote_char = quote or '"'
+    names = next(csv.reader([first.rstrip("\r\n")], delimiter=chosen, quotechar=quote_char))
+    header = unique_names(names)
+    dialect = {"delimiter": chosen, "quote": quote_char, "escape": quote_char, "skip": skip_rows}
     return header, dialect
+
+
+def unique_names(names: list[str]) -> list[str]:
+    """Header names as the mapping sees them: blanks become columnN, repeats get _2, _3..."""
+    seen: dict[str, int] = {}
+    result = []
+    for index, raw in enumerate(names):
+        name = raw.strip() or f"column{index}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}_{seen[name]}"
+        else:
+            seen[name] = 1
+        result.append(name)
+    return result
 
 
 def _cell_text(value: Any) -> str | None:
@@ -168,7 +188,7 @@ def read_sheet(path: Path, sheet: str | None, skip_rows: int) -> tuple[list[str]
     rows = rows[skip_rows:]
     if not rows:
         raise InputError(f"{path.name}: the sheet is empty")
-    header = [_cell_text(cell) or f"column{i}" for i, cell in enumerate(rows[0])]
+    header = unique_names([_cell_text(cell) or "" for cell in rows[0]])
     width = len(header)
     records: list[list[str | None]] = []
     lines: list[int] = []

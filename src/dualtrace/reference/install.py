@@ -26,7 +26,7 @@ from dualtrace.reference.correlation import (
 )
 from dualtrace.reference.countries import aliases, countries
 from dualtrace.reference.hs import HS_VERSION, nomenclature
-from dualtrace.warehouse.db import migrate, transaction
+from dualtrace.warehouse.db import fetch_one, migrate, transaction
 
 __all__ = [
     "HASH_KEY",
@@ -84,7 +84,7 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[dict[str,
     if not rows:
         return 0
     select, parameters = _select_lists(con, table, rows)
-    result = con.execute(f"INSERT INTO {table} SELECT {select}", parameters).fetchone()
+    result = fetch_one(con, f"INSERT INTO {table} SELECT {select}", parameters)
     return int(result[0]) if result else 0
 
 
@@ -191,7 +191,7 @@ def _refresh_chpl_map(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _stored_hash(con: duckdb.DuckDBPyConnection) -> str | None:
-    row = con.execute("SELECT value FROM meta WHERE key = ?", [HASH_KEY]).fetchone()
+    row = fetch_one(con, "SELECT value FROM meta WHERE key = ?", [HASH_KEY])
     return str(row[0]) if row else None
 
 
@@ -231,8 +231,8 @@ def load_correlation_file(con: duckdb.DuckDBPyConnection, path: str | Path) -> i
             )
             """,
             parameters,
-        ).fetchone()
-        added = int(result[0]) if result else 0
+        ).fetchall()
+        added = int(result[0][0]) if result else 0
         if added:
             _refresh_chpl_map(con)
     return added

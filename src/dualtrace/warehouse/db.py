@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -59,8 +60,15 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     return applied
 
 
+def fetch_one(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> Any:
+    """The first row of a query, fully fetched (a half-read result blocks the connection for
+    some DuckDB calls such as register)."""
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0] if rows else None
+
+
 def schema_version(con: duckdb.DuckDBPyConnection) -> str | None:
-    row = con.execute("SELECT max(id) FROM schema_migrations").fetchone()
+    row = fetch_one(con, "SELECT max(id) FROM schema_migrations")
     return row[0] if row else None
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import duckdb
 
+from dualtrace.warehouse.db import fetch_one
+
 FACTS = ("trade_flows", "shipments")
 ERROR_COLUMN = "_error"
 RAW_COLUMN = "_raw"
@@ -70,9 +72,9 @@ def refresh_view(con: duckdb.DuckDBPyConnection, fact: str) -> None:
 
 def drop_source(con: duckdb.DuckDBPyConnection, source_id: int) -> None:
     """Remove a loaded file: its rows, its quarantine and its source record."""
-    row = con.execute(
-        "SELECT target_table, storage_table FROM sources WHERE source_id = ?", [source_id]
-    ).fetchone()
+    row = fetch_one(
+        con, "SELECT target_table, storage_table FROM sources WHERE source_id = ?", [source_id]
+    )
     if row is None:
         return
     fact, table = row
