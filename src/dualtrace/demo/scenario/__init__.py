@@ -146,6 +146,6 @@ def generate(out_dir: Path, seed: int = 2024) -> Scenario:
         out_dir=out_dir,
         seed=seed,
         files=files,
-        truth=content,
+        truth=json.loads(data),  # exactly what truth.json holds (string keys)
         elapsed_s=time.perf_counter() - started,
     )

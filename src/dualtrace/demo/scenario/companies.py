@@ -134,6 +134,8 @@ def _cn(
         address_local=address_zh,
         founded=founded,
         role=role,
+        ru_variants=[_v(en.upper(), "case")],
+        cn_variants=[_v(zh)],
     )
 
 
@@ -154,11 +156,17 @@ def _ru(
         name_en=en,
         name_local=short,
         aliases=[full],
-        ids={"inn": ids.inn10(rng, region), "ogrn": ids.ogrn(rng, region, founded.year)},
+        ids={"inn": ids.inn10(rng, region), "ogrn": ids.ogrn(rng, region, max(founded.year, 2002))},
         address_en=ru_to_latin(address),
         address_local=address,
         founded=founded,
         role=role,
+        ru_variants=[_v(ru_quotes(short), "case", "punctuation")],
+        cn_variants=[
+            _v("LLC " + ru_to_latin(short.split("«", 1)[1].rstrip("»")), "transliteration_latin")
+        ]
+        if short.startswith("ООО")
+        else [_v(ru_to_latin(short), "transliteration_latin")],
     )
 
 
@@ -181,6 +189,8 @@ def _hk(
         address_local=address,
         founded=founded,
         role=role,
+        ru_variants=[_v(en.upper(), "case")],
+        cn_variants=[_v(en.upper(), "case")],
     )
 
 
