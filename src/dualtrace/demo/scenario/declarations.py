@@ -407,7 +407,7 @@ def story_background(b: Builder) -> None:
             shipper = rng.choice(cast.other_background if foreign else cast.cn_background)
             pool = goods_of(cast[shipper])
         consignee = rng.choice(cast.ru_background)
-        items = _items(rng, pool, _lognormal(rng, 14000), 3)
+        items = _items(rng, pool, _lognormal(rng, 65000, 1.0), 3)
         stories = ["background_controlled" if controlled else "background"]
         b.ship("ru", date, shipper, consignee, items, stories, id_prob=0.7)
         n += len(items)
@@ -422,7 +422,7 @@ def story_background(b: Builder) -> None:
         shipper = rng.choice(cn_tech if controlled else cast.cn_background)
         consignee = rng.choice(cast.ru_background if rng.random() < 0.75 else cis_consignees)
         pool = goods.CONTROLLED[:12] if controlled else goods_of(cast[shipper])
-        items = _items(rng, pool, _lognormal(rng, 16000), 3)
+        items = _items(rng, pool, _lognormal(rng, 65000, 1.0), 3)
         stories = ["background_controlled" if controlled else "background"]
         b.ship("cn", date, shipper, consignee, items, stories, id_prob=0.8)
         n += len(items)
