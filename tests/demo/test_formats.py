@@ -198,3 +198,18 @@ def test_eu_dod_ownership_and_ftm(scenario: Scenario) -> None:
     assert any("\u4e00" <= ch <= "\u9fff" for ch in scripts)  # Chinese
     assert any("\u0400" <= ch <= "\u04ff" for ch in scripts)  # Cyrillic
     assert any(e["schema"] == "Ownership" and "endDate" in e["properties"] for e in entities)
+
+
+def test_one_trade_row_per_key(scenario: Scenario) -> None:
+    con = duckdb.connect()
+    trade = scenario.out_dir / "trade"
+    dup_comtrade = con.execute(
+        f"""SELECT count(*) FROM (SELECT filename, reporterISO, partnerISO, flowCode, cmdCode,
+        period FROM read_csv('{trade}/comtrade_*.csv', all_varchar=true, filename=true)
+        GROUP BY ALL HAVING count(*) > 1)"""
+    ).fetchone()
+    dup_comext = con.execute(
+        f"""SELECT count(*) FROM (SELECT DECLARANT, PARTNER, PRODUCT_NC, FLOW, PERIOD
+        FROM read_csv('{trade}/comext_*.csv', all_varchar=true) GROUP BY ALL HAVING count(*) > 1)"""
+    ).fetchone()
+    assert dup_comtrade == (0,) and dup_comext == (0,)

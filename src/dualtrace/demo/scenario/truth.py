@@ -16,7 +16,8 @@ files finds. Shape (top-level keys, in order):
     Every file written (path relative to the output folder): layout, data rows, encoding,
     delimiter, sha256, description.
 ``parties``
-    Every non-background party by key: names (``name_en``, ``name_local``, aliases), country,
+    Every party that plays a part in a story (listed companies, the group, intermediaries,
+    story consignees, decoys), by key: names (``name_en``, ``name_local``, aliases), country,
     ids (``uscc``, ``inn``, ``ogrn``, ``hk_cr``...), founded, role, ``list_entries`` (list,
     file, ent_num / recordId / FtM id, listing date) and ``appearances``: per file and field
     (``shipper_name``, ``consignee_name``, ``manufacturer``), the spellings used with their kinds
