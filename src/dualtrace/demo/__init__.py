@@ -1,0 +1,1 @@
+"""The ``dualtrace demo`` scenario: a fictional, self-generated data set (see ``scenario``)."""

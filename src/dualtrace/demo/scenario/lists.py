@@ -1,0 +1,930 @@
+"""Fictional sanctions and ownership files in the real official layouts.
+
+- OFAC legacy CSV: ``sdn.csv``, ``alt.csv``, ``add.csv`` (no header, ``-0- `` for empty, CRLF,
+  ASCII, a final Ctrl-Z byte, like the files OFAC publishes).
+- EU journal CSV of Regulation 833/2014 (the 45 columns of the OpenSanctions ``eu_journal``
+  export, Annex IV entries).
+- OpenSanctions FollowTheMoney JSON lines: ``Company``, ``Person``, ``Ownership``, ``Sanction``.
+- US DoD "1260H" CSV (OpenSanctions layout, with the ``Parent Name`` column).
+- ``ownership.csv``: a user-supplied ownership table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dualtrace.demo.scenario import ids
+from dualtrace.demo.scenario.companies import Cast, ru_to_latin
+from dualtrace.demo.scenario.model import GeneratedFile, Party
+from dualtrace.demo.scenario.writer import csv_text, write_bytes
+
+D = dt.date
+DATASET = "dualtrace_demo"
+SOURCE_URL = "https://dualtrace.invalid/demo/"  # .invalid: a reserved, never-resolving domain
+SEEN = "2024-07-01T00:00:00"
+
+EU_HEADER = [
+    "celex",
+    "recordId",
+    "programKey",
+    "annex",
+    "measure",
+    "startDate",
+    "reason",
+    "schema",
+    "name",
+    "alias",
+    "weakAlias",
+    "previousName",
+    "country",
+    "nationality",
+    "jurisdiction",
+    "birthDate",
+    "birthPlace",
+    "position",
+    "passportNumber",
+    "gender",
+    "appearance",
+    "ethnicity",
+    "fatherName",
+    "motherName",
+    "incorporationDate",
+    "legalForm",
+    "sector",
+    "registrationNumber",
+    "taxNumber",
+    "idNumber",
+    "innCode",
+    "ogrnCode",
+    "kppCode",
+    "okpoCode",
+    "leiCode",
+    "swiftBic",
+    "ticker",
+    "imoNumber",
+    "mmsi",
+    "flag",
+    "address",
+    "phone",
+    "email",
+    "website",
+    "notes",
+]
+DOD_HEADER = [
+    "Name",
+    "Clean Name",
+    "Alias",
+    "Previous Name",
+    "Parent Name",
+    "Note",
+    "Start date",
+    "End date",
+    "Source Url",
+]
+OWNERSHIP_HEADER = [
+    "parent_name",
+    "parent_id",
+    "child_name",
+    "child_id",
+    "share",
+    "start_date",
+    "end_date",
+    "source",
+]
+
+# Listings of the planted parties: key -> {list: listing date}
+LISTINGS: dict[str, dict[str, dt.date]] = {
+    "cn_lianxin": {"ofac_sdn": D(2023, 5, 19)},
+    "cn_haoguang": {"ofac_sdn": D(2024, 2, 23)},
+    "hk_kongfung": {"ofac_sdn": D(2023, 11, 2), "eu_833_annex_iv": D(2024, 2, 23)},
+    "cn_xiangqiong": {"eu_833_annex_iv": D(2024, 6, 24)},
+    "ru_oriantekh": {"ofac_sdn": D(2022, 6, 28), "eu_833_annex_iv": D(2022, 12, 16)},
+    "ru_vektramash": {"ofac_sdn": D(2022, 9, 30), "eu_833_annex_iv": D(2023, 2, 25)},
+    "ru_svetorog": {"ofac_sdn": D(2022, 6, 28), "eu_833_annex_iv": D(2022, 12, 16)},
+    "ru_aeronis": {"eu_833_annex_iv": D(2023, 6, 23)},
+    "cn_tianyuan": {"dod_1260h": D(2021, 6, 3)},
+    "ty_tech": {"dod_1260h": D(2022, 10, 5)},
+    "ty_components": {"dod_1260h": D(2022, 10, 5)},
+    "ty_hk": {"dod_1260h": D(2024, 1, 31)},
+}
+OFAC_NAMES = {
+    "cn_lianxin": "SHENZHEN LIANXIN RUIDA ELECTRONIC TECHNOLOGY CO., LTD.",
+    "cn_haoguang": "JINAN QILU HAOGUANG LASER TECHNOLOGY CO., LTD.",
+    "hk_kongfung": "KONG FUNG MICRO-ELECTRONIC TRADING LIMITED",
+    "ru_oriantekh": "JOINT STOCK COMPANY SCIENTIFIC AND PRODUCTION ASSOCIATION ORIANTEKH",
+    "ru_vektramash": "LIMITED LIABILITY COMPANY VEKTRAMASH",
+    "ru_svetorog": "JOINT STOCK COMPANY URAL SPECIAL OPTICS PLANT SVETOROG",
+}
+OFAC_ALTS = {
+    "cn_lianxin": [
+        "LXRD ELECTRONICS",
+        "SHENZHEN LIANXIN RUIDA ELECTRONICS TECHNOLOGY COMPANY LIMITED",
+    ],
+    "cn_haoguang": ["QILU HAOGUANG LASER"],
+    "hk_kongfung": ["KONG FUNG MICROELECTRONICS", "KONG FUNG MICRO-ELECTRONIC TRADING LTD."],
+    "ru_oriantekh": ["AO NPO ORIANTEKH", "NPO ORIANTECH", "JSC NPO ORIANTEKH"],
+    "ru_vektramash": ["OOO VEKTRAMASH", "LLC VEKTRAMASH"],
+    "ru_svetorog": ["AO UZSO SVETOROG", "URAL SPECIAL OPTICS PLANT"],
+}
+OFAC_LINKS = {
+    "cn_lianxin": "ru_oriantekh",
+    "hk_kongfung": "ru_svetorog",
+    "cn_haoguang": "ru_vektramash",
+}
+
+
+@dataclass
+class Filler:
+    """A fictional list entry that no shipment refers to."""
+
+    key: str
+    kind: str  # company | person
+    name: str
+    country: str
+    local: str = ""
+    ids: dict[str, str] = field(default_factory=dict)
+    dob: str = ""
+    parent: str = ""
+
+
+def _fillers(rng: random.Random) -> dict[str, list[Filler]]:
+    def ru_co(key: str, en: str, local: str, region: str) -> Filler:
+        return Filler(
+            key,
+            "company",
+            en,
+            "RU",
+            local,
+            {"inn": ids.inn10(rng, region), "ogrn": ids.ogrn(rng, region, 2009)},
+        )
+
+    def cn_co(key: str, en: str, local: str, division: str) -> Filler:
+        return Filler(key, "company", en, "CN", local, {"uscc": ids.uscc(rng, division)})
+
+    ofac = [
+        ru_co("f_termokvant", "LIMITED LIABILITY COMPANY TERMOKVANT", "ООО «Термоквант»", "77"),
+        ru_co(
+            "f_kedrovik",
+            "JOINT STOCK COMPANY SIBIRSKIY PRIBORNYY ZAVOD KEDROVIK",
+            "АО «Сибирский приборный завод «Кедровик»",
+            "54",
+        ),
+        ru_co(
+            "f_baltexport",
+            "LIMITED LIABILITY COMPANY BALTEKSPORT LOGISTIKA",
+            "ООО «Балтэкспорт Логистика»",
+            "39",
+        ),
+        cn_co(
+            "f_yingchen",
+            "HUIZHOU YINGCHEN PRECISION ELECTRONICS CO., LTD.",
+            "惠州市盈宸精密电子有限公司",
+            "441300",
+        ),
+        cn_co(
+            "f_nuokai",
+            "ZHUHAI NUOKAI SUPPLY CHAIN MANAGEMENT CO., LTD.",
+            "珠海诺铠供应链管理有限公司",
+            "440400",
+        ),
+        Filler(
+            "f_sunwin",
+            "company",
+            "SUNWIN MERIDIAN TRADING LIMITED",
+            "HK",
+            "",
+            {"hk_cr": ids.hk_cr(rng, 2021)},
+        ),
+        Filler("f_argentum", "company", "ARGENTUM ALPHA GENERAL TRADING L.L.C.", "AE"),
+        Filler("f_bosphorus", "company", "BOSPHORUS NEXUS DIS TICARET LIMITED SIRKETI", "TR"),
+        Filler("f_tenirtoo", "company", "OSOO TENIR-TOO ELEKTRONIK", "KG"),
+        Filler("f_zhuravlev", "person", "ZHURAVLEV, Oleg Gennadyevich", "RU", dob="12 Mar 1971"),
+        Filler("f_melnikova", "person", "MELNIKOVA, Irina Vladislavovna", "RU", dob="03 Nov 1980"),
+        Filler(
+            "f_abdykadyrov", "person", "ABDYKADYROV, Nurlan Toktobekovich", "KG", dob="21 Jul 1977"
+        ),
+        Filler("f_kostrov", "person", "KOSTROV, Dmitriy Avenirovich", "RU", dob="09 Jan 1969"),
+    ]
+    eu = [
+        ru_co(
+            "f_priboy", "Joint Stock Company Priboy-Elektronika", "АО «Прибой-Электроника»", "63"
+        ),
+        ru_co(
+            "f_sevkvarts", "Limited Liability Company Severnyy Kvarts", "ООО «Северный Кварц»", "10"
+        ),
+        ru_co(
+            "f_almaznaya",
+            "Joint Stock Company Design Bureau Almaznaya Gran",
+            "АО «Конструкторское бюро «Алмазная грань»",
+            "47",
+        ),
+        ru_co("f_transvolna", "Limited Liability Company TransVolna", "ООО «ТрансВолна»", "34"),
+        cn_co(
+            "f_qianhui",
+            "Shenzhen Qianhui Yida Technology Co., Ltd.",
+            "深圳市乾汇亿达科技有限公司",
+            "440300",
+        ),
+        Filler(
+            "f_yuexin",
+            "company",
+            "Yuexin Components (HK) Limited",
+            "HK",
+            "粵鑫元件(香港)有限公司",
+            {"hk_cr": ids.hk_cr(rng, 2020)},
+        ),
+        Filler(
+            "f_tengri",
+            "company",
+            "Tengri Trade Solutions LLP",
+            "KZ",
+            "ТОО «Тенгри Трейд Солюшнс»",
+            {"kz_bin": ids.kz_bin(rng, 2021, 9)},
+        ),
+        Filler("f_sevan", "company", "Sevan Techline LLC", "AM"),
+        Filler("f_qasr", "company", "Qasr Silica General Trading LLC", "AE"),
+    ]
+    dod = [
+        cn_co(
+            "f_hanjiang",
+            "China Hanjiang Shipbuilding Heavy Industry Group Co., Ltd.",
+            "中国汉江船舶重工集团有限公司",
+            "420100",
+        ),
+        cn_co(
+            "f_hanjiang_marine",
+            "Hanjiang Marine Electronics Co., Ltd.",
+            "汉江海洋电子有限公司",
+            "420600",
+        ),
+        cn_co(
+            "f_zhouhang",
+            "Beijing Zhouhang Aerospace Measurement Co., Ltd.",
+            "北京宙航航天测量有限公司",
+            "110108",
+        ),
+        cn_co(
+            "f_qinfeng",
+            "Shaanxi Qinfeng Special Vehicles Co., Ltd.",
+            "陕西秦锋特种车辆有限公司",
+            "610100",
+        ),
+        cn_co(
+            "f_dingtai",
+            "Zhongyuan Dingtai Radar Technology Co., Ltd.",
+            "中原鼎泰雷达技术有限公司",
+            "410100",
+        ),
+        cn_co(
+            "f_minjiang",
+            "Sichuan Minjiang Propellant Chemical Co., Ltd.",
+            "四川岷江推进剂化工有限公司",
+            "510100",
+        ),
+    ]
+    dod[1].parent = dod[0].name
+    dod[5].parent = "China Hanjiang Shipbuilding Heavy Industry Group Co., Ltd."
+    return {"ofac": ofac, "eu": eu, "dod": dod}
+
+
+def _ofac(cast: Cast, fillers: list[Filler]) -> tuple[str, str, str, dict[str, int]]:
+    """The three OFAC files (sdn, alt, add) and the ent_num of each planted party."""
+    sdn, alt, add = [], [], []
+    ent = 90_211
+    alt_num, add_num = 71_402, 58_630
+    ent_nums: dict[str, int] = {}
+
+    def q(s: str) -> str:
+        return '"' + s.replace('"', "'") + '"'
+
+    empty = "-0- "
+    for key in OFAC_NAMES:
+        ent_nums[key] = ent
+        ent += 7
+    for key, name in OFAC_NAMES.items():
+        p = cast[key]
+        n = ent_nums[key]
+        remarks = []
+        if p.country == "RU":
+            remarks.append("Secondary sanctions risk: See Section 11 of Executive Order 14024.")
+        if p.founded:
+            remarks.append(f"Organization Established Date {_ofac_date(p.founded)}")
+        if "inn" in p.ids:
+            remarks.append(f"Tax ID No. {p.ids['inn']} (Russia)")
+            remarks.append(f"Registration Number {p.ids['ogrn']} (Russia)")
+        if "uscc" in p.ids:
+            remarks.append(f"Unified Social Credit Code (USCC) {p.ids['uscc']} (China)")
+        if "hk_cr" in p.ids:
+            remarks.append(f"Registration Number {p.ids['hk_cr']} (Hong Kong)")
+        if key in OFAC_LINKS:
+            remarks.append(f"Linked To: {OFAC_NAMES[OFAC_LINKS[key]]}")
+        sdn.append(
+            ",".join(
+                [
+                    str(n),
+                    q(name),
+                    empty,
+                    q("RUSSIA-EO14024"),
+                    *[empty] * 7,
+                    q("; ".join(remarks) + "."),
+                ]
+            )
+        )
+        for a in OFAC_ALTS.get(key, []):
+            alt.append(",".join([str(n), str(alt_num), q("aka"), q(a), empty]))
+            alt_num += 1
+        city = _city_line(p)
+        add.append(
+            ",".join([str(n), str(add_num), q(_street(p)), q(city), q(_country_name(p)), empty])
+        )
+        add_num += 1
+    for f in fillers:
+        n = ent
+        ent += 7
+        if f.kind == "person":
+            person_remarks = (
+                f"DOB {f.dob}; nationality {_COUNTRY_EN[f.country]}; Gender "
+                f"{'Female' if f.name.split(',')[0].endswith('A') else 'Male'}."
+            )
+            sdn.append(
+                ",".join(
+                    [
+                        str(n),
+                        q(f.name),
+                        q("individual"),
+                        q("RUSSIA-EO14024"),
+                        *[empty] * 7,
+                        q(person_remarks),
+                    ]
+                )
+            )
+        else:
+            parts = []
+            if "inn" in f.ids:
+                parts += [
+                    f"Tax ID No. {f.ids['inn']} (Russia)",
+                    f"Registration Number {f.ids['ogrn']} (Russia)",
+                ]
+            if "uscc" in f.ids:
+                parts.append(f"Unified Social Credit Code (USCC) {f.ids['uscc']} (China)")
+            if "hk_cr" in f.ids:
+                parts.append(f"Registration Number {f.ids['hk_cr']} (Hong Kong)")
+            text = q("; ".join(parts) + ".") if parts else empty
+            sdn.append(
+                ",".join([str(n), q(f.name), empty, q("RUSSIA-EO14024"), *[empty] * 7, text])
+            )
+        add.append(",".join([str(n), str(add_num), empty, empty, q(_COUNTRY_EN[f.country]), empty]))
+        add_num += 1
+    end = "\r\n"
+    return (
+        end.join(sdn) + end + "\x1a",
+        end.join(alt) + end + "\x1a",
+        end.join(add) + end + "\x1a",
+        ent_nums,
+    )
+
+
+_COUNTRY_EN = {
+    "RU": "Russia",
+    "CN": "China",
+    "HK": "Hong Kong",
+    "AE": "United Arab Emirates",
+    "TR": "Turkey",
+    "KG": "Kyrgyzstan",
+    "KZ": "Kazakhstan",
+    "AM": "Armenia",
+}
+
+
+def _country_name(p: Party) -> str:
+    return _COUNTRY_EN[p.country]
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _ofac_date(d: dt.date) -> str:
+    return f"{d.day:02d} {_MONTHS[d.month - 1]} {d.year}"
+
+
+def _street(p: Party) -> str:
+    parts = p.address_en.split(", ")
+    if p.country == "RU":
+        return ", ".join(parts[2:])
+    if p.country == "HK":
+        return ", ".join(parts[:-1])
+    return ", ".join(parts[:-3])
+
+
+def _city_line(p: Party) -> str:
+    parts = p.address_en.split(", ")
+    if p.country == "RU":
+        return f"{parts[1].replace('G. ', '').title()} {parts[0]}"
+    if p.country == "HK":
+        return "Hong Kong"
+    return parts[-3]
+
+
+def _eu(cast: Cast, fillers: list[Filler]) -> tuple[str, dict[str, str]]:
+    rows = []
+    record_ids: dict[str, str] = {}
+    rec = 9_101
+    planted = [k for k, v in LISTINGS.items() if "eu_833_annex_iv" in v]
+    for key in planted:
+        p = cast[key]
+        row = dict.fromkeys(EU_HEADER, "")
+        record_ids[key] = str(rec)
+        start = LISTINGS[key]["eu_833_annex_iv"]
+        row.update(
+            celex="32014R0833",
+            recordId=str(rec),
+            programKey="EU-RUS",
+            annex="IV",
+            measure="Export control",
+            startDate=f"{start.day}.{start.month}.{start.year}",
+            schema="LegalEntity",
+            address=p.address_en if p.country != "RU" else _ru_eu_address(p),
+        )
+        if p.country == "RU":
+            full, short = p.aliases[0], p.name_local
+            row["name"] = p.name_en
+            row["alias"] = f"{full} ({short}); " + "; ".join(p.aliases[1:3])
+            row["registrationNumber"] = f"{p.ids['inn']} (Tax ID/INN)"
+            row["innCode"] = p.ids["inn"]
+            row["ogrnCode"] = p.ids["ogrn"]
+        elif p.country == "HK":
+            row["name"] = p.name_en
+            row["alias"] = f"{p.name_local}; " + "; ".join(p.aliases[:1])
+            row["registrationNumber"] = f"{p.ids['hk_cr']} (CR No.)"
+        else:
+            row["name"] = p.name_en
+            row["alias"] = f"{p.name_local}; " + "; ".join(p.aliases[:2])
+            row["registrationNumber"] = f"{p.ids['uscc']} (USCC)"
+        rows.append([row[h] for h in EU_HEADER])
+        rec += 3
+    for f in fillers:
+        row = dict.fromkeys(EU_HEADER, "")
+        row.update(
+            celex="32014R0833",
+            recordId=str(rec),
+            programKey="EU-RUS",
+            annex="IV",
+            measure="Export control",
+            startDate="23.6.2023",
+            schema="LegalEntity",
+            name=f.name,
+            alias=f.local,
+            address=_COUNTRY_EN[f.country],
+        )
+        if "inn" in f.ids:
+            row["registrationNumber"] = f"{f.ids['inn']} (Tax ID/INN)"
+            row["innCode"], row["ogrnCode"] = f.ids["inn"], f.ids["ogrn"]
+        elif "uscc" in f.ids:
+            row["registrationNumber"] = f"{f.ids['uscc']} (USCC)"
+        elif "hk_cr" in f.ids:
+            row["registrationNumber"] = f"{f.ids['hk_cr']} (CR No.)"
+        elif "kz_bin" in f.ids:
+            row["registrationNumber"] = f"{f.ids['kz_bin']} (BIN)"
+        rows.append([row[h] for h in EU_HEADER])
+        rec += 3
+    return csv_text(EU_HEADER, rows, terminator="\r\n"), record_ids
+
+
+def _ru_eu_address(p: Party) -> str:
+    parts = p.address_en.split(", ")
+    city = parts[1].replace("G. ", "").title()
+    return f"{parts[0]}, {city}, {', '.join(s.title() for s in parts[2:])}, Russian Federation"
+
+
+def _dod(cast: Cast, fillers: list[Filler]) -> tuple[str, dict[str, str]]:
+    rows = []
+    names: dict[str, str] = {}
+    parent = cast["cn_tianyuan"].name_en
+    for key, short in (
+        ("cn_tianyuan", "Tianyuan Group"),
+        ("ty_tech", "Tianyuan Technologies"),
+        ("ty_components", "Tianyuan Components"),
+        ("ty_hk", "Tianyuan HK"),
+    ):
+        p = cast[key]
+        start = LISTINGS[key]["dod_1260h"].isoformat()
+        names[key] = f"{p.name_en} ({short})*"
+        rows.append(
+            [
+                names[key],
+                p.name_en,
+                short,
+                "",
+                "" if key == "cn_tianyuan" else parent,
+                "",
+                start,
+                "",
+                "",
+            ]
+        )
+    for f in fillers:
+        short = f.name.split(" Co.")[0].split(" ", 1)[-1]
+        rows.append([f"{f.name} ({short})*", f.name, short, "", f.parent, "", "2022-10-05", "", ""])
+    return csv_text(DOD_HEADER, rows), names
+
+
+def _ftm_id(key: str) -> str:
+    return f"dtdemo-{key.replace('_', '-')}"
+
+
+def _entity(
+    eid: str, schema: str, caption: str, props: dict[str, list[str]], target: bool
+) -> dict[str, Any]:
+    return {
+        "id": eid,
+        "caption": caption,
+        "schema": schema,
+        "properties": {k: v for k, v in props.items() if v},
+        "datasets": [DATASET],
+        "referents": [],
+        "target": target,
+        "first_seen": SEEN,
+        "last_seen": SEEN,
+        "last_change": SEEN,
+    }
+
+
+def _company_props(p: Party) -> dict[str, list[str]]:
+    props: dict[str, list[str]] = {
+        "name": [p.name_en] + ([p.name_local] if p.name_local else []),
+        "alias": list(p.aliases),
+        "country": [p.country.lower()],
+        "jurisdiction": [p.country.lower()],
+        "address": [a for a in (p.address_en, p.address_local) if a and p.country != "HK"]
+        or [p.address_en],
+        "incorporationDate": [p.founded.isoformat()] if p.founded else [],
+    }
+    if "inn" in p.ids:
+        props["innCode"] = [p.ids["inn"]]
+        props["ogrnCode"] = [p.ids["ogrn"]]
+    if "uscc" in p.ids:
+        props["registrationNumber"] = [p.ids["uscc"]]
+        props["taxNumber"] = [p.ids["uscc"]]
+    if "hk_cr" in p.ids:
+        props["registrationNumber"] = [p.ids["hk_cr"]]
+    return props
+
+
+_AUTH = {
+    "ofac_sdn": (
+        "Office of Foreign Assets Control",
+        "RUSSIA-EO14024",
+        "US-RUSHAR",
+        "Block",
+        "us",
+        "sdn.csv",
+    ),
+    "eu_833_annex_iv": (
+        "European Union",
+        "Regulation (EU) No 833/2014, Annex IV",
+        "EU-RUS",
+        "Export control",
+        "eu",
+        "eu__journal_sanctions__32014R0833.csv",
+    ),
+    "dod_1260h": (
+        "Department of Defense",
+        "Chinese Military Companies (Section 1260H)",
+        "US-DOD-1260H",
+        "Listed",
+        "us",
+        "us__dod_chinese_milcorps__sanctions.csv",
+    ),
+}
+
+
+@dataclass
+class ListsResult:
+    files: dict[str, GeneratedFile]
+    entries: dict[str, list[dict[str, Any]]]  # party key -> list entries
+    ownership: list[dict[str, Any]]
+    fillers: list[dict[str, str]]
+    person_owner: dict[str, Any]
+
+
+def write(out_dir: Path, seed: int, cast: Cast) -> ListsResult:
+    rng = random.Random(f"{seed}:lists")
+    fillers = _fillers(rng)
+    files: dict[str, GeneratedFile] = {}
+    entries: dict[str, list[dict[str, Any]]] = {}
+
+    sdn, alt, add, ent_nums = _ofac(cast, fillers["ofac"])
+    for name, text in (("sdn.csv", sdn), ("alt.csv", alt), ("add.csv", add)):
+        n_rows = text.count("\r\n")
+        files[f"lists/{name}"] = write_bytes(
+            out_dir,
+            f"lists/{name}",
+            text.encode("ascii"),
+            layout=f"ofac_legacy_{name[:3]}",
+            rows=n_rows,
+            encoding="ascii",
+            delimiter=",",
+            description="OFAC legacy CSV layout (no header, '-0- ' = empty, CRLF, final Ctrl-Z)",
+        )
+    for key, n in ent_nums.items():
+        entries.setdefault(key, []).append(
+            {
+                "list": "ofac_sdn",
+                "file": "lists/sdn.csv",
+                "ent_num": n,
+                "name": OFAC_NAMES[key],
+                "aliases": OFAC_ALTS.get(key, []),
+                "program": "RUSSIA-EO14024",
+                "listed_on": LISTINGS[key]["ofac_sdn"].isoformat(),
+            }
+        )
+
+    eu_text, record_ids = _eu(cast, fillers["eu"])
+    rel = "lists/eu__journal_sanctions__32014R0833.csv"
+    files[rel] = write_bytes(
+        out_dir,
+        rel,
+        eu_text.encode("utf-8"),
+        layout="eu_journal_csv",
+        rows=len(record_ids) + len(fillers["eu"]),
+        encoding="utf-8",
+        delimiter=",",
+        description="EU journal CSV layout (45 columns), Regulation 833/2014 Annex IV entries",
+    )
+    for key, rec in record_ids.items():
+        p = cast[key]
+        entries.setdefault(key, []).append(
+            {
+                "list": "eu_833_annex_iv",
+                "file": rel,
+                "recordId": rec,
+                "name": p.name_en,
+                "listed_on": LISTINGS[key]["eu_833_annex_iv"].isoformat(),
+            }
+        )
+
+    dod_text, dod_names = _dod(cast, fillers["dod"])
+    rel = "lists/us__dod_chinese_milcorps__sanctions.csv"
+    files[rel] = write_bytes(
+        out_dir,
+        rel,
+        dod_text.encode("utf-8"),
+        layout="dod_1260h_csv",
+        rows=len(dod_names) + len(fillers["dod"]),
+        encoding="utf-8",
+        delimiter=",",
+        description="US DoD 1260H list, OpenSanctions CSV layout with Parent Name",
+    )
+    for key, name in dod_names.items():
+        entries.setdefault(key, []).append(
+            {
+                "list": "dod_1260h",
+                "file": rel,
+                "name": name,
+                "parent_name": "" if key == "cn_tianyuan" else cast["cn_tianyuan"].name_en,
+                "listed_on": LISTINGS[key]["dod_1260h"].isoformat(),
+            }
+        )
+
+    ftm, ownership, person = _ftm(cast, fillers, ent_nums, record_ids)
+    rel = "lists/entities.ftm.json"
+    text = "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in ftm)
+    files[rel] = write_bytes(
+        out_dir,
+        rel,
+        text.encode("utf-8"),
+        layout="ftm_jsonl",
+        rows=len(ftm),
+        encoding="utf-8",
+        delimiter="",
+        description="OpenSanctions FollowTheMoney entities, JSON lines",
+    )
+    for key in LISTINGS:
+        entries.setdefault(key, []).append(
+            {"list": "opensanctions_ftm", "file": rel, "id": _ftm_id(key)}
+        )
+
+    rows = [
+        [
+            o["parent_name"],
+            o["parent_id"],
+            o["child_name"],
+            o["child_id"],
+            o["share"],
+            o["start_date"],
+            o["end_date"],
+            o["source"],
+        ]
+        for o in ownership
+    ]
+    rel = "lists/ownership.csv"
+    files[rel] = write_bytes(
+        out_dir,
+        rel,
+        csv_text(OWNERSHIP_HEADER, rows).encode("utf-8"),
+        layout="ownership_csv",
+        rows=len(rows),
+        encoding="utf-8",
+        delimiter=",",
+        description="user-supplied ownership table (share in percent, dates ISO)",
+    )
+    filler_out = [
+        {"key": f.key, "list": lst, "name": f.name, "country": f.country}
+        for lst, fs in fillers.items()
+        for f in fs
+    ]
+    return ListsResult(files, entries, ownership, filler_out, person)
+
+
+def _ftm(
+    cast: Cast,
+    fillers: dict[str, list[Filler]],
+    ent_nums: dict[str, int],
+    record_ids: dict[str, str],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    group_keys = [link.child for link in cast.group_links]
+    for key in [*LISTINGS, *[k for k in group_keys if k not in LISTINGS]]:
+        p = cast[key]
+        props = _company_props(p)
+        lists = LISTINGS.get(key, {})
+        props["topics"] = (
+            (["sanction"] if "ofac_sdn" in lists else [])
+            + (["export.control"] if "eu_833_annex_iv" in lists else [])
+            + (["mil"] if "dod_1260h" in lists else [])
+        )
+        props["programId"] = [_AUTH[lst][2] for lst in lists]
+        out.append(_entity(_ftm_id(key), "Company", p.name_en, props, bool(lists)))
+        for lst, date in lists.items():
+            auth, program, pid, provision, country, src = _AUTH[lst]
+            sprops = {
+                "entity": [_ftm_id(key)],
+                "authority": [auth],
+                "program": [program],
+                "programId": [pid],
+                "provisions": [provision],
+                "country": [country],
+                "startDate": [date.isoformat()],
+                "listingDate": [date.isoformat()],
+                "sourceUrl": [SOURCE_URL + src],
+            }
+            if lst == "ofac_sdn":
+                sprops["authorityId"] = [str(ent_nums[key])]
+            if lst == "eu_833_annex_iv":
+                sprops["recordId"] = [record_ids[key]]
+            out.append(
+                _entity(
+                    f"{_ftm_id(key)}-{lst.replace('_', '-')}", "Sanction", program, sprops, False
+                )
+            )
+    for lst, fs in fillers.items():
+        for f in fs:
+            schema = "Person" if f.kind == "person" else "Company"
+            props = {
+                "name": [f.name] + ([f.local] if f.local else []),
+                "country": [f.country.lower()],
+                "topics": ["sanction"],
+            }
+            if "inn" in f.ids:
+                props["innCode"], props["ogrnCode"] = [f.ids["inn"]], [f.ids["ogrn"]]
+            if "uscc" in f.ids:
+                props["registrationNumber"] = [f.ids["uscc"]]
+            if "hk_cr" in f.ids:
+                props["registrationNumber"] = [f.ids["hk_cr"]]
+            if f.dob:
+                day, mon, year = f.dob.split()
+                props["birthDate"] = [f"{year}-{_MONTHS.index(mon) + 1:02d}-{day}"]
+            out.append(_entity(_ftm_id(f.key), schema, f.name, props, True))
+            auth, program, pid, provision, country, src = _AUTH[
+                {"ofac": "ofac_sdn", "eu": "eu_833_annex_iv", "dod": "dod_1260h"}[lst]
+            ]
+            out.append(
+                _entity(
+                    f"{_ftm_id(f.key)}-sanction",
+                    "Sanction",
+                    program,
+                    {
+                        "entity": [_ftm_id(f.key)],
+                        "authority": [auth],
+                        "program": [program],
+                        "programId": [pid],
+                        "provisions": [provision],
+                        "country": [country],
+                        "sourceUrl": [SOURCE_URL + src],
+                    },
+                    False,
+                )
+            )
+
+    ownership: list[dict[str, Any]] = []
+    for link in cast.group_links:
+        parent, child = cast[link.parent], cast[link.child]
+        props = {
+            "owner": [_ftm_id(link.parent)],
+            "asset": [_ftm_id(link.child)],
+            "percentage": [f"{link.share:g}"],
+            "startDate": [link.start.isoformat()],
+            "endDate": [link.end.isoformat()] if link.end else [],
+            "role": ["Shareholder"],
+        }
+        out.append(
+            _entity(
+                f"dtdemo-own-{link.parent}-{link.child}".replace("_", "-"),
+                "Ownership",
+                "Ownership",
+                props,
+                False,
+            )
+        )
+        ownership.append(
+            {
+                "parent_name": parent.name_en,
+                "parent_id": parent.main_id,
+                "child_name": child.name_en,
+                "child_id": child.main_id,
+                "share": f"{link.share:g}",
+                "start_date": link.start.isoformat(),
+                "end_date": link.end.isoformat() if link.end else "",
+                "source": "company registry extract (fictional)",
+            }
+        )
+    # A private owner behind both the HK intermediary and the fast-growing importer
+    person: dict[str, Any] = {
+        "id": "dtdemo-person-garin",
+        "name": "Artem Viktorovich Garin",
+        "name_ru": "Гарин Артём Викторович",
+        "birthDate": "1986-04-19",
+        "owns": {"hk_polarlink": 100.0, "ru_nordvektor": 75.0},
+        "since": {"hk_polarlink": "2022-04-12", "ru_nordvektor": "2021-03-15"},
+    }
+    out.append(
+        _entity(
+            person["id"],
+            "Person",
+            str(person["name"]),
+            {
+                "name": [
+                    str(person["name"]),
+                    str(person["name_ru"]),
+                    ru_to_latin("Гарин Артём").title(),
+                ],
+                "birthDate": [str(person["birthDate"])],
+                "nationality": ["ru"],
+                "country": ["ru"],
+            },
+            False,
+        )
+    )
+    for key in ("hk_polarlink", "ru_nordvektor"):
+        p = cast[key]
+        out.append(_entity(_ftm_id(key), "Company", p.name_en, _company_props(p), False))
+        share = person["owns"][key]
+        since = person["since"][key]
+        out.append(
+            _entity(
+                f"dtdemo-own-garin-{key}".replace("_", "-"),
+                "Ownership",
+                "Ownership",
+                {
+                    "owner": [str(person["id"])],
+                    "asset": [_ftm_id(key)],
+                    "percentage": [f"{share:g}"],
+                    "startDate": [since],
+                },
+                False,
+            )
+        )
+        ownership.append(
+            {
+                "parent_name": str(person["name"]),
+                "parent_id": "",
+                "child_name": p.name_en,
+                "child_id": p.main_id,
+                "share": f"{share:g}",
+                "start_date": since,
+                "end_date": "",
+                "source": "company registry extract (fictional)",
+            }
+        )
+    # Unrelated ownership among background companies, so the table is not only the stories
+    bg = cast.cn_background
+    for i in range(0, 10, 2):
+        parent, child = cast[bg[i]], cast[bg[i + 1]]
+        ownership.append(
+            {
+                "parent_name": parent.name_en,
+                "parent_id": parent.main_id,
+                "child_name": child.name_en,
+                "child_id": child.main_id,
+                "share": str(100 if i % 4 == 0 else 60),
+                "start_date": "2015-01-01",
+                "end_date": "",
+                "source": "company registry extract (fictional)",
+            }
+        )
+    return out, ownership, person

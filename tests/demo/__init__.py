@@ -1,0 +1,1 @@
+"""Tests of the fictional demo scenario generator (dualtrace.demo.scenario)."""
