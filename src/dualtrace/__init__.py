@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from dualtrace.session import Dualtrace
 
 
-def open(path: str | Path | None = None, *, read_only: bool = False) -> Dualtrace:  # noqa: A001
+def open(path: str | Path | None = None, *, read_only: bool = False) -> Dualtrace:
     """Open (and create or migrate) a warehouse; returns the Python API object."""
     from dualtrace.session import Dualtrace
 

@@ -1,9 +1,9 @@
 """The Python API. Method names mirror the CLI sub-commands; both delegate to the engines.
 
-    import dualtrace
-    dt = dualtrace.open("w.duckdb")
-    dt.ingest_trade(["comext.csv"])
-    dt.sql("SELECT partner, sum(value) FROM trade_flows GROUP BY 1")
+import dualtrace
+dt = dualtrace.open("w.duckdb")
+dt.ingest_trade(["comext.csv"])
+dt.sql("SELECT partner, sum(value) FROM trade_flows GROUP BY 1")
 """
 
 from __future__ import annotations
@@ -102,8 +102,14 @@ class Dualtrace:
     ) -> list[LoadReport]:
         """Load trade statistics (Comtrade+, Comext, or any file through a mapping)."""
         return self._ingest(
-            "trade_flows", paths, layout=layout, mapping=mapping, encoding=encoding,
-            rates=rates, progress=progress, on_report=on_report,
+            "trade_flows",
+            paths,
+            layout=layout,
+            mapping=mapping,
+            encoding=encoding,
+            rates=rates,
+            progress=progress,
+            on_report=on_report,
         )
 
     def ingest_shipments(
@@ -118,13 +124,19 @@ class Dualtrace:
     ) -> list[LoadReport]:
         """Load line-level declarations or bills of lading through a column mapping."""
         return self._ingest(
-            "shipments", paths, layout=None, mapping=mapping, encoding=encoding,
-            rates=rates, progress=progress, on_report=on_report,
+            "shipments",
+            paths,
+            layout=None,
+            mapping=mapping,
+            encoding=encoding,
+            rates=rates,
+            progress=progress,
+            on_report=on_report,
         )
 
     def sources(self) -> list[dict[str, Any]]:
         return self._records(
-            "SELECT source_id, filename, layout, target_table AS \"table\", encoding, rows_read,"
+            'SELECT source_id, filename, layout, target_table AS "table", encoding, rows_read,'
             " rows_loaded, rows_quarantined, loaded_at, left(sha256, 12) AS sha256 FROM sources"
             " ORDER BY source_id"
         )

@@ -93,9 +93,7 @@ def test_declarations_parse_with_pyarrow(scenario: Scenario, rel: str) -> None:
         read_options=pacsv.ReadOptions(encoding=info.encoding, use_threads=False),
         parse_options=pacsv.ParseOptions(delimiter=info.delimiter, invalid_row_handler=handler),
         convert_options=pacsv.ConvertOptions(
-            column_types={
-                c: "string" for c in decoded(scenario, rel).splitlines()[0].split(info.delimiter)
-            }
+            column_types={c: "string" for c in decoded(scenario, rel).splitlines()[0].split(info.delimiter)}
         ),
     )
     field_count = [
@@ -161,10 +159,7 @@ def test_eu_dod_ownership_and_ftm(scenario: Scenario) -> None:
         "lists/us__dod_chinese_milcorps__sanctions.csv",
         "lists/ownership.csv",
     ):
-        assert (
-            len(duck_rows(scenario.path(rel), header=True, all_varchar=True))
-            == scenario.files[rel].rows
-        )
+        assert len(duck_rows(scenario.path(rel), header=True, all_varchar=True)) == scenario.files[rel].rows
     try:
         real_eu = shared("sanctions/eu/eu__journal_sanctions__32014R0833.csv")
         real_dod = shared("sanctions/opensanctions/us__dod_chinese_milcorps__sanctions.csv")
@@ -174,8 +169,7 @@ def test_eu_dod_ownership_and_ftm(scenario: Scenario) -> None:
         pass
 
     entities = [
-        json.loads(line)
-        for line in scenario.path("lists/entities.ftm.json").read_text("utf-8").splitlines()
+        json.loads(line) for line in scenario.path("lists/entities.ftm.json").read_text("utf-8").splitlines()
     ]
     ids = {e["id"] for e in entities}
     assert len(ids) == len(entities)
@@ -188,13 +182,7 @@ def test_eu_dod_ownership_and_ftm(scenario: Scenario) -> None:
             assert float(props["percentage"][0]) > 0
         if e["schema"] == "Sanction":
             assert props["entity"][0] in ids
-    scripts = {
-        ch
-        for e in entities
-        if e["schema"] == "Company"
-        for n in e["properties"]["name"]
-        for ch in n
-    }
+    scripts = {ch for e in entities if e["schema"] == "Company" for n in e["properties"]["name"] for ch in n}
     assert any("\u4e00" <= ch <= "\u9fff" for ch in scripts)  # Chinese
     assert any("\u0400" <= ch <= "\u04ff" for ch in scripts)  # Cyrillic
     assert any(e["schema"] == "Ownership" and "endDate" in e["properties"] for e in entities)

@@ -29,9 +29,7 @@ def test_same_seed_same_bytes(scenario: Scenario, tmp_path: Path) -> None:
     assert digests(scenario.out_dir) == digests(again.out_dir)
 
 
-def test_same_bytes_in_another_process_with_other_hash_seed(
-    scenario: Scenario, tmp_path: Path
-) -> None:
+def test_same_bytes_in_another_process_with_other_hash_seed(scenario: Scenario, tmp_path: Path) -> None:
     out = tmp_path / "other"
     code = (
         "import sys; from pathlib import Path; from dualtrace.demo.scenario import generate; "

@@ -74,8 +74,7 @@ def real_names(root: Path) -> set[str]:
         for node in tree.iter():
             if node.tag in ("INDIVIDUAL", "ENTITY"):
                 parts = [
-                    node.findtext(t) or ""
-                    for t in ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")
+                    node.findtext(t) or "" for t in ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")
                 ]
                 names.add(" ".join(p for p in parts if p))
             if node.tag == "ALIAS_NAME" and node.text:

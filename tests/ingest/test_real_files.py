@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import gzip
-import io
 from collections import defaultdict
 from decimal import Decimal
 
@@ -34,9 +33,7 @@ def test_eurostat_totals_per_partner_and_year_equal_the_raw_file(warehouse: Dual
     assert rows > 1_100_000
     assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (rows, rows, 0)
 
-    got = warehouse.sql(
-        "SELECT partner, year(period) AS y, sum(value) AS v FROM trade_flows GROUP BY ALL"
-    )
+    got = warehouse.sql("SELECT partner, year(period) AS y, sum(value) AS v FROM trade_flows GROUP BY ALL")
     assert {(r["partner"], r["y"]): r["v"] for r in got} == dict(expected)
 
     # Products given as an HS4 text label "... [8471]" keep their 4-digit heading.

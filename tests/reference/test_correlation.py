@@ -105,9 +105,7 @@ def test_every_authored_row_is_in_the_official_table() -> None:
     authored = authored_rows()
     assert len(authored) > 100
     assert {(row.from_version, row.to_version) for row in authored} == {("HS2022", "HS2017")}
-    missing = [
-        row for row in authored if (row.from_code, row.to_code, row.relationship) not in official
-    ]
+    missing = [row for row in authored if (row.from_code, row.to_code, row.relationship) not in official]
     assert missing == []
 
 
@@ -147,9 +145,7 @@ def test_builtin_maps_watched_codes_exactly_as_the_official_table() -> None:
             ours = {item.code for item in builtin.to_version(code, source, target)}
             theirs = {item.code for item in official.to_version(code, source, target)}
             direct = {
-                item.code
-                for item in official.to_version(code, source, target)
-                if item.relationship != "n:n"
+                item.code for item in official.to_version(code, source, target) if item.relationship != "n:n"
             }
             assert direct <= ours <= theirs, (code, source)
             checked += 1
@@ -233,9 +229,7 @@ def test_official_table_chains_editions() -> None:
     back = table.to_version("880730", "HS2022", "HS2012")
     assert {item.code for item in back} == {"880330"}
     # Official rows replace the authored copy of the same link, naming their file.
-    [camera] = [
-        item for item in table.to_version("852580", "HS2017", "HS2022") if item.code == "852583"
-    ]
+    [camera] = [item for item in table.to_version("852580", "HS2017", "HS2022") if item.code == "852583"]
     assert camera.source == "HS_consolidated_comtrade_concordances.csv"
 
 

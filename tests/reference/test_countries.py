@@ -78,8 +78,7 @@ def test_every_country_value_in_the_real_trade_files_resolves() -> None:
     values = _trade_file_country_values()
     assert sum(len(found) for found in values.values()) > 600
     unresolved = {
-        name: sorted(value for value in found if resolve(value) is None)
-        for name, found in values.items()
+        name: sorted(value for value in found if resolve(value) is None) for name, found in values.items()
     }
     assert {name: found for name, found in unresolved.items() if found} == {}
 
@@ -109,9 +108,7 @@ def test_trade_file_spellings_resolve_to_the_country_they_name() -> None:
         "W00": ["World", "0"],
         "EUR": ["EU-28", "European Union (EU)", "97"],
     }.items():
-        assert {spelling: resolve(spelling) for spelling in spellings} == dict.fromkeys(
-            spellings, expected
-        )
+        assert {spelling: resolve(spelling) for spelling in spellings} == dict.fromkeys(spellings, expected)
 
 
 def test_russian_and_chinese_names_resolve() -> None:

@@ -65,8 +65,7 @@ def test_tables_hold_the_python_reference_data(con: duckdb.DuckDBPyConnection) -
     }
     assert _count(con, "SELECT count(*) FROM ref_hs_correlation") == 2 * len(authored_rows())
     taiwan = con.execute(
-        "SELECT iso2, iso_numeric, comtrade_code, is_area, kind FROM ref_countries"
-        " WHERE iso3 = 'TWN'"
+        "SELECT iso2, iso_numeric, comtrade_code, is_area, kind FROM ref_countries WHERE iso3 = 'TWN'"
     ).fetchone()
     assert taiwan == ("TW", "158", 490, False, "country")
 
@@ -124,10 +123,7 @@ def test_official_file_loads_once_and_survives_a_refill(con: duckdb.DuckDBPyConn
     assert load_correlation_file(con, path) == 0
     con.execute("UPDATE meta SET value = 'stale' WHERE key = ?", [HASH_KEY])
     ensure_installed(con)
-    assert (
-        _count(con, f"SELECT count(*) FROM ref_hs_correlation WHERE source = '{path.name}'")
-        == 2 * 15657
-    )
+    assert _count(con, f"SELECT count(*) FROM ref_hs_correlation WHERE source = '{path.name}'") == 2 * 15657
     assert _count(con, "SELECT count(*) FROM ref_hs_correlation WHERE source = 'dualtrace'") == (
         2 * len(authored_rows())
     )
@@ -136,9 +132,7 @@ def test_official_file_loads_once_and_survives_a_refill(con: duckdb.DuckDBPyConn
 def test_chpl_map_follows_the_official_correlation(con: duckdb.DuckDBPyConnection) -> None:
     before = _count(con, "SELECT count(DISTINCT hs6) FROM ref_hs6_chpl WHERE hs_version = 'HS2017'")
     load_correlation_file(con, shared_file(PAIR_FILE))
-    rows = con.execute(
-        "SELECT hs6, chpl_hs6, tier FROM ref_hs6_chpl WHERE hs_version = 'HS2017'"
-    ).fetchall()
+    rows = con.execute("SELECT hs6, chpl_hs6, tier FROM ref_hs6_chpl WHERE hs_version = 'HS2017'").fetchall()
     derived = shared_file("reference/chpl_hs2022_to_hs2017_official_correlation.csv")
     published = set(
         con.execute(
@@ -150,9 +144,7 @@ def test_chpl_map_follows_the_official_correlation(con: duckdb.DuckDBPyConnectio
     # rank 1 is what tier_of reports, with the same table.
     table = correlation_table(con)
     best = dict(
-        con.execute(
-            "SELECT hs6, tier FROM ref_hs6_chpl WHERE hs_version = 'HS2017' AND rank = 1"
-        ).fetchall()
+        con.execute("SELECT hs6, tier FROM ref_hs6_chpl WHERE hs_version = 'HS2017' AND rank = 1").fetchall()
     )
     assert best == {code: tier_of(code, "HS2017", table=table) for code in best}
 

@@ -40,9 +40,7 @@ def test_matches_duckdb_on_every_single_character(memory_db: duckdb.DuckDBPyConn
     # Each character alone (trim applies) and between letters (only case mapping applies).
     texts = chars + [f"a{char}b" for char in chars]
     mismatched = [
-        text
-        for text, key in zip(texts, _sql_keys(memory_db, texts), strict=True)
-        if alias_key(text) != key
+        text for text, key in zip(texts, _sql_keys(memory_db, texts), strict=True) if alias_key(text) != key
     ]
     assert mismatched == []
 
@@ -66,9 +64,7 @@ def test_known_differences_between_python_upper_and_sql_are_handled() -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(TEXT, min_size=1, max_size=40))
-def test_same_as_duckdb_on_random_text(
-    memory_db: duckdb.DuckDBPyConnection, texts: list[str]
-) -> None:
+def test_same_as_duckdb_on_random_text(memory_db: duckdb.DuckDBPyConnection, texts: list[str]) -> None:
     assert _sql_keys(memory_db, texts) == [alias_key(text) for text in texts]
 
 

@@ -8,12 +8,22 @@ from typing import Annotated
 import typer
 
 from dualtrace.cli import app
-from dualtrace.cli.common import DbOption, FormatOption, OutputFormat, console, emit, err_console, user_errors
+from dualtrace.cli.common import (
+    DbOption,
+    FormatOption,
+    OutputFormat,
+    console,
+    emit,
+    err_console,
+    user_errors,
+)
 from dualtrace.cli.progress import RichProgress
 from dualtrace.ingest.loader import LoadReport
 from dualtrace.session import Dualtrace
 
-ingest_app = typer.Typer(help="Load trade statistics and declarations into the warehouse.", no_args_is_help=True)
+ingest_app = typer.Typer(
+    help="Load trade statistics and declarations into the warehouse.", no_args_is_help=True
+)
 app.add_typer(ingest_app, name="ingest")
 
 Files = Annotated[list[Path], typer.Argument(help="Files to load (CSV, TSV, .csv.gz, Parquet, XLSX).")]
@@ -49,7 +59,9 @@ def _run(table: str, files: list[Path], db: Path | None, fmt: OutputFormat, **op
     if fmt is not OutputFormat.table:
         emit([r.as_dict() for r in reports], fmt)
     elif len(reports) > 1:
-        total = [sum(getattr(r, k) for r in reports) for k in ("rows_read", "rows_loaded", "rows_quarantined")]
+        total = [
+            sum(getattr(r, k) for r in reports) for k in ("rows_read", "rows_loaded", "rows_quarantined")
+        ]
         console.print(f"total: read {total[0]:,} = loaded {total[1]:,} + quarantined {total[2]:,}")
 
 

@@ -8,10 +8,8 @@ little more than reading.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-
-from dualtrace.warehouse.schema import Kind
 
 AUTO_DATE_FORMATS = (
     "%Y-%m-%d",
@@ -175,7 +173,7 @@ def period(raw: str, column: str) -> Parsed:
     return Parsed(value, error, {"freq": freq})
 
 
-def _words(raw: str, column: str, words: dict[str, tuple[str, ...]], problem: str) -> Parsed:
+def _words(raw: str, column: str, words: Mapping[str, tuple[str, ...]], problem: str) -> Parsed:
     u = f"upper({raw})"
     cases = " ".join(f"WHEN {in_list(u, options)} THEN {lit(code)}" for code, options in words.items())
     value = f"CASE {cases} END"
@@ -183,10 +181,8 @@ def _words(raw: str, column: str, words: dict[str, tuple[str, ...]], problem: st
 
 
 def flow(raw: str, column: str) -> Parsed:
-    parsed = _words(raw, column, {k: v for k, v in FLOW_WORDS.items()}, "not X (export) or M (import)")
-    parsed.error = (
-        f"CASE WHEN {raw} IS NULL THEN {lit(f'{column}: missing')} ELSE {parsed.error} END"
-    )
+    parsed = _words(raw, column, FLOW_WORDS, "not X (export) or M (import)")
+    parsed.error = f"CASE WHEN {raw} IS NULL THEN {lit(f'{column}: missing')} ELSE {parsed.error} END"
     return parsed
 
 
@@ -219,7 +215,10 @@ def hs_code(raw: str, column: str, min_digits: int, *, allow_total: bool) -> Par
     label = f"regexp_extract({raw}, '\\[(\\d{{2,10}})\\]\\s*$', 1)"
     digits = f"CASE WHEN {label} <> '' THEN {label} ELSE regexp_replace({raw}, '[\\s.\\-]', '', 'g') END"
     padded = f"CASE WHEN length({digits}) % 2 = 1 THEN '0' || {digits} ELSE {digits} END"
-    ok = f"regexp_full_match({digits}, '\\d{{{min_digits - 1},10}}') AND length({padded}) BETWEEN {min_digits} AND 10"
+    ok = (
+        f"regexp_full_match({digits}, '\\d{{{min_digits - 1},10}}') "
+        f"AND length({padded}) BETWEEN {min_digits} AND 10"
+    )
     total = f"upper({raw}) IN ('TOTAL', 'TOT', 'ALL')" if allow_total else "false"
     value = f"CASE WHEN {total} THEN 'TOTAL' WHEN {ok} THEN {padded} END"
     need = f"{min_digits} to 10 digits"
@@ -245,7 +244,3 @@ def currency(raw: str, column: str, lookup: str) -> Parsed:
     u = f"upper({raw})"
     value = f"COALESCE({lookup}, CASE WHEN regexp_full_match({u}, '[A-Z]{{3}}') THEN {u} END)"
     return Parsed(value, _fail(f"{raw} IS NOT NULL AND {value} IS NULL", column, "not a currency", raw))
-
-
-def builder_for(kind: Kind) -> str:
-    return kind.value

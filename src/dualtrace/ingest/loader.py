@@ -113,7 +113,9 @@ def _setup_session(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _alias_table(con: duckdb.DuckDBPyConnection, extra: dict[str, str], label: str) -> None:
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {ALIASES_TABLE} AS SELECT alias, iso3 FROM ref_country_aliases")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {ALIASES_TABLE} AS SELECT alias, iso3 FROM ref_country_aliases"
+    )
     if not extra:
         return
     known = {row[0] for row in con.execute("SELECT iso3 FROM ref_countries").fetchall()}
@@ -123,9 +125,7 @@ def _alias_table(con: duckdb.DuckDBPyConnection, extra: dict[str, str], label: s
         if target not in known:
             raise MappingError(f"{label}: country alias {alias!r} points to unknown code {code!r}")
         rows.append((alias_key(alias), target))
-    con.executemany(
-        f"DELETE FROM {ALIASES_TABLE} WHERE alias = ?", [(alias,) for alias, _ in rows]
-    )
+    con.executemany(f"DELETE FROM {ALIASES_TABLE} WHERE alias = ?", [(alias,) for alias, _ in rows])
     con.executemany(f"INSERT INTO {ALIASES_TABLE} VALUES (?, ?)", rows)
 
 
@@ -153,7 +153,9 @@ def load_rates(con: duckdb.DuckDBPyConnection, path: Path | None) -> bool:
         raise InputError(f"rates file not found: {path}")
     header = [
         row[0]
-        for row in con.execute(f"DESCRIBE SELECT * FROM read_csv({lit(str(path))}, all_varchar = true)").fetchall()
+        for row in con.execute(
+            f"DESCRIBE SELECT * FROM read_csv({lit(str(path))}, all_varchar = true)"
+        ).fetchall()
     ]
     rate_column = next((c for c in ("usd_per_unit", "rate", "usd_rate") if c in header), None)
     if not {"currency", "period"} <= set(header) or rate_column is None:
@@ -192,9 +194,7 @@ def _choose_mapping(request: LoadRequest, header: list[str], label: str) -> tupl
                 if request.table == "trade_flows"
                 else "a column mapping"
             )
-            raise MappingError(
-                f"{label}: unknown layout (columns: {shown}); give --mapping M.yaml or {hint}"
-            )
+            raise MappingError(f"{label}: unknown layout (columns: {shown}); give --mapping M.yaml or {hint}")
         layout = found
     mapping = layout.mapping()
     if mapping.table.name != request.table:
@@ -224,7 +224,9 @@ def _decimal_mode(con: duckdb.DuckDBPyConnection, mapping: Mapping, source: read
         if not readers.needs_serial_read(exc):
             raise
         source.parallel = False
-        row = fetch_one(con, f"SELECT {', '.join(votes)} FROM (SELECT * FROM {source.relation()} LIMIT 50000)")
+        row = fetch_one(
+            con, f"SELECT {', '.join(votes)} FROM (SELECT * FROM {source.relation()} LIMIT 50000)"
+        )
     assert row is not None
     comma, point = sum(row[: len(numeric)]), sum(row[len(numeric) :])
     return "," if comma > point else "."
@@ -293,7 +295,10 @@ def _reject_rows(con: duckdb.DuckDBPyConnection, rejects: tuple[str, str]) -> li
 
 
 def _encoding_rejects(
-    path: Path, rows: list[tuple[int, int, str, str]], con: duckdb.DuckDBPyConnection, rejects: tuple[str, str]
+    path: Path,
+    rows: list[tuple[int, int, str, str]],
+    con: duckdb.DuckDBPyConnection,
+    rejects: tuple[str, str],
 ) -> list[tuple[int, int, str, str]]:
     """Give invalid-UTF-8 rejects their real text, decoded with the encoding they look like."""
     positions = dict(
@@ -385,7 +390,9 @@ def _open_source(
         return readers.Source(path, fmt, readers.parquet_header(con, path), first_line=1)
     header, table = readers.read_sheet(path, mapping_options.sheet, mapping_options.skip_rows)
     con.register("_dualtrace_sheet", table)
-    return readers.Source(path, fmt, header, first_line=mapping_options.skip_rows + 2, arrow=table, line_column="__line")
+    return readers.Source(
+        path, fmt, header, first_line=mapping_options.skip_rows + 2, arrow=table, line_column="__line"
+    )
 
 
 def load_file(
@@ -421,7 +428,8 @@ def load_file(
         encoding = enc.detect(path) if enc.normalise_name(wanted) == "auto" else enc.normalise_name(wanted)
 
     with ExitStack() as stack:
-        read_path, bad_lines = path, []
+        read_path: Path = path
+        bad_lines: list[tuple[int, bytes]] = []
         if fmt == "csv":
             progress.phase(f"{label}: {encoding}")
             read_path, bad_lines = stack.enter_context(enc.as_utf8(path, encoding))
@@ -437,11 +445,22 @@ def load_file(
 
         progress.phase(f"{label}: loading")
         report = _load_in_transaction(
-            con, source, mapping, fp, bad_lines, decimal, has_rates, progress,
-            layout_name=layout_name, encoding=encoding, fmt=fmt,
+            con,
+            source,
+            mapping,
+            fp,
+            bad_lines,
+            decimal,
+            has_rates,
+            progress,
+            layout_name=layout_name,
+            encoding=encoding,
+            fmt=fmt,
         )
     report.duration_s = time.perf_counter() - started
-    con.execute("UPDATE sources SET duration_s = ? WHERE source_id = ?", [report.duration_s, report.source_id])
+    con.execute(
+        "UPDATE sources SET duration_s = ? WHERE source_id = ?", [report.duration_s, report.source_id]
+    )
     return report
 
 
@@ -470,7 +489,9 @@ def _load_in_transaction(
         shape = SourceShape(
             relation=source.relation(rejects=rejects if fmt == "csv" else None),
             header=source.data_columns,
-            overflow=list(readers.OVERFLOW_COLUMNS) if fmt == "csv" else ([readers.OVERFLOW_COLUMNS[0]] if fmt == "xlsx" else []),
+            overflow=list(readers.OVERFLOW_COLUMNS)
+            if fmt == "csv"
+            else ([readers.OVERFLOW_COLUMNS[0]] if fmt == "xlsx" else []),
             short_rows_detectable=fmt == "csv",
             delimiter=source.csv.get("delimiter", ","),
             line_column=source.line_column,

@@ -82,9 +82,7 @@ class Mapping:
         if isinstance(extra, list):
             for source in extra:
                 if source not in header:
-                    raise MappingError(
-                        f"{self.name}: keep_extra column {source!r} is not in {file_label}"
-                    )
+                    raise MappingError(f"{self.name}: keep_extra column {source!r} is not in {file_label}")
 
 
 def _as_str_dict(value: Any, where: str, name: str) -> dict[str, str]:
@@ -107,9 +105,7 @@ def from_dict(data: Any, name: str) -> Mapping:
         )
     table_name = data.get("table")
     if table_name not in FACT_TABLES:
-        raise MappingError(
-            f"{name}: 'table' must be one of {', '.join(FACT_TABLES)} (got {table_name!r})"
-        )
+        raise MappingError(f"{name}: 'table' must be one of {', '.join(FACT_TABLES)} (got {table_name!r})")
     table = FACT_TABLES[table_name]
     columns = _as_str_dict(data.get("columns"), "columns", name)
     constants = _as_str_dict(data.get("constants"), "constants", name)
@@ -157,13 +153,13 @@ def _validate(mapping: Mapping) -> None:
             )
     both = set(mapping.columns) & set(mapping.constants)
     if both:
-        raise MappingError(
-            f"{name}: {', '.join(sorted(both))} given both as column and constant; keep one"
-        )
+        raise MappingError(f"{name}: {', '.join(sorted(both))} given both as column and constant; keep one")
     given = set(mapping.columns) | set(mapping.constants)
     missing = [c.name for c in table.columns if c.required and c.name not in given]
     if missing:
-        raise MappingError(f"{name}: {table.name} needs {', '.join(missing)} (map a column or set a constant)")
+        raise MappingError(
+            f"{name}: {table.name} needs {', '.join(missing)} (map a column or set a constant)"
+        )
     if not any(measure in given for measure in table.measures):
         raise MappingError(
             f"{name}: map at least one of {', '.join(table.measures)}, or rows carry no measure"

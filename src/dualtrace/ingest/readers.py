@@ -74,9 +74,9 @@ class Source:
         """SQL for the rows as text columns (header names, plus overflow columns for CSV)."""
         if self.format == "csv":
             assert self.read_path is not None
-            columns = "{" + ", ".join(
-                f"{lit(name)}: 'VARCHAR'" for name in [*self.header, *OVERFLOW_COLUMNS]
-            ) + "}"
+            columns = (
+                "{" + ", ".join(f"{lit(name)}: 'VARCHAR'" for name in [*self.header, *OVERFLOW_COLUMNS]) + "}"
+            )
             options = [
                 "header = true",
                 "auto_detect = false",
@@ -196,7 +196,7 @@ def read_sheet(path: Path, sheet: str | None, skip_rows: int) -> tuple[list[str]
         cells = [_cell_text(cell) for cell in row]
         if not any(cells):
             continue  # empty spreadsheet rows are layout, not records
-        records.append((cells + [None] * width)[:width] + [_overflow(cells, width)])
+        records.append([*(cells + [None] * width)[:width], _overflow(cells, width)])
         lines.append(skip_rows + 2 + offset)
     columns: dict[str, Any] = {
         name: pa.array([r[i] for r in records], type=pa.string()) for i, name in enumerate(header)

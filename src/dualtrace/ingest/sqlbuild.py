@@ -119,9 +119,7 @@ def build_select(mapping: Mapping, shape: SourceShape, *, decimal: str, has_rate
             continue
         if column.kind is Kind.COUNTRY:
             alias = ident(f"c__{column.name}")
-            joins.append(
-                f"LEFT JOIN {ALIASES_TABLE} AS {alias} ON {alias}.alias = {ex.country_key(raw_ref)}"
-            )
+            joins.append(f"LEFT JOIN {ALIASES_TABLE} AS {alias} ON {alias}.alias = {ex.country_key(raw_ref)}")
             value = f"{alias}.iso3"
             missing = f"{lit(column.name + ': missing')}" if column.required else "NULL"
             error = (
@@ -169,7 +167,8 @@ def build_select(mapping: Mapping, shape: SourceShape, *, decimal: str, has_rate
     filters = _filters(mapping, shape)
     measures = [m for m in table.measures if m in given]
     no_measure = (
-        "CASE WHEN " + " AND ".join(f"typed.{_v(m)} IS NULL" for m in measures)
+        "CASE WHEN "
+        + " AND ".join(f"typed.{_v(m)} IS NULL" for m in measures)
         + f" THEN {lit('no ' + ', '.join(measures) + ': nothing to load')} END"
     )
     combined = f"NULLIF(concat_ws('; ', {', '.join([*reasons, no_measure])}), '')"
@@ -238,10 +237,7 @@ def _value_usd(given: set[str], has_rates: bool, date_source: str | None, joins:
         f" AND rate_a.period = date_trunc('year', {date_source})::DATE"
     )
     rate = "COALESCE(rate_m.usd_per_unit, rate_a.usd_per_unit)"
-    return (
-        f"CASE WHEN {currency} = 'USD' THEN {value} "
-        f"ELSE CAST({value} * {rate} AS DECIMAL(18, 4)) END"
-    )
+    return f"CASE WHEN {currency} = 'USD' THEN {value} ELSE CAST({value} * {rate} AS DECIMAL(18, 4)) END"
 
 
 def _extra(mapping: Mapping, shape: SourceShape) -> str:

@@ -73,8 +73,7 @@ def _select_lists(
     """A SELECT that turns one typed list parameter per column back into rows."""
     types = _column_types(con, table)
     select = ", ".join(
-        f"unnest(${number}::{types[column]}[]) AS {column}"
-        for number, column in enumerate(types, start=1)
+        f"unnest(${number}::{types[column]}[]) AS {column}" for number, column in enumerate(types, start=1)
     )
     return select, [[row[column] for row in rows] for column in types]
 
@@ -133,8 +132,7 @@ def _fill(con: duckdb.DuckDBPyConnection) -> None:
         for entry in nomenclature()
     ]
     chpl_rows = [
-        {"hs6": entry.hs6, "tier": entry.tier, "description": entry.description}
-        for entry in chpl_entries()
+        {"hs6": entry.hs6, "tier": entry.tier, "description": entry.description} for entry in chpl_entries()
     ]
     for table in ("ref_countries", "ref_country_aliases", "ref_hs", "ref_chpl"):
         con.execute(f"DELETE FROM {table}")

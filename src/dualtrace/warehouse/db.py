@@ -15,6 +15,7 @@ from dualtrace.errors import WarehouseError
 
 MIGRATIONS_PACKAGE = "dualtrace.warehouse.migrations"
 
+
 def migrations() -> list[tuple[str, str]]:
     """All migration scripts as (id, sql), in order. Ids are file stems like 0001_core."""
     folder = resources.files(MIGRATIONS_PACKAGE)

@@ -72,9 +72,7 @@ def refresh_view(con: duckdb.DuckDBPyConnection, fact: str) -> None:
 
 def drop_source(con: duckdb.DuckDBPyConnection, source_id: int) -> None:
     """Remove a loaded file: its rows, its quarantine and its source record."""
-    row = fetch_one(
-        con, "SELECT target_table, storage_table FROM sources WHERE source_id = ?", [source_id]
-    )
+    row = fetch_one(con, "SELECT target_table, storage_table FROM sources WHERE source_id = ?", [source_id])
     if row is None:
         return
     fact, table = row

@@ -12,7 +12,9 @@ from dualtrace.errors import DualtraceError
 ALLOWED = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
 
 
-def run(con: duckdb.DuckDBPyConnection, query: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
+def run(
+    con: duckdb.DuckDBPyConnection, query: str, params: Sequence[Any] | None = None
+) -> list[dict[str, Any]]:
     """Run one or more read-only statements; return the rows of the last as records."""
     try:
         statements = con.extract_statements(query)

@@ -6,10 +6,10 @@ Loaders read this to know how to parse a mapped source column; the DDL lives in 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     TEXT = "text"
     INTEGER = "integer"
     NUMBER = "number"  # DOUBLE: weights, quantities

@@ -162,9 +162,7 @@ def _ru(
         founded=founded,
         role=role,
         ru_variants=[_v(ru_quotes(short), "case", "punctuation")],
-        cn_variants=[
-            _v("LLC " + ru_to_latin(short.split("«", 1)[1].rstrip("»")), "transliteration_latin")
-        ]
+        cn_variants=[_v("LLC " + ru_to_latin(short.split("«", 1)[1].rstrip("»")), "transliteration_latin")]
         if short.startswith("ООО")
         else [_v(ru_to_latin(short), "transliteration_latin")],
     )
@@ -1274,8 +1272,7 @@ def build_cast(seed: int) -> Cast:
         "Кордон-Брокер",
     ]
     declarants = [
-        (f'ООО "{b.upper()}"', ids.inn10(rng, rng.choice(["77", "78", "25", "54"])))
-        for b in brokers
+        (f'ООО "{b.upper()}"', ids.inn10(rng, rng.choice(["77", "78", "25", "54"]))) for b in brokers
     ]
     current = [k for k, *_rest in _GROUP if k not in ("ty_qingdao_materials", "ty_luoyang_chem")]
     return Cast(

@@ -167,9 +167,7 @@ class Builder:
         self.shipments: list[Shipment] = []
 
     # -- parties ------------------------------------------------------------------------------
-    def on_line(
-        self, file: FileKey, party: Party, role: str, style: str, id_prob: float
-    ) -> PartyOnLine:
+    def on_line(self, file: FileKey, party: Party, role: str, style: str, id_prob: float) -> PartyOnLine:
         variants = party.ru_variants if file == "ru" else party.cn_variants
         if not variants:
             variants = [Variant(party.name_en.upper(), ("case",))]
@@ -223,9 +221,7 @@ class Builder:
         shipment = Shipment(file, date)
         declarant = rng.choice(self.cast.declarants) if file == "ru" else ("", "")
         for i, (product, usd) in enumerate(items):
-            unit_price = math.exp(
-                rng.uniform(math.log(product.price[0]), math.log(product.price[1]))
-            )
+            unit_price = math.exp(rng.uniform(math.log(product.price[0]), math.log(product.price[1])))
             qty = max(1, round(usd / unit_price))
             cents = max(100, round(qty * unit_price * 100))
             kg_unit = rng.uniform(*product.kg)
@@ -294,9 +290,7 @@ class Builder:
 
     def _transport(self, items: Sequence[tuple[Product, float]], origin: str, dest: str) -> str:
         """Light, valuable goods fly; the rest goes by road, rail or sea."""
-        density = max(
-            math.sqrt(p.price[0] * p.price[1]) / math.sqrt(p.kg[0] * p.kg[1]) for p, _ in items
-        )
+        density = max(math.sqrt(p.price[0] * p.price[1]) / math.sqrt(p.kg[0] * p.kg[1]) for p, _ in items)
         r = self.rng.random()
         if density > 300 and r < 0.6:
             return "AIR"
@@ -516,9 +510,7 @@ def story_thermal(b: Builder) -> None:
         n = 0
         while n < count:
             k = min(count - n, rng.randint(1, 3))
-            chosen = rng.choices(
-                goods.THERMAL, weights=[weights[p.key] for p in goods.THERMAL], k=k
-            )
+            chosen = rng.choices(goods.THERMAL, weights=[weights[p.key] for p in goods.THERMAL], k=k)
             items = [(p, _lognormal(rng, 42000, 0.55)) for p in chosen]
             descs: list[str] | None = None
             vague = rng.random() < 0.12

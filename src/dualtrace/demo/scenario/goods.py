@@ -703,9 +703,7 @@ CONTROLLED = [
 ]
 VAGUE_CONTROLLED = ("ЭЛЕКТРОННЫЕ КОМПОНЕНТЫ", "ELECTRONIC COMPONENTS", "ЗАПЧАСТИ")
 
-PRODUCTS = {
-    p.key: p for p in [*BACKGROUND, *ARMOR_HONEST, *ARMOR_MISDECLARED, *THERMAL, *CONTROLLED]
-}
+PRODUCTS = {p.key: p for p in [*BACKGROUND, *ARMOR_HONEST, *ARMOR_MISDECLARED, *THERMAL, *CONTROLLED]}
 
 
 def by_keys(*keys: str) -> list[Product]:

@@ -205,18 +205,12 @@ def _fillers(rng: random.Random) -> dict[str, list[Filler]]:
         Filler("f_tenirtoo", "company", "OSOO TENIR-TOO ELEKTRONIK", "KG"),
         Filler("f_zhuravlev", "person", "ZHURAVLEV, Oleg Gennadyevich", "RU", dob="12 Mar 1971"),
         Filler("f_melnikova", "person", "MELNIKOVA, Irina Vladislavovna", "RU", dob="03 Nov 1980"),
-        Filler(
-            "f_abdykadyrov", "person", "ABDYKADYROV, Nurlan Toktobekovich", "KG", dob="21 Jul 1977"
-        ),
+        Filler("f_abdykadyrov", "person", "ABDYKADYROV, Nurlan Toktobekovich", "KG", dob="21 Jul 1977"),
         Filler("f_kostrov", "person", "KOSTROV, Dmitriy Avenirovich", "RU", dob="09 Jan 1969"),
     ]
     eu = [
-        ru_co(
-            "f_priboy", "Joint Stock Company Priboy-Elektronika", "АО «Прибой-Электроника»", "63"
-        ),
-        ru_co(
-            "f_sevkvarts", "Limited Liability Company Severnyy Kvarts", "ООО «Северный Кварц»", "10"
-        ),
+        ru_co("f_priboy", "Joint Stock Company Priboy-Elektronika", "АО «Прибой-Электроника»", "63"),
+        ru_co("f_sevkvarts", "Limited Liability Company Severnyy Kvarts", "ООО «Северный Кварц»", "10"),
         ru_co(
             "f_almaznaya",
             "Joint Stock Company Design Bureau Almaznaya Gran",
@@ -339,9 +333,7 @@ def _ofac(cast: Cast, fillers: list[Filler]) -> tuple[str, str, str, dict[str, i
             alt.append(",".join([str(n), str(alt_num), q("aka"), q(a), empty]))
             alt_num += 1
         city = _city_line(p)
-        add.append(
-            ",".join([str(n), str(add_num), q(_street(p)), q(city), q(_country_name(p)), empty])
-        )
+        add.append(",".join([str(n), str(add_num), q(_street(p)), q(city), q(_country_name(p)), empty]))
         add_num += 1
     for f in fillers:
         n = ent
@@ -375,9 +367,7 @@ def _ofac(cast: Cast, fillers: list[Filler]) -> tuple[str, str, str, dict[str, i
             if "hk_cr" in f.ids:
                 parts.append(f"Registration Number {f.ids['hk_cr']} (Hong Kong)")
             text = q("; ".join(parts) + ".") if parts else empty
-            sdn.append(
-                ",".join([str(n), q(f.name), empty, q("RUSSIA-EO14024"), *[empty] * 7, text])
-            )
+            sdn.append(",".join([str(n), q(f.name), empty, q("RUSSIA-EO14024"), *[empty] * 7, text]))
         add.append(",".join([str(n), str(add_num), empty, empty, q(_COUNTRY_EN[f.country]), empty]))
         add_num += 1
     end = "\r\n"
@@ -537,9 +527,7 @@ def _ftm_id(key: str) -> str:
     return f"dtdemo-{key.replace('_', '-')}"
 
 
-def _entity(
-    eid: str, schema: str, caption: str, props: dict[str, list[str]], target: bool
-) -> dict[str, Any]:
+def _entity(eid: str, schema: str, caption: str, props: dict[str, list[str]], target: bool) -> dict[str, Any]:
     return {
         "id": eid,
         "caption": caption,
@@ -560,8 +548,7 @@ def _company_props(p: Party) -> dict[str, list[str]]:
         "alias": list(p.aliases),
         "country": [p.country.lower()],
         "jurisdiction": [p.country.lower()],
-        "address": [a for a in (p.address_en, p.address_local) if a and p.country != "HK"]
-        or [p.address_en],
+        "address": [a for a in (p.address_en, p.address_local) if a and p.country != "HK"] or [p.address_en],
         "incorporationDate": [p.founded.isoformat()] if p.founded else [],
     }
     if "inn" in p.ids:
@@ -705,9 +692,7 @@ def write(out_dir: Path, seed: int, cast: Cast) -> ListsResult:
         description="OpenSanctions FollowTheMoney entities, JSON lines",
     )
     for key in LISTINGS:
-        entries.setdefault(key, []).append(
-            {"list": "opensanctions_ftm", "file": rel, "id": _ftm_id(key)}
-        )
+        entries.setdefault(key, []).append({"list": "opensanctions_ftm", "file": rel, "id": _ftm_id(key)})
 
     rows = [
         [
@@ -777,11 +762,7 @@ def _ftm(
                 sprops["authorityId"] = [str(ent_nums[key])]
             if lst == "eu_833_annex_iv":
                 sprops["recordId"] = [record_ids[key]]
-            out.append(
-                _entity(
-                    f"{_ftm_id(key)}-{lst.replace('_', '-')}", "Sanction", program, sprops, False
-                )
-            )
+            out.append(_entity(f"{_ftm_id(key)}-{lst.replace('_', '-')}", "Sanction", program, sprops, False))
     for lst, fs in fillers.items():
         for f in fs:
             schema = "Person" if f.kind == "person" else "Company"

@@ -76,9 +76,7 @@ HS = {
             "u",
             0.8,
         ),
-        HS6(
-            "880330", "Aircraft; parts of aeroplanes or helicopters n.e.c. in heading no. 8803", 120
-        ),
+        HS6("880330", "Aircraft; parts of aeroplanes or helicopters n.e.c. in heading no. 8803", 120),
         HS6(
             "880621",
             _RC + "not more than 250g",
@@ -162,9 +160,7 @@ HS = {
             "having a hardness equivalent to 9 or more on the Mohs scale",
             7.5,
         ),
-        HS6(
-            "691490", "Ceramic articles n.e.c. in chapter 69; other than of porcelain or china", 1.9
-        ),
+        HS6("691490", "Ceramic articles n.e.c. in chapter 69; other than of porcelain or china", 1.9),
         HS6("845710", "Machining centres; for working metal", 16, "u", 0.0002),
         HS6(
             "845811",
@@ -204,13 +200,9 @@ HS = {
             "u",
             2,
         ),
-        HS6(
-            "852580", "Television cameras, digital cameras and video camera recorders", 140, "u", 3
-        ),
+        HS6("852580", "Television cameras, digital cameras and video camera recorders", 140, "u", 3),
         HS6("852589", "Television cameras; n.e.c. in item no 8525.8", 150, "u", 3),
-        HS6(
-            "901380", "Optical devices, appliances and instruments; n.e.c. in heading no. 9013", 90
-        ),
+        HS6("901380", "Optical devices, appliances and instruments; n.e.c. in heading no. 9013", 90),
         HS6(
             "901310",
             "Optical appliances and instruments; telescopic sights for fitting to arms; "
@@ -252,16 +244,14 @@ HS = {
         ),
         HS6(
             "847180",
-            "Units of automatic data processing machines; n.e.c. in item no. 8471.50, "
-            "8471.60 or 8471.70",
+            "Units of automatic data processing machines; n.e.c. in item no. 8471.50, 8471.60 or 8471.70",
             85,
             "u",
             0.5,
         ),
         HS6(
             "854110",
-            "Electrical apparatus; diodes, other than photosensitive or light-emitting "
-            "diodes (LED)",
+            "Electrical apparatus; diodes, other than photosensitive or light-emitting diodes (LED)",
             420,
             "u",
             2000,
@@ -723,9 +713,7 @@ def rescale(flows: Iterable[Flow], factor: float) -> None:
             f.qty = max(1, round(f.qty * factor))
 
 
-def calibrate_ratio(
-    flows: list[Flow], target: float, base_year: int = 2021, year: int = 2023
-) -> None:
+def calibrate_ratio(flows: list[Flow], target: float, base_year: int = 2021, year: int = 2023) -> None:
     """Scale the post-war part of ``flows`` so that total(year) / total(base_year) == target."""
     base, now = total(flows, base_year), total(flows, year)
     rescale([f for f in flows if is_post(f.year, f.month)], target * base / now)
@@ -793,11 +781,7 @@ def _chn_exports(g: Generator) -> None:
     for group, (codes, bases, posts) in CHN_GROUPS.items():
         for partner, base in bases.items():
             for code, weight in codes.items():
-                if (
-                    group == "drones"
-                    and weight <= 0.02
-                    and partner not in ("RUS", "HKG", "DEU", "TUR")
-                ):
+                if group == "drones" and weight <= 0.02 and partner not in ("RUS", "HKG", "DEU", "TUR"):
                     continue
                 hs = HS[code]
                 tags = (f"chn_{group}",)
@@ -876,12 +860,7 @@ def _alumina(g: Generator) -> None:
     }
     for partner, (kg_base, post) in levels.items():
         for y, m in MONTHS:
-            kg = (
-                kg_base
-                * SEASON[m - 1]
-                * (post if is_post(y, m) else 1.0)
-                * math.exp(rng.gauss(0, 0.2))
-            )
+            kg = kg_base * SEASON[m - 1] * (post if is_post(y, m) else 1.0) * math.exp(rng.gauss(0, 0.2))
             if kg < 1000 and rng.random() < 0.5:
                 continue
             price = 0.45 if y < 2022 else 0.52 if y == 2022 else 0.42
@@ -1068,9 +1047,7 @@ def _plant_outliers(g: Generator) -> list[dict[str, Any]]:
     out = []
     for file, reporter, partner, code, year, month in OUTLIERS:
         if file == "comext":
-            pool = g.select(
-                source="comext", reporter=reporter, partner=partner, tag="eu_controlled"
-            )
+            pool = g.select(source="comext", reporter=reporter, partner=partner, tag="eu_controlled")
             code = sorted({f.code for f in pool})[0]
         else:
             pool = g.select(file=file, reporter=reporter, partner=partner)
@@ -1103,7 +1080,5 @@ def generate(seed: int) -> tuple[list[Flow], list[dict[str, Any]]]:
     _mirrors(g)
     outliers = _plant_outliers(g)
     order = {F_CHN: 0, F_WORLD_RUS: 1, F_DEU: 2, F_MIRROR: 3, F_RUS: 4}
-    g.flows.sort(
-        key=lambda f: (order.get(f.file, 9), f.file, f.year, f.month, f.reporter, f.partner, f.code)
-    )
+    g.flows.sort(key=lambda f: (order.get(f.file, 9), f.file, f.year, f.month, f.reporter, f.partner, f.code))
     return g.flows, outliers

@@ -194,11 +194,7 @@ def _expected_matches(
                         "date": ln.date.isoformat(),
                         "after_first_listing": ln.date >= first,
                         "list_entries": [
-                            {
-                                k: v
-                                for k, v in e.items()
-                                if k in ("list", "ent_num", "recordId", "id", "name")
-                            }
+                            {k: v for k, v in e.items() if k in ("list", "ent_num", "recordId", "id", "name")}
                             for e in entries[on.key]
                         ],
                     }
@@ -232,8 +228,7 @@ def _stories(cast: Cast, lines: Sequence[Line], lists_result: ListsResult) -> di
         "listed_parties": listed8,
         "lines": refs(sanctioned),
         "by_party": {
-            k: refs([ln for ln in lines if k in (ln.shipper.key, ln.consignee.key)])
-            for k in listed8
+            k: refs([ln for ln in lines if k in (ln.shipper.key, ln.consignee.key)]) for k in listed8
         },
         "dedicated_story_lines": refs(with_story(lines, "sanctioned_counterparties")),
     }
@@ -266,9 +261,7 @@ def _stories(cast: Cast, lines: Sequence[Line], lists_result: ListsResult) -> di
         "lines": refs(thermal),
         "by_hs6": _by(thermal, lambda ln: ln.hs6),
         "by_consignee": _by(thermal, lambda ln: ln.consignee.key),
-        "vague_description_lines": refs(
-            [ln for ln in thermal if ln.notes.get("vague_description")]
-        ),
+        "vague_description_lines": refs([ln for ln in thermal if ln.notes.get("vague_description")]),
         "upstream_cn_exports": refs(with_story(lines, "thermal_imagers_upstream")),
     }
     group = with_story(lines, "group_subsidiaries")
@@ -311,9 +304,7 @@ def _stories(cast: Cast, lines: Sequence[Line], lists_result: ListsResult) -> di
         "them to 15 Russian consignees (ru_imports, as shipper), suddenly and in "
         "large volumes.",
         "party": "hk_polarlink",
-        "incorporated": cast["hk_polarlink"].founded.isoformat()
-        if cast["hk_polarlink"].founded
-        else None,
+        "incorporated": cast["hk_polarlink"].founded.isoformat() if cast["hk_polarlink"].founded else None,
         "as_consignee_in_cn_exports": ref(hk_cn),
         "as_shipper_in_ru_imports": ref(hk_ru),
         "first_line_date": {
@@ -327,8 +318,7 @@ def _stories(cast: Cast, lines: Sequence[Line], lists_result: ListsResult) -> di
     fast = with_story(lines, "fast_growing_importer")
     by_year = _by(fast, lambda ln: str(ln.date.year))
     suppliers_by_year = {
-        y: _by([ln for ln in fast if str(ln.date.year) == y], lambda ln: ln.shipper.key)
-        for y in by_year
+        y: _by([ln for ln in fast if str(ln.date.year) == y], lambda ln: ln.shipper.key) for y in by_year
     }
     s["fast_growing_importer"] = {
         "description": "A Russian LLC founded in 2021 whose imports grow from about $0.4M (2021) "
@@ -414,8 +404,7 @@ def _patterns(flows: list[Flow], outliers: list[dict[str, Any]]) -> dict[str, An
                 },
             }
         row["did_log_points"] = round(
-            math.log(row["controlled"]["ratio_2023_2021"])
-            - math.log(row["control"]["ratio_2023_2021"]),
+            math.log(row["controlled"]["ratio_2023_2021"]) - math.log(row["control"]["ratio_2023_2021"]),
             4,
         )
         eu[partner] = row
@@ -449,10 +438,7 @@ def _patterns(flows: list[Flow], outliers: list[dict[str, Any]]) -> dict[str, An
     to_rus = [
         f
         for f in flows
-        if f.flow == "X"
-        and f.partner == "RUS"
-        and f.code.startswith("8542")
-        and f.source == "comtrade"
+        if f.flow == "X" and f.partner == "RUS" and f.code.startswith("8542") and f.source == "comtrade"
     ]
     share: dict[str, Any] = {}
     for y in trade.YEARS:
@@ -485,18 +471,12 @@ def _patterns(flows: list[Flow], outliers: list[dict[str, Any]]) -> dict[str, An
         "usd_2023": d23,
         "ratio_rus_ukr_2023": _ratio(d23["RUS"], d23["UKR"]),
         "usd_by_year": {
-            ptn: {
-                str(y): _sum((f for f in drones if f.partner == ptn), y) for y in (2022, 2023, 2024)
-            }
+            ptn: {str(y): _sum((f for f in drones if f.partner == ptn), y) for y in (2022, 2023, 2024)}
             for ptn in ("RUS", "UKR")
         },
     }
-    alu = sorted(
-        (f for f in chn if f.code == "281820" and f.partner == "RUS"), key=lambda f: f.period
-    )
-    monthly = {
-        f"{f.year}-{f.month:02d}": {"net_kg": f.net_kg, "usd": f.value, "line": f.line} for f in alu
-    }
+    alu = sorted((f for f in chn if f.code == "281820" and f.partner == "RUS"), key=lambda f: f.period)
+    monthly = {f"{f.year}-{f.month:02d}": {"net_kg": f.net_kg, "usd": f.value, "line": f.line} for f in alu}
     p["aluminum_oxide_surge"] = {
         "description": "China-reported exports of aluminium oxide (2818.20) to Russia: a few "
         "hundred tonnes a month until April 2022, ~150,000 t in May 2022, then "
@@ -507,9 +487,7 @@ def _patterns(flows: list[Flow], outliers: list[dict[str, Any]]) -> dict[str, An
         "code": "281820",
         "april_2022_t": round(monthly["2022-04"]["net_kg"] / 1000, 3),
         "may_2022_t": round(monthly["2022-05"]["net_kg"] / 1000, 3),
-        "jump_factor_may_vs_april": _ratio(
-            monthly["2022-05"]["net_kg"], monthly["2022-04"]["net_kg"]
-        ),
+        "jump_factor_may_vs_april": _ratio(monthly["2022-05"]["net_kg"], monthly["2022-04"]["net_kg"]),
         "max_monthly_t_before_2022_05": round(
             max(v["net_kg"] for k, v in monthly.items() if k < "2022-05") / 1000, 3
         ),

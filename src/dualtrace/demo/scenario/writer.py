@@ -106,9 +106,7 @@ def write_bytes(
     path = out_dir / relative
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
-    return GeneratedFile(
-        relative, layout, rows, encoding, delimiter, sha256_bytes(data), description
-    )
+    return GeneratedFile(relative, layout, rows, encoding, delimiter, sha256_bytes(data), description)
 
 
 def csv_text(
@@ -119,9 +117,7 @@ def csv_text(
     terminator: str = "\n",
 ) -> str:
     buf = io.StringIO()
-    writer = csv.writer(
-        buf, delimiter=delimiter, lineterminator=terminator, quoting=csv.QUOTE_MINIMAL
-    )
+    writer = csv.writer(buf, delimiter=delimiter, lineterminator=terminator, quoting=csv.QUOTE_MINIMAL)
     if header is not None:
         writer.writerow(header)
     writer.writerows(rows)
