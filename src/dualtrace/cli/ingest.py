@@ -48,8 +48,13 @@ def _summary(report: LoadReport) -> None:
         f"{report.rows_quarantined:,} ({report.layout}, {report.encoding}, {report.duration_s:.1f}s)",
         highlight=False,
     )
-    for reason, count in report.reasons[:5]:
-        err_console.print(f"  quarantined {count:,}: {reason}", highlight=False)
+    for summary in report.reasons[:5]:
+        err_console.print(
+            f"  quarantined {summary.count:,} x {summary.kind} (first: line {summary.first_line}: "
+            f"{summary.first_reason})",
+            highlight=False,
+            markup=False,
+        )
 
 
 def _run(table: str, files: list[Path], db: Path | None, fmt: OutputFormat, **options: object) -> None:

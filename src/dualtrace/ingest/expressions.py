@@ -212,12 +212,13 @@ def direction(raw: str, column: str) -> Parsed:
 def hs_code(raw: str, column: str, min_digits: int, *, allow_total: bool) -> Parsed:
     """HS/CN/TN VED codes: dots, spaces and dashes dropped; a label "... [8471]" gives 8471;
     odd lengths lost a leading zero to a spreadsheet and get it back."""
-    label = f"regexp_extract({raw}, '\\[(\\d{{2,10}})\\]\\s*$', 1)"
-    digits = f"CASE WHEN {label} <> '' THEN {label} ELSE regexp_replace({raw}, '[\\s.\\-]', '', 'g') END"
+    # Same rules as dualtrace.reference.hs.clean_code (a property test holds them together).
+    label = f"regexp_extract({raw}, '\\[\\s*([0-9][0-9 .\\-]*)\\]\\s*$', 1)"
+    digits = f"regexp_replace(CASE WHEN {label} <> '' THEN {label} ELSE {raw} END, '[\\s.\\-]', '', 'g')"
     padded = f"CASE WHEN length({digits}) % 2 = 1 THEN '0' || {digits} ELSE {digits} END"
     ok = (
         f"regexp_full_match({digits}, '\\d{{{min_digits - 1},10}}') "
-        f"AND length({padded}) BETWEEN {min_digits} AND 10"
+        f"AND length({padded}) BETWEEN {min_digits} AND 10 AND NOT starts_with({padded}, '00')"
     )
     total = f"upper({raw}) IN ('TOTAL', 'TOT', 'ALL')" if allow_total else "false"
     value = f"CASE WHEN {total} THEN 'TOTAL' WHEN {ok} THEN {padded} END"

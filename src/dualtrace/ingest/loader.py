@@ -67,6 +67,14 @@ class _Silent:
         yield
 
 
+@dataclass(frozen=True)
+class QuarantineSummary:
+    kind: str  # the reason without the offending value
+    count: int
+    first_line: int
+    first_reason: str
+
+
 @dataclass
 class LoadReport:
     path: str
@@ -79,7 +87,7 @@ class LoadReport:
     rows_loaded: int = 0
     rows_quarantined: int = 0
     duration_s: float = 0.0
-    reasons: list[tuple[str, int]] = field(default_factory=list)
+    reasons: list[QuarantineSummary] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -577,8 +585,9 @@ def _load_in_transaction(
         )
         facts.refresh_view(con, fact)
         reasons = con.execute(
-            "SELECT regexp_replace(reason, ' ''.*', '') AS kind, count(*) FROM quarantine "
-            "WHERE source_id = ? GROUP BY kind ORDER BY count(*) DESC LIMIT 8",
+            "SELECT regexp_replace(reason, ' ''.*', '') AS kind, count(*), min(line),"
+            " arg_min(reason, line) FROM quarantine "
+            "WHERE source_id = ? GROUP BY kind ORDER BY count(*) DESC, kind LIMIT 8",
             [source_id],
         ).fetchall()
         con.execute("COMMIT")
@@ -598,7 +607,7 @@ def _load_in_transaction(
         rows_read=rows_read,
         rows_loaded=rows_loaded,
         rows_quarantined=rows_quarantined,
-        reasons=[(str(k), int(n)) for k, n in reasons],
+        reasons=[QuarantineSummary(str(k), int(n), int(line), str(first)) for k, n, line, first in reasons],
     )
 
 
