@@ -17,6 +17,7 @@ con.execute("CREATE MACRO quote_raw(x) AS '''' || x || ''''")
 
 
 def sql_value(parsed: ex.Parsed, raw: str | None) -> tuple[object, object]:
+    parsed = parsed.inlined()
     query = f"SELECT {parsed.value}, {parsed.error or 'NULL'} FROM (SELECT NULLIF(trim(?), '') AS r)"
     row = con.execute(query, [raw]).fetchall()[0]
     return row[0], row[1]
@@ -76,7 +77,7 @@ def test_decimal_point_numbers_with_and_without_thousands(number: Decimal, group
     ],
 )
 def test_periods_as_statistics_publish_them(raw: str, period: str, freq: str) -> None:
-    parsed = ex.period("r", "period")
+    parsed = ex.period("r", "period").inlined()
     row = con.execute(
         f"SELECT ({parsed.value})::VARCHAR, {parsed.extra['freq']}, {parsed.error} FROM (SELECT ? AS r)",
         [raw],

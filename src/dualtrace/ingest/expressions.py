@@ -57,8 +57,6 @@ HS_EDITIONS = (
 )
 MONTHS = "JANFEBMARAPRMAYJUNJULAUGSEPOCTNOVDEC"
 
-NUMBER_WHITESPACE = r"[\s\x{00A0}\x{202F}']"
-
 
 def lit(text: str) -> str:
     """A SQL string literal."""
@@ -76,13 +74,41 @@ def in_list(expr: str, words: Sequence[str]) -> str:
 
 @dataclass
 class Parsed:
+    """A parsed column. `lets` are intermediate steps (alias, SQL), each computed once in its own
+    layer before `value` and `error`, which may refer to them by alias; a step may refer to the
+    steps before it."""
+
     value: str
     error: str | None = None
     extra: dict[str, str] = field(default_factory=dict)  # e.g. freq derived from a period
+    lets: list[tuple[str, str]] = field(default_factory=list)
+
+    def inlined(self) -> Parsed:
+        """The same expressions with the steps substituted in (for one-off evaluation)."""
+        value, error, extra = self.value, self.error, dict(self.extra)
+        for alias, expr in reversed(self.lets):
+            ref, sub = ident(alias), f"({expr})"
+            value = value.replace(ref, sub)
+            error = error.replace(ref, sub) if error else error
+            extra = {k: v.replace(ref, sub) for k, v in extra.items()}
+        return Parsed(value, error, extra)
+
+
+def _step(column: str, name: str) -> str:
+    return f"s__{column}__{name}"
 
 
 def _fail(condition: str, column: str, problem: str, raw: str) -> str:
     return f"CASE WHEN {condition} THEN {lit(f'{column}: {problem} ')} || quote_raw({raw}) END"
+
+
+def _checked(raw: str, column: str, value_expr: str, problem: str) -> Parsed:
+    """A value computed once, failing when the text is there but the value is not."""
+    alias = _step(column, "value")
+    ref = ident(alias)
+    return Parsed(
+        ref, _fail(f"{raw} IS NOT NULL AND {ref} IS NULL", column, problem, raw), lets=[(alias, value_expr)]
+    )
 
 
 def text(raw: str) -> Parsed:
@@ -90,34 +116,43 @@ def text(raw: str) -> Parsed:
 
 
 def integer(raw: str, column: str) -> Parsed:
-    value = f"TRY_CAST({raw} AS BIGINT)"
-    return Parsed(value, _fail(f"{raw} IS NOT NULL AND {value} IS NULL", column, "not a whole number", raw))
+    return _checked(raw, column, f"TRY_CAST({raw} AS BIGINT)", "not a whole number")
 
 
-def _clean_number(raw: str, decimal: str) -> str:
-    stripped = f"regexp_replace({raw}, {lit(NUMBER_WHITESPACE)}, '', 'g')"
-    if decimal == ",":
-        return f"replace(replace({stripped}, '.', ''), ',', '.')"
-    return f"replace({stripped}, ',', '')"
+# Thousands separators besides the decimal mark's twin: spaces of three kinds and the Swiss
+# apostrophe. Plain replace() is cheaper here than translate() or a regex.
+_SPACES = (" ", "\u00a0", "\u202f", "'")
+
+
+def _without(expr: str, characters: Sequence[str]) -> str:
+    for character in characters:
+        expr = f"replace({expr}, {lit(character)}, '')"
+    return expr
 
 
 def number(raw: str, column: str, decimal: str, *, money: bool = False) -> Parsed:
+    """Numbers with either decimal mark, thousands separated by spaces, dots or commas."""
     target = "DECIMAL(18, 4)" if money else "DOUBLE"
-    cleaned = _clean_number(raw, decimal)
+    if decimal == ",":
+        cleaned = f"replace({_without(raw, ('.', *_SPACES))}, ',', '.')"
+    else:
+        cleaned = _without(raw, (",", *_SPACES))
+    alias = _step(column, "value")
+    ref = ident(alias)
     if decimal == ",":
         value = f"TRY_CAST({cleaned} AS {target})"
     else:
-        # Plain numbers (the common case) parse without the regex.
+        # Plain numbers (the common case) parse without any cleaning.
         value = f"COALESCE(TRY_CAST({raw} AS {target}), TRY_CAST({cleaned} AS {target}))"
     as_double = f"TRY_CAST({cleaned} AS DOUBLE)"
     error = (
         f"CASE WHEN {raw} IS NULL THEN NULL "
+        f"WHEN {ref} IS NOT NULL THEN CASE WHEN {ref} < 0 THEN {lit(f'{column}: negative ')} || quote_raw({raw}) END "
         f"WHEN {as_double} IS NULL OR isnan({as_double}) OR isinf({as_double}) "
         f"THEN {lit(f'{column}: not a number ')} || quote_raw({raw}) "
-        f"WHEN {value} IS NULL THEN {lit(f'{column}: too large ')} || quote_raw({raw}) "
-        f"WHEN {value} < 0 THEN {lit(f'{column}: negative ')} || quote_raw({raw}) END"
+        f"ELSE {lit(f'{column}: too large ')} || quote_raw({raw}) END"
     )
-    return Parsed(value, error)
+    return Parsed(ref, error, lets=[(alias, value)])
 
 
 def date(raw: str, column: str, date_format: str) -> Parsed:
@@ -131,19 +166,22 @@ def date(raw: str, column: str, date_format: str) -> Parsed:
         )
     else:
         parsed = f"TRY_STRPTIME({raw}, {lit(date_format)})::DATE"
-    value = f"CASE WHEN year({parsed}) BETWEEN 1950 AND 2100 THEN {parsed} END"
+    alias = _step(column, "parsed")
+    ref = ident(alias)
+    value = f"CASE WHEN year({ref}) BETWEEN 1950 AND 2100 THEN {ref} END"
     error = (
         f"CASE WHEN {raw} IS NULL THEN {lit(f'{column}: missing')} "
-        f"WHEN {parsed} IS NULL THEN {lit(f'{column}: not a date ')} || quote_raw({raw}) "
-        f"WHEN {value} IS NULL THEN {lit(f'{column}: out of range ')} || quote_raw({raw}) END"
+        f"WHEN {ref} IS NULL THEN {lit(f'{column}: not a date ')} || quote_raw({raw}) "
+        f"WHEN NOT year({ref}) BETWEEN 1950 AND 2100 THEN {lit(f'{column}: out of range ')} || quote_raw({raw}) END"
     )
-    return Parsed(value, error)
+    return Parsed(value, error, lets=[(alias, parsed)])
 
 
 def period(raw: str, column: str) -> Parsed:
     """Periods as statistics publish them: 2021, 2021-04, 202104, 2021M04, Y2021, Apr. 2021,
     04.2021, a full date (its month), and Comext's 202152 for a whole year."""
-    u = f"upper({raw})"
+    u_alias, v_alias = _step(column, "upper"), _step(column, "value")
+    u, ref = ident(u_alias), ident(v_alias)
     digits = f"regexp_extract({u}, '^(\\d{{4}})[-/.]?(\\d{{2}})$', ['y', 'm'])"
     named = f"regexp_extract({u}, '^([A-Z]{{3}})[A-Z]*\\.?\\s+(\\d{{4}})$', ['mon', 'y'])"
     month_first = f"regexp_extract({u}, '^(\\d{{2}})[./](\\d{{4}})$', ['m', 'y'])"
@@ -163,21 +201,20 @@ def period(raw: str, column: str) -> Parsed:
     END"""
     freq = f"""CASE
         WHEN regexp_full_match({u}, '\\d{{4}}|Y\\d{{4}}|\\d{{4}}52') THEN 'A'
-        WHEN {value} IS NOT NULL THEN 'M'
+        WHEN {ref} IS NOT NULL THEN 'M'
     END"""
     error = (
         f"CASE WHEN {raw} IS NULL THEN {lit(f'{column}: missing')} "
-        f"WHEN {value} IS NULL OR year({value}) NOT BETWEEN 1950 AND 2100 "
+        f"WHEN {ref} IS NULL OR year({ref}) NOT BETWEEN 1950 AND 2100 "
         f"THEN {lit(f'{column}: not a period ')} || quote_raw({raw}) END"
     )
-    return Parsed(value, error, {"freq": freq})
+    return Parsed(ref, error, {"freq": freq}, lets=[(u_alias, f"upper({raw})"), (v_alias, value)])
 
 
 def _words(raw: str, column: str, words: Mapping[str, tuple[str, ...]], problem: str) -> Parsed:
     u = f"upper({raw})"
     cases = " ".join(f"WHEN {in_list(u, options)} THEN {lit(code)}" for code, options in words.items())
-    value = f"CASE {cases} END"
-    return Parsed(value, _fail(f"{raw} IS NOT NULL AND {value} IS NULL", column, problem, raw))
+    return _checked(raw, column, f"CASE {cases} END", problem)
 
 
 def flow(raw: str, column: str) -> Parsed:
@@ -205,19 +242,24 @@ def direction(raw: str, column: str) -> Parsed:
         f"WHEN regexp_matches({u}, {lit(pattern)}) THEN {lit(word)}"
         for word, pattern in DIRECTION_PATTERNS.items()
     )
-    value = f"CASE {cases} END"
-    return Parsed(value, _fail(f"{raw} IS NOT NULL AND {value} IS NULL", column, "not import or export", raw))
+    return _checked(raw, column, f"CASE {cases} END", "not import or export")
 
 
 def hs_code(raw: str, column: str, min_digits: int, *, allow_total: bool) -> Parsed:
     """HS/CN/TN VED codes: dots, spaces and dashes dropped; a label "... [8471]" gives 8471;
     odd lengths lost a leading zero to a spreadsheet and get it back."""
     # Same rules as dualtrace.reference.hs.clean_code (a property test holds them together).
+    digits_alias, padded_alias, code_alias = (_step(column, n) for n in ("digits", "padded", "code"))
+    digits, padded, code = ident(digits_alias), ident(padded_alias), ident(code_alias)
     label = f"regexp_extract({raw}, '\\[\\s*([0-9][0-9 .\\-]*)\\]\\s*$', 1)"
-    digits = f"regexp_replace(CASE WHEN {label} <> '' THEN {label} ELSE {raw} END, '[\\s.\\-]', '', 'g')"
-    padded = f"CASE WHEN length({digits}) % 2 = 1 THEN '0' || {digits} ELSE {digits} END"
+    separators = "'[\\s.\\-]'"
+    cleaned = (
+        f"CASE WHEN NOT contains({raw}, '[') AND regexp_full_match({raw}, '[0-9]+') THEN {raw} "
+        f"ELSE regexp_replace(CASE WHEN {label} <> '' THEN {label} ELSE {raw} END, {separators}, '', 'g') END"
+    )
+    pad = f"CASE WHEN length({digits}) % 2 = 1 THEN '0' || {digits} ELSE {digits} END"
     ok = (
-        f"regexp_full_match({digits}, '\\d{{{min_digits - 1},10}}') "
+        f"regexp_full_match({digits}, '[0-9]{{{min_digits - 1},10}}') "
         f"AND length({padded}) BETWEEN {min_digits} AND 10 AND NOT starts_with({padded}, '00')"
     )
     total = f"upper({raw}) IN ('TOTAL', 'TOT', 'ALL')" if allow_total else "false"
@@ -225,9 +267,10 @@ def hs_code(raw: str, column: str, min_digits: int, *, allow_total: bool) -> Par
     need = f"{min_digits} to 10 digits"
     error = (
         f"CASE WHEN {raw} IS NULL THEN {lit(f'{column}: missing')} "
-        f"WHEN {value} IS NULL THEN {lit(f'{column}: not an HS code of {need} ')} || quote_raw({raw}) END"
+        f"WHEN {code} IS NULL THEN {lit(f'{column}: not an HS code of {need} ')} || quote_raw({raw}) END"
     )
-    return Parsed(value, error)
+    lets = [(digits_alias, cleaned), (padded_alias, pad), (code_alias, value)]
+    return Parsed(code, error, lets=lets)
 
 
 def hs6_of(code_expr: str) -> str:
@@ -235,8 +278,11 @@ def hs6_of(code_expr: str) -> str:
 
 
 def country_key(raw: str) -> str:
-    """Alias key; must equal dualtrace.reference.countries.alias_key."""
-    return f"upper(trim(regexp_replace({raw}, '\\s+', ' ', 'g')))"
+    """Alias key; must equal dualtrace.reference.countries.alias_key (the regex only runs when
+    a value has runs of whitespace)."""
+    collapse = f"trim(regexp_replace({raw}, '\\s+', ' ', 'g'))"
+    plain = f"NOT (contains({raw}, '  ') OR contains({raw}, chr(9)) OR contains({raw}, chr(10)) OR contains({raw}, chr(12)) OR contains({raw}, chr(13)))"
+    return f"upper(CASE WHEN {plain} THEN trim({raw}) ELSE {collapse} END)"
 
 
 def currency(raw: str, column: str, lookup: str) -> Parsed:

@@ -25,7 +25,7 @@ import pyarrow as pa
 from dualtrace.errors import InputError, MappingError
 from dualtrace.ingest import encoding as enc
 from dualtrace.ingest import layouts, readers
-from dualtrace.ingest.expressions import country_key, lit, period
+from dualtrace.ingest.expressions import country_key, ident, lit, period
 from dualtrace.ingest.fingerprint import Fingerprint, fingerprint
 from dualtrace.ingest.lines import blank_lines, record_lines
 from dualtrace.ingest.mapping import Mapping, Options
@@ -171,7 +171,7 @@ def load_rates(con: duckdb.DuckDBPyConnection, path: Path | None) -> bool:
             f"{path.name}: a rates file needs columns currency, period, usd_per_unit "
             f"(found: {', '.join(header)})"
         )
-    parsed = period("trim(period)", "period")
+    parsed = period("trim(period)", "period").inlined()
     con.execute(
         f"INSERT INTO {RATES_TABLE} SELECT upper(trim(currency)), {parsed.value}, "
         f"{parsed.extra['freq']}, TRY_CAST({rate_column} AS DOUBLE) "
@@ -257,10 +257,11 @@ def _check_constants(con: duckdb.DuckDBPyConnection, mapping: Mapping) -> None:
                 f"LEFT JOIN {ALIASES_TABLE} AS a ON a.alias = {country_key(raw)}"
             )
         else:
-            parsed = parse_column(column.kind, raw, name, mapping, ".", mapping.table.hs_min_digits)
+            parsed = parse_column(column.kind, raw, name, mapping, ".", mapping.table.hs_min_digits).inlined()
+            lookup = ident("j__" + name)
             sql = (
-                f"SELECT {parsed.error or 'NULL'} FROM (SELECT 1) AS one "
-                f"LEFT JOIN {CURRENCY_TABLE} AS cur ON cur.alias = upper({raw})"
+                f"SELECT {parsed.error or 'NULL'} FROM (SELECT cur.code AS {lookup} FROM (SELECT 1) AS one "
+                f"LEFT JOIN {CURRENCY_TABLE} AS cur ON cur.alias = upper({raw}))"
             )
         row = fetch_one(con, sql)
         if row and row[0]:

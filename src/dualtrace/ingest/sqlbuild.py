@@ -49,14 +49,20 @@ def _recode(expr: str, recodings: dict[str, str]) -> str:
     if not recodings:
         return expr
     cases = " ".join(f"WHEN {lit(k.strip().upper())} THEN {lit(v)}" for k, v in recodings.items())
-    return f"CASE upper({expr}) {cases} ELSE {expr} END"
+    return f"NULLIF(CASE upper({expr}) {cases} ELSE {expr} END, '')"
 
 
 def raw_expression(mapping: Mapping, canonical: str) -> str | None:
     """Trimmed text of a canonical column: from the source column or the constant."""
     if canonical in mapping.columns:
-        source = f"trim(src.{ident(mapping.columns[canonical])})"
-        return f"NULLIF({_recode(source, mapping.values.get(canonical, {}))}, '')"
+        column = f"src.{ident(mapping.columns[canonical])}"
+        # trim() copies every string; most values need none, so test the ends first.
+        text = (
+            f"CASE WHEN {column} = '' THEN NULL "
+            f"WHEN starts_with({column}, ' ') OR ends_with({column}, ' ') THEN NULLIF(trim({column}), '') "
+            f"ELSE {column} END"
+        )
+        return _recode(text, mapping.values.get(canonical, {}))
     if canonical in mapping.constants:
         constant = lit(mapping.constants[canonical].strip())
         return f"NULLIF({_recode(constant, mapping.values.get(canonical, {}))}, '')"
@@ -88,7 +94,7 @@ def parse_column(kind: Kind, raw: str, name: str, mapping: Mapping, decimal: str
     if kind is Kind.HS_VERSION:
         return ex.hs_version(raw, name)
     if kind is Kind.CURRENCY:
-        return ex.currency(raw, name, "cur.code")
+        return ex.currency(raw, name, ident("j__" + name))
     raise ValueError(f"no parser for {kind}")
 
 
@@ -104,33 +110,52 @@ def build_select(mapping: Mapping, shape: SourceShape, *, decimal: str, has_rate
             raw_cols.append(f"{raw} AS {_r(column.name)}")
     layer_raw = f"SELECT src.*, {', '.join(raw_cols)} FROM {shape.relation} AS src"
 
-    # Layer 2: typed values and reasons.
-    typed_cols: list[str] = []
-    reasons: list[str] = []
+    # Layer 2: lookups (countries, currencies) as joined columns.
+    join_cols: list[str] = []
     joins: list[str] = []
-    date_source: str | None = None
-    for column in stored:
-        if column.kind is Kind.DERIVED:
-            continue
-        raw_ref = f"raw.{_r(column.name)}"
-        if raw_expression(mapping, column.name) is None:
-            if column.required:
-                raise AssertionError(f"mapping validation let {column.name} through unmapped")
-            continue
+    mapped = [c for c in stored if c.kind is not Kind.DERIVED and raw_expression(mapping, c.name) is not None]
+    for column in mapped:
+        raw_ref = _r(column.name)
         if column.kind is Kind.COUNTRY:
             alias = ident(f"c__{column.name}")
             joins.append(f"LEFT JOIN {ALIASES_TABLE} AS {alias} ON {alias}.alias = {ex.country_key(raw_ref)}")
-            value = f"{alias}.iso3"
+            join_cols.append(f"{alias}.iso3 AS {ident('j__' + column.name)}")
+        elif column.kind is Kind.CURRENCY:
+            joins.append(f"LEFT JOIN {CURRENCY_TABLE} AS cur ON cur.alias = upper({raw_ref})")
+            join_cols.append(f"cur.code AS {ident('j__' + column.name)}")
+    layer = f"SELECT raw.*{''.join(', ' + c for c in join_cols)} FROM ({layer_raw}) AS raw {' '.join(joins)}"
+
+    # Layer 3: parsed values and reasons, after the intermediate steps each parser asks for.
+    parsed_columns: dict[str, Parsed] = {}
+    for column in mapped:
+        raw_ref = _r(column.name)
+        if column.kind is Kind.COUNTRY:
+            value = ident("j__" + column.name)
             missing = f"{lit(column.name + ': missing')}" if column.required else "NULL"
             error = (
                 f"CASE WHEN {raw_ref} IS NULL THEN {missing} WHEN {value} IS NULL "
                 f"THEN {lit(column.name + ': unknown country ')} || quote_raw({raw_ref}) END"
             )
-            parsed = Parsed(value, error)
+            parsed_columns[column.name] = Parsed(value, error)
         else:
-            if column.kind is Kind.CURRENCY:
-                joins.append(f"LEFT JOIN {CURRENCY_TABLE} AS cur ON cur.alias = upper({raw_ref})")
-            parsed = parse_column(column.kind, raw_ref, column.name, mapping, decimal, table.hs_min_digits)
+            parsed_columns[column.name] = parse_column(
+                column.kind, raw_ref, column.name, mapping, decimal, table.hs_min_digits
+            )
+    depth = max((len(p.lets) for p in parsed_columns.values()), default=0)
+    for level in range(depth):
+        steps = [
+            f"{expr} AS {ident(alias)}"
+            for p in parsed_columns.values()
+            if level < len(p.lets)
+            for alias, expr in [p.lets[level]]
+        ]
+        layer = f"SELECT step.*, {', '.join(steps)} FROM ({layer}) AS step"
+
+    typed_cols: list[str] = []
+    reasons: list[str] = []
+    date_source: str | None = None
+    for column in mapped:
+        parsed = parsed_columns[column.name]
         typed_cols.append(f"{parsed.value} AS {_v(column.name)}")
         if parsed.error:
             typed_cols.append(f"{parsed.error} AS {_e(column.name)}")
@@ -139,7 +164,7 @@ def build_select(mapping: Mapping, shape: SourceShape, *, decimal: str, has_rate
             typed_cols.append(f"{extra_expr} AS {ident('x__' + extra_name)}")
         if column.kind in (Kind.DATE, Kind.PERIOD):
             date_source = f"typed.{_v(column.name)}"
-    layer_typed = f"SELECT raw.*, {', '.join(typed_cols)} FROM ({layer_raw}) AS raw {' '.join(joins)}"
+    layer_typed = f"SELECT step.*, {', '.join(typed_cols)} FROM ({layer}) AS step"
 
     # Layer 3: derived columns and the combined reason.
     given = set(mapping.columns) | set(mapping.constants)
@@ -171,7 +196,12 @@ def build_select(mapping: Mapping, shape: SourceShape, *, decimal: str, has_rate
         + " AND ".join(f"typed.{_v(m)} IS NULL" for m in measures)
         + f" THEN {lit('no ' + ', '.join(measures) + ': nothing to load')} END"
     )
-    combined = f"NULLIF(concat_ws('; ', {', '.join([*reasons, no_measure])}), '')"
+    all_reasons = [*reasons, no_measure]
+    # Most rows have no reason at all: test that before building the joined text.
+    combined = (
+        f"CASE WHEN {' AND '.join(f'{r} IS NULL' for r in all_reasons)} THEN NULL "
+        f"ELSE concat_ws('; ', {', '.join(all_reasons)}) END"
+    )
     error = f"COALESCE({structure}, {filters}, {combined})"
     fields = [quote_field(c, shape.delimiter) for c in [*shape.header, *shape.overflow]]
     reconstruct = f" || {lit(shape.delimiter)} || ".join(f"({f})" for f in fields)
