@@ -147,7 +147,8 @@ def number(raw: str, column: str, decimal: str, *, money: bool = False) -> Parse
     as_double = f"TRY_CAST({cleaned} AS DOUBLE)"
     error = (
         f"CASE WHEN {raw} IS NULL THEN NULL "
-        f"WHEN {ref} IS NOT NULL THEN CASE WHEN {ref} < 0 THEN {lit(f'{column}: negative ')} || quote_raw({raw}) END "
+        f"WHEN {ref} IS NOT NULL "
+        f"THEN CASE WHEN {ref} < 0 THEN {lit(f'{column}: negative ')} || quote_raw({raw}) END "
         f"WHEN {as_double} IS NULL OR isnan({as_double}) OR isinf({as_double}) "
         f"THEN {lit(f'{column}: not a number ')} || quote_raw({raw}) "
         f"ELSE {lit(f'{column}: too large ')} || quote_raw({raw}) END"
@@ -172,7 +173,8 @@ def date(raw: str, column: str, date_format: str) -> Parsed:
     error = (
         f"CASE WHEN {raw} IS NULL THEN {lit(f'{column}: missing')} "
         f"WHEN {ref} IS NULL THEN {lit(f'{column}: not a date ')} || quote_raw({raw}) "
-        f"WHEN NOT year({ref}) BETWEEN 1950 AND 2100 THEN {lit(f'{column}: out of range ')} || quote_raw({raw}) END"
+        f"WHEN NOT year({ref}) BETWEEN 1950 AND 2100 "
+        f"THEN {lit(f'{column}: out of range ')} || quote_raw({raw}) END"
     )
     return Parsed(value, error, lets=[(alias, parsed)])
 
@@ -281,7 +283,8 @@ def country_key(raw: str) -> str:
     """Alias key; must equal dualtrace.reference.countries.alias_key (the regex only runs when
     a value has runs of whitespace)."""
     collapse = f"trim(regexp_replace({raw}, '\\s+', ' ', 'g'))"
-    plain = f"NOT (contains({raw}, '  ') OR contains({raw}, chr(9)) OR contains({raw}, chr(10)) OR contains({raw}, chr(12)) OR contains({raw}, chr(13)))"
+    odd = " OR ".join(f"contains({raw}, {c})" for c in ("'  '", "chr(9)", "chr(10)", "chr(12)", "chr(13)"))
+    plain = f"NOT ({odd})"
     return f"upper(CASE WHEN {plain} THEN trim({raw}) ELSE {collapse} END)"
 
 
