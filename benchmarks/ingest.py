@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import DATA, Measured, run_child  # noqa: E402
+from _common import DATA, Measured, run_child
 
 COLUMNS = 30
 BAD_EVERY = 1000  # one malformed row in a thousand: bad numbers, dates, field counts
@@ -176,7 +176,9 @@ def describe(name: str, rows: int, m: Measured) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--pandas-memory-gb", type=float, default=16.0, help="cap for the pandas process")
     args = parser.parse_args()
@@ -203,7 +205,9 @@ def main() -> None:
     target = 500_000
     if ours.ok:
         rate = args.rows / ours.seconds
-        print(f"target {target:,} rows/s: {'met' if rate >= target else 'NOT met'} ({rate / target:.2f} of target)")
+        print(
+            f"target {target:,} rows/s: {'met' if rate >= target else 'NOT met'} ({rate / target:.2f} of target)"
+        )
         print(f"target peak < 4096 MB: {'met' if (ours.peak_mb or 0) < 4096 else 'NOT met'}")
     if not ours.ok:
         print(ours.stderr[-2000:])
