@@ -319,9 +319,11 @@ def _alias_table() -> tuple[dict[str, str], dict[str, dict[int, set[str]]]]:
     """The resolved alias map, and every key's candidates by tier (for the ambiguity checks)."""
     by_key: dict[str, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
     for tier, text, code in _candidates():
-        key = alias_key(text)
-        if key:
-            by_key[key][tier].add(code)
+        # Russian is mostly written without the diaeresis: "Объединённые" is also "Объединенные".
+        for variant in {text, text.replace("ё", "е").replace("Ё", "Е")}:
+            key = alias_key(variant)
+            if key:
+                by_key[key][tier].add(code)
     table: dict[str, str] = {}
     for key, tiers in by_key.items():
         codes = tiers[min(tiers)]

@@ -1105,10 +1105,6 @@ def mapping(file: FileKey) -> dict[str, Any]:
             "values": {
                 "transport": {v: k for k, v in RU_TRANSPORT.items()},
                 "qty_unit": dict(RU_UNITS),
-                **{
-                    c: {v: k for k, v in RU_COUNTRY.items()}
-                    for c in ("shipper_country", "origin_country", "departure_country")
-                },
             },
             "options": {
                 "encoding": "cp1251",
@@ -1143,13 +1139,8 @@ def mapping(file: FileKey) -> dict[str, Any]:
         },
         "constants": {"direction": "export", "shipper_country": "CN", "departure_country": "CN"},
         "values": {
-            "currency": {v: k for k, v in CN_CURRENCY.items()},
             "transport": {v: k for k, v in CN_TRANSPORT.items()},
             "qty_unit": dict(CN_UNITS),
-            **{
-                c: {v: k for k, v in CN_COUNTRY.items()}
-                for c in ("consignee_country", "destination_country", "origin_country")
-            },
         },
         "options": {
             "encoding": "gb18030",
