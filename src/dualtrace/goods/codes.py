@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from dualtrace.goods.catalogue import Catalogue, Category
+from dualtrace.goods.catalogue import Catalogue
 from dualtrace.reference import TIERS, CorrelationTable, builtin_table, chpl_matches, clean_code, describe
 from dualtrace.reference.correlation import HS_VERSIONS
 
@@ -98,7 +98,8 @@ class CodeResolver:
                         links.append(f"{hs6} -> {item.code} ({item.relationship}, {item.source})")
                     else:
                         weak.append(item.code)
-        info = describe(strong[0] if strong else code)
+        # one equivalent: its subheading; a split: the heading they share
+        info = describe(strong[0] if len(strong) == 1 else code[:4] if len(strong) > 1 else code)
         description = info.description if info is not None else None
         categories, partial, fits = self._categories(code, hs6, strong)
         tier = chpl_hs6 = chpl_link = weak_tier = weak_hs6 = None
@@ -169,6 +170,3 @@ def tier_rank(tier: str | None) -> int:
     """Sort key: tier 1 first, no tier last."""
     return TIERS.index(tier) if tier in TIERS else len(TIERS)
 
-
-def category_tiers(category: Category) -> str | None:
-    return category.chpl_tier

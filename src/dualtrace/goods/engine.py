@@ -272,22 +272,20 @@ class Classifier:
             )
             SELECT source_id, source_line, hs_code, hs_version, hs6, categories, code_categories,
                    text_categories, chpl_tier, terms, claims,
-                   CASE WHEN uv_reason IS NULL THEN flags ELSE list_append(flags, '{UNIT_VALUE}') END,
-                   CASE WHEN uv_reason IS NULL THEN reasons ELSE list_append(reasons, uv_reason) END,
-                   len(flags) > 0 OR uv_reason IS NOT NULL,
-                   coalesce(primary_flag, CASE WHEN uv_reason IS NOT NULL THEN '{UNIT_VALUE}' END),
+                   CASE WHEN uv_reason IS NULL THEN flags ELSE list_append(flags, '{UNIT_VALUE}') END AS flags,
+                   CASE WHEN uv_reason IS NULL THEN reasons ELSE list_append(reasons, uv_reason) END AS reasons,
+                   len(flags) > 0 OR uv_reason IS NOT NULL AS mismatch,
+                   coalesce(primary_flag, CASE WHEN uv_reason IS NOT NULL THEN '{UNIT_VALUE}' END) AS primary_flag,
                    primary_category,
-                   CASE WHEN uv_reason IS NOT NULL THEN greatest(risk, 0.5) ELSE risk END,
-                   uv, basis, exp(med), coalesce(n, 0), {run}
+                   CASE WHEN uv_reason IS NOT NULL THEN greatest(risk, 0.5) ELSE risk END AS risk,
+                   uv AS unit_value, basis AS unit_basis, exp(med) AS peer_median, coalesce(n, 0) AS peers,
+                   {run} AS run_id
             FROM reasoned
         """
         if into is None:
             con.execute(f"CREATE OR REPLACE TEMP TABLE _goods_result AS {select}")
-            target = "_goods_result"
         else:
             con.execute(f"INSERT INTO {into} {select}")
-            target = into
-        del target
         stats.seconds["join"] = time.perf_counter() - started
         row = con.execute("SELECT count(*) FROM _goods_src").fetchall()
         stats.lines = int(row[0][0])

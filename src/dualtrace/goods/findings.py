@@ -32,7 +32,7 @@ _RISK_BASE = {"high": 0.7, "medium": 0.5, "watch": 0.25}
 
 def party_key_sql(column: str) -> str:
     """How a party is told apart here: its name as written, case and spaces folded."""
-    return f"upper(trim(regexp_replace(coalesce({column}, ''), '[^\\w]+', ' ', 'g')))"
+    return f"upper(trim(regexp_replace(coalesce({column}, ''), '[^\\pL\\pN]+', ' ', 'g')))"
 
 
 def _sql_text(value: str) -> str:
