@@ -37,23 +37,20 @@ PIECE_UNITS = ("PCS", "PCE", "PC", "SET", "PAIR", "NAR", "U", "UNIT", "UNITS", "
 
 
 def basis_sql(value: str, currency: str, value_usd: str, qty: str, unit: str, net_kg: str) -> tuple[str, str]:
-    """SQL expressions (unit value, basis) for one line; NULL when it has no usable basis."""
+    """SQL expressions (unit value, basis) for one line; NULL when it has no usable basis.
+
+    A quantity without a unit counts as pieces ("UNIT"); a mass unit means per kg."""
     money = f"coalesce({value_usd}, {value})"
     cur = f"CASE WHEN {value_usd} IS NOT NULL THEN 'USD' ELSE upper(trim({currency})) END"
-    unit_up = f"upper(trim({unit}))"
+    unit_up = f"coalesce(nullif(upper(trim({unit})), ''), 'UNIT')"
     mass = ", ".join(f"'{u}'" for u in MASS_UNITS)
-    per_unit = f"({qty} > 0 AND {unit} IS NOT NULL AND trim({unit}) <> '' AND {unit_up} NOT IN ({mass}))"
-    per_kg = f"(coalesce({net_kg}, CASE WHEN {unit_up} IN ({mass}) THEN {qty} END) > 0)"
+    per_unit = f"({qty} > 0 AND {unit_up} NOT IN ({mass}))"
     kg = f"coalesce({net_kg}, CASE WHEN {unit_up} IN ({mass}) THEN {qty} END)"
-    uv = (
-        f"CASE WHEN {money} IS NULL OR {money} <= 0 OR ({cur}) IS NULL THEN NULL "
-        f"WHEN {per_unit} THEN {money}::DOUBLE / {qty} "
-        f"WHEN {per_kg} THEN {money}::DOUBLE / {kg} END"
-    )
+    no_money = f"{money} IS NULL OR {money} <= 0 OR nullif({cur}, '') IS NULL"
+    uv = f"CASE WHEN {no_money} THEN NULL WHEN {per_unit} THEN {money}::DOUBLE / {qty} WHEN {kg} > 0 THEN {money}::DOUBLE / {kg} END"
     basis = (
-        f"CASE WHEN {money} IS NULL OR {money} <= 0 OR ({cur}) IS NULL THEN NULL "
-        f"WHEN {per_unit} THEN ({cur}) || '/' || {unit_up} "
-        f"WHEN {per_kg} THEN ({cur}) || '/KG' END"
+        f"CASE WHEN {no_money} THEN NULL WHEN {per_unit} THEN ({cur}) || '/' || {unit_up} "
+        f"WHEN {kg} > 0 THEN ({cur}) || '/KG' END"
     )
     return uv, basis
 
@@ -72,12 +69,12 @@ def _basis(row: dict[str, Any]) -> tuple[float | None, str | None]:
     """The Python twin of ``basis_sql``."""
     value_usd, value = row.get("value_usd"), row.get("value")
     money = value_usd if value_usd is not None else value
-    currency = "USD" if value_usd is not None else (str(row["currency"]).strip().upper() if row.get("currency") else None)
-    if money is None or float(money) <= 0 or currency is None:
+    currency = "USD" if value_usd is not None else str(row.get("currency") or "").strip().upper()
+    if money is None or float(money) <= 0 or not currency:
         return None, None
-    unit = str(row["qty_unit"]).strip().upper() if row.get("qty_unit") is not None else None
+    unit = str(row.get("qty_unit") or "").strip().upper() or "UNIT"
     qty = row.get("qty")
-    if qty is not None and float(qty) > 0 and unit and unit not in MASS_UNITS:
+    if qty is not None and float(qty) > 0 and unit not in MASS_UNITS:
         return float(money) / float(qty), f"{currency}/{unit}"
     kg = row.get("net_kg")
     if kg is None and unit in MASS_UNITS:
