@@ -34,7 +34,7 @@ REQUIRED = {
 
 def test_shipped_catalogue_has_every_category_the_issue_asks_for(catalogue: Catalogue) -> None:
     ids = set(catalogue.ids())
-    assert REQUIRED <= ids
+    assert ids >= REQUIRED
     assert {"chpl_1", "chpl_2", "chpl_3a", "chpl_3b", "chpl_4a", "chpl_4b"} <= ids
 
 

@@ -29,7 +29,17 @@ def _file(tmp_path: Path) -> Path:
 def test_goods_classify_csv(tmp_path: Path) -> None:
     result = runner.invoke(
         build_app(),
-        ["goods", "classify", str(_file(tmp_path)), "--hs-column", "code", "--text-column", "text", "--format", "csv"],
+        [
+            "goods",
+            "classify",
+            str(_file(tmp_path)),
+            "--hs-column",
+            "code",
+            "--text-column",
+            "text",
+            "--format",
+            "csv",
+        ],
     )
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
@@ -43,8 +53,23 @@ def test_goods_classify_json_to_a_file(tmp_path: Path) -> None:
     out = tmp_path / "out.json"
     result = runner.invoke(
         build_app(),
-        ["goods", "classify", str(_file(tmp_path)), "--hs-column", "code", "--text-column", "text",
-         "--value-usd-column", "usd", "--qty-column", "qty", "--format", "json", "--output", str(out)],
+        [
+            "goods",
+            "classify",
+            str(_file(tmp_path)),
+            "--hs-column",
+            "code",
+            "--text-column",
+            "text",
+            "--value-usd-column",
+            "usd",
+            "--qty-column",
+            "qty",
+            "--format",
+            "json",
+            "--output",
+            str(out),
+        ],
     )
     assert result.exit_code == 0, result.output
     rows = json.loads(out.read_text(encoding="utf-8"))
@@ -54,17 +79,34 @@ def test_goods_classify_json_to_a_file(tmp_path: Path) -> None:
 
 def test_goods_classify_errors(tmp_path: Path) -> None:
     app = build_app()
-    missing = runner.invoke(app, ["goods", "classify", str(_file(tmp_path)), "--hs-column", "hs", "--text-column", "text"])
+    missing = runner.invoke(
+        app, ["goods", "classify", str(_file(tmp_path)), "--hs-column", "hs", "--text-column", "text"]
+    )
     assert missing.exit_code == 1
     assert "no column 'hs'" in missing.output and "Traceback" not in missing.output
-    nofile = runner.invoke(app, ["goods", "classify", str(tmp_path / "x.csv"), "--hs-column", "a", "--text-column", "b"])
+    nofile = runner.invoke(
+        app, ["goods", "classify", str(tmp_path / "x.csv"), "--hs-column", "a", "--text-column", "b"]
+    )
     assert nofile.exit_code == 1 and "file not found" in nofile.output
     cp1251 = tmp_path / "ru.csv"
     cp1251.write_bytes(SAMPLE.encode("cp1251"))
-    wrong = runner.invoke(app, ["goods", "classify", str(cp1251), "--hs-column", "code", "--text-column", "text"])
+    wrong = runner.invoke(
+        app, ["goods", "classify", str(cp1251), "--hs-column", "code", "--text-column", "text"]
+    )
     assert wrong.exit_code == 1 and "--encoding" in wrong.output
     right = runner.invoke(
-        app, ["goods", "classify", str(cp1251), "--hs-column", "code", "--text-column", "text", "--encoding", "cp1251"]
+        app,
+        [
+            "goods",
+            "classify",
+            str(cp1251),
+            "--hs-column",
+            "code",
+            "--text-column",
+            "text",
+            "--encoding",
+            "cp1251",
+        ],
     )
     assert right.exit_code == 0 and "body_armor" in right.stdout
     usage = runner.invoke(app, ["goods", "classify", str(cp1251)])
@@ -88,8 +130,12 @@ def test_goods_explain() -> None:
 
 def test_goods_categories_with_a_user_file(tmp_path: Path) -> None:
     mine = tmp_path / "mine.yaml"
-    mine.write_text("categories:\n  - {id: sonar, label: Sonar, risk: high, codes: ['901480']}\n", encoding="utf-8")
-    result = runner.invoke(build_app(), ["goods", "categories", "--categories", str(mine), "--format", "json"])
+    mine.write_text(
+        "categories:\n  - {id: sonar, label: Sonar, risk: high, codes: ['901480']}\n", encoding="utf-8"
+    )
+    result = runner.invoke(
+        build_app(), ["goods", "categories", "--categories", str(mine), "--format", "json"]
+    )
     assert result.exit_code == 0, result.output
     ids = [row["id"] for row in json.loads(result.stdout)]
     assert "sonar" in ids and "body_armor" in ids

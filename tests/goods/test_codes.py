@@ -49,7 +49,9 @@ def test_every_chpl_code_resolves_from_hs2017_through_the_official_correlation(
 ) -> None:
     resolver = CodeResolver(catalogue, correlation_table(official))
     published = _published()
-    rows = list(csv.DictReader(shared_file("reference/chpl_hs2022_to_hs2017_official_correlation.csv").open()))
+    rows = list(
+        csv.DictReader(shared_file("reference/chpl_hs2022_to_hs2017_official_correlation.csv").open())
+    )
     hs2017_of: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for row in rows:
         hs2017_of[row["hs2022"]].add((row["hs2017"], row["relationship"]))

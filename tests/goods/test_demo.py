@@ -21,7 +21,9 @@ def _tags(dt: Dualtrace) -> dict[tuple[int, int], dict[str, Any]]:
     return {(r["source_id"], r["source_line"]): r for r in dt.sql("SELECT * FROM goods_shipment_tags")}
 
 
-def test_every_misdeclared_armor_line_is_flagged_and_no_control_line(demo: tuple[Dualtrace, dict[str, Any]]) -> None:
+def test_every_misdeclared_armor_line_is_flagged_and_no_control_line(
+    demo: tuple[Dualtrace, dict[str, Any]],
+) -> None:
     dt, truth = demo
     story = truth["stories"]["misdeclared_body_armor"]
     tags = _tags(dt)
@@ -68,7 +70,9 @@ def test_thermal_imagers_are_tagged_and_vague_lines_flagged(demo: tuple[Dualtrac
 def test_no_flags_outside_the_planted_stories(demo: tuple[Dualtrace, dict[str, Any]]) -> None:
     dt, truth = demo
     stories = truth["stories"]
-    planted = _keys(dt, stories["misdeclared_body_armor"]["lines"]) | _keys(dt, stories["thermal_imagers"]["lines"])
+    planted = _keys(dt, stories["misdeclared_body_armor"]["lines"]) | _keys(
+        dt, stories["thermal_imagers"]["lines"]
+    )
     flagged = {k for k, t in _tags(dt).items() if t["mismatch"]}
     assert flagged - planted == set()
     report = truth["_report"]
@@ -85,7 +89,12 @@ def test_trade_flows_are_tagged_by_code(demo: tuple[Dualtrace, dict[str, Any]]) 
     assert counts["flows"] == counts["tags"] > 0
     assert counts["alumina"] > 0 and counts["tier1"] > 0
     sample = dt.sql(
-        "SELECT DISTINCT f.hs6, t.chpl_tier FROM trade_flows f JOIN goods_flow_tags t USING (source_id, source_line)"
+        "SELECT DISTINCT f.hs6, t.chpl_tier FROM trade_flows f"
+        " JOIN goods_flow_tags t USING (source_id, source_line)"
         " WHERE f.hs6 IN ('854231', '281820', '940360')"
     )
-    assert {(r["hs6"], r["chpl_tier"]) for r in sample} == {("854231", "1"), ("281820", None), ("940360", None)}
+    assert {(r["hs6"], r["chpl_tier"]) for r in sample} == {
+        ("854231", "1"),
+        ("281820", None),
+        ("940360", None),
+    }

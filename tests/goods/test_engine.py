@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import random
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,9 +14,26 @@ from dualtrace.goods import Classifier, default_catalogue
 from dualtrace.goods.unit_values import check_rows
 from dualtrace.session import Dualtrace
 
-COLUMNS = ["date", "declaration_no", "line_no", "shipper_name", "consignee_name", "hs_code", "description",
-           "value", "currency", "value_usd", "qty", "qty_unit", "net_kg"]
-MAPPING = "table: shipments\ncolumns:\n" + "".join(f"  {c}: {c}\n" for c in COLUMNS) + "constants:\n  direction: import\n"
+COLUMNS = [
+    "date",
+    "declaration_no",
+    "line_no",
+    "shipper_name",
+    "consignee_name",
+    "hs_code",
+    "description",
+    "value",
+    "currency",
+    "value_usd",
+    "qty",
+    "qty_unit",
+    "net_kg",
+]
+MAPPING = (
+    "table: shipments\ncolumns:\n"
+    + "".join(f"  {c}: {c}\n" for c in COLUMNS)
+    + "constants:\n  direction: import\n"
+)
 
 
 def _lines() -> list[dict[str, Any]]:
@@ -36,23 +52,83 @@ def _lines() -> list[dict[str, Any]]:
 
     for i in range(30):  # honest dresses, 3-9 USD a piece
         qty = rng.randint(100, 900)
-        add(shipper_name="Needle Co", consignee_name="OOO Moda", hs_code="6211430000",
-            description="ПЛАТЬЯ ЖЕНСКИЕ", value=f"{qty * rng.uniform(3, 9):.2f}", currency="USD",
-            value_usd="", qty=qty, qty_unit="PCS", line_no=i + 1)
+        add(
+            shipper_name="Needle Co",
+            consignee_name="OOO Moda",
+            hs_code="6211430000",
+            description="ПЛАТЬЯ ЖЕНСКИЕ",
+            value=f"{qty * rng.uniform(3, 9):.2f}",
+            currency="USD",
+            value_usd="",
+            qty=qty,
+            qty_unit="PCS",
+            line_no=i + 1,
+        )
     for i in range(4):  # vests at 150 USD a piece, under the same code
-        add(shipper_name="Tiandun", consignee_name="OOO Rubezh", hs_code="6211430000",
-            description="ЖИЛЕТ ЗАЩИТНЫЙ БР4", value="15000", currency="USD", qty=100, qty_unit="PCS",
-            line_no=i + 1)
-    add(shipper_name="Tiandun", consignee_name="OOO Rubezh", hs_code="6211430000",
-        description="ЖИЛЕТ ЗАЩИТНЫЙ БР4", value="700000", currency="CNY", qty=500, qty_unit="PCS")
-    add(shipper_name="Lathe Ltd", consignee_name="OOO Metall", hs_code="8457101000",
-        description="CNC MACHINING CENTRE", value="300", currency="USD", value_usd="300", qty=1, qty_unit="PCS")
-    add(shipper_name="Chip HK", consignee_name="OOO Pribor", hs_code="8542310000", description="ЗАПЧАСТИ",
-        value="1000", currency="EUR", value_usd="1090", qty=10, qty_unit="PCS")
-    add(shipper_name="Chip HK", consignee_name="OOO Pribor", hs_code="8542310000",
-        description="MICROCONTROLLERS", value="2000", currency="EUR", value_usd="2180", qty=1000, qty_unit="PCS")
-    add(shipper_name="Chip HK", consignee_name="OOO Pribor", hs_code="", description="", value="", currency="",
-        qty="", qty_unit="")
+        add(
+            shipper_name="Tiandun",
+            consignee_name="OOO Rubezh",
+            hs_code="6211430000",
+            description="ЖИЛЕТ ЗАЩИТНЫЙ БР4",
+            value="15000",
+            currency="USD",
+            qty=100,
+            qty_unit="PCS",
+            line_no=i + 1,
+        )
+    add(
+        shipper_name="Tiandun",
+        consignee_name="OOO Rubezh",
+        hs_code="6211430000",
+        description="ЖИЛЕТ ЗАЩИТНЫЙ БР4",
+        value="700000",
+        currency="CNY",
+        qty=500,
+        qty_unit="PCS",
+    )
+    add(
+        shipper_name="Lathe Ltd",
+        consignee_name="OOO Metall",
+        hs_code="8457101000",
+        description="CNC MACHINING CENTRE",
+        value="300",
+        currency="USD",
+        value_usd="300",
+        qty=1,
+        qty_unit="PCS",
+    )
+    add(
+        shipper_name="Chip HK",
+        consignee_name="OOO Pribor",
+        hs_code="8542310000",
+        description="ЗАПЧАСТИ",
+        value="1000",
+        currency="EUR",
+        value_usd="1090",
+        qty=10,
+        qty_unit="PCS",
+    )
+    add(
+        shipper_name="Chip HK",
+        consignee_name="OOO Pribor",
+        hs_code="8542310000",
+        description="MICROCONTROLLERS",
+        value="2000",
+        currency="EUR",
+        value_usd="2180",
+        qty=1000,
+        qty_unit="PCS",
+    )
+    add(
+        shipper_name="Chip HK",
+        consignee_name="OOO Pribor",
+        hs_code="",
+        description="",
+        value="",
+        currency="",
+        qty="",
+        qty_unit="",
+    )
     return rows
 
 
@@ -103,7 +179,8 @@ def test_floor_price(warehouse: tuple[Dualtrace, list[dict[str, Any]]]) -> None:
     centre = _tags(dt)["D00035#1"]
     assert centre["flags"] == ["unit_value"]
     assert centre["reasons"] == [
-        "unit value 300.00 USD/PCS is below 5000 USD, the least machining centres for metal under 8457.10 can cost"
+        "unit value 300.00 USD/PCS is below 5000 USD, the least machining centres for metal"
+        " under 8457.10 can cost"
     ]
 
 
@@ -118,7 +195,8 @@ def test_findings_keep_currencies_apart(warehouse: tuple[Dualtrace, list[dict[st
     assert armor.evidence.query is not None
     assert len(dt.sql(armor.evidence.query)) == 5
     chips = [
-        f for f in dt.findings(["controlled_goods"])
+        f
+        for f in dt.findings(["controlled_goods"])
         if f.metrics["category"] == "chpl_1" and f.metrics["role"] == "consignee"
     ]
     assert [(f.metrics["party"], f.metrics["lines"], f.metrics["value_usd"]) for f in chips] == [
@@ -157,4 +235,29 @@ def test_vectorised_tags_equal_the_per_line_rules(warehouse: tuple[Dualtrace, li
     for row, verdict, unit in zip(rows, verdicts, units, strict=True):
         flags = [f.kind for f in verdict.flags] + (["unit_value"] if unit.flagged else [])
         reasons = [f.reason for f in verdict.flags] + ([unit.reason] if unit.reason else [])
-        assert (row["t_flags"], row["t_reasons"], row["t_categories"]) == (flags, reasons, list(verdict.categories))
+        assert (row["t_flags"], row["t_reasons"], row["t_categories"]) == (
+            flags,
+            reasons,
+            list(verdict.categories),
+        )
+
+
+def test_pairs_found_by_hash_or_by_text_give_the_same_tags(
+    warehouse: tuple[Dualtrace, list[dict[str, Any]]],
+) -> None:
+    dt, _ = warehouse
+    source = (
+        "SELECT source_id, source_line, hs_code, 'HS2022' AS hs_version, description, value, currency,"
+        " value_usd, qty, qty_unit, net_kg FROM shipments"
+    )
+    results = []
+    for hash_keys in (True, False):
+        Classifier(default_catalogue()).tag(dt.con, source, hash_keys=hash_keys)
+        results.append(
+            dt.con.execute(
+                "SELECT source_id, source_line, categories, flags, reasons, unit_value FROM _goods_result"
+                " ORDER BY source_id, source_line"
+            ).fetchall()
+        )
+        Classifier.cleanup(dt.con)
+    assert results[0] == results[1] and len(results[0]) > 30

@@ -59,7 +59,8 @@ def test_mismatch_precision_recall_and_category_accuracy(catalogue: Catalogue, n
     result = score(LABELLED / name, catalogue)
     print(
         f"\n{name}: {result.lines} lines, {result.flagged_expected} expected flags; mismatch precision "
-        f"{result.precision:.3f}, recall {result.recall:.3f}; category accuracy {result.category_accuracy:.3f}"
+        f"{result.precision:.3f}, recall {result.recall:.3f}; "
+        f"category accuracy {result.category_accuracy:.3f}"
     )
     for error in result.errors:
         print("  miss:", error)

@@ -29,8 +29,10 @@ def test_vague_description_under_a_controlled_code(classifier: Classifier) -> No
     # the same words under a code nobody watches are fine
     assert not classifier.judge("8708999709", "HS2022", "ЗАПЧАСТИ").mismatch
     # and an empty description under a controlled code is flagged too
-    assert classifier.judge("8542310000", "HS2022", None).flags[0].reason.endswith(
-        "an empty description and does not say what the goods are"
+    assert (
+        classifier.judge("8542310000", "HS2022", None)
+        .flags[0]
+        .reason.endswith("an empty description and does not say what the goods are")
     )
 
 

@@ -85,8 +85,19 @@ def test_claims(analyzer: Analyzer) -> None:
 
 @pytest.mark.parametrize(
     "description",
-    ["ЗАПЧАСТИ", "spare parts", "ELECTRONIC COMPONENTS", "电子元器件", "配件", "", "N/A", "Эл.компоненты",
-     "ЗАПАСНЫЕ ЧАСТИ, НЕ ДЛЯ ВОЕННОГО ПРИМЕНЕНИЯ", "КОМПЛЕКТУЮЩИЕ ДЛЯ ОПТИЧЕСКИХ ПРИБОРОВ", "零部件 123"],
+    [
+        "ЗАПЧАСТИ",
+        "spare parts",
+        "ELECTRONIC COMPONENTS",
+        "电子元器件",
+        "配件",
+        "",
+        "N/A",
+        "Эл.компоненты",
+        "ЗАПАСНЫЕ ЧАСТИ, НЕ ДЛЯ ВОЕННОГО ПРИМЕНЕНИЯ",
+        "КОМПЛЕКТУЮЩИЕ ДЛЯ ОПТИЧЕСКИХ ПРИБОРОВ",
+        "零部件 123",
+    ],
 )
 def test_generic_descriptions_are_vague(analyzer: Analyzer, description: str) -> None:
     assert analyzer.analyze(description).vague
@@ -94,7 +105,13 @@ def test_generic_descriptions_are_vague(analyzer: Analyzer, description: str) ->
 
 @pytest.mark.parametrize(
     "description",
-    ["ЗАПЧАСТИ ДЛЯ ТЕПЛОВИЗОРОВ", "ELECTRONIC COMPONENTS: CAPACITORS", "ЧАСТИ КУЗОВА", "零件 螺栓", "TV PARTS: MAIN BOARDS"],
+    [
+        "ЗАПЧАСТИ ДЛЯ ТЕПЛОВИЗОРОВ",
+        "ELECTRONIC COMPONENTS: CAPACITORS",
+        "ЧАСТИ КУЗОВА",
+        "零件 螺栓",
+        "TV PARTS: MAIN BOARDS",
+    ],
 )
 def test_descriptions_that_say_something_are_not_vague(analyzer: Analyzer, description: str) -> None:
     assert not analyzer.analyze(description).vague

@@ -43,7 +43,9 @@ def _flat(rows: list[dict[str, Any]], fmt: OutputFormat) -> list[dict[str, Any]]
 def classify(
     categories: CategoriesOption = None,
     db: DbOption = None,
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="table, json or csv.")] = OutputFormat.table,
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="table, json or csv.")
+    ] = OutputFormat.table,
 ) -> None:
     """Tag every shipment and trade flow with goods categories, CHPL tier and mismatch flags."""
     with Dualtrace(db) as dt:
@@ -60,7 +62,9 @@ def classify(
         highlight=False,
     )
     console.print(
-        "Findings: " + ", ".join(f"{n:,} {kind}" for kind, n in sorted(report.findings.items())) + f" (run {report.run_id})",
+        "Findings: "
+        + ", ".join(f"{n:,} {kind}" for kind, n in sorted(report.findings.items()))
+        + f" (run {report.run_id})",
         highlight=False,
     )
     emit(
@@ -83,17 +87,25 @@ def goods_classify(
     date_column: Annotated[
         str | None, typer.Option("--date-column", help="Date column (sets the HS edition per line).")
     ] = None,
-    value_column: Annotated[str | None, typer.Option("--value-column", help="Value (for unit values).")] = None,
-    currency_column: Annotated[str | None, typer.Option("--currency-column", help="Currency of the value.")] = None,
+    value_column: Annotated[
+        str | None, typer.Option("--value-column", help="Value (for unit values).")
+    ] = None,
+    currency_column: Annotated[
+        str | None, typer.Option("--currency-column", help="Currency of the value.")
+    ] = None,
     value_usd_column: Annotated[str | None, typer.Option("--value-usd-column", help="Value in USD.")] = None,
     qty_column: Annotated[str | None, typer.Option("--qty-column", help="Quantity.")] = None,
     unit_column: Annotated[str | None, typer.Option("--unit-column", help="Unit of the quantity.")] = None,
     kg_column: Annotated[str | None, typer.Option("--kg-column", help="Net weight in kg.")] = None,
     encoding: Annotated[str | None, typer.Option("--encoding", help="Text encoding (default UTF-8).")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+    ] = None,
     categories: CategoriesOption = None,
     correlation: CorrelationOption = None,
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="csv, json or table.")] = OutputFormat.csv,
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="csv, json or table.")
+    ] = OutputFormat.csv,
 ) -> None:
     """Classify every line of a CSV file: categories, CHPL tier, flags and reasons per line."""
     rows = Dualtrace().goods_classify(
@@ -120,7 +132,9 @@ def goods_classify(
             emit(_flat(rows, fmt), fmt)
     else:
         emit(_flat(rows, fmt), fmt, title=file.name)
-    err_console.print(f"{len(rows):,} lines: {watched:,} carry watched goods, {flagged:,} flagged", highlight=False)
+    err_console.print(
+        f"{len(rows):,} lines: {watched:,} carry watched goods, {flagged:,} flagged", highlight=False
+    )
 
 
 @goods_app.command("explain")
@@ -128,10 +142,14 @@ def goods_classify(
 def goods_explain(
     code: Annotated[str, typer.Argument(help="An HS or national code: 8542.31, 8542310000, 852580...")],
     hs_version: VersionOption = "HS2022",
-    text: Annotated[str | None, typer.Option("--text", "-t", help="A description to judge with the code.")] = None,
+    text: Annotated[
+        str | None, typer.Option("--text", "-t", help="A description to judge with the code.")
+    ] = None,
     categories: CategoriesOption = None,
     correlation: CorrelationOption = None,
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="table, json or csv.")] = OutputFormat.table,
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="table, json or csv.")
+    ] = OutputFormat.table,
 ) -> None:
     """What a code is, its watch categories and CHPL tier, and why it is or is not watched."""
     record = Dualtrace().goods_explain(
@@ -140,7 +158,9 @@ def goods_explain(
     if fmt is not OutputFormat.table:
         emit(_flat([record], fmt), fmt)
         return
-    console.print(f"[bold]{record['dotted']}[/] ({record['hs_version']}): {record['description']}", highlight=False)
+    console.print(
+        f"[bold]{record['dotted']}[/] ({record['hs_version']}): {record['description']}", highlight=False
+    )
     for line in record["nomenclature"]:
         console.print(f"  {line}", highlight=False)
     if record["correlation"]:
@@ -150,7 +170,11 @@ def goods_explain(
         console.print(f"  - {line}", highlight=False)
     if record.get("text") is not None:
         console.print(f"description: {record['text']!r} -> {record['normalized']!r}", highlight=False)
-        console.print(f"  names: {record['text_categories'] or 'no watched goods'}; claims: {record['claims'] or 'none'}", highlight=False)
+        console.print(
+            f"  names: {record['text_categories'] or 'no watched goods'};"
+            f" claims: {record['claims'] or 'none'}",
+            highlight=False,
+        )
         console.print(f"  line categories: {', '.join(record['line_categories']) or 'none'}", highlight=False)
         if record["mismatch"]:
             for reason in record["reasons"]:
@@ -163,7 +187,9 @@ def goods_explain(
 @user_errors
 def goods_categories(
     categories: CategoriesOption = None,
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="table, json or csv.")] = OutputFormat.table,
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="table, json or csv.")
+    ] = OutputFormat.table,
 ) -> None:
     """The watch categories in force (shipped, plus your files)."""
     emit(Dualtrace().goods_categories(categories), fmt, title="watch categories")

@@ -19,6 +19,10 @@ def classify(ctx: DemoContext) -> None:
     )
 
 
+def _quoted(text: str) -> str:
+    return text.replace("'", "''")
+
+
 def _evidence_lines(ctx: DemoContext, where: str, limit: int) -> None:
     rows = ctx.dt.sql(
         "SELECT s.filename, g.source_line, g.hs_code, g.description, g.reasons FROM goods_shipments g"
@@ -55,7 +59,7 @@ def armor(ctx: DemoContext) -> None:
     shipper = party_key_sql("shipper_name")
     _evidence_lines(
         ctx,
-        f"g.primary_category = 'body_armor' AND {shipper} = '{top.metrics['shipper'].replace(chr(39), chr(39) * 2)}'",
+        f"g.primary_category = 'body_armor' AND {shipper} = '{_quoted(top.metrics['shipper'])}'",
         5,
     )
     code_list = ", ".join(f"'{c}'" for c in codes)
@@ -125,7 +129,8 @@ def thermal(ctx: DemoContext) -> None:
     claims = [
         f
         for f in ctx.dt.findings(["misdeclaration"])
-        if f.metrics.get("flag") == "use_claim" and f.metrics.get("category") in ("thermal_imaging", "night_vision_sights")
+        if f.metrics.get("flag") == "use_claim"
+        and f.metrics.get("category") in ("thermal_imaging", "night_vision_sights")
     ]
     if claims:
         ctx.say(

@@ -1,7 +1,8 @@
 """Goods: which shipments carry dual-use goods, and which descriptions do not fit their HS code.
 
     >>> from dualtrace.goods import Classifier, default_catalogue
-    >>> verdict = Classifier(default_catalogue()).judge("6211430000", "HS2022", "ЖИЛЕТ ДЛЯ СТРАЙКБОЛА, КЛАСС ЗАЩИТЫ БР4")
+    >>> classifier = Classifier(default_catalogue())
+    >>> verdict = classifier.judge("6211430000", "HS2022", "ЖИЛЕТ ДЛЯ СТРАЙКБОЛА, КЛАСС ЗАЩИТЫ БР4")
     >>> verdict.categories, [flag.kind for flag in verdict.flags]
     (('body_armor',), ['described_as_other_goods', 'use_claim'])
 

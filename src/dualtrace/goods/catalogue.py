@@ -118,6 +118,12 @@ class Catalogue:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {c.id: c for c in self.categories})
+        object.__setattr__(self, "_order", {c.id: n for n, c in enumerate(self.categories)})
+
+    def order(self, category_id: str) -> int:
+        """Position of a category in the catalogue (the order categories are listed in)."""
+        positions: dict[str, int] = self._order  # type: ignore[attr-defined]
+        return positions[category_id]
 
     def __getitem__(self, category_id: str) -> Category:
         found: dict[str, Category] = self._by_id  # type: ignore[attr-defined]

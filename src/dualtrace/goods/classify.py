@@ -58,9 +58,13 @@ def version_sql(date_column: str, version_column: str | None = None) -> str:
         if version != previous:
             cases.append((year, version))
             previous = version
-    by_date = "CASE " + " ".join(
-        f"WHEN year({date_column}) >= {year} THEN '{version}'" for year, version in reversed(cases)
-    ) + " END"
+    by_date = (
+        "CASE "
+        + " ".join(
+            f"WHEN year({date_column}) >= {year} THEN '{version}'" for year, version in reversed(cases)
+        )
+        + " END"
+    )
     if version_column is None:
         return by_date
     return f"coalesce(nullif(trim({version_column}), ''), {by_date})"
@@ -68,7 +72,7 @@ def version_sql(date_column: str, version_column: str | None = None) -> str:
 
 def _shipments_sql() -> str:
     return f"""
-        SELECT source_id, source_line, hs_code, {version_sql('date')} AS hs_version, description,
+        SELECT source_id, source_line, hs_code, {version_sql("date")} AS hs_version, description,
                value, currency, value_usd, qty, qty_unit, net_kg
         FROM shipments
     """
@@ -78,9 +82,9 @@ def _write_codes(con: duckdb.DuckDBPyConnection, classifier: Classifier, run_id:
     """goods_codes for every (code, edition) of shipments and trade flows; returns its rows."""
     keys = con.execute(
         f"""
-        SELECT DISTINCT hs_code, {version_sql('date')} FROM shipments
+        SELECT DISTINCT hs_code, {version_sql("date")} FROM shipments
         UNION
-        SELECT DISTINCT hs_code, {version_sql('period', 'hs_version')} FROM trade_flows
+        SELECT DISTINCT hs_code, {version_sql("period", "hs_version")} FROM trade_flows
         """
     ).fetchall()
     rows: dict[str, list[Any]] = {
@@ -121,7 +125,12 @@ def _write_codes(con: duckdb.DuckDBPyConnection, classifier: Classifier, run_id:
     strings = pa.list_(pa.string())
     schema = pa.schema(
         [
-            (name, strings if name in ("hs2022", "weak_hs2022", "categories", "partial_categories") else pa.string())
+            (
+                name,
+                strings
+                if name in ("hs2022", "weak_hs2022", "categories", "partial_categories")
+                else pa.string(),
+            )
             for name in rows
         ]
     )
@@ -150,13 +159,24 @@ def classify_warehouse(
     con.execute("BEGIN TRANSACTION")
     try:
         run_id = findings_store.start_run(
-            con, COMMAND, {**(params or {}), "catalogue": catalogue.fingerprint(), "sources": list(catalogue.sources)}
+            con,
+            COMMAND,
+            {**(params or {}), "catalogue": catalogue.fingerprint(), "sources": list(catalogue.sources)},
         )
         say("resolving codes")
         _write_codes(con, classifier, run_id)
-        con.execute("DELETE FROM goods_shipment_tags")
+        con.execute("DELETE FROM goods_line_tags")
+        con.execute("DELETE FROM goods_pairs")
         say("tagging shipments")
-        stats = classifier.tag(con, _shipments_sql(), into="goods_shipment_tags", run_id=run_id, progress=say)
+        stats = classifier.tag(
+            con,
+            _shipments_sql(),
+            pairs_table="goods_pairs",
+            lines_table="goods_line_tags",
+            append=True,
+            run_id=run_id,
+            progress=say,
+        )
         Classifier.cleanup(con)
         say("tagging trade flows")
         con.execute("DELETE FROM goods_flow_tags")
@@ -167,7 +187,7 @@ def classify_warehouse(
                    c.partial_categories, c.chpl_tier, c.run_id
             FROM trade_flows AS f
             JOIN goods_codes AS c
-              ON c.hs_code = f.hs_code AND c.hs_version = {version_sql('f.period', 'f.hs_version')}
+              ON c.hs_code = f.hs_code AND c.hs_version = {version_sql("f.period", "f.hs_version")}
             """
         )
         say("writing findings")

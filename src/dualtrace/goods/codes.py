@@ -70,6 +70,9 @@ class CodeResolver:
         self._cache: dict[tuple[str, str], CodeInfo] = {}
         self._text_categories = [c for c in catalogue.categories if c.has_text or c.codes]
 
+    def cached(self) -> int:
+        return len(self._cache)
+
     def resolve(self, raw: str | None, hs_version: str = TARGET_VERSION) -> CodeInfo:
         key = (raw or "", hs_version)
         found = self._cache.get(key)
@@ -150,7 +153,9 @@ class CodeResolver:
             if hs6 is None:
                 inside = [p for p in category.codes if p.startswith(code) and len(p) > len(code)]
                 if inside:
-                    partial[category.id] = f"{dotted(code)} contains {', '.join(dotted(p) for p in inside[:4])}"
+                    partial[category.id] = (
+                        f"{dotted(code)} contains {', '.join(dotted(p) for p in inside[:4])}"
+                    )
         return categories, partial, frozenset(fits)
 
 
@@ -169,4 +174,3 @@ def _member(prefixes: tuple[str, ...], code: str, targets: list[str]) -> str | N
 def tier_rank(tier: str | None) -> int:
     """Sort key: tier 1 first, no tier last."""
     return TIERS.index(tier) if tier in TIERS else len(TIERS)
-

@@ -11,6 +11,7 @@ line is different it is no faster than judging each line (see benchmarks/goods.p
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -78,6 +79,40 @@ TAG_COLUMNS = (
 
 Progress = Callable[[str], None]
 
+_LIST = pa.list_(pa.string())
+# The columns of goods_pairs (one row per distinct code, edition and description).
+PAIR_SCHEMA: list[tuple[str, pa.DataType]] = [
+    ("pid", pa.uint64()),
+    ("hs_code", pa.string()),
+    ("hs_version", pa.string()),
+    ("description", pa.string()),
+    ("hs6", pa.string()),
+    ("hs6_2022", pa.string()),
+    ("categories", _LIST),
+    ("code_categories", _LIST),
+    ("text_categories", _LIST),
+    ("chpl_tier", pa.string()),
+    ("terms", _LIST),
+    ("claims", _LIST),
+    ("flags", _LIST),
+    ("reasons", _LIST),
+    ("primary_flag", pa.string()),
+    ("primary_category", pa.string()),
+    ("risk", pa.float64()),
+    ("peer", pa.bool_()),
+    ("floor_min", pa.float64()),
+    ("floor_label", pa.string()),
+    ("run_id", pa.string()),
+]
+_SQL_TYPES = {
+    pa.uint64(): "UBIGINT",
+    pa.int64(): "BIGINT",
+    pa.string(): "VARCHAR",
+    _LIST: "VARCHAR[]",
+    pa.float64(): "DOUBLE",
+    pa.bool_(): "BOOLEAN",
+}
+
 
 @dataclass
 class TagStats:
@@ -88,10 +123,6 @@ class TagStats:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def _string_list() -> pa.DataType:
-    return pa.list_(pa.string())
-
-
 class Classifier:
     """A catalogue compiled once, with caches of analysed descriptions and resolved codes."""
 
@@ -100,6 +131,8 @@ class Classifier:
         self.analyzer = Analyzer(catalogue)
         self.resolver = resolver or CodeResolver(catalogue)
         self._texts: dict[str, TextAnalysis] = {}
+        self._floors: dict[str, tuple[float | None, str | None]] = {}
+        self._verdict_cache: dict[tuple[Any, ...], Verdict] = {}
 
     # -- one line -------------------------------------------------------------------------------
 
@@ -119,185 +152,217 @@ class Classifier:
 
     # -- many lines -----------------------------------------------------------------------------
 
-    def _verdicts(self, pairs: pa.Table) -> pa.Table:
-        """Judge every distinct pair; one output row per pair id."""
-        pids = pairs.column("pid").to_pylist()
-        codes = pairs.column("hs_code").to_pylist()
-        versions = pairs.column("hs_version").to_pylist()
-        texts = pairs.column("description").to_pylist()
-        out: dict[str, list[Any]] = {
-            name: []
-            for name in (
-                "pid",
-                "hs6",
-                "hs6_2022",
-                "categories",
-                "code_categories",
-                "text_categories",
-                "chpl_tier",
-                "terms",
-                "claims",
-                "flags",
-                "reasons",
-                "primary_flag",
-                "primary_category",
-                "risk",
-                "peer",
-            )
+    def _floor(self, hs6: str | None) -> tuple[float | None, str | None]:
+        found = self._floors.get(hs6 or "")
+        if found is None:
+            found = (None, None)
+            for floor in self.catalogue.unit_value_floors:
+                if hs6 and any(hs6.startswith(code) for code in floor.codes):
+                    found = (floor.min_usd, floor.label)
+                    break
+            self._floors[hs6 or ""] = found
+        return found
+
+    def _verdicts(self, pairs: pa.Table, run_id: str | None) -> pa.Table:
+        """Judge every distinct pair; one output row per pair id (the columns of goods_pairs)."""
+        columns = {
+            name: pairs.column(name).to_pylist() for name in ("pid", "hs_code", "hs_version", "description")
         }
-        for pid, hs_code, version, description in zip(pids, codes, versions, texts, strict=True):
+        out: dict[str, list[Any]] = {name: [] for name, _ in PAIR_SCHEMA}
+        append = {name: out[name].append for name in out}
+        judge_pair = judge
+        for pid, hs_code, version, description in zip(
+            columns["pid"], columns["hs_code"], columns["hs_version"], columns["description"], strict=True
+        ):
             info = self.code(hs_code, version)
-            verdict = judge(info, self.text(description), self.catalogue)
-            out["pid"].append(pid)
-            out["hs6"].append(info.hs6)
-            out["hs6_2022"].append(info.hs2022[0] if info.hs2022 else info.hs6)
-            out["categories"].append(list(verdict.categories))
-            out["code_categories"].append(list(verdict.code_categories))
-            out["text_categories"].append(list(verdict.text_categories))
-            out["chpl_tier"].append(verdict.chpl_tier)
-            out["terms"].append(list(verdict.terms))
-            out["claims"].append(list(verdict.claims))
-            out["flags"].append([flag.kind for flag in verdict.flags])
-            out["reasons"].append([flag.reason for flag in verdict.flags])
-            first = verdict.flags[0] if verdict.flags else None
-            out["primary_flag"].append(first.kind if first else None)
-            out["primary_category"].append(first.category if first else None)
-            out["risk"].append(verdict.risk)
-            out["peer"].append(not verdict.described_as_other)
-        schema = pa.schema(
-            [
-                ("pid", pa.int64()),
-                ("hs6", pa.string()),
-                ("hs6_2022", pa.string()),
-                ("categories", _string_list()),
-                ("code_categories", _string_list()),
-                ("text_categories", _string_list()),
-                ("chpl_tier", pa.string()),
-                ("terms", _string_list()),
-                ("claims", _string_list()),
-                ("flags", _string_list()),
-                ("reasons", _string_list()),
-                ("primary_flag", pa.string()),
-                ("primary_category", pa.string()),
-                ("risk", pa.float64()),
-                ("peer", pa.bool_()),
-            ]
-        )
-        return pa.table(out, schema=schema)
+            text = self.text(description)
+            # Descriptions that differ only in words the rules ignore (model numbers, sizes) get
+            # the same verdict: judge each (code, what the text says) once.
+            key = (hs_code, version, text.signature())
+            verdict = self._verdict_cache.get(key)
+            if verdict is None:
+                verdict = judge_pair(info, text, self.catalogue)
+                self._verdict_cache[key] = verdict
+            hs6_2022 = info.hs2022[0] if info.hs2022 else info.hs6
+            floor_min, floor_label = self._floor(hs6_2022)
+            flags = verdict.flags
+            append["pid"](pid)
+            append["hs_code"](hs_code)
+            append["hs_version"](version)
+            append["description"](description)
+            append["hs6"](info.hs6)
+            append["hs6_2022"](hs6_2022)
+            append["categories"](list(verdict.categories))
+            append["code_categories"](list(verdict.code_categories))
+            append["text_categories"](list(verdict.text_categories))
+            append["chpl_tier"](verdict.chpl_tier)
+            append["terms"](list(verdict.terms))
+            append["claims"](list(verdict.claims))
+            append["flags"]([flag.kind for flag in flags])
+            append["reasons"]([flag.reason for flag in flags])
+            append["primary_flag"](flags[0].kind if flags else None)
+            append["primary_category"](flags[0].category if flags else None)
+            append["risk"](verdict.risk)
+            append["peer"](not verdict.described_as_other)
+            append["floor_min"](floor_min)
+            append["floor_label"](floor_label)
+            append["run_id"](run_id)
+        return pa.table(out, schema=pa.schema(PAIR_SCHEMA))
 
     def tag(
         self,
         con: duckdb.DuckDBPyConnection,
         source_sql: str,
         *,
-        into: str | None = None,
+        pairs_table: str = "_goods_pairs",
+        lines_table: str = "_goods_lines",
+        append: bool = False,
         run_id: str | None = None,
         progress: Progress | None = None,
+        hash_keys: bool = True,
     ) -> TagStats:
         """Tag every line of ``source_sql`` (columns LINE_COLUMNS).
 
-        The tags go into table ``into`` (columns TAG_COLUMNS, appended) or, without it, into the
-        temporary table ``_goods_result``.
+        Verdicts go to ``pairs_table`` (one row per distinct code, edition and description) and
+        the per-line part (pair id, unit value) to ``lines_table``; ``tags_view_sql`` joins them
+        into one row per line. With ``append`` the tables exist (the warehouse's) and are filled;
+        without, temporary tables are created, and the temporary view ``_goods_result`` shows
+        the tags. ``hash_keys=False`` joins lines to pairs on their text (what a hash collision
+        falls back to).
         """
         stats = TagStats()
         say = progress or (lambda _: None)
         started = time.perf_counter()
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _goods_src AS SELECT {', '.join(LINE_COLUMNS)} FROM ({source_sql})")
+        uv, basis = basis_sql("value", "currency", "value_usd", "qty", "qty_unit", "net_kg")
+        # A line's pair is found by a 64-bit hash of (code, edition, description): one pass over
+        # the lines, no join on long strings. A hash shared by two different pairs (a collision)
+        # is detected below, and then the pairs are joined on their text instead.
+        key = "hash(coalesce(hs_code, ''), coalesce(hs_version, ''), coalesce(description, ''))"
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE _goods_pairs AS SELECT row_number() OVER () AS pid, *"
-            " FROM (SELECT DISTINCT coalesce(hs_code, '') AS hs_code, hs_version,"
-            " coalesce(description, '') AS description FROM _goods_src)"
+            f"""
+            CREATE OR REPLACE TEMP TABLE _goods_keys AS
+            SELECT {key} AS pid, any_value(coalesce(hs_code, '')) AS hs_code, any_value(hs_version) AS hs_version,
+                   any_value(coalesce(description, '')) AS description,
+                   count(DISTINCT (coalesce(hs_code, ''), hs_version, coalesce(description, ''))) AS variants
+            FROM ({source_sql}) GROUP BY 1
+            """
         )
+        collisions = con.execute("SELECT count(*) FROM _goods_keys WHERE variants > 1").fetchall()[0][0]
+        if collisions or not hash_keys:
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE _goods_keys AS SELECT row_number() OVER () AS pid, *, 1 AS variants"
+                " FROM (SELECT DISTINCT coalesce(hs_code, '') AS hs_code, hs_version,"
+                f" coalesce(description, '') AS description FROM ({source_sql}))"
+            )
+            con.execute(
+                f"""
+                CREATE OR REPLACE TEMP TABLE _goods_lines0 AS
+                SELECT s.source_id, s.source_line, k.pid, {uv} AS uv, {basis} AS basis
+                FROM ({source_sql}) AS s
+                JOIN _goods_keys AS k
+                  ON k.hs_code = coalesce(s.hs_code, '') AND k.hs_version IS NOT DISTINCT FROM s.hs_version
+                 AND k.description = coalesce(s.description, '')
+                """
+            )
+        else:
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE _goods_lines0 AS SELECT source_id, source_line, {key} AS pid,"
+                f" {uv} AS uv, {basis} AS basis FROM ({source_sql})"
+            )
         stats.seconds["distinct"] = time.perf_counter() - started
-        pairs = con.sql("SELECT pid, hs_code, hs_version, description FROM _goods_pairs").to_arrow_table()
+        pairs = con.sql("SELECT pid, hs_code, hs_version, description FROM _goods_keys").to_arrow_table()
         stats.distinct_pairs = pairs.num_rows
         say(f"judging {pairs.num_rows:,} distinct (code, description) pairs")
         started = time.perf_counter()
-        texts_before, codes_before = len(self._texts), len(self.resolver._cache)
-        verdicts = self._verdicts(pairs)
+        texts_before, codes_before = len(self._texts), self.resolver.cached()
+        collecting = gc.isenabled()
+        gc.disable()  # the loop makes many small objects and frees none: skip cyclic GC passes
+        try:
+            verdicts = self._verdicts(pairs, run_id)
+        finally:
+            if collecting:
+                gc.enable()
         stats.distinct_descriptions = len(self._texts) - texts_before
-        stats.distinct_codes = len(self.resolver._cache) - codes_before
+        stats.distinct_codes = self.resolver.cached() - codes_before
         stats.seconds["judge"] = time.perf_counter() - started
         started = time.perf_counter()
+        if not append:
+            columns = ", ".join(f"{name} {_SQL_TYPES[kind]}" for name, kind in PAIR_SCHEMA)
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {pairs_table} ({columns})")
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {lines_table} ("
+                "source_id INTEGER, source_line BIGINT, pid UBIGINT,"
+                " unit_value DOUBLE, unit_basis VARCHAR, peer_median DOUBLE, peers BIGINT, uv_check VARCHAR,"
+                " uv_reason VARCHAR, run_id VARCHAR)"
+            )
         con.register("_goods_verdicts_arrow", verdicts)
         try:
-            con.execute("CREATE OR REPLACE TEMP TABLE _goods_verdicts AS SELECT * FROM _goods_verdicts_arrow")
+            con.execute(f"INSERT INTO {pairs_table} SELECT * FROM _goods_verdicts_arrow")
         finally:
             con.unregister("_goods_verdicts_arrow")
-        self._register_floors(con)
-        uv, basis = basis_sql("s.value", "s.currency", "s.value_usd", "s.qty", "s.qty_unit", "s.net_kg")
-        pieces = ", ".join(f"'USD/{unit}'" for unit in PIECE_UNITS)
         run = "NULL" if run_id is None else "'" + run_id.replace("'", "''") + "'"
-        select = f"""
+        pieces = ", ".join(f"'USD/{unit}'" for unit in PIECE_UNITS)
+        peer_reason = PEER_REASON_SQL.replace("hs6[", "hs6_2022[")
+        floor_reason = FLOOR_REASON_SQL.replace("hs6[", "hs6_2022[")
+        con.execute(
+            f"""
+            INSERT INTO {lines_table}
             WITH lines AS (
-                SELECT s.source_id, s.source_line, s.hs_code, s.hs_version, v.*,
-                       {uv} AS uv, {basis} AS basis
-                FROM _goods_src AS s
-                JOIN _goods_pairs AS p
-                  ON p.hs_code = coalesce(s.hs_code, '')
-                 AND p.hs_version IS NOT DISTINCT FROM s.hs_version
-                 AND p.description = coalesce(s.description, '')
-                JOIN _goods_verdicts AS v ON v.pid = p.pid
+                SELECT l.*, v.hs6_2022, v.peer, v.floor_min, v.floor_label
+                FROM _goods_lines0 AS l JOIN {pairs_table} AS v USING (pid)
             ),
             peer_stats AS (
                 SELECT hs6_2022, basis, count(*) AS n, median(ln(uv)) AS med, mad(ln(uv)) AS mad
                 FROM lines WHERE peer AND uv > 0 AND hs6_2022 IS NOT NULL AND basis IS NOT NULL
                 GROUP BY ALL
             ),
-            floors AS (
-                SELECT l.source_id, l.source_line, min(f.min_usd) AS floor_min,
-                       arg_min(f.label, f.min_usd) AS floor_label
-                FROM lines AS l JOIN _goods_floors AS f ON starts_with(l.hs6_2022, f.code)
-                WHERE l.basis IN ({pieces}) AND l.uv < f.min_usd
-                GROUP BY ALL
-            ),
             checked AS (
-                SELECT l.*, ps.n, ps.med, fl.floor_min, fl.floor_label,
+                SELECT l.*, ps.n, ps.med,
                        CASE
                          WHEN ps.n >= {MIN_PEERS} AND abs(ln(l.uv) - ps.med) >= ln({RATIO})
                           AND (ps.mad = 0 OR abs(ln(l.uv) - ps.med) / ({MAD_SCALE} * ps.mad) >= {Z})
                          THEN 'peer'
-                         WHEN fl.floor_min IS NOT NULL THEN 'floor'
+                         WHEN l.floor_min IS NOT NULL AND l.basis IN ({pieces}) AND l.uv < l.floor_min
+                         THEN 'floor'
                        END AS uv_check
                 FROM lines AS l
                 LEFT JOIN peer_stats AS ps ON ps.hs6_2022 = l.hs6_2022 AND ps.basis = l.basis
-                LEFT JOIN floors AS fl ON fl.source_id = l.source_id AND fl.source_line = l.source_line
-            ),
-            reasoned AS (
-                SELECT *, CASE uv_check
-                    WHEN 'peer' THEN {PEER_REASON_SQL.replace("hs6[", "hs6_2022[")}
-                    WHEN 'floor' THEN {FLOOR_REASON_SQL.replace("hs6[", "hs6_2022[")}
-                  END AS uv_reason
-                FROM checked
             )
-            SELECT source_id, source_line, hs_code, hs_version, hs6, categories, code_categories,
-                   text_categories, chpl_tier, terms, claims,
-                   CASE WHEN uv_reason IS NULL THEN flags ELSE list_append(flags, '{UNIT_VALUE}') END AS flags,
-                   CASE WHEN uv_reason IS NULL THEN reasons ELSE list_append(reasons, uv_reason) END AS reasons,
-                   len(flags) > 0 OR uv_reason IS NOT NULL AS mismatch,
-                   coalesce(primary_flag, CASE WHEN uv_reason IS NOT NULL THEN '{UNIT_VALUE}' END) AS primary_flag,
-                   primary_category,
-                   CASE WHEN uv_reason IS NOT NULL THEN greatest(risk, 0.5) ELSE risk END AS risk,
-                   uv AS unit_value, basis AS unit_basis, exp(med) AS peer_median, coalesce(n, 0) AS peers,
-                   {run} AS run_id
-            FROM reasoned
-        """
-        if into is None:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE _goods_result AS {select}")
-        else:
-            con.execute(f"INSERT INTO {into} {select}")
-        stats.seconds["join"] = time.perf_counter() - started
-        row = con.execute("SELECT count(*) FROM _goods_src").fetchall()
-        stats.lines = int(row[0][0])
+            SELECT source_id, source_line, pid, uv, basis, exp(med), coalesce(n, 0), uv_check,
+                   CASE uv_check WHEN 'peer' THEN {peer_reason} WHEN 'floor' THEN {floor_reason} END,
+                   {run}
+            FROM checked
+            """
+        )
+        if not append:
+            con.execute(
+                f"CREATE OR REPLACE TEMP VIEW _goods_result AS {tags_view_sql(pairs_table, lines_table)}"
+            )
+        stats.seconds["lines"] = time.perf_counter() - started
+        stats.lines = int(con.execute("SELECT count(*) FROM _goods_lines0").fetchall()[0][0])
         return stats
-
-    def _register_floors(self, con: duckdb.DuckDBPyConnection) -> None:
-        floors = [(code, f.min_usd, f.label) for f in self.catalogue.unit_value_floors for code in f.codes]
-        con.execute("CREATE OR REPLACE TEMP TABLE _goods_floors (code VARCHAR, min_usd DOUBLE, label VARCHAR)")
-        if floors:
-            con.executemany("INSERT INTO _goods_floors VALUES (?, ?, ?)", floors)
 
     @staticmethod
     def cleanup(con: duckdb.DuckDBPyConnection) -> None:
-        for name in ("_goods_src", "_goods_pairs", "_goods_verdicts", "_goods_floors", "_goods_result"):
+        con.execute("DROP VIEW IF EXISTS _goods_result")
+        for name in ("_goods_keys", "_goods_lines0", "_goods_pairs", "_goods_lines"):
             con.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+def tags_view_sql(pairs_table: str, lines_table: str) -> str:
+    """One row per line with every tag (TAG_COLUMNS): the line table joined to its verdict."""
+    return f"""
+        SELECT l.source_id, l.source_line, p.hs_code, p.hs_version, p.hs6, p.categories, p.code_categories,
+               p.text_categories, p.chpl_tier, p.terms, p.claims,
+               CASE WHEN l.uv_reason IS NULL THEN p.flags
+                    ELSE list_append(p.flags, '{UNIT_VALUE}') END AS flags,
+               CASE WHEN l.uv_reason IS NULL THEN p.reasons
+                    ELSE list_append(p.reasons, l.uv_reason) END AS reasons,
+               len(p.flags) > 0 OR l.uv_reason IS NOT NULL AS mismatch,
+               coalesce(p.primary_flag,
+                        CASE WHEN l.uv_reason IS NOT NULL THEN '{UNIT_VALUE}' END) AS primary_flag,
+               p.primary_category,
+               CASE WHEN l.uv_reason IS NOT NULL THEN greatest(p.risk, 0.5) ELSE p.risk END AS risk,
+               l.unit_value, l.unit_basis, l.peer_median, l.peers, l.run_id
+        FROM {lines_table} AS l JOIN {pairs_table} AS p USING (pid)
+    """

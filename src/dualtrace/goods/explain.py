@@ -39,9 +39,7 @@ def explain(
     for category_id, reason in info.partial_categories.items():
         why.append(f"partly {category_id}: {reason}")
     if info.chpl_tier:
-        why.append(
-            f"CHPL tier {info.chpl_tier}: corresponds to {dotted(info.chpl_hs6)} ({info.chpl_link})"
-        )
+        why.append(f"CHPL tier {info.chpl_tier}: corresponds to {dotted(info.chpl_hs6)} ({info.chpl_link})")
     if info.weak_chpl_tier:
         why.append(
             f"not counted: an official n:n correlation group across headings ties it to CHPL "

@@ -62,7 +62,9 @@ class FileColumns:
     net_kg: str | None = None
 
 
-def _read(path: Path, encoding: str | None, delimiter: str | None) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+def _read(
+    path: Path, encoding: str | None, delimiter: str | None
+) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     if not path.exists():
         raise InputError(f"file not found: {path}")
     raw = path.read_bytes()
@@ -72,7 +74,9 @@ def _read(path: Path, encoding: str | None, delimiter: str | None) -> tuple[list
         text = raw.decode(encoding or "utf-8-sig")
     except (UnicodeDecodeError, LookupError) as exc:
         hint = "" if encoding else " (give --encoding, e.g. cp1251 or gb18030)"
-        raise InputError(f"{path.name}: cannot decode as {encoding or 'UTF-8'}: {exc.reason if hasattr(exc, 'reason') else exc}{hint}") from None
+        raise InputError(
+            f"{path.name}: cannot decode as {encoding or 'UTF-8'}: {getattr(exc, 'reason', exc)}{hint}"
+        ) from None
     if delimiter is None:
         try:
             delimiter = csv.Sniffer().sniff(text[:65536], delimiters=_DELIMITERS).delimiter
@@ -104,10 +108,8 @@ def _number(text: str | None) -> float | None:
     cleaned = text.strip().replace("\u00a0", "").replace(" ", "")
     if not cleaned:
         return None
-    if "," in cleaned and "." not in cleaned:
-        cleaned = cleaned.replace(",", ".")
-    else:
-        cleaned = cleaned.replace(",", "")
+    comma_decimal = "," in cleaned and "." not in cleaned
+    cleaned = cleaned.replace(",", ".") if comma_decimal else cleaned.replace(",", "")
     try:
         return float(cleaned)
     except ValueError:

@@ -27,6 +27,8 @@ __all__ = ["CONTROLLED_GOODS", "MISDECLARATION", "build", "party_key_sql"]
 CONTROLLED_GOODS = "controlled_goods"
 MISDECLARATION = "misdeclaration"
 MAX_EVIDENCE_ROWS = 2000
+# The rows of a group, in file order, for the evidence.
+REFS = "list({'source_id': source_id, 'source_line': source_line} ORDER BY source_id, source_line)"
 _RISK_BASE = {"high": 0.7, "medium": 0.5, "watch": 0.25}
 
 
@@ -66,17 +68,21 @@ def _rows(refs: list[Any]) -> list[RowRef]:
 def _period(first: date | None, last: date | None) -> str:
     if first is None or last is None:
         return ""
-    return f"{first:%Y-%m}" if (first.year, first.month) == (last.year, last.month) else f"{first:%Y-%m} to {last:%Y-%m}"
+    return (
+        f"{first:%Y-%m}"
+        if (first.year, first.month) == (last.year, last.month)
+        else f"{first:%Y-%m} to {last:%Y-%m}"
+    )
 
 
 def _controlled(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> list[Finding]:
     parties = f"""
-        SELECT 'shipper' AS role, {party_key_sql('shipper_name')} AS party, shipper_country AS country,
-               {party_key_sql('consignee_name')} AS other, *
+        SELECT 'shipper' AS role, {party_key_sql("shipper_name")} AS party, shipper_country AS country,
+               {party_key_sql("consignee_name")} AS other, *
         FROM goods_shipments WHERE len(categories) > 0
         UNION ALL BY NAME
-        SELECT 'consignee' AS role, {party_key_sql('consignee_name')} AS party, consignee_country AS country,
-               {party_key_sql('shipper_name')} AS other, *
+        SELECT 'consignee' AS role, {party_key_sql("consignee_name")} AS party, consignee_country AS country,
+               {party_key_sql("shipper_name")} AS other, *
         FROM goods_shipments WHERE len(categories) > 0
     """
     base = f"SELECT * EXCLUDE (categories), unnest(categories) AS category FROM ({parties}) WHERE party <> ''"
@@ -88,7 +94,7 @@ def _controlled(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> list[Fi
                count(value_usd) AS lines_with_usd, count(*) FILTER (mismatch) AS mismatches,
                list(DISTINCT country) FILTER (country IS NOT NULL) AS countries,
                list(DISTINCT hs6) AS hs6s, list(DISTINCT chpl_tier) FILTER (chpl_tier IS NOT NULL) AS tiers,
-               list({{'source_id': source_id, 'source_line': source_line}} ORDER BY source_id, source_line) AS refs,
+               {REFS} AS refs,
                arg_max(other, value_usd) AS top_counterparty
         FROM ({base}) GROUP BY ALL ORDER BY lines DESC
         """,
@@ -99,9 +105,9 @@ def _controlled(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> list[Fi
     )
     found = []
     for group in groups:
-        category = catalogue[group["category"]] if group["category"] in catalogue else None
-        if category is None:
+        if group["category"] not in catalogue:
             continue
+        category = catalogue[group["category"]]
         by_currency = values.get((group["role"], group["party"], group["category"]), {})
         usd = float(group["value_usd"]) if group["value_usd"] is not None else None
         score = _RISK_BASE[category.risk]
@@ -110,7 +116,11 @@ def _controlled(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> list[Fi
         if group["lines"] >= 20:
             score += 0.05
         verb = "shipped" if group["role"] == "shipper" else "received"
-        money = f"${usd:,.0f} (USD values of {group['lines_with_usd']} lines)" if usd is not None else _money(by_currency)
+        money = (
+            f"${usd:,.0f} (USD values of {group['lines_with_usd']} lines)"
+            if usd is not None
+            else _money(by_currency)
+        )
         headline = (
             f"{group['party']} ({group['role']}) {verb} {group['lines']} line(s) of {category.label}"
             f" with {group['counterparties']} counterpart{'y' if group['counterparties'] == 1 else 'ies'},"
@@ -121,7 +131,8 @@ def _controlled(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> list[Fi
         role_column = "shipper_name" if group["role"] == "shipper" else "consignee_name"
         query = (
             f"SELECT * FROM goods_shipments WHERE {party_key_sql(role_column)} = {_sql_text(group['party'])}"
-            f" AND list_contains(categories, {_sql_text(group['category'])}) ORDER BY date, source_id, source_line"
+            f" AND list_contains(categories, {_sql_text(group['category'])})"
+            " ORDER BY date, source_id, source_line"
         )
         notes = [f"category {category.id}: {category.label} (risk {category.risk})"]
         if group["tiers"]:
@@ -180,7 +191,7 @@ def _misdeclared(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> list[F
         SELECT shipper, consignee, primary_flag, pcat, count(*) AS lines, min(date) AS first,
                max(date) AS last, sum(value_usd) AS value_usd, count(value_usd) AS lines_with_usd,
                max(risk) AS risk,
-               list({{'source_id': source_id, 'source_line': source_line}} ORDER BY source_id, source_line) AS refs,
+               {REFS} AS refs,
                list(DISTINCT t) FILTER (t IS NOT NULL) AS terms,
                list(DISTINCT c) FILTER (c IS NOT NULL) AS claims,
                list(DISTINCT f) FILTER (f IS NOT NULL) AS flag_kinds
@@ -198,7 +209,7 @@ def _misdeclared(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> list[F
             f"""
             SELECT shipper, consignee, primary_flag, pcat, count(*) AS lines, sum(value_usd) AS value_usd,
                    count(value_usd) AS lines_with_usd,
-                   list({{'source_id': source_id, 'source_line': source_line}} ORDER BY source_id, source_line) AS refs
+                   {REFS} AS refs
             FROM ({base}) GROUP BY ALL
             """,
         )
@@ -223,7 +234,7 @@ def _misdeclared(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> list[F
         key = (group["shipper"], group["consignee"], group["primary_flag"], group["pcat"])
         counts = exact[key]
         codes = per_code[key]
-        category = catalogue[group["pcat"]] if group["pcat"] in catalogue else None
+        category = catalogue[group["pcat"]] if group["pcat"] else None
         label = category.label.lower() if category else "the declared goods"
         code_list = ", ".join(f"{dotted(c['hs_code'])} ×{c['lines']}" for c in codes[:6])
         examples = "; ".join(f'"{d}"' for c in codes[:3] for d in c["descriptions"][:1])
@@ -242,9 +253,11 @@ def _misdeclared(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> list[F
         reasons = list(dict.fromkeys(r for c in codes for r in c["reasons"]))
         query = (
             "SELECT * FROM goods_shipments WHERE mismatch"
-            f" AND {shipper} = {_sql_text(group['shipper'])} AND {consignee} = {_sql_text(group['consignee'])}"
+            f" AND {shipper} = {_sql_text(group['shipper'])}"
+            f" AND {consignee} = {_sql_text(group['consignee'])}"
             f" AND primary_flag = {_sql_text(group['primary_flag'])}"
-            f" AND coalesce(primary_category, '') = {_sql_text(group['pcat'])} ORDER BY date, source_id, source_line"
+            f" AND coalesce(primary_category, '') = {_sql_text(group['pcat'])}"
+            " ORDER BY date, source_id, source_line"
         )
         found.append(
             Finding(
@@ -291,4 +304,3 @@ def _misdeclared(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> list[F
 def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> list[Finding]:
     """Both kinds of findings from the current goods tables."""
     return [*_controlled(con, catalogue), *_misdeclared(con, catalogue)]
-

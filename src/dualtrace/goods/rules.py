@@ -85,7 +85,8 @@ def _short(text: str, limit: int = 70) -> str:
 def judge(code: CodeInfo, text: TextAnalysis, catalogue: Catalogue) -> Verdict:
     code_categories = tuple(code.categories)
     text_categories = tuple(text.categories)
-    categories = tuple(c for c in catalogue.ids() if c in code.categories or c in text.categories)
+    found = set(code.categories) | set(text.categories)
+    categories = tuple(sorted(found, key=catalogue.order)) if found else ()
     flags: list[Flag] = []
     code_label = code.label if code.code else f'"{code.raw}" (not an HS code)'
 

@@ -189,6 +189,16 @@ class TextAnalysis:
     def empty(self) -> bool:
         return not self.normalized
 
+    def signature(self) -> tuple[object, ...]:
+        """Everything the rules read (the description itself only when it is quoted: vague)."""
+        return (
+            tuple(self.categories.items()),
+            tuple(self.claims.items()),
+            self.vague,
+            self.generic_terms,
+            self.description if self.vague else None,
+        )
+
     def terms(self) -> tuple[str, ...]:
         """Every word that named a category, in category order, without repeats."""
         seen: dict[str, None] = {}
@@ -236,7 +246,7 @@ class Analyzer:
             w.text + suffix for w in heads if w.plural for suffix in ("s", "es")
         )
         self._head_prefixes = tuple(w.text for w in heads if w.prefix)
-        self._ids = tuple(catalogue.ids())
+        self._order = {category_id: n for n, category_id in enumerate(catalogue.ids())}
         self._purpose = {w.text for t in catalogue.purpose_words for w in _parse_words(t)}
         self._breaks = {w.text for t in catalogue.scope_breaks for w in _parse_words(t)}
 
@@ -334,26 +344,28 @@ class Analyzer:
         tokens = _TOKEN.findall(text)
         matches = self._matches(text, tokens)
 
-        category_words: dict[str, list[str]] = defaultdict(list)
-        category_matches: dict[str, list[_Match]] = defaultdict(list)
-        combo_groups: dict[tuple[str, int], dict[int, list[_Match]]] = defaultdict(lambda: defaultdict(list))
-        cancelling: dict[str, list[str]] = defaultdict(list)
-        claims: dict[str, list[str]] = defaultdict(list)
+        category_words: dict[str, list[str]] = {}
+        category_matches: dict[str, list[_Match]] = {}
+        combo_groups: dict[tuple[str, int], dict[int, list[_Match]]] = {}
+        cancelling: dict[str, list[str]] = {}
+        claims: dict[str, list[str]] = {}
         generic: list[str] = []
         covered_tokens: set[int] = set()
         covered_chars: set[int] = set()
         for match in matches:
-            kind = match.owner[0]
+            owner = match.owner
+            kind = owner[0]
             if kind == "cat":
-                category_words[match.owner[1]].append(match.surface)
-                category_matches[match.owner[1]].append(match)
+                category_words.setdefault(owner[1], []).append(match.surface)
+                category_matches.setdefault(owner[1], []).append(match)
             elif kind == "combo":
-                combo_groups[(match.owner[1], int(match.owner[2]))][int(match.owner[3])].append(match)
+                groups = combo_groups.setdefault((owner[1], int(owner[2])), {})
+                groups.setdefault(int(owner[3]), []).append(match)
             elif kind == "not":
-                cancelling[match.owner[1]].append(match.surface)
+                cancelling.setdefault(owner[1], []).append(match.surface)
             elif kind == "claim":
-                claims[match.owner[1]].append(match.surface)
-            elif kind in ("generic", "filler"):
+                claims.setdefault(owner[1], []).append(match.surface)
+            else:  # generic or filler
                 if kind == "generic":
                     generic.append(match.surface)
                 if match.start >= 0:
@@ -364,30 +376,31 @@ class Analyzer:
             if len(groups) == self._combo_sizes[(category_id, number)]:
                 for group_matches in groups.values():
                     for match in group_matches:
-                        category_words[category_id].append(match.surface)
-                        category_matches[category_id].append(match)
+                        category_words.setdefault(category_id, []).append(match.surface)
+                        category_matches.setdefault(category_id, []).append(match)
 
-        is_accessory = bool(tokens) and (
-            tokens[0] in self._head_words or tokens[0].startswith(self._head_prefixes)
-        )
-        for category_id in self._ids:
-            words = category_words.get(category_id)
-            if not words:
-                continue
-            unique = tuple(dict.fromkeys(words))
-            if category_id in cancelling:
-                analysis.cancelled[category_id] = tuple(dict.fromkeys(cancelling[category_id]))
-                continue
-            if is_accessory and all(
-                m.start > 0 and self._in_purpose_scope(tokens, m.start) for m in category_matches[category_id]
-            ):
-                analysis.purpose_only[category_id] = unique
-                continue
-            analysis.categories[category_id] = unique
-        analysis.claims = {claim: tuple(dict.fromkeys(words)) for claim, words in claims.items()}
-        analysis.generic_terms = tuple(dict.fromkeys(generic))
-        if not analysis.categories and not analysis.purpose_only and generic:
-            analysis.vague = self._only_generic(text, tokens, covered_tokens, covered_chars)
+        if category_words:
+            is_accessory = bool(tokens) and (
+                tokens[0] in self._head_words or tokens[0].startswith(self._head_prefixes)
+            )
+            for category_id in sorted(category_words, key=self._order.__getitem__):
+                unique = tuple(dict.fromkeys(category_words[category_id]))
+                if category_id in cancelling:
+                    analysis.cancelled[category_id] = tuple(dict.fromkeys(cancelling[category_id]))
+                    continue
+                if is_accessory and all(
+                    m.start > 0 and self._in_purpose_scope(tokens, m.start)
+                    for m in category_matches[category_id]
+                ):
+                    analysis.purpose_only[category_id] = unique
+                    continue
+                analysis.categories[category_id] = unique
+        if claims:
+            analysis.claims = {claim: tuple(dict.fromkeys(words)) for claim, words in claims.items()}
+        if generic:
+            analysis.generic_terms = tuple(dict.fromkeys(generic))
+            if not analysis.categories and not analysis.purpose_only:
+                analysis.vague = self._only_generic(text, tokens, covered_tokens, covered_chars)
         return analysis
 
     @staticmethod

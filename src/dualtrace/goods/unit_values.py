@@ -26,7 +26,7 @@ from typing import Any
 
 from dualtrace.goods.catalogue import UnitValueFloor
 
-__all__ = ["MASS_UNITS", "MIN_PEERS", "PIECE_UNITS", "RATIO", "Z", "UnitValueResult", "check_rows"]
+__all__ = ["MASS_UNITS", "MIN_PEERS", "PIECE_UNITS", "RATIO", "UnitValueResult", "Z", "check_rows"]
 
 RATIO = 5.0
 Z = 4.0
@@ -47,7 +47,10 @@ def basis_sql(value: str, currency: str, value_usd: str, qty: str, unit: str, ne
     per_unit = f"({qty} > 0 AND {unit_up} NOT IN ({mass}))"
     kg = f"coalesce({net_kg}, CASE WHEN {unit_up} IN ({mass}) THEN {qty} END)"
     no_money = f"{money} IS NULL OR {money} <= 0 OR nullif({cur}, '') IS NULL"
-    uv = f"CASE WHEN {no_money} THEN NULL WHEN {per_unit} THEN {money}::DOUBLE / {qty} WHEN {kg} > 0 THEN {money}::DOUBLE / {kg} END"
+    uv = (
+        f"CASE WHEN {no_money} THEN NULL WHEN {per_unit} THEN {money}::DOUBLE / {qty} "
+        f"WHEN {kg} > 0 THEN {money}::DOUBLE / {kg} END"
+    )
     basis = (
         f"CASE WHEN {no_money} THEN NULL WHEN {per_unit} THEN ({cur}) || '/' || {unit_up} "
         f"WHEN {kg} > 0 THEN ({cur}) || '/KG' END"
@@ -84,9 +87,7 @@ def _basis(row: dict[str, Any]) -> tuple[float | None, str | None]:
     return None, None
 
 
-def check_rows(
-    rows: Sequence[dict[str, Any]], floors: Sequence[UnitValueFloor]
-) -> list[UnitValueResult]:
+def check_rows(rows: Sequence[dict[str, Any]], floors: Sequence[UnitValueFloor]) -> list[UnitValueResult]:
     """Per-row unit-value rule in plain Python. Each row: hs6 (HS2022 six digits), peer (bool:
     may serve as a peer), value, currency, value_usd, qty, qty_unit, net_kg."""
     prepared = [(_basis(row), row) for row in rows]
@@ -106,43 +107,29 @@ def check_rows(
         hs6 = row.get("hs6")
         n, med, mad = stats.get((hs6, basis), (0, 0.0, 0.0)) if hs6 else (0, 0.0, 0.0)
         reason = None
-        if n >= MIN_PEERS:
+        if n >= MIN_PEERS and hs6:
             deviation = abs(math.log(uv) - med)
             if deviation >= math.log(RATIO) and (mad == 0 or deviation / (MAD_SCALE * mad) >= Z):
                 reason = peer_reason(uv, basis, math.exp(med), n, hs6)
         if reason is None and hs6 and basis.startswith("USD/") and basis[4:] in PIECE_UNITS:
-            for floor in floors:
-                if any(hs6.startswith(code) for code in floor.codes) and uv < floor.min_usd:
-                    reason = floor_reason(uv, basis, floor.min_usd, floor.label, hs6)
-                    break
+            floor = next((f for f in floors if any(hs6.startswith(code) for code in f.codes)), None)
+            if floor is not None and uv < floor.min_usd:
+                reason = floor_reason(uv, basis, floor.min_usd, floor.label, hs6)
         out.append(UnitValueResult(uv, basis, math.exp(med) if n else None, n, reason is not None, reason))
     return out
 
 
 def peer_reason(uv: float, basis: str, median: float, peers: int, hs6: str) -> str:
-    # Written like the SQL twin (printf) so both give the same text.
+    # The same text as the SQL twin (printf %.2f and %.1f round as Python's format does).
     ratio = uv / median
-    times = "%.1fx" % ratio if ratio >= 1 else "1/%.1f" % (median / uv)  # noqa: UP031
-    return "unit value %.2f %s is %s the median %.2f of %d lines under %s.%s" % (  # noqa: UP031
-        uv,
-        basis,
-        times,
-        median,
-        peers,
-        hs6[:4],
-        hs6[4:],
-    )
+    times = f"{ratio:.1f}x" if ratio >= 1 else f"1/{median / uv:.1f}"
+    code = f"{hs6[:4]}.{hs6[4:]}"
+    return f"unit value {uv:.2f} {basis} is {times} the median {median:.2f} of {peers} lines under {code}"
 
 
 def floor_reason(uv: float, basis: str, floor: float, label: str, hs6: str) -> str:
-    return "unit value %.2f %s is below %.0f USD, the least %s under %s.%s can cost" % (  # noqa: UP031
-        uv,
-        basis,
-        floor,
-        label,
-        hs6[:4],
-        hs6[4:],
-    )
+    code = f"{hs6[:4]}.{hs6[4:]}"
+    return f"unit value {uv:.2f} {basis} is below {floor:.0f} USD, the least {label} under {code} can cost"
 
 
 PEER_REASON_SQL = (
