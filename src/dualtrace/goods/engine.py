@@ -238,20 +238,24 @@ class Classifier:
         # the lines, no join on long strings. A hash shared by two different pairs (a collision)
         # is detected below, and then the pairs are joined on their text instead.
         key = "hash(coalesce(hs_code, ''), coalesce(hs_version, ''), coalesce(description, ''))"
+        check = "hash(coalesce(description, ''), coalesce(hs_version, ''), coalesce(hs_code, ''), 'pair')"
         con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE _goods_keys AS
-            SELECT {key} AS pid, any_value(coalesce(hs_code, '')) AS hs_code, any_value(hs_version) AS hs_version,
-                   any_value(coalesce(description, '')) AS description,
-                   count(DISTINCT (coalesce(hs_code, ''), hs_version, coalesce(description, ''))) AS variants
+            SELECT {key} AS pid, any_value(coalesce(hs_code, '')) AS hs_code,
+                   any_value(hs_version) AS hs_version, any_value(coalesce(description, '')) AS description,
+                   -- a second hash of the same text, in another order: differing within a group
+                   -- means two different pairs share the first hash
+                   (min({check}) <> max({check}))::INTEGER + 1 AS variants
             FROM ({source_sql}) GROUP BY 1
             """
         )
         collisions = con.execute("SELECT count(*) FROM _goods_keys WHERE variants > 1").fetchall()[0][0]
         if collisions or not hash_keys:
             con.execute(
-                "CREATE OR REPLACE TEMP TABLE _goods_keys AS SELECT row_number() OVER () AS pid, *, 1 AS variants"
-                " FROM (SELECT DISTINCT coalesce(hs_code, '') AS hs_code, hs_version,"
+                "CREATE OR REPLACE TEMP TABLE _goods_keys AS"
+                " SELECT row_number() OVER () AS pid, *, 1 AS variants FROM (SELECT DISTINCT"
+                " coalesce(hs_code, '') AS hs_code, hs_version,"
                 f" coalesce(description, '') AS description FROM ({source_sql}))"
             )
             con.execute(
