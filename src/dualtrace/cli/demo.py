@@ -22,4 +22,4 @@ def demo(
     """Generate a fictional scenario, load it and run every capability on it (offline)."""
     from dualtrace.demo.runner import run
 
-    run(out, lambda line: console.print(line, highlight=False, markup=False), seed=seed)
+    run(out, lambda line: console.print(line, highlight=False, markup=False, soft_wrap=True), seed=seed)
