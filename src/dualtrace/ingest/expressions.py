@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from dualtrace.reference.correlation import EDITION_START
+
 AUTO_DATE_FORMATS = (
     "%Y-%m-%d",
     "%d.%m.%Y",
@@ -46,15 +48,6 @@ HS_VERSION_WORDS = {
     "HS2017": ("H5", "HS17", "HS2017", "2017"),
     "HS2022": ("H6", "HS22", "HS2022", "2022"),
 }
-# First year each HS edition applied; a code's edition follows from its period.
-HS_EDITIONS = (
-    (2022, "HS2022"),
-    (2017, "HS2017"),
-    (2012, "HS2012"),
-    (2007, "HS2007"),
-    (2002, "HS2002"),
-    (1996, "HS1996"),
-)
 MONTHS = "JANFEBMARAPRMAYJUNJULAUGSEPOCTNOVDEC"
 
 
@@ -234,8 +227,10 @@ def hs_version(raw: str, column: str) -> Parsed:
 
 
 def hs_version_for(date_expr: str) -> str:
-    cases = " ".join(f"WHEN year({date_expr}) >= {year} THEN {lit(name)}" for year, name in HS_EDITIONS)
-    return f"CASE {cases} ELSE 'HS1992' END"
+    """The HS edition in force at a date (the rule of dualtrace.reference.hs_version_for_period)."""
+    editions = sorted(EDITION_START, reverse=True)
+    cases = " ".join(f"WHEN year({date_expr}) >= {year} THEN {lit(name)}" for year, name in editions)
+    return f"CASE {cases} END"
 
 
 def direction(raw: str, column: str) -> Parsed:

@@ -41,6 +41,7 @@ from dualtrace.reference import hs
 
 __all__ = [
     "AUTHORED_SOURCE",
+    "EDITION_START",
     "HS_VERSIONS",
     "IDENTITY_SOURCE",
     "CorrelationRow",
@@ -61,7 +62,7 @@ AUTHORED_SOURCE = "dualtrace"
 IDENTITY_SOURCE = "identity"
 
 # First calendar year of each edition. The HS 2028 edition (WCO) follows HS2022 on 2028-01-01.
-_EDITION_START = (
+EDITION_START = (
     (1988, "HS1992"),
     (1996, "HS1996"),
     (2002, "HS2002"),
@@ -116,7 +117,7 @@ def _flip(relationship: str) -> str:
 def hs_version_for_period(period: date) -> str:
     """The HS edition in force on a date: HS2017 for 2017-2021, HS2022 for 2022-2027..."""
     version = None
-    for first_year, name in _EDITION_START:
+    for first_year, name in EDITION_START:
         if period.year >= first_year:
             version = name
     if version is None:
