@@ -9,8 +9,9 @@ dt.sql("SELECT partner, sum(value) FROM trade_flows GROUP BY 1")
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
@@ -21,6 +22,9 @@ from dualtrace.findings import store as findings_store
 from dualtrace.ingest import mapping as mapping_module
 from dualtrace.ingest.loader import LoadReport, LoadRequest, Progress, load_file
 from dualtrace.warehouse import db, facts, readonly
+
+if TYPE_CHECKING:
+    from dualtrace.lists.store import VersionReport
 
 PathLike = str | Path
 
@@ -155,6 +159,42 @@ class Dualtrace:
             raise InputError(f"no source {source_id} in {self.path}")
         with db.transaction(self.con):
             facts.drop_source(self.con, source_id)
+
+    # lists ----------------------------------------------------------------------------------
+
+    def lists_load(
+        self,
+        paths: Sequence[PathLike],
+        *,
+        layout: str | None = None,
+        list_name: str | None = None,
+        version_date: date | None = None,
+        force: bool = False,
+        on_report: Callable[[VersionReport], None] | None = None,
+    ) -> list[VersionReport]:
+        """Load sanctions / export-control list files (layout detected) as FtM entities."""
+        from dualtrace.lists.load import load_paths
+
+        return load_paths(
+            self.con,
+            [Path(p) for p in paths],
+            layout=layout,
+            list_name=list_name,
+            version_date=version_date,
+            force=force,
+            on_report=on_report,
+        )
+
+    def lists_status(self) -> list[dict[str, Any]]:
+        """Each loaded list: version date, counts, what its last version added and removed."""
+        from dualtrace.lists.status import status
+
+        return status(self.con)
+
+    def lists_changes(self, list_name: str, version_id: int | None = None) -> list[dict[str, Any]]:
+        from dualtrace.lists.status import changes
+
+        return changes(self.con, list_name, version_id)
 
     # query ----------------------------------------------------------------------------------
 
