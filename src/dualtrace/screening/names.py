@@ -501,3 +501,84 @@ def analyze(name: str) -> NameKey:
         skeletons=tuple(skeleton(t) for t in tokens),
         weights=tuple(token_weight(t) for t in tokens),
     )
+
+
+# --- Chinese names spelled in Cyrillic (Palladius) --------------------------------------------
+
+_PALLADIUS_MARKS = ("чж", "цз", "нь", "ао", "уа", "уй", "эй", "ай", "ян", "сюй")
+_PAL_CONSONANTS = {
+    "ш": "sh", "ч": "ch", "ж": "r", "х": "h", "к": "k", "г": "g", "б": "b", "п": "p", "д": "d",
+    "т": "t", "м": "m", "ф": "f", "л": "l", "з": "z", "в": "w", "р": "r",
+}  # fmt: skip
+_VOWELS = "аеёиоуыэюя"
+
+
+def _palladius_token(word: str) -> str:
+    out: list[str] = []
+    i = 0
+    n = len(word)
+    while i < n:
+        ch = word[i]
+        nxt = word[i + 1] if i + 1 < n else ""
+        prev = word[i - 1] if i > 0 else ""
+        after_consonant = bool(prev) and prev not in _VOWELS and prev != "ь"
+        if word.startswith("чж", i):
+            out.append("zh")
+            i += 2
+            continue
+        if word.startswith("цз", i):
+            out.append("j")
+            i += 2
+            continue
+        if word.startswith("ынь", i):
+            out.append("en")
+            i += 3
+            continue
+        if ch == "ц":
+            out.append("q" if nxt in "июя" else "c")
+        elif ch == "с":
+            out.append("x" if nxt in "июя" else "s")
+        elif ch == "н":
+            if nxt == "ь":
+                out.append("n")
+                i += 1
+            elif not nxt or nxt not in _VOWELS:
+                out.append("ng")
+            else:
+                out.append("n")
+        elif ch == "я":
+            out.append("ia" if after_consonant else "ya")
+        elif ch == "ю":
+            ng = nxt == "н" and (i + 2 >= n or word[i + 2] != "ь")
+            out.append(("io" if ng else "iu") if after_consonant else ("yo" if ng else "yu"))
+        elif ch == "е":
+            out.append("ie" if after_consonant else "ye")
+        elif ch in "ыэ":
+            out.append("i" if ch == "ы" else "e")
+        elif ch == "й":
+            out.append("i")
+        elif ch == "ь":
+            pass
+        else:
+            out.append(_PAL_CONSONANTS.get(ch, _CYR.get(ch, ch)))
+        i += 1
+    return "".join(out)
+
+
+@lru_cache(maxsize=50_000)
+def alternates(name: str) -> tuple[NameKey, ...]:
+    """Other readings of a name worth comparing: a Chinese name written in Cyrillic
+    ("ШЭНЬЧЖЭНЬ ЛЯНЬСИНЬ ЖУЙДА") is read back as pinyin ("shenzhen lianxin ruida")."""
+    low = _clean(name)
+    if script_of(low) != "Cyrl" or not any(m in low for m in _PALLADIUS_MARKS):
+        return ()
+    words = _PUNCT.sub(" ", low).split()
+    out = []
+    for w in words:
+        if w in _CYR_LOANWORDS or not any(_char_script(c) == "Cyrl" for c in w):
+            out.append(_CYR_LOANWORDS.get(w, w))
+        else:
+            out.append(_palladius_token(w))
+    text = " ".join(out)
+    key = analyze(text)
+    return (NameKey(name, key.script, key.latin, key.tokens, key.skeletons, key.weights),)
