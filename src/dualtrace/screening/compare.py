@@ -27,6 +27,7 @@ QUERY_SHARE = 0.7
 # When no distinctive token (weight >= 0.7) matched and the names are not word for word the
 # same, they share only generic words.
 GENERIC_ONLY_FACTOR = 0.6
+LEAD_EXTRA = 0.5
 
 
 @dataclass(frozen=True)
@@ -130,8 +131,14 @@ def compare_names(query: NameKey, listed: NameKey) -> NameMatch:
         covered_c += sim * wc
         distinctive = distinctive or max(qw[i] for i in qi) >= 0.7 or max(cw[j] for j in ci) >= 0.7
         pairs.append((" ".join(query.tokens[i] for i in qi), " ".join(listed.tokens[j] for j in ci), round(sim, 3)))
+    # The list name's first distinctive word is its most telling one ("SUNWIN Meridian Trading",
+    # "BOSPHORUS Nexus"): missing it costs more.
+    lead = next((j for j, w in enumerate(cw) if w >= 0.7), None)
+    total_c = listed.total_weight
+    if lead is not None and lead not in used_c:
+        total_c += LEAD_EXTRA * cw[lead]
     cov_q = covered_q / query.total_weight
-    cov_c = covered_c / listed.total_weight
+    cov_c = covered_c / total_c
     similarity = QUERY_SHARE * cov_q + (1 - QUERY_SHARE) * cov_c
     if not distinctive and min(cov_q, cov_c) < 0.95:  # same words throughout is the same name
         similarity *= GENERIC_ONLY_FACTOR

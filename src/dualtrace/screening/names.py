@@ -106,6 +106,8 @@ _CYR_LOANWORDS = {
     "систем": "system", "системс": "systems", "девайс": "device", "девайсиз": "devices",
     "компонентс": "components", "сэмикондактор": "semiconductor", "гонконг": "hong kong",
     "хонг": "hong", "конг": "kong", "энд": "and", "импорт": "import", "экспорт": "export",
+    "солюшнс": "solutions", "солюшн": "solution", "сервис": "service", "логистик": "logistics",
+    "энерджи": "energy", "пасифик": "pacific", "глобал": "global",
 }  # fmt: skip
 
 
@@ -319,7 +321,8 @@ _ABBREVIATIONS = {
     "imp": "import", "exp": "export", "impexp": "import export", "ctr": "center", "cntr": "center",
     "assn": "association", "assoc": "association", "logist": "logistics", "sys": "system",
     "semicon": "semiconductor", "hk": "hong kong", "hkg": "hong kong",
-    "prc": "china",
+    "prc": "china", "gen": "general", "info": "information", "kontsern": "concern",
+    "rossii": "russia", "rossiya": "russia", "rossiyskaya": "russian", "rf": "russia",
 }  # fmt: skip
 
 # Phrases that are org types in Russian practice but not in rigour's tables; dropped.
@@ -327,6 +330,7 @@ _ORG_PHRASES = re.compile(
     r"\b(?:scientific (?:and )?production (?:association|enterprise|company|center|centre)"
     r"|research (?:and )?production (?:association|enterprise|company|center|centre)"
     r"|nauchno proizvodstvennoye? (?:obyedineniye|obedinenie|obyedinenie|predpriyatiye|predpriyatie)"
+    r"|goskorporatsiya|gosudarstvennaya korporatsiya|state corporation|state corp"
     r"|npo|npp|nii|fgup|gup|mup|nao|ano)\b"
 )
 
@@ -360,8 +364,19 @@ GENERIC = {
     "xiamen", "jinan", "ningbo", "hangzhou", "chengdu", "xian", "nanjing", "suzhou", "dongguan",
     "zhuhai", "huizhou", "moscow", "moskva", "russia", "russian", "rossiya", "sankt", "petersburg",
     "peterburg", "ural", "uralskiy", "siberian", "sibirskiy", "asia", "euro", "eurasia", "dubai",
-    "emirates", "istanbul", "almaty", "bishkek", "yerevan", "minsk", "tashkent",
+    "emirates", "istanbul", "almaty", "bishkek", "yerevan", "minsk", "tashkent", "rossii",
+    "rossiyskoy", "federatsii", "federation", "shaanxi", "shanxi", "sichuan", "zhongyuan", "hebei",
+    "henan", "hubei", "hunan", "guangdong", "jiangsu", "zhejiang", "shandong", "fujian", "anhui",
+    "jiangxi", "liaoning", "jilin", "yunnan", "guizhou", "gansu", "guangxi", "xinjiang", "qilu",
+    "huabei", "huanan", "huadong", "xinan", "xibei", "dongbei", "sz",
 }  # fmt: skip
+# Words that only say a firm is a firm: nearly weightless.
+ORG_WORDS = {
+    "concern", "group", "holding", "holdings", "company", "corporation", "corp", "enterprise",
+    "firm", "organization", "organisation", "incorporated",
+}  # fmt: skip
+# Patronymics are often left out of a person's name: they weigh little.
+_PATRONYMIC = re.compile(r".+(?:ovich|evich|ovna|evna|ichna|vich|ovych|ivna)$")
 
 _PUNCT = re.compile(r"[^\w]+", re.UNICODE)
 _DIGITS_LETTERS = re.compile(r"(?<=\d)(?=[a-z])|(?<=[a-z])(?=\d)")
@@ -435,7 +450,12 @@ def skeleton(token: str) -> str:
     """Collapse transliteration variants of one Latin token (kh/ch -> h, c/q -> k, y/j -> i,
     w -> v, ph -> f, x -> ks, doubled letters)."""
     s = token
-    for a, b in (("shch", "sh"), ("sch", "sh"), ("tch", "ch"), ("ch", "h"), ("kh", "h"), ("ph", "f")):
+    if s.startswith("ye"):  # Yevgeniy / Evgeniy
+        s = s[1:]
+    for a, b in (
+        ("shch", "sh"), ("sch", "sh"), ("tch", "ch"), ("ch", "h"), ("kh", "h"), ("ph", "f"),
+        ("zh", "j"), ("yo", "e"),
+    ):  # fmt: skip
         s = s.replace(a, b)
     s = s.replace("ck", "k").replace("x", "ks").replace("q", "k").replace("c", "k").replace("w", "v")
     s = s.replace("y", "i").replace("j", "i").replace("ie", "i")
@@ -457,8 +477,11 @@ def phonetic(token: str) -> str:
 
 
 def token_weight(token: str) -> float:
-    """How much a token identifies a firm: generic words and places 0.3, short tokens 0.6."""
-    if token in GENERIC:
+    """How much a token identifies a firm: org words 0.1, generic words, places and patronymics
+    0.3, short tokens less than long ones."""
+    if token in ORG_WORDS:
+        return 0.1
+    if token in GENERIC or _PATRONYMIC.fullmatch(token):
         return 0.3
     if token.isdigit():
         return 0.5
