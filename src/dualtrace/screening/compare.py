@@ -130,7 +130,9 @@ def compare_names(query: NameKey, listed: NameKey) -> NameMatch:
         covered_q += sim * wq
         covered_c += sim * wc
         distinctive = distinctive or max(qw[i] for i in qi) >= 0.7 or max(cw[j] for j in ci) >= 0.7
-        pairs.append((" ".join(query.tokens[i] for i in qi), " ".join(listed.tokens[j] for j in ci), round(sim, 3)))
+        pairs.append(
+            (" ".join(query.tokens[i] for i in qi), " ".join(listed.tokens[j] for j in ci), round(sim, 3))
+        )
     # The list name's first distinctive word is its most telling one ("SUNWIN Meridian Trading",
     # "BOSPHORUS Nexus"): missing it costs more.
     lead = next((j for j, w in enumerate(cw) if w >= 0.7), None)

@@ -66,7 +66,9 @@ class Screener:
         missing = [k for k in keys if k not in self._entities]
         if not missing:
             return
-        self.con.register("_dt_want", pa.table({"list": [k[0] for k in missing], "entity_id": [k[1] for k in missing]}))
+        self.con.register(
+            "_dt_want", pa.table({"list": [k[0] for k in missing], "entity_id": [k[1] for k in missing]})
+        )
         try:
             entities = self.con.execute(
                 "SELECT e.list, e.entity_id, e.schema, e.caption, e.countries, e.programs, e.listing_date"
@@ -99,7 +101,9 @@ class Screener:
         wanted = [(qid, v) for qid, v in wanted if len(v) >= 5]
         if not wanted:
             return {}
-        self.con.register("_dt_qids", pa.table({"qid": [w[0] for w in wanted], "value": [w[1] for w in wanted]}))
+        self.con.register(
+            "_dt_qids", pa.table({"qid": [w[0] for w in wanted], "value": [w[1] for w in wanted]})
+        )
         try:
             rows = self.con.execute(
                 "SELECT q.qid, i.list, i.entity_id FROM _dt_qids q JOIN entity_ids i USING (value)"

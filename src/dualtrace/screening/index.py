@@ -102,9 +102,7 @@ def ensure_index(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> int:
             finally:
                 con.unregister("_dt_names")
                 con.unregister("_dt_keys")
-        con.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES ('screen_index_version', ?)", [version]
-        )
+        con.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('screen_index_version', ?)", [version])
         # keys in more names than the cap are too common to block on: their idf is below this
         cap = max(MIN_DF_CAP, int(total * MAX_DF_SHARE))
         con.execute(

@@ -88,7 +88,9 @@ def score_pairs(rows: list[dict[str, str]]) -> list[PairResult]:
             tuple(i for i in [(row.get("id1") or "").strip()] if i),
             schema,
         )
-        candidate = Candidate("pairs", f"line-{line}", schema or "LegalEntity", name2, [name2], [c2] if c2 else [], ids)
+        candidate = Candidate(
+            "pairs", f"line-{line}", schema or "LegalEntity", name2, [name2], [c2] if c2 else [], ids
+        )
         if schema == "Person":
             candidate.schema = "Person"
             query = Query(query.name, query.country, query.ids, "Person")

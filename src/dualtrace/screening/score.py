@@ -167,8 +167,14 @@ def _ids(query: Query, candidate: Candidate) -> dict[str, Any] | None:
             continue
         scheme = scheme_of(value)
         for cand_scheme, values in candidate.ids.items():
-            if value in values and (cand_scheme == scheme or scheme not in STRONG_SCHEMES or cand_scheme not in STRONG_SCHEMES):
-                return {"feature": "identifier", "value": f"{scheme} {value} = list", "weight": WEIGHTS["id_match"]}
+            if value in values and (
+                cand_scheme == scheme or scheme not in STRONG_SCHEMES or cand_scheme not in STRONG_SCHEMES
+            ):
+                return {
+                    "feature": "identifier",
+                    "value": f"{scheme} {value} = list",
+                    "weight": WEIGHTS["id_match"],
+                }
         if scheme in STRONG_SCHEMES and candidate.ids.get(scheme):
             mismatched.append(f"{scheme} {value} != {', '.join(sorted(candidate.ids[scheme]))}")
     if mismatched:
