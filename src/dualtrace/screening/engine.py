@@ -75,11 +75,13 @@ class Screener:
                 " FROM entities e JOIN _dt_want w USING (list, entity_id)"
             ).fetchall()
             names = self.con.execute(
-                "SELECT n.list, n.entity_id, n.name FROM entity_names n JOIN _dt_want w USING (list, entity_id)"
+                "SELECT n.list, n.entity_id, n.name FROM entity_names n"
+                " JOIN _dt_want w USING (list, entity_id)"
                 " WHERE n.norm <> ''"
             ).fetchall()
             ids = self.con.execute(
-                "SELECT i.list, i.entity_id, i.scheme, i.value FROM entity_ids i JOIN _dt_want w USING (list, entity_id)"
+                "SELECT i.list, i.entity_id, i.scheme, i.value FROM entity_ids i"
+                " JOIN _dt_want w USING (list, entity_id)"
             ).fetchall()
         finally:
             self.con.unregister("_dt_want")

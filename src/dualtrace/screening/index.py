@@ -62,11 +62,13 @@ def ensure_index(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> int:
         " ORDER BY n.list, n.entity_id, n.name"
     ).fetchall()
     key_rows: list[tuple[str, int]] = []
+    nkeys: list[int] = []
     for name_id, (_, _, name) in enumerate(names):
         keys: dict[str, float] = {}
         for reading in (analyze(name), *alternates(name)):
             keys.update(keys_of(reading))
         key_rows.extend((k, name_id) for k in keys)
+        nkeys.append(max(len(keys), 1))
     df: dict[str, int] = {}
     for k, _ in key_rows:
         df[k] = df.get(k, 0) + 1
@@ -83,6 +85,7 @@ def ensure_index(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> int:
                         "list": [n[0] for n in names],
                         "entity_id": [n[1] for n in names],
                         "name": [n[2] for n in names],
+                        "nkeys": nkeys,
                     }
                 ),
             )
@@ -97,7 +100,9 @@ def ensure_index(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> int:
                 ),
             )
             try:
-                con.execute("INSERT INTO screen_names SELECT name_id, list, entity_id, name FROM _dt_names")
+                con.execute(
+                    "INSERT INTO screen_names SELECT name_id, list, entity_id, name, nkeys FROM _dt_names"
+                )
                 con.execute("INSERT INTO screen_keys SELECT key, name_id, idf FROM _dt_keys")
             finally:
                 con.unregister("_dt_names")
@@ -150,12 +155,19 @@ def block(
                 FROM _dt_qkeys q JOIN screen_keys k USING (key)
                 WHERE k.idf >= ?
                 GROUP BY q.qid, k.name_id
-            ), ranked AS (
-                SELECT h.qid, h.name_id, n.list, n.entity_id, n.name, h.score
+            ), named AS (
+                -- long names share more keys by chance: scale like a cosine
+                SELECT h.qid, h.name_id, n.list, n.entity_id, n.name, h.score / sqrt(n.nkeys) AS score
                 FROM hits h JOIN screen_names n USING (name_id) {restrict_sql}
-                QUALIFY row_number() OVER (PARTITION BY h.qid ORDER BY h.score DESC, h.name_id) <= ?
+                QUALIFY row_number() OVER (
+                    PARTITION BY h.qid, n.list, n.entity_id ORDER BY score DESC, h.name_id
+                ) <= 3
+            ), entity_rank AS (
+                SELECT qid, list, entity_id, max(score) AS best FROM named GROUP BY qid, list, entity_id
+                QUALIFY row_number() OVER (PARTITION BY qid ORDER BY best DESC, list, entity_id) <= ?
             )
-            SELECT qid, name_id, list, entity_id, name, score FROM ranked
+            SELECT n.qid, n.name_id, n.list, n.entity_id, n.name, n.score
+            FROM named n JOIN entity_rank r USING (qid, list, entity_id)
             """,
             params,
         ).fetchall()

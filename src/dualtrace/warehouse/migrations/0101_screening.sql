@@ -6,7 +6,8 @@ CREATE TABLE IF NOT EXISTS screen_names (
     name_id   BIGINT NOT NULL,
     list      VARCHAR NOT NULL,
     entity_id VARCHAR NOT NULL,
-    name      VARCHAR NOT NULL
+    name      VARCHAR NOT NULL,
+    nkeys     INTEGER NOT NULL
 );
 
 -- Blocking keys (token skeletons, joined neighbours, phonetic codes) with their idf.
