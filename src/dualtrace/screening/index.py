@@ -24,6 +24,8 @@ __all__ = ["MAX_DF_SHARE", "block", "ensure_index", "index_version", "keys_of"]
 
 MAX_DF_SHARE = 0.02
 MIN_DF_CAP = 200
+# A candidate shares at least this share of the weight of the query's keys.
+MIN_SHARE = 0.3
 SCREENABLE = ("Person", "Company", "Organization", "LegalEntity", "PublicBody", "Vessel", "Airplane")
 
 
@@ -121,10 +123,14 @@ def block(
     con: duckdb.DuckDBPyConnection,
     queries: Sequence[NameKey],
     *,
-    top_k: int = 12,
+    top_k: int = 10,
     restrict: Sequence[tuple[str, str]] | None = None,
+    min_share: float = MIN_SHARE,
 ) -> dict[int, list[tuple[int, str, str, str, float]]]:
-    """Candidate list names per query index: [(name_id, list, entity_id, name, block score)]."""
+    """Candidate list names per query index: [(name_id, list, entity_id, name, block score)].
+
+    A name is a candidate when the keys it shares with the query weigh at least ``min_share`` of
+    all the query's keys (keys unknown to the lists weigh as much as the rarest)."""
     qrows: list[tuple[int, str, float]] = []
     for qid, key in enumerate(queries):
         keys: dict[str, float] = {}
@@ -140,7 +146,6 @@ def block(
         pa.table({"qid": [r[0] for r in qrows], "key": [r[1] for r in qrows], "w": [r[2] for r in qrows]}),
     )
     restrict_sql = ""
-    params: list[Any] = [min_idf, top_k]
     if restrict is not None:
         con.register(
             "_dt_restrict",
@@ -150,18 +155,29 @@ def block(
     try:
         result = con.execute(
             f"""
-            WITH hits AS (
+            WITH key_idf AS (
+                SELECT key, any_value(idf) AS idf FROM screen_keys
+                WHERE key IN (SELECT key FROM _dt_qkeys) GROUP BY key
+            ), top_idf AS (
+                SELECT coalesce(max(idf), 1.0) AS top FROM screen_keys
+            ), self AS (
+                -- what the query's keys weigh in all: keys the lists do not know weigh the most
+                SELECT q.qid, sum(q.w * coalesce(k.idf, (SELECT top FROM top_idf))) AS total
+                FROM _dt_qkeys q LEFT JOIN key_idf k USING (key) GROUP BY q.qid
+            ), hits AS (
                 SELECT q.qid, k.name_id, sum(q.w * k.idf) AS score
                 FROM _dt_qkeys q JOIN screen_keys k USING (key)
                 WHERE k.idf >= ?
                 GROUP BY q.qid, k.name_id
+            ), kept AS (
+                SELECT h.* FROM hits h JOIN self s USING (qid) WHERE h.score >= ? * s.total
             ), named AS (
                 -- long names share more keys by chance: scale like a cosine
                 SELECT h.qid, h.name_id, n.list, n.entity_id, n.name, h.score / sqrt(n.nkeys) AS score
-                FROM hits h JOIN screen_names n USING (name_id) {restrict_sql}
+                FROM kept h JOIN screen_names n USING (name_id) {restrict_sql}
                 QUALIFY row_number() OVER (
                     PARTITION BY h.qid, n.list, n.entity_id ORDER BY score DESC, h.name_id
-                ) <= 3
+                ) <= 2
             ), entity_rank AS (
                 SELECT qid, list, entity_id, max(score) AS best FROM named GROUP BY qid, list, entity_id
                 QUALIFY row_number() OVER (PARTITION BY qid ORDER BY best DESC, list, entity_id) <= ?
@@ -169,7 +185,7 @@ def block(
             SELECT n.qid, n.name_id, n.list, n.entity_id, n.name, n.score
             FROM named n JOIN entity_rank r USING (qid, list, entity_id)
             """,
-            params,
+            [min_idf, min_share, top_k],
         ).fetchall()
     finally:
         con.unregister("_dt_qkeys")

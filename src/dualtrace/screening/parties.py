@@ -404,9 +404,7 @@ def build_findings(con: duckdb.DuckDBPyConnection) -> list[Finding]:
                     query=(
                         "SELECT l.*, s.* FROM party_links l JOIN screen_parties p USING (party_key)"
                         " JOIN shipments s ON s.shipper_name = p.name OR s.consignee_name = p.name"
-                        " WHERE l.party_key IN ("
-                        + ", ".join(f"'{k}'" for k in sorted(members))
-                        + ")"
+                        " WHERE l.party_key IN (" + ", ".join(f"'{k}'" for k in sorted(members)) + ")"
                     ),
                     rows=[RowRef("shipments", int(r[1]), int(r[2])) for r in lines],
                     entities=[f"{lst}:{eid}" for lst, eid in entities],
