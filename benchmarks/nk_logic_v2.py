@@ -37,13 +37,13 @@ def main() -> None:
         task = json.loads(line)
         started = time.perf_counter()
         q = task["query"]
-        query = _entity(
-            "q", q.get("schema") or "LegalEntity", [q["name"]], [c for c in [q.get("country")] if c]
-        )
+        # ids unique per comparison: nomenklatura caches its name analysis by entity id
+        qid = f"q-{task['id']}"
+        query = _entity(qid, q.get("schema") or "LegalEntity", [q["name"]], [c for c in [q.get("country")] if c])
         scores = {}
         for cand in task["candidates"]:
             result = _entity(
-                cand["id"], cand.get("schema") or "LegalEntity", cand["names"], cand.get("countries", [])
+                f"{qid}-{cand['id']}", cand.get("schema") or "LegalEntity", cand["names"], cand.get("countries", [])
             )
             scores[cand["id"]] = LOGIC_V2.compare(query, result, CONFIG).score
         sys.stdout.write(

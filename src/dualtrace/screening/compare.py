@@ -89,8 +89,8 @@ def compare_names(query: NameKey, listed: NameKey) -> NameMatch:
     if not qs or not cs:
         return NameMatch(0.0, 0.0, 0.0, ())
     if qs == cs:  # the same words in the same order: nothing to align
-        pairs = tuple((a, b, 1.0) for a, b in zip(query.tokens, listed.tokens, strict=True))
-        return NameMatch(1.0, 1.0, 1.0, pairs)
+        same = tuple((a, b, 1.0) for a, b in zip(query.tokens, listed.tokens, strict=True))
+        return NameMatch(1.0, 1.0, 1.0, same)
     qw, cw = query.weights, listed.weights
     found: list[Candidate] = []
     exact_q: set[int] = set()

@@ -139,6 +139,15 @@ class Screener:
             return results
         if self.names == 0:
             raise InputError("no lists loaded: run `dualtrace lists load FILE...` first")
+        if len(queries) > CHUNK:  # bounded SQL joins and memory, whatever the input size
+            out: list[list[Scored]] = []
+            for start in range(0, len(queries), CHUNK):
+                out.extend(
+                    self.screen(
+                        queries[start : start + CHUNK], threshold=threshold, limit=limit, restrict=restrict, lists=lists
+                    )
+                )
+            return out
         blocked = block(self.con, [q.key for q in queries], top_k=self.top_k, restrict=restrict)
         id_hits = self._by_ids(queries)
         if restrict is not None:
@@ -172,6 +181,7 @@ class Screener:
 # Bulk scoring is pure Python: above this many queries it is spread over worker processes
 # (forked, so they share the loaded candidates without copying them up front).
 PARALLEL_FROM = 3000
+CHUNK = 20_000
 _TASKS: list[tuple[Query, list[tuple[Candidate, list[str]]]]] = []
 
 
