@@ -82,16 +82,115 @@ def build_warehouse() -> Any:
 
 # --- names ---------------------------------------------------------------------------------
 
-ABBREV = {"TECHNOLOGY": "TECH", "ELECTRONIC": "ELEC", "ELECTRONICS": "ELEC", "INTERNATIONAL": "INTL",
-          "TRADING": "TRDG", "COMPANY": "CO", "LIMITED": "LTD", "GROUP": "GRP", "SERVICES": "SRVCS",
-          "COMMUNICATION": "COMM", "EQUIPMENT": "EQPT", "MANUFACTURING": "MFG", "HONG KONG": "HK"}  # fmt: skip
+ABBREV = {
+    "TECHNOLOGY": "TECH", "ELECTRONIC": "ELEC", "ELECTRONICS": "ELEC", "INTERNATIONAL": "INTL",
+    "TRADING": "TRDG", "COMPANY": "CO", "LIMITED": "LTD", "GROUP": "GRP", "SERVICES": "SRVCS",
+    "COMMUNICATION": "COMM", "EQUIPMENT": "EQPT", "MANUFACTURING": "MFG", "HONG KONG": "HK",
+}  # fmt: skip
 LEGAL = ["CO., LTD.", "CO LTD", "LIMITED", "LTD", "LLC", "JSC", "COMPANY LIMITED", ""]
-SYL = "hao xin rui da long feng tai hua sheng kang jia yuan tong ming bao heng chang fu jin wei guang tian yu an cheng de hong xiang li mei zhi qiang sen lin kai bo run".split()  # noqa: E501
-CITY = "Ningbo Suzhou Foshan Wenzhou Qingdao Dalian Hefei Changsha Kunming Nanchang Yiwu Shantou Xuzhou Weifang".split()
-ACT = ["Plastic Products", "Garment", "Furniture", "Ceramics", "Textile", "Auto Parts", "Food", "Paper Products",
-       "Hardware Tools", "Lighting", "Packaging", "Toys", "Bathroom Fittings", "Pet Products"]  # fmt: skip
-RU_ROOT = "sib tekh prom energo stroy avto agro neft trans med info servis elektro metall kom opt torg les ural volga don baikal".split()  # noqa: E501
-EN_WORD = "Blue Ocean Silver Maple Golden Bridge Green Valley Sunrise Horizon Crystal Pioneer Summit Harbor Falcon Cedar Orchid Atlas".split()  # noqa: E501
+SYL = [
+    "hao",
+    "xin",
+    "rui",
+    "da",
+    "long",
+    "feng",
+    "tai",
+    "hua",
+    "sheng",
+    "kang",
+    "jia",
+    "yuan",
+    "tong",
+    "ming",
+    "bao",
+    "heng",
+    "chang",
+    "fu",
+    "jin",
+    "wei",
+    "guang",
+    "tian",
+    "yu",
+    "an",
+    "cheng",
+    "de",
+    "hong",
+    "xiang",
+    "li",
+    "mei",
+    "zhi",
+    "qiang",
+    "sen",
+    "lin",
+    "kai",
+    "bo",
+    "run",
+]
+CITY = [
+    "Ningbo",
+    "Suzhou",
+    "Foshan",
+    "Wenzhou",
+    "Qingdao",
+    "Dalian",
+    "Hefei",
+    "Changsha",
+    "Kunming",
+    "Nanchang",
+    "Yiwu",
+    "Shantou",
+    "Xuzhou",
+    "Weifang",
+]
+ACT = [
+    "Plastic Products", "Garment", "Furniture", "Ceramics", "Textile", "Auto Parts", "Food", "Paper Products",
+    "Hardware Tools", "Lighting", "Packaging", "Toys", "Bathroom Fittings", "Pet Products",
+]  # fmt: skip
+RU_ROOT = [
+    "sib",
+    "tekh",
+    "prom",
+    "energo",
+    "stroy",
+    "avto",
+    "agro",
+    "neft",
+    "trans",
+    "med",
+    "info",
+    "servis",
+    "elektro",
+    "metall",
+    "kom",
+    "opt",
+    "torg",
+    "les",
+    "ural",
+    "volga",
+    "don",
+    "baikal",
+]
+EN_WORD = [
+    "Blue",
+    "Ocean",
+    "Silver",
+    "Maple",
+    "Golden",
+    "Bridge",
+    "Green",
+    "Valley",
+    "Sunrise",
+    "Horizon",
+    "Crystal",
+    "Pioneer",
+    "Summit",
+    "Harbor",
+    "Falcon",
+    "Cedar",
+    "Orchid",
+    "Atlas",
+]
 
 
 def unrelated(rng: random.Random) -> str:
@@ -103,7 +202,8 @@ def unrelated(rng: random.Random) -> str:
         return rng.choice(
             [f"OOO {root.upper()}", f"LLC {root.title()}-{rng.choice(['M', 'Plus', 'Yug', 'Sever'])}"]
         )
-    return f"{rng.choice(EN_WORD)} {rng.choice(EN_WORD)} {rng.choice(['Trading', 'Logistics', 'Imports'])} Limited"
+    kind_word = rng.choice(["Trading", "Logistics", "Imports"])
+    return f"{rng.choice(EN_WORD)} {rng.choice(EN_WORD)} {kind_word} Limited"
 
 
 def variant(name: str, rng: random.Random) -> tuple[str, str]:
@@ -141,7 +241,7 @@ def variant(name: str, rng: random.Random) -> tuple[str, str]:
     adjacent = [i for i in named if i + 1 in named]
     if kind == "spacing" and adjacent:
         i = rng.choice(adjacent)
-        return " ".join(words[:i] + [words[i] + words[i + 1]] + words[i + 2 :]), kind
+        return " ".join([*words[:i], words[i] + words[i + 1], *words[i + 2 :]]), kind
     if kind == "punct":
         return re.sub(r"[.,\-()'\"«»]", " ", upper), kind
     return upper if rng.random() < 0.5 else name.title(), "case"
@@ -288,7 +388,8 @@ def main() -> None:
     con = build_warehouse()
     screener = Screener(con)
     print(
-        f"lists: {screener.names:,} names of listed parties indexed ({time.perf_counter() - t0:.1f}s to load/index)"
+        f"lists: {screener.names:,} names of listed parties indexed"
+        f" ({time.perf_counter() - t0:.1f}s to load/index)"
     )
     names, planted = make_names(con, args.names)
     print(f"generated {len(names):,} counterparty names, {len(planted):,} planted variants of listed names")
@@ -300,8 +401,13 @@ def main() -> None:
     top = {i: [(h.candidate.list, h.candidate.entity_id) for h in r] for i, r in enumerate(results)}
     recall, precision = accuracy(top, list(range(len(names))), planted, norms)
     rate = len(names) / elapsed
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
-        f"\ndualtrace bulk: {len(names):,} names in {elapsed:.1f}s = {rate:,.0f} names/s "
+        f"\nmachine: {os.cpu_count()} cores, load average {load}"
+        " (other work on the machine slows every figure)"
+    )
+    print(
+        f"dualtrace bulk: {len(names):,} names in {elapsed:.1f}s = {rate:,.0f} names/s "
         f"(threads={con.execute('SELECT current_setting(' + repr('threads') + ')').fetchall()[0][0]})"
     )
     print(
@@ -344,7 +450,8 @@ def main() -> None:
         f" ({candidates:,} candidates, the same as dualtrace's blocking):"
     )
     print(
-        f"  {nk_rate:,.1f} names/s (scoring only, no search); recall {nk_recall:.3f}, precision {nk_precision:.3f} at {NK_THRESHOLD}"
+        f"  {nk_rate:,.1f} names/s (scoring only, no search); recall {nk_recall:.3f},"
+        f" precision {nk_precision:.3f} at {NK_THRESHOLD}"
     )
     print(f"  dualtrace on the same sample: recall {our_recall:.3f}, precision {our_precision:.3f}")
     print(f"  speed: dualtrace bulk is {rate / nk_rate:,.0f}x the per-name logic-v2 path")

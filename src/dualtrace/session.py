@@ -204,7 +204,9 @@ class Dualtrace:
         def loader(paths: list[Path], name: str) -> list[dict[str, Any]]:
             return [r.as_dict() for r in self.lists_load(paths, list_name=name)]
 
-        return update(self.con, target, only=list(only) if only else None, timeout=timeout, load=load, loader=loader)
+        return update(
+            self.con, target, only=list(only) if only else None, timeout=timeout, load=load, loader=loader
+        )
 
     def lists_status(self) -> list[dict[str, Any]]:
         """Each loaded list: version date, counts, what its last version added and removed."""

@@ -91,9 +91,13 @@ def test_update_downloads_conditionally(
         assert [d.status for d in second] == ["not-modified"] * 3
         assert [code for _, code in hits[-3:]] == [304, 304, 304]
         # a new sdn.csv: downloaded, the previous one kept beside it, a new version loaded
-        (root / "sdn.csv").write_bytes((FIXTURES / "sdn.csv").read_bytes().replace(b"\x1a", b"") + (
-            b'90015,"SVETLOVOD TRADING LLC",-0- ,"RUSSIA-EO14024",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n'
-        ))
+        (root / "sdn.csv").write_bytes(
+            (FIXTURES / "sdn.csv").read_bytes().replace(b"\x1a", b"")
+            + (
+                b'90015,"SVETLOVOD TRADING LLC",-0- ,"RUSSIA-EO14024",'
+                b"-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n"
+            )
+        )
         third = dt.lists_update(folder=folder)
         assert [d.status for d in third] == ["updated", "not-modified", "not-modified"]
         assert (folder / "ofac_sdn" / "sdn.csv.previous").exists()
@@ -106,7 +110,10 @@ def test_update_offline_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     config = tmp_path / "sources.json"
     config.write_text(json.dumps({"un_sc": ["http://127.0.0.1:9/consolidated.xml"]}))  # discard port: refused
     monkeypatch.setenv("DUALTRACE_LIST_SOURCES", str(config))
-    with dualtrace.open(tmp_path / "w.duckdb") as dt, pytest.raises(OfflineError, match="^offline: cannot reach"):
+    with (
+        dualtrace.open(tmp_path / "w.duckdb") as dt,
+        pytest.raises(OfflineError, match=r"^offline: cannot reach"),
+    ):
         dt.lists_update(folder=tmp_path / "lists")
     result = CliRunner().invoke(build_app(), ["lists", "update", "--db", str(tmp_path / "w.duckdb")])
     assert result.exit_code == 1
@@ -119,9 +126,7 @@ def test_ofac_xml_equals_csv(tmp_path: Path) -> None:
     with dualtrace.open(tmp_path / "w.duckdb") as dt:
         dt.lists_load([FIXTURES / "sdn.xml"], list_name="xml")
         dt.lists_load([FIXTURES / f for f in ("sdn.csv", "alt.csv", "add.csv")], list_name="csv")
-        rows = dt.sql(
-            "SELECT list, entity_id, schema FROM entities WHERE target ORDER BY entity_id, list"
-        )
+        rows = dt.sql("SELECT list, entity_id, schema FROM entities WHERE target ORDER BY entity_id, list")
         assert [(r["entity_id"], r["schema"]) for r in rows if r["list"] == "xml"] == [
             (r["entity_id"], r["schema"]) for r in rows if r["list"] == "csv"
         ]
@@ -165,7 +170,10 @@ def test_cli_errors_are_one_line(tmp_path: Path) -> None:
 def test_cli_load_status_screen_match(tmp_path: Path) -> None:
     runner = CliRunner()
     db = str(tmp_path / "w.duckdb")
-    load = runner.invoke(build_app(), ["lists", "load", *(str(FIXTURES / f) for f in ("sdn.csv", "alt.csv", "add.csv")), "--db", db])
+    load = runner.invoke(
+        build_app(),
+        ["lists", "load", *(str(FIXTURES / f) for f in ("sdn.csv", "alt.csv", "add.csv")), "--db", db],
+    )
     assert load.exit_code == 0, load.output
     status = runner.invoke(build_app(), ["lists", "status", "--db", db, "--format", "json"])
     assert json.loads(status.output)[0]["targets"] == 2
@@ -173,7 +181,10 @@ def test_cli_load_status_screen_match(tmp_path: Path) -> None:
     hits = json.loads(screen.output)
     assert hits[0]["entity_id"] == "ofac-90001" and hits[0]["explanation"]
     pairs = tmp_path / "pairs.csv"
-    pairs.write_text("name1,name2,is_match\nООО Нордлихт Оптика,NORDLICHT OPTIKA LLC,1\nNordwind,NORDLICHT OPTIKA LLC,0\n", encoding="utf-8")
+    pairs.write_text(
+        "name1,name2,is_match\nООО Нордлихт Оптика,NORDLICHT OPTIKA LLC,1\nNordwind,NORDLICHT OPTIKA LLC,0\n",
+        encoding="utf-8",
+    )
     match = runner.invoke(build_app(), ["match", "--pairs", str(pairs), "--format", "json"])
     out = json.loads(match.output)
     assert [round(p["score"]) for p in out["pairs"]] == [1, 0]

@@ -84,7 +84,8 @@ def lists_load(
 def lists_update(
     only: Annotated[list[str] | None, typer.Option("--only", help="Only this list (repeatable).")] = None,
     folder: Annotated[
-        Path | None, typer.Option("--folder", help="Where to keep the files (default: lists/ beside the warehouse).")
+        Path | None,
+        typer.Option("--folder", help="Where to keep the files (default: lists/ beside the warehouse)."),
     ] = None,
     no_load: Annotated[bool, typer.Option("--no-load", help="Download only; do not load.")] = False,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds per request.")] = 60.0,
@@ -100,8 +101,8 @@ def lists_update(
     for d in downloads:
         for loaded in d.loaded:
             err_console.print(
-                f"{loaded['list']}: loaded version {loaded['version_date'] or 'undated'}, added {loaded['added']},"
-                f" removed {loaded['removed']}",
+                f"{loaded['list']}: loaded version {loaded['version_date'] or 'undated'},"
+                f" added {loaded['added']}, removed {loaded['removed']}",
                 highlight=False,
             )
     if not downloads:

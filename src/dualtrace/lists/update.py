@@ -117,12 +117,11 @@ def _offline(exc: urllib.error.URLError) -> bool:
     return not isinstance(exc, urllib.error.HTTPError)
 
 
-def _fetch(
-    con: duckdb.DuckDBPyConnection, name: str, url: str, target: Path, timeout: float
-) -> Download:
+def _fetch(con: duckdb.DuckDBPyConnection, name: str, url: str, target: Path, timeout: float) -> Download:
     last = fetch_one(
         con,
-        "SELECT etag, last_modified, sha256 FROM list_downloads WHERE url = ? ORDER BY fetched_at DESC LIMIT 1",
+        "SELECT etag, last_modified, sha256 FROM list_downloads WHERE url = ?"
+        " ORDER BY fetched_at DESC LIMIT 1",
         [url],
     )
     headers = {"User-Agent": f"dualtrace/{__version__} (+lists update)"}
@@ -134,7 +133,7 @@ def _fetch(
     request = urllib.request.Request(url, headers=headers)
     partial = target.with_name(target.name + ".part")
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - publishers' https URLs
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             etag = response.headers.get("ETag")
             modified = response.headers.get("Last-Modified")
             with partial.open("wb") as out:
@@ -192,8 +191,9 @@ def update(
                 if _offline(exc):
                     host = urlparse(url).hostname or url
                     raise OfflineError(
-                        f"offline: cannot reach {host} ({getattr(exc, 'reason', exc)}); nothing was downloaded for"
-                        f" {name} - load files you have with `dualtrace lists load`"
+                        f"offline: cannot reach {host} ({getattr(exc, 'reason', exc)});"
+                        f" nothing was downloaded for {name} - load files you have"
+                        " with `dualtrace lists load`"
                     ) from None
                 raise InputError(f"{name}: {url}: {exc}") from None
         downloads.extend(group)

@@ -144,7 +144,11 @@ class Screener:
             for start in range(0, len(queries), CHUNK):
                 out.extend(
                     self.screen(
-                        queries[start : start + CHUNK], threshold=threshold, limit=limit, restrict=restrict, lists=lists
+                        queries[start : start + CHUNK],
+                        threshold=threshold,
+                        limit=limit,
+                        restrict=restrict,
+                        lists=lists,
                     )
                 )
             return out

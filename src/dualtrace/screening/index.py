@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -78,6 +77,7 @@ def ensure_index(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> int:
     with transaction(con):
         con.execute("DELETE FROM screen_names")
         con.execute("DELETE FROM screen_keys")
+        con.execute("DELETE FROM screen_key_stats")
         if names:
             con.register(
                 "_dt_names",
@@ -106,10 +106,17 @@ def ensure_index(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> int:
                     "INSERT INTO screen_names SELECT name_id, list, entity_id, name, nkeys FROM _dt_names"
                 )
                 con.execute("INSERT INTO screen_keys SELECT key, name_id, idf FROM _dt_keys")
+                con.execute(
+                    "INSERT INTO screen_key_stats SELECT key, any_value(idf) FROM _dt_keys GROUP BY key"
+                )
             finally:
                 con.unregister("_dt_names")
                 con.unregister("_dt_keys")
         con.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('screen_index_version', ?)", [version])
+        con.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('screen_index_max_idf', ?)",
+            [repr(math.log(total) + 0.1)],
+        )
         # keys in more names than the cap are too common to block on: their idf is below this
         cap = max(MIN_DF_CAP, int(total * MAX_DF_SHARE))
         con.execute(
@@ -141,6 +148,8 @@ def block(
         return {}
     floor_row = fetch_one(con, "SELECT value FROM meta WHERE key = 'screen_index_min_idf'")
     min_idf = float(floor_row[0]) if floor_row else 0.0
+    top_row = fetch_one(con, "SELECT value FROM meta WHERE key = 'screen_index_max_idf'")
+    top_idf = float(top_row[0]) if top_row else 1.0
     con.register(
         "_dt_qkeys",
         pa.table({"qid": [r[0] for r in qrows], "key": [r[1] for r in qrows], "w": [r[2] for r in qrows]}),
@@ -155,19 +164,15 @@ def block(
     try:
         result = con.execute(
             f"""
-            WITH key_idf AS (
-                SELECT key, any_value(idf) AS idf FROM screen_keys
-                WHERE key IN (SELECT key FROM _dt_qkeys) GROUP BY key
-            ), top_idf AS (
-                SELECT coalesce(max(idf), 1.0) AS top FROM screen_keys
+            WITH qk AS (
+                SELECT q.qid, q.key, q.w, s.idf FROM _dt_qkeys q LEFT JOIN screen_key_stats s USING (key)
             ), self AS (
                 -- what the query's keys weigh in all: keys the lists do not know weigh the most
-                SELECT q.qid, sum(q.w * coalesce(k.idf, (SELECT top FROM top_idf))) AS total
-                FROM _dt_qkeys q LEFT JOIN key_idf k USING (key) GROUP BY q.qid
+                SELECT qid, sum(w * coalesce(idf, ?)) AS total FROM qk GROUP BY qid
             ), hits AS (
-                SELECT q.qid, k.name_id, sum(q.w * k.idf) AS score
-                FROM _dt_qkeys q JOIN screen_keys k USING (key)
-                WHERE k.idf >= ?
+                SELECT q.qid, k.name_id, sum(q.w * q.idf) AS score
+                FROM qk q JOIN screen_keys k USING (key)
+                WHERE q.idf >= ?
                 GROUP BY q.qid, k.name_id
             ), kept AS (
                 SELECT h.* FROM hits h JOIN self s USING (qid) WHERE h.score >= ? * s.total
@@ -185,7 +190,7 @@ def block(
             SELECT n.qid, n.name_id, n.list, n.entity_id, n.name, n.score
             FROM named n JOIN entity_rank r USING (qid, list, entity_id)
             """,
-            [min_idf, min_share, top_k],
+            [top_idf, min_idf, min_share, top_k],
         ).fetchall()
     finally:
         con.unregister("_dt_qkeys")

@@ -17,6 +17,12 @@ CREATE TABLE IF NOT EXISTS screen_keys (
     idf     DOUBLE NOT NULL
 );
 
+-- Each key once, with its idf (the query side of the blocking join looks keys up here).
+CREATE TABLE IF NOT EXISTS screen_key_stats (
+    key VARCHAR NOT NULL,
+    idf DOUBLE NOT NULL
+);
+
 -- Every shipment party screened, and against which list versions (the watermark).
 CREATE TABLE IF NOT EXISTS screen_parties (
     party_key   VARCHAR PRIMARY KEY,
