@@ -9,6 +9,7 @@ dt.sql("SELECT partner, sum(value) FROM trade_flows GROUP BY 1")
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,7 @@ from dualtrace.warehouse import db, facts, readonly
 
 if TYPE_CHECKING:
     from dualtrace.goods.classify import ClassifyReport
+    from dualtrace.lists.store import VersionReport
 
 PathLike = str | Path
 
@@ -158,6 +160,151 @@ class Dualtrace:
             raise InputError(f"no source {source_id} in {self.path}")
         with db.transaction(self.con):
             facts.drop_source(self.con, source_id)
+
+    # lists ----------------------------------------------------------------------------------
+
+    def lists_load(
+        self,
+        paths: Sequence[PathLike],
+        *,
+        layout: str | None = None,
+        list_name: str | None = None,
+        version_date: date | None = None,
+        force: bool = False,
+        on_report: Callable[[VersionReport], None] | None = None,
+    ) -> list[VersionReport]:
+        """Load sanctions / export-control list files (layout detected) as FtM entities."""
+        from dualtrace.lists.load import load_paths
+
+        return load_paths(
+            self.con,
+            [Path(p) for p in paths],
+            layout=layout,
+            list_name=list_name,
+            version_date=version_date,
+            force=force,
+            on_report=on_report,
+        )
+
+    def lists_update(
+        self,
+        *,
+        only: Sequence[str] | None = None,
+        folder: PathLike | None = None,
+        timeout: float = 60.0,
+        load: bool = True,
+    ) -> list[Any]:
+        """Download the official list files (conditional requests, previous version kept) and load
+        the ones that changed. Raises OfflineError (one line) without a network."""
+        import os
+
+        from dualtrace.lists.update import update
+
+        target = Path(folder or os.environ.get("DUALTRACE_LISTS_DIR") or self.path.parent / "lists")
+
+        def loader(paths: list[Path], name: str) -> list[dict[str, Any]]:
+            return [r.as_dict() for r in self.lists_load(paths, list_name=name)]
+
+        return update(
+            self.con, target, only=list(only) if only else None, timeout=timeout, load=load, loader=loader
+        )
+
+    def lists_status(self) -> list[dict[str, Any]]:
+        """Each loaded list: version date, counts, what its last version added and removed."""
+        from dualtrace.lists.status import status
+
+        return status(self.con)
+
+    def lists_changes(self, list_name: str, version_id: int | None = None) -> list[dict[str, Any]]:
+        from dualtrace.lists.status import changes
+
+        return changes(self.con, list_name, version_id)
+
+    # screening ------------------------------------------------------------------------------
+
+    def screen(
+        self,
+        names: Sequence[str],
+        *,
+        country: str | None = None,
+        ids: Sequence[str] = (),
+        schema: str | None = None,
+        threshold: float | None = None,
+        limit: int = 5,
+        lists: Sequence[str] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Screen names against the loaded lists; one record per hit, with its explanation."""
+        from dualtrace.screening.engine import Screener, make_query
+        from dualtrace.screening.score import DEFAULT_THRESHOLD
+
+        queries = [make_query(n, country, ids, schema) for n in names]
+        results = Screener(self.con).screen(
+            queries, threshold=DEFAULT_THRESHOLD if threshold is None else threshold, limit=limit, lists=lists
+        )
+        out = []
+        for query, hits in zip(queries, results, strict=True):
+            for rank, hit in enumerate(hits, start=1):
+                out.append({"rank": rank, **hit.as_dict(), "query": query.name})
+        return out
+
+    def screen_file(
+        self,
+        path: PathLike,
+        column: str,
+        *,
+        country_column: str | None = None,
+        id_column: str | None = None,
+        **options: Any,
+    ) -> list[dict[str, Any]]:
+        """Screen every name of a CSV column (batch screening)."""
+        from dualtrace.screening.batch import read_names
+
+        rows = read_names(Path(path), column, country_column, id_column)
+        out: list[dict[str, Any]] = []
+        by_key: dict[tuple[str | None, str | None], list[str]] = {}
+        for name, country, ident in rows:
+            by_key.setdefault((country, ident), []).append(name)
+        for (country, ident), names in by_key.items():
+            out.extend(
+                self.screen(
+                    names,
+                    country=country or options.get("country"),
+                    ids=[ident] if ident else (),
+                    schema=options.get("schema"),
+                    threshold=options.get("threshold"),
+                    limit=options.get("limit", 5),
+                )
+            )
+        return out
+
+    def screen_parties(
+        self, *, threshold: float | None = None, full: bool = False, progress: Any = None
+    ) -> Any:
+        """Screen every shipment party into party_links; write sanctioned_counterparty findings."""
+        from dualtrace.screening.parties import screen_parties
+        from dualtrace.screening.score import DEFAULT_THRESHOLD
+
+        return screen_parties(
+            self.con,
+            threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
+            full=full,
+            progress=progress,
+        )
+
+    def screen_review(
+        self, party: str, entity: str, decision: str, *, note: str | None = None, reviewer: str | None = None
+    ) -> dict[str, Any]:
+        """Confirm or dismiss a screening hit; kept in the append-only screen_reviews audit table."""
+        from dualtrace.screening.review import review
+
+        return review(self.con, party, entity, decision, note=note, reviewer=reviewer)
+
+    def match(self, pairs: PathLike) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """Score labelled or unlabelled name pairs; with is_match, precision/recall/F1 per threshold."""
+        from dualtrace.screening.pairs import metrics, read_pairs, score_pairs
+
+        results = score_pairs(read_pairs(Path(pairs)))
+        return [r.as_dict() for r in results], metrics(results)
 
     # query ----------------------------------------------------------------------------------
 

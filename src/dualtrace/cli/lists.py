@@ -1,0 +1,140 @@
+"""dualtrace lists load|status|changes|update|layouts"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dualtrace.cli import app
+from dualtrace.cli.common import DbOption, FormatOption, OutputFormat, emit, err_console, user_errors
+from dualtrace.errors import InputError
+from dualtrace.lists.store import VersionReport
+from dualtrace.session import Dualtrace
+
+lists_app = typer.Typer(
+    help="Sanctions and export-control lists: load, update, status.", no_args_is_help=True
+)
+app.add_typer(lists_app, name="lists")
+
+
+def _summary(report: VersionReport) -> None:
+    if report.status == "already-loaded":
+        err_console.print(
+            f"{report.files[0]}: already loaded as version {report.version_id} of {report.list_name};"
+            " nothing added",
+            highlight=False,
+        )
+        return
+    err_console.print(
+        f"{report.list_name} ({report.layout}, version {report.version_date or 'undated'}): "
+        f"{report.targets:,} listed parties in {report.entities:,} entities; "
+        f"added {report.added:,}, removed {report.removed:,}, changed {report.changed:,} "
+        f"({report.duration_s:.1f}s)",
+        highlight=False,
+    )
+    for note in report.notes:
+        err_console.print(f"  note: {note}", highlight=False)
+
+
+def _parse_date(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"--version-date {text!r} is not a date (use YYYY-MM-DD)") from None
+
+
+@lists_app.command("load")
+@user_errors
+def lists_load(
+    files: Annotated[
+        list[Path], typer.Argument(help="List files; OFAC alt/add/comments go with their sdn.csv.")
+    ],
+    layout: Annotated[
+        str | None, typer.Option("--layout", help="Force a layout (see `lists layouts`).")
+    ] = None,
+    list_name: Annotated[str | None, typer.Option("--list", help="Name to store the list under.")] = None,
+    version_date: Annotated[
+        str | None, typer.Option("--version-date", help="Date of this version (default: from the file).")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Make an older file the current version.")] = False,
+    db: DbOption = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Load list files in any official layout into entities / entity_names / entity_ids."""
+    with Dualtrace(db) as dt:
+        reports = dt.lists_load(
+            files,
+            layout=layout,
+            list_name=list_name,
+            version_date=_parse_date(version_date),
+            force=force,
+            on_report=_summary,
+        )
+    if fmt is not OutputFormat.table:
+        emit([r.as_dict() for r in reports], fmt)
+
+
+@lists_app.command("update")
+@user_errors
+def lists_update(
+    only: Annotated[list[str] | None, typer.Option("--only", help="Only this list (repeatable).")] = None,
+    folder: Annotated[
+        Path | None,
+        typer.Option("--folder", help="Where to keep the files (default: lists/ beside the warehouse)."),
+    ] = None,
+    no_load: Annotated[bool, typer.Option("--no-load", help="Download only; do not load.")] = False,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds per request.")] = 60.0,
+    db: DbOption = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Download the official list files from their publishers and load what changed."""
+    from dualtrace.lists.update import OFFICIAL
+
+    with Dualtrace(db) as dt:
+        downloads = dt.lists_update(only=only, folder=folder, timeout=timeout, load=not no_load)
+    emit([d.as_dict() for d in downloads], fmt, title="downloads")
+    for d in downloads:
+        for loaded in d.loaded:
+            err_console.print(
+                f"{loaded['list']}: loaded version {loaded['version_date'] or 'undated'},"
+                f" added {loaded['added']}, removed {loaded['removed']}",
+                highlight=False,
+            )
+    if not downloads:
+        err_console.print(f"nothing to do (lists: {', '.join(OFFICIAL)})")
+
+
+@lists_app.command("status")
+@user_errors
+def lists_status(db: DbOption = None, fmt: FormatOption = OutputFormat.table) -> None:
+    """Each list with its version date, counts and what its last version changed."""
+    with Dualtrace(db, read_only=True) as dt:
+        emit(dt.lists_status(), fmt, title="lists")
+
+
+@lists_app.command("changes")
+@user_errors
+def lists_changes(
+    list_name: Annotated[str, typer.Argument(help="List name (see `lists status`).")],
+    version: Annotated[
+        int | None, typer.Option("--version", help="Version id (default: the latest).")
+    ] = None,
+    db: DbOption = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """What one version of a list added, removed or changed."""
+    with Dualtrace(db, read_only=True) as dt:
+        emit(dt.lists_changes(list_name, version), fmt, title=f"{list_name} changes")
+
+
+@lists_app.command("layouts")
+def lists_layouts(fmt: FormatOption = OutputFormat.table) -> None:
+    """The list layouts dualtrace reads."""
+    from dualtrace.lists.load import LAYOUTS
+
+    emit([{"layout": k, "description": v} for k, v in LAYOUTS.items()], fmt)

@@ -1,0 +1,156 @@
+"""OFAC legacy CSV set: sdn.csv (or cons_prim.csv), alt.csv, add.csv, sdn_comments.csv.
+
+No header; ``-0-`` (often with a trailing space) means empty; a final Ctrl-Z byte; records may
+span lines inside quotes. Columns (OFAC's "SDN data specification"):
+
+- sdn / cons_prim: ent_num, SDN_Name, SDN_Type, Program, Title, Call_Sign, Vess_type, Tonnage,
+  GRT, Vess_flag, Vess_owner, Remarks
+- alt: ent_num, alt_num, alt_type, alt_name, alt_remarks
+- add: ent_num, add_num, address, city/state/postal, country, add_remarks
+- comments: ent_num, remarks_extended (the remarks that did not fit)
+
+Rows of alt/add/comments whose ent_num has no main row are counted in the batch notes (the
+companion files in a folder are sometimes of another date than the main file).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from pathlib import Path
+
+from dualtrace.errors import InputError
+from dualtrace.lists.model import Batch, ListEntity, date_from_filename
+from dualtrace.lists.ofac_remarks import apply_remarks
+
+__all__ = ["PARTS", "read", "read_rows"]
+
+PARTS = ("main", "alt", "add", "comments")
+_WIDTH = {"main": 12, "alt": 5, "add": 6, "comments": 2}
+_SCHEMA = {"individual": "Person", "vessel": "Vessel", "aircraft": "Airplane"}
+AUTHORITY = "Office of Foreign Assets Control"
+
+
+def _empty(value: str) -> str:
+    value = value.strip()
+    return "" if value == "-0-" else value
+
+
+def read_rows(path: Path, part: str) -> list[list[str]]:
+    """Records of one OFAC legacy CSV file (quotes, multi-line fields and the Ctrl-Z handled)."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252")
+    text = text.replace("\x1a", "")
+    rows = []
+    for lineno, row in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
+        if not row or all(not c.strip() for c in row):
+            continue
+        if len(row) < _WIDTH[part] - 1 or not row[0].strip().isdigit():
+            raise InputError(
+                f"{path.name}: record {lineno} is not an OFAC {part} row "
+                f"(expected {_WIDTH[part]} columns starting with ent_num)"
+            )
+        rows.append([_empty(c) for c in row] + [""] * (_WIDTH[part] - len(row)))
+    return rows
+
+
+def read(files: dict[str, Path], list_name: str) -> Batch:
+    """Parse one OFAC set (``files`` maps part -> path; 'main' is required)."""
+    if "main" not in files:
+        raise InputError("an OFAC alt/add/comments file needs its sdn.csv or cons_prim.csv in the same load")
+    main = files["main"]
+    batch = Batch(list_name, "ofac-csv", list(files.values()), version_date=date_from_filename(main))
+    comments: dict[str, list[str]] = defaultdict(list)
+    if "comments" in files:
+        for row in read_rows(files["comments"], "comments"):
+            comments[row[0]].append(row[1])
+    entities: dict[str, ListEntity] = {}
+    by_name: dict[str, str] = {}
+    links: list[tuple[str, str]] = []
+    for row in read_rows(main, "main"):
+        ent_num, name, sdn_type, program, title, call_sign, vtype, tonnage, grt, vflag, vowner, remarks = row[
+            :12
+        ]
+        schema = _SCHEMA.get(sdn_type.lower(), "LegalEntity")
+        entity = ListEntity(f"ofac-{ent_num}", schema, target=True, datasets=[list_name])
+        entity.add("name", name)
+        if schema == "Person" and "," in name:
+            last, first = name.split(",", 1)
+            entity.add("lastName", last.strip())
+            entity.add("firstName", first.strip())
+        entity.add("topics", "sanction")
+        if schema == "Person":
+            entity.add("title", title)
+        if schema == "Vessel":
+            entity.add("callSign", call_sign)
+            entity.add("type", vtype)
+            entity.add("tonnage", tonnage)
+            entity.add("grossRegisteredTonnage", grt)
+            entity.add("flag", vflag)
+            entity.add("notes", f"Owner: {vowner}" if vowner else None)
+        full_remarks = remarks
+        if ent_num in comments:  # the overflow of a remarks field too long for sdn.csv
+            full_remarks = remarks + "".join(comments.pop(ent_num))
+        found = apply_remarks(entity, full_remarks)
+        entities[ent_num] = entity
+        by_name.setdefault(name.upper(), entity.id)
+        links.extend((entity.id, target) for target in found.linked_to)
+        sanction = ListEntity(f"ofac-{ent_num}-sanction", "Sanction", datasets=[list_name])
+        sanction.add("entity", entity.id)
+        sanction.add("authority", AUTHORITY)
+        sanction.add("authorityId", ent_num)
+        sanction.add("country", "us")
+        for prog in program.replace("] [", "; ").strip("[]").split("; "):
+            sanction.add("program", prog.strip())
+        entities[f"{ent_num}-sanction"] = sanction
+    orphans: dict[str, int] = defaultdict(int)
+    if "alt" in files:
+        for row in read_rows(files["alt"], "alt"):
+            ent_num, _alt_num, alt_type, alt_name, _alt_remarks = row[:5]
+            if ent_num not in entities:
+                orphans["alt"] += 1
+                continue
+            prop = {"fka": "previousName", "nka": "alias", "aka": "alias"}.get(
+                alt_type.lower().replace(".", "")
+            )
+            entities[ent_num].add("weakAlias" if "weak" in alt_type.lower() else (prop or "alias"), alt_name)
+    if "add" in files:
+        for row in read_rows(files["add"], "add"):
+            ent_num, add_num, address, city, country, add_remarks = row[:6]
+            if ent_num not in entities:
+                orphans["add"] += 1
+                continue
+            text = ", ".join(p for p in (address, city, country) if p)
+            if not text:
+                continue
+            owner = entities[ent_num]
+            addr = ListEntity(f"ofac-addr-{add_num}", "Address", datasets=[list_name])
+            addr.add("full", text)
+            addr.add("street", address)
+            addr.add("city", city)
+            addr.add("country", country)
+            addr.add("remarks", add_remarks)
+            entities[f"addr-{add_num}"] = addr
+            owner.add("addressEntity", addr.id)
+            owner.add("address", text)
+            if country and "country" in (owner.ftm_schema.properties if owner.ftm_schema else {}):
+                owner.add("country", country)
+    for ent_num in comments:
+        orphans["comments"] += len(comments[ent_num])
+    for target_from, name in links:
+        target_id = by_name.get(name.upper())
+        if target_id is None:
+            continue
+        link = ListEntity(f"{target_from}-link-{target_id}", "UnknownLink", datasets=[list_name])
+        link.add("subject", target_from)
+        link.add("object", target_id)
+        link.add("role", "Linked To")
+        entities[link.id] = link
+    for part, count in orphans.items():
+        batch.notes.append(f"{count:,} {files[part].name} rows name an ent_num that is not in {main.name}")
+    batch.entities = list(entities.values())
+    return batch

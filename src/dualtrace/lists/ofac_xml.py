@@ -1,0 +1,142 @@
+"""OFAC SDN XML (sdn.xml / consolidated.xml, namespace http://tempuri.org/sdnList.xsd): one
+``sdnEntry`` per party with uid, names, sdnType, programList, idList, akaList, addressList,
+nationalityList, dateOfBirthList, placeOfBirthList, vesselInfo and remarks. The entity ids equal
+those of the legacy CSV (``ofac-<uid>``) so the two layouts describe the same entities.
+
+SDN_ADVANCED.xml (the "advanced" reference-value layout) is a different format and is not read.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from dualtrace.errors import InputError
+from dualtrace.lists.model import Batch, ListEntity, parse_date
+from dualtrace.lists.ofac_csv import AUTHORITY
+from dualtrace.lists.ofac_remarks import apply_remarks
+
+__all__ = ["read"]
+
+_SCHEMA = {"individual": "Person", "vessel": "Vessel", "aircraft": "Airplane"}
+_ID_PROPS = {
+    "tax id no.": "taxNumber",
+    "registration number": "registrationNumber",
+    "registration id": "registrationNumber",
+    "unified social credit code (uscc)": "uscCode",
+    "legal entity number": "leiCode",
+    "vessel registration identification": "imoNumber",
+    "mmsi": "mmsi",
+    "swift/bic": "swiftBic",
+    "passport": "passportNumber",
+    "national id no.": "idNumber",
+}
+
+
+def _strip_ns(root: ET.Element) -> None:
+    for node in root.iter():
+        if isinstance(node.tag, str) and "}" in node.tag:
+            node.tag = node.tag.split("}", 1)[1]
+
+
+def _t(node: ET.Element | None, tag: str) -> str:
+    if node is None:
+        return ""
+    child = node.find(tag)
+    return " ".join((child.text or "").split()) if child is not None and child.text else ""
+
+
+def read(path: Path, list_name: str | None = None) -> Batch:
+    try:
+        root = ET.parse(path).getroot()
+    except ET.ParseError as exc:
+        raise InputError(f"{path.name}: not well-formed XML ({exc})") from None
+    _strip_ns(root)
+    if root.tag != "sdnList":
+        raise InputError(f"{path.name}: not an OFAC SDN XML file (root element {root.tag})")
+    name = list_name or ("ofac_cons" if "cons" in path.name.lower() else "ofac_sdn")
+    batch = Batch(name, "ofac-xml", [path])
+    published = parse_date(_t(root.find("publshInformation"), "Publish_Date"))
+    if published and len(published) == 10:
+        from datetime import date
+
+        batch.version_date = date.fromisoformat(published)
+    for node in root.findall("sdnEntry"):
+        uid = _t(node, "uid")
+        schema = _SCHEMA.get(_t(node, "sdnType").lower(), "LegalEntity")
+        entity = ListEntity(f"ofac-{uid}", schema, target=True, datasets=[name])
+        first, last = _t(node, "firstName"), _t(node, "lastName")
+        entity.add("name", f"{last}, {first}" if first else last)
+        if schema == "Person":
+            entity.add("firstName", first)
+            entity.add("lastName", last)
+            entity.add("title", _t(node, "title"))
+        entity.add("topics", "sanction")
+        for aka in node.findall("akaList/aka"):
+            a_first, a_last = _t(aka, "firstName"), _t(aka, "lastName")
+            full = f"{a_last}, {a_first}" if a_first else a_last
+            kind = _t(aka, "type").lower()
+            weak = _t(aka, "category").lower() == "weak"
+            entity.add("weakAlias" if weak else ("previousName" if kind == "f.k.a." else "alias"), full)
+        props = entity.ftm_schema.properties if entity.ftm_schema else {}
+        for ident in node.findall("idList/id"):
+            kind = _t(ident, "idType").lower()
+            prop = _ID_PROPS.get(kind)
+            if prop and prop in props:
+                entity.add(prop, _t(ident, "idNumber"))
+            elif kind == "organization established date" and "incorporationDate" in props:
+                entity.add("incorporationDate", parse_date(_t(ident, "idNumber")) or _t(ident, "idNumber"))
+            elif kind == "website":
+                entity.add("website", _t(ident, "idNumber"))
+            elif "idNumber" in props and _t(ident, "idNumber"):
+                entity.add("idNumber", _t(ident, "idNumber"))
+        if "nationality" in props:
+            for nat in node.findall("nationalityList/nationality"):
+                entity.add("nationality", _t(nat, "country"))
+            for dob in node.findall("dateOfBirthList/dateOfBirthItem"):
+                text = _t(dob, "dateOfBirth")
+                entity.add("birthDate", parse_date(text) or text)
+            for pob in node.findall("placeOfBirthList/placeOfBirthItem"):
+                entity.add("birthPlace", _t(pob, "placeOfBirth"))
+        for i, addr in enumerate(node.findall("addressList/address")):
+            parts = [
+                _t(addr, t)
+                for t in (
+                    "address1",
+                    "address2",
+                    "address3",
+                    "city",
+                    "stateOrProvince",
+                    "postalCode",
+                    "country",
+                )
+            ]
+            full = ", ".join(p for p in parts if p)
+            if not full:
+                continue
+            address = ListEntity(f"ofac-addr-{_t(addr, 'uid') or f'{uid}-{i}'}", "Address", datasets=[name])
+            address.add("full", full)
+            address.add("city", _t(addr, "city"))
+            address.add("country", _t(addr, "country"))
+            batch.entities.append(address)
+            entity.add("addressEntity", address.id)
+            entity.add("address", full)
+            if _t(addr, "country") and "country" in props:
+                entity.add("country", _t(addr, "country"))
+        vessel = node.find("vesselInfo")
+        if vessel is not None and schema == "Vessel":
+            entity.add("callSign", _t(vessel, "callSign"))
+            entity.add("type", _t(vessel, "vesselType"))
+            entity.add("flag", _t(vessel, "vesselFlag"))
+            entity.add("tonnage", _t(vessel, "tonnage"))
+            entity.add("grossRegisteredTonnage", _t(vessel, "grossRegisteredTonnage"))
+        apply_remarks(entity, _t(node, "remarks"))
+        batch.entities.append(entity)
+        sanction = ListEntity(f"ofac-{uid}-sanction", "Sanction", datasets=[name])
+        sanction.add("entity", entity.id)
+        sanction.add("authority", AUTHORITY)
+        sanction.add("authorityId", uid)
+        sanction.add("country", "us")
+        sanction.add("program", [p.text.strip() for p in node.findall("programList/program") if p.text])
+        batch.entities.append(sanction)
+    return batch

@@ -1,0 +1,202 @@
+"""The blocking index: which list names could match a query, found by shared keys in DuckDB.
+
+Each name of an active listed party gets keys: ``t:`` the skeleton of each token and of each pair
+of neighbouring tokens written together, ``p:`` a phonetic code of each token (first letter
+and consonants, so a vowel typo shares a key). A key's weight is its idf over all list names.
+A query is blocked by joining its keys to ``screen_keys`` (keys present in more than
+``MAX_DF_SHARE`` of names are skipped) and keeping the ``top_k`` names by summed weight; names
+are never compared all-pairs.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import duckdb
+import pyarrow as pa
+
+from dualtrace.screening.names import NameKey, alternates, analyze, phonetic
+from dualtrace.warehouse.db import fetch_one, transaction
+
+__all__ = ["MAX_DF_SHARE", "block", "ensure_index", "index_version", "keys_of"]
+
+MAX_DF_SHARE = 0.02
+MIN_DF_CAP = 200
+# A candidate shares at least this share of the weight of the query's keys.
+MIN_SHARE = 0.3
+SCREENABLE = ("Person", "Company", "Organization", "LegalEntity", "PublicBody", "Vessel", "Airplane")
+
+
+def keys_of(key: NameKey) -> dict[str, float]:
+    """Blocking keys of an analysed name with the weight of the token they come from."""
+    out: dict[str, float] = {}
+    sk = key.skeletons
+    for i, token in enumerate(sk):
+        w = key.weights[i]
+        out[f"t:{token}"] = max(out.get(f"t:{token}", 0.0), w)
+        code = phonetic(token)
+        if len(code) >= 3:
+            out[f"p:{code}"] = max(out.get(f"p:{code}", 0.0), w * 0.8)
+        if i + 1 < len(sk):
+            joined = token + sk[i + 1]
+            out[f"t:{joined}"] = max(out.get(f"t:{joined}", 0.0), (w + key.weights[i + 1]) / 2)
+    return out
+
+
+def index_version(con: duckdb.DuckDBPyConnection) -> str:
+    """Changes whenever a list version is loaded."""
+    row = fetch_one(con, "SELECT coalesce(max(version_id), 0), count(*) FROM list_versions")
+    return f"{row[0]}:{row[1]}"
+
+
+def ensure_index(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> int:
+    """Build the index if the lists changed since it was built; returns the number of names."""
+    version = index_version(con)
+    built = fetch_one(con, "SELECT value FROM meta WHERE key = 'screen_index_version'")
+    if not force and built and built[0] == version:
+        return int(fetch_one(con, "SELECT count(*) FROM screen_names")[0])
+    schemas = ", ".join(f"'{s}'" for s in SCREENABLE)
+    names = con.execute(
+        "SELECT n.list, n.entity_id, n.name FROM entity_names n JOIN entities e USING (list, entity_id)"
+        f" WHERE e.active AND e.target AND e.schema IN ({schemas}) AND n.norm <> ''"
+        " ORDER BY n.list, n.entity_id, n.name"
+    ).fetchall()
+    key_rows: list[tuple[str, int]] = []
+    nkeys: list[int] = []
+    for name_id, (_, _, name) in enumerate(names):
+        keys: dict[str, float] = {}
+        for reading in (analyze(name), *alternates(name)):
+            keys.update(keys_of(reading))
+        key_rows.extend((k, name_id) for k in keys)
+        nkeys.append(max(len(keys), 1))
+    df: dict[str, int] = {}
+    for k, _ in key_rows:
+        df[k] = df.get(k, 0) + 1
+    total = max(len(names), 1)
+    with transaction(con):
+        con.execute("DELETE FROM screen_names")
+        con.execute("DELETE FROM screen_keys")
+        con.execute("DELETE FROM screen_key_stats")
+        if names:
+            con.register(
+                "_dt_names",
+                pa.table(
+                    {
+                        "name_id": list(range(len(names))),
+                        "list": [n[0] for n in names],
+                        "entity_id": [n[1] for n in names],
+                        "name": [n[2] for n in names],
+                        "nkeys": nkeys,
+                    }
+                ),
+            )
+            con.register(
+                "_dt_keys",
+                pa.table(
+                    {
+                        "key": [k for k, _ in key_rows],
+                        "name_id": [i for _, i in key_rows],
+                        "idf": [math.log(total / df[k]) + 0.1 for k, _ in key_rows],
+                    }
+                ),
+            )
+            try:
+                con.execute(
+                    "INSERT INTO screen_names SELECT name_id, list, entity_id, name, nkeys FROM _dt_names"
+                )
+                con.execute("INSERT INTO screen_keys SELECT key, name_id, idf FROM _dt_keys")
+                con.execute(
+                    "INSERT INTO screen_key_stats SELECT key, any_value(idf) FROM _dt_keys GROUP BY key"
+                )
+            finally:
+                con.unregister("_dt_names")
+                con.unregister("_dt_keys")
+        con.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('screen_index_version', ?)", [version])
+        con.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('screen_index_max_idf', ?)",
+            [repr(math.log(total) + 0.1)],
+        )
+        # keys in more names than the cap are too common to block on: their idf is below this
+        cap = max(MIN_DF_CAP, int(total * MAX_DF_SHARE))
+        con.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('screen_index_min_idf', ?)",
+            [repr(math.log(total / cap) + 0.1)],
+        )
+    return len(names)
+
+
+def block(
+    con: duckdb.DuckDBPyConnection,
+    queries: Sequence[NameKey],
+    *,
+    top_k: int = 10,
+    restrict: Sequence[tuple[str, str]] | None = None,
+    min_share: float = MIN_SHARE,
+) -> dict[int, list[tuple[int, str, str, str, float]]]:
+    """Candidate list names per query index: [(name_id, list, entity_id, name, block score)].
+
+    A name is a candidate when the keys it shares with the query weigh at least ``min_share`` of
+    all the query's keys (keys unknown to the lists weigh as much as the rarest)."""
+    qrows: list[tuple[int, str, float]] = []
+    for qid, key in enumerate(queries):
+        keys: dict[str, float] = {}
+        for reading in (key, *alternates(key.name)):
+            keys.update(keys_of(reading))
+        qrows.extend((qid, k, w) for k, w in keys.items())
+    if not qrows:
+        return {}
+    floor_row = fetch_one(con, "SELECT value FROM meta WHERE key = 'screen_index_min_idf'")
+    min_idf = float(floor_row[0]) if floor_row else 0.0
+    top_row = fetch_one(con, "SELECT value FROM meta WHERE key = 'screen_index_max_idf'")
+    top_idf = float(top_row[0]) if top_row else 1.0
+    con.register(
+        "_dt_qkeys",
+        pa.table({"qid": [r[0] for r in qrows], "key": [r[1] for r in qrows], "w": [r[2] for r in qrows]}),
+    )
+    restrict_sql = ""
+    if restrict is not None:
+        con.register(
+            "_dt_restrict",
+            pa.table({"list": [r[0] for r in restrict], "entity_id": [r[1] for r in restrict]}),
+        )
+        restrict_sql = "JOIN _dt_restrict r ON r.list = n.list AND r.entity_id = n.entity_id"
+    try:
+        result = con.execute(
+            f"""
+            WITH qk AS (
+                SELECT q.qid, q.key, q.w, s.idf FROM _dt_qkeys q LEFT JOIN screen_key_stats s USING (key)
+            ), self AS (
+                -- what the query's keys weigh in all: keys the lists do not know weigh the most
+                SELECT qid, sum(w * coalesce(idf, ?)) AS total FROM qk GROUP BY qid
+            ), hits AS (
+                SELECT q.qid, k.name_id, sum(q.w * q.idf) AS score
+                FROM qk q JOIN screen_keys k USING (key)
+                WHERE q.idf >= ?
+                GROUP BY q.qid, k.name_id
+            ), kept AS (
+                SELECT h.* FROM hits h JOIN self s USING (qid) WHERE h.score >= ? * s.total
+            ), named AS (
+                -- long names share more keys by chance: scale like a cosine
+                SELECT h.qid, h.name_id, n.list, n.entity_id, n.name, h.score / sqrt(n.nkeys) AS score
+                FROM kept h JOIN screen_names n USING (name_id) {restrict_sql}
+                QUALIFY row_number() OVER (
+                    PARTITION BY h.qid, n.list, n.entity_id ORDER BY score DESC, h.name_id
+                ) <= 2
+            ), entity_rank AS (
+                SELECT qid, list, entity_id, max(score) AS best FROM named GROUP BY qid, list, entity_id
+                QUALIFY row_number() OVER (PARTITION BY qid ORDER BY best DESC, list, entity_id) <= ?
+            )
+            SELECT n.qid, n.name_id, n.list, n.entity_id, n.name, n.score
+            FROM named n JOIN entity_rank r USING (qid, list, entity_id)
+            """,
+            [top_idf, min_idf, min_share, top_k],
+        ).fetchall()
+    finally:
+        con.unregister("_dt_qkeys")
+        if restrict is not None:
+            con.unregister("_dt_restrict")
+    out: dict[int, list[tuple[int, str, str, str, float]]] = {}
+    for qid, name_id, list_name, entity_id, name, score in result:
+        out.setdefault(int(qid), []).append((int(name_id), list_name, entity_id, name, float(score)))
+    return out
