@@ -1,7 +1,504 @@
-"""(being written)"""
+"""Diversion through third countries: controlled goods that stop going to a target country and
+start going to its neighbours (the "Eurasian roundabout").
+
+For each exporter (every reporter together, per currency, and each reporter on its own) and
+target (default Russia), exports are split into
+
+- two baskets: *controlled* goods (default: the CHPL, any tier; or ``diversion.controlled`` HS
+  prefixes) and *other* goods (``diversion.other``, default: everything else; a heading that
+  may hold controlled codes counts in neither);
+- two windows around the policy date (default 2022-02-24): *after* is the first full calendar
+  year after it when the data covers it, else the months after it up to a year; *before* is the
+  baseline year (or the same months a year before the after window).
+
+Per destination d: DiD_d = ln(controlled after / before) - ln(other after / before) (a floor is
+added to every amount). Intermediaries are the destinations (other than the targets and
+``also_restricted``) with DiD >= ``min_did`` and a rise of controlled exports >= ``min_rise``.
+DDD_d = DiD_d minus the median DiD of the other destinations (when there are some). The
+substitution ratio is the rise of controlled exports to the intermediaries over their fall to
+the target. The products re-routed are those whose exports to the target fell while those to
+the intermediaries rose, largest first.
+"""
+
 from __future__ import annotations
+
+import math
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
-def run(ctx: Any) -> list[Any]:
-    return []
-def run_shipments(runner: Any, config: Any) -> list[Any]:
-    return []
+
+from dualtrace.analytics import text
+from dualtrace.analytics.context import Context
+from dualtrace.analytics.flows import FLOWS
+from dualtrace.analytics.products import CHPL_ALL
+from dualtrace.analytics.sql import in_list, lit
+from dualtrace.findings import Evidence, Finding, RowRef
+
+KIND = "diversion"
+BASKET = "_an_basket"
+WINDOWS = "_an_div"
+DKEYS = "_an_dkeys"
+WEIGHTS = {"collapse": 0.35, "did": 0.35, "substitution": 0.15, "size": 0.15}
+
+
+@dataclass
+class Window:
+    first: date
+    last: date
+
+    def months(self) -> list[tuple[int, int]]:
+        out, (y, m) = [], (self.first.year, self.first.month)
+        while (y, m) <= (self.last.year, self.last.month):
+            out.append((y, m))
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+        return out
+
+    def label(self) -> str:
+        if self.first.month == 1 and self.last.month == 12 and self.first.year == self.last.year:
+            return str(self.first.year)
+        if self.first.year == self.last.year:
+            return f"{text.month_name(self.first.month)}-{text.month_name(self.last.month)} {self.first.year}"
+        return f"{self.first:%Y-%m} to {self.last:%Y-%m}"
+
+
+def _month(text_month: str) -> date:
+    return date(int(text_month[:4]), int(text_month[5:7]), 1)
+
+
+def windows(ctx: Context) -> tuple[Window, Window]:
+    cfg = ctx.config.diversion
+    if cfg.before:
+        return Window(_month(cfg.before[0]), _month(cfg.before[1])), Window(_month(cfg.after[0]), _month(cfg.after[1]))
+    policy = ctx.policy
+    last = ctx.prepared.coverage.last_month()
+    if last is None:
+        raise ValueError("no monthly trade flows")
+    next_year = policy.year + 1
+    if last >= (next_year, 12):
+        base = ctx.baseline
+        return Window(date(base, 1, 1), date(base, 12, 1)), Window(date(next_year, 1, 1), date(next_year, 12, 1))
+    y, m = (policy.year, policy.month) if policy.day == 1 else (
+        (policy.year + 1, 1) if policy.month == 12 else (policy.year, policy.month + 1)
+    )
+    first = date(y, m, 1)
+    months = 0
+    end = first
+    while (end.year, end.month) < last and months < 11:
+        end = date(end.year + 1, 1, 1) if end.month == 12 else date(end.year, end.month + 1, 1)
+        months += 1
+    after = Window(first, end)
+    shift = 1
+    while date(end.year - shift, end.month, 1) >= policy.replace(day=1):
+        shift += 1
+    return Window(date(first.year - shift, first.month, 1), date(end.year - shift, end.month, 1)), after
+
+
+def _baskets(ctx: Context) -> tuple[list[tuple[str, str, str, str]], str]:
+    """(hs_code, hs_version, basket, product) for every numeric code, and the controlled predicate."""
+    cfg = ctx.config.diversion
+    level = cfg.product_level
+    codes = sorted({(c, v) for c, v, lv, _ in ctx.products.rows if lv == "code"})
+    by_level: dict[tuple[str, str], str] = {
+        (c, v): p for c, v, lv, p in ctx.products.rows if lv == level
+    }
+    chpl = ctx.products.members.get(("category", CHPL_ALL), set())
+    if cfg.controlled:
+        controlled_prefixes = cfg.controlled
+        is_controlled = lambda c, v: any(c.startswith(p) for p in controlled_prefixes)  # noqa: E731
+        predicate = "(" + " OR ".join(f"LEFT(hs_code, {len(p)}) = {lit(p)}" for p in controlled_prefixes) + ")"
+        wide = list(controlled_prefixes)
+    else:
+        is_controlled = lambda c, v: (c, v) in chpl  # noqa: E731
+        predicate = ctx.products.predicate("category", CHPL_ALL)
+        wide = sorted({c[:6] for c, _ in chpl})
+    rows = []
+    for code, version in codes:
+        product = by_level.get((code, version), code[:4])
+        if is_controlled(code, version):
+            rows.append((code, version, "controlled", product))
+        elif cfg.other:
+            if any(code.startswith(p) for p in cfg.other):
+                rows.append((code, version, "other", product))
+        elif not any(w.startswith(code) for w in wide):
+            rows.append((code, version, "other", product))
+    return rows, predicate
+
+
+def run(ctx: Context) -> list[Finding]:
+    cfg = ctx.config.diversion
+    before, after = windows(ctx)
+    rows, controlled_sql = _baskets(ctx)
+    if not any(r[2] == "controlled" for r in rows):
+        return []
+    ctx.runner.register(BASKET, ["hs_code", "hs_version", "basket", "product"], rows)
+    areas = set(ctx.prepared.areas)
+    # Exporters that report every month of both windows, per currency: only they are compared.
+    needed = set(before.months()) | set(after.months())
+    eligible: dict[str, list[str]] = defaultdict(list)
+    for (reporter, flow, currency), months in sorted(ctx.prepared.coverage.months.items()):
+        if flow == "X" and reporter not in areas and needed <= months:
+            eligible[currency].append(reporter)
+    if not eligible:
+        return []
+    exporters = sorted({r for rs in eligible.values() for r in rs})
+    b0, b1, a0, a1 = lit(before.first), lit(before.last), lit(after.first), lit(after.last)
+    ctx.runner.table(
+        WINDOWS,
+        f"""SELECT f.reporter, f.partner, f.currency, k.basket, k.product,
+       SUM(CASE WHEN f.period BETWEEN {b0} AND {b1} THEN f.value ELSE 0 END) AS v0,
+       SUM(CASE WHEN f.period BETWEEN {a0} AND {a1} THEN f.value ELSE 0 END) AS v1
+FROM {FLOWS} f JOIN {BASKET} k ON k.hs_code = f.hs_code AND k.hs_version = f.hs_version
+WHERE f.flow = 'X' AND f.freq = 'M' AND (f.period BETWEEN {b0} AND {b1} OR f.period BETWEEN {a0} AND {a1})
+  AND f.reporter IN {in_list(exporters)} AND f.partner NOT IN {in_list(sorted(areas))}
+GROUP BY f.reporter, f.partner, f.currency, k.basket, k.product""",
+        "diversion windows",
+    )
+    totals = ctx.runner.rows(
+        "diversion totals",
+        f"SELECT reporter, partner, currency, basket, SUM(v0) AS v0, SUM(v1) AS v1 FROM {WINDOWS}"
+        " GROUP BY reporter, partner, currency, basket",
+    )
+    cube: dict[tuple[str, str], dict[str, dict[str, list[float]]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(lambda: [0.0, 0.0]))
+    )
+    for r in totals:
+        if r["reporter"] not in eligible.get(r["currency"], []):
+            continue
+        for exporter in ("*", r["reporter"]) if cfg.per_reporter else ("*",):
+            cell = cube[(exporter, r["currency"])][r["partner"]][r["basket"]]
+            cell[0] += float(r["v0"])
+            cell[1] += float(r["v1"])
+    results = []
+    for (exporter, currency), by_partner in cube.items():
+        for target in cfg.targets:
+            found = _analyse(ctx, exporter, currency, target, by_partner)
+            if found is not None:
+                results.append(found)
+    results.sort(key=lambda r: -r["score"])
+    # The all-reporters findings first, then the strongest single reporters.
+    keep = [r for r in results if r["exporter"] == "*"]
+    keep += [r for r in results if r["exporter"] != "*"][: max(0, ctx.config.max_findings - len(keep))]
+    if not keep:
+        return []
+    products = _products(ctx, keep, eligible)
+    monthly, refs, counts = _evidence(ctx, keep, eligible, before, after)
+    return [
+        _finding(ctx, r, before, after, controlled_sql, eligible, products.get(i, []), monthly.get(i, []),
+                 refs.get(i, []), counts.get(i, 0))
+        for i, r in enumerate(keep)
+    ]
+
+
+def _analyse(
+    ctx: Context, exporter: str, currency: str, target: str, by_partner: dict[str, dict[str, list[float]]]
+) -> dict[str, Any] | None:
+    cfg = ctx.config.diversion
+    f = ctx.config.surge.floors.value
+    t = by_partner.get(target)
+    if not t:
+        return None
+    c0, c1 = t["controlled"]
+    o0, o1 = t["other"]
+    if c0 < 10 * f or c1 > c0 * (1 - cfg.min_target_fall):
+        return None  # no collapse of direct exports: nothing is being diverted away from the target
+
+    def did(cell: dict[str, list[float]]) -> float:
+        (x0, x1), (y0, y1) = cell["controlled"], cell["other"]
+        return math.log((x1 + f) / (x0 + f)) - math.log((y1 + f) / (y0 + f))
+
+    skip = set(cfg.targets) | set(cfg.also_restricted)
+    candidates = [
+        p for p in by_partner if p not in skip and (not cfg.intermediaries or p in cfg.intermediaries)
+    ]
+    destinations = []
+    for p in candidates:
+        cell = by_partner[p]
+        x0, x1 = cell["controlled"]
+        if max(x0, x1) < f:
+            continue
+        destinations.append(
+            {
+                "partner": p,
+                "controlled_before": x0,
+                "controlled_after": x1,
+                "other_before": cell["other"][0],
+                "other_after": cell["other"][1],
+                "controlled_ratio": x1 / x0 if x0 else None,
+                "other_ratio": cell["other"][1] / cell["other"][0] if cell["other"][0] else None,
+                "did": did(cell),
+            }
+        )
+    flagged = [d for d in destinations if d["did"] >= cfg.min_did and d["controlled_after"] - d["controlled_before"] >= cfg.min_rise]
+    if not flagged:
+        return None
+    reference = [d["did"] for d in destinations if d not in flagged]
+    ref_median = statistics.median(reference) if reference else None
+    for d in destinations:
+        d["ddd"] = d["did"] - ref_median if ref_median is not None else None
+        d["intermediary"] = d in flagged
+    flagged.sort(key=lambda d: -d["did"])
+    rise = sum(d["controlled_after"] - d["controlled_before"] for d in flagged)
+    fall = c0 - c1
+    target_did = did(by_partner[target])
+    parts = {
+        "collapse": min(1.0, abs(math.log((c1 + f) / (c0 + f))) / math.log(10)),
+        "did": min(1.0, max(d["did"] for d in flagged) / math.log(10)),
+        "substitution": min(1.0, rise / fall) if fall > 0 else 0.0,
+        "size": max(0.0, min(1.0, math.log10(max(fall, f) / f) / 4)),
+    }
+    score = sum(WEIGHTS[k] * v for k, v in parts.items())
+    if exporter != "*":
+        score *= 0.9  # the all-reporters view states the pattern; single reporters detail it
+    return {
+        "exporter": exporter,
+        "currency": currency,
+        "target": target,
+        "target_controlled_before": c0,
+        "target_controlled_after": c1,
+        "target_other_before": o0,
+        "target_other_after": o1,
+        "target_did": target_did,
+        "destinations": sorted(destinations, key=lambda d: -d["did"]),
+        "intermediaries": [d["partner"] for d in flagged],
+        "rise_to_intermediaries": rise,
+        "fall_to_target": fall,
+        "substitution_ratio": rise / fall if fall > 0 else None,
+        "reference_median_did": ref_median,
+        "score_parts": parts,
+        "score": score,
+    }
+
+
+def _members(r: dict[str, Any], eligible: dict[str, list[str]]) -> list[str]:
+    return eligible[r["currency"]] if r["exporter"] == "*" else [r["exporter"]]
+
+
+def _products(
+    ctx: Context, keep: list[dict[str, Any]], eligible: dict[str, list[str]]
+) -> dict[int, list[dict[str, Any]]]:
+    """Per finding, the controlled products whose exports to the target fell while those to the
+    intermediaries rose, largest re-routing first."""
+    keys = []
+    for i, r in enumerate(keep):
+        for reporter in _members(r, eligible):
+            keys.append((str(i), reporter, r["currency"], r["target"], "T"))
+            keys.extend((str(i), reporter, r["currency"], p, "I") for p in r["intermediaries"])
+    ctx.runner.register(DKEYS, ["fid", "reporter", "currency", "partner", "role"], keys)
+    rows = ctx.runner.rows(
+        "diversion products",
+        f"""SELECT k.fid, w.product, k.role, SUM(w.v0) AS v0, SUM(w.v1) AS v1
+FROM {WINDOWS} w JOIN {DKEYS} k ON k.reporter = w.reporter AND k.currency = w.currency AND k.partner = w.partner
+WHERE w.basket = 'controlled'
+GROUP BY k.fid, w.product, k.role""",
+    )
+    per: dict[int, dict[str, dict[str, list[float]]]] = defaultdict(lambda: defaultdict(lambda: {"T": [0.0, 0.0], "I": [0.0, 0.0]}))
+    for r in rows:
+        cell = per[int(r["fid"])][r["product"]][r["role"]]
+        cell[0] += float(r["v0"])
+        cell[1] += float(r["v1"])
+    level = ctx.config.diversion.product_level
+    out: dict[int, list[dict[str, Any]]] = {}
+    for i, by_product in per.items():
+        items = []
+        for product, cell in by_product.items():
+            fall = cell["T"][0] - cell["T"][1]
+            rise = cell["I"][1] - cell["I"][0]
+            if fall > 0 and rise > 0:
+                items.append(
+                    {
+                        "product": product,
+                        "label": ctx.products.label(level, product),
+                        "fall_to_target": fall,
+                        "rise_to_intermediaries": rise,
+                        "intermediaries_before": cell["I"][0],
+                        "intermediaries_after": cell["I"][1],
+                        "target_before": cell["T"][0],
+                        "target_after": cell["T"][1],
+                        "rerouted": min(fall, rise),
+                    }
+                )
+        items.sort(key=lambda x: -x["rerouted"])
+        out[i] = items
+    return out
+
+
+def _evidence(
+    ctx: Context,
+    keep: list[dict[str, Any]],
+    eligible: dict[str, list[str]],
+    before: Window,
+    after: Window,
+) -> tuple[dict[int, list[dict[str, Any]]], dict[int, list[RowRef]], dict[int, int]]:
+    keys = []
+    for i, r in enumerate(keep):
+        for reporter in _members(r, eligible):
+            for partner in [r["target"], *r["intermediaries"]]:
+                keys.append((str(i), reporter, r["currency"], partner, ""))
+    ctx.runner.register(DKEYS, ["fid", "reporter", "currency", "partner", "role"], keys)
+    joined = f"""FROM {FLOWS} f JOIN {BASKET} b ON b.hs_code = f.hs_code AND b.hs_version = f.hs_version
+JOIN {DKEYS} k ON k.reporter = f.reporter AND k.currency = f.currency AND k.partner = f.partner
+WHERE f.flow = 'X' AND f.freq = 'M' AND b.basket = 'controlled'"""
+    series = ctx.runner.rows(
+        "diversion series",
+        f"SELECT k.fid, f.period, f.partner, SUM(f.value) AS value {joined}"
+        " GROUP BY k.fid, f.period, f.partner ORDER BY k.fid, f.period, f.partner",
+    )
+    monthly: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for r in series:
+        monthly[int(r["fid"])].append({"period": r["period"].strftime("%Y-%m"), "partner": r["partner"], "value": float(r["value"])})
+    limit = ctx.config.evidence_rows
+    window = (
+        f" AND (f.period BETWEEN {lit(before.first)} AND {lit(before.last)}"
+        f" OR f.period BETWEEN {lit(after.first)} AND {lit(after.last)})"
+    )
+    rows = ctx.runner.rows(
+        "diversion rows",
+        f"""SELECT fid, source_id, source_line, total FROM (
+  SELECT k.fid, f.source_id, f.source_line, COUNT(*) OVER (PARTITION BY k.fid) AS total,
+         ROW_NUMBER() OVER (PARTITION BY k.fid ORDER BY f.value DESC, f.source_id, f.source_line) AS rn
+  {joined}{window}
+) t WHERE rn <= {int(limit)} ORDER BY fid, source_id, source_line""",
+    )
+    refs: dict[int, list[RowRef]] = defaultdict(list)
+    counts: dict[int, int] = {}
+    for r in rows:
+        refs[int(r["fid"])].append(RowRef("trade_flows", int(r["source_id"]), int(r["source_line"])))
+        counts[int(r["fid"])] = int(r["total"])
+    return dict(monthly), dict(refs), counts
+
+
+def _exporter_label(r: dict[str, Any], eligible: dict[str, list[str]]) -> str:
+    if r["exporter"] != "*":
+        return text.possessive(text.country(r["exporter"]))
+    members = eligible[r["currency"]]
+    if set(members) <= text.EU27:
+        return f"EU member states' ({len(members)} reporting)"
+    return f"the {len(members)} reporters'"
+
+
+def _finding(
+    ctx: Context,
+    r: dict[str, Any],
+    before: Window,
+    after: Window,
+    controlled_sql: str,
+    eligible: dict[str, list[str]],
+    products: list[dict[str, Any]],
+    monthly: list[dict[str, Any]],
+    refs: list[RowRef],
+    total_rows: int,
+) -> Finding:
+    cfg = ctx.config.diversion
+    cur = r["currency"]
+    money = lambda x: text.money(x, cur)  # noqa: E731
+    basket = "controlled goods" if cfg.controlled else "CHPL goods"
+    who = _exporter_label(r, eligible)
+    target = text.country(r["target"])
+    c0, c1 = r["target_controlled_before"], r["target_controlled_after"]
+    dests = {d["partner"]: d for d in r["destinations"]}
+    named = [
+        f"{text.country(p)} ({text.times(dests[p]['controlled_ratio']) if dests[p]['controlled_ratio'] else 'from nothing'})"
+        for p in r["intermediaries"][:6]
+    ]
+    more = len(r["intermediaries"]) - 6
+    top = products[: cfg.top_products]
+    dids = ", ".join(f"{dests[p]['did']:+.2f}" for p in r["intermediaries"][:6])
+    headline = (
+        f"After {ctx.policy.isoformat()}, {who} exports ({cur}) of {basket} to {target} fell "
+        f"{(1 - c1 / c0) * 100:.1f}% ({money(c0)} in {before.label()}, {money(c1)} in {after.label()}) while those to "
+        f"{text.join_names(named)}{f' and {more} more' if more > 0 else ''} rose far faster than other goods"
+        f" (difference-in-differences {dids})"
+    )
+    if r["substitution_ratio"] is not None:
+        headline += f"; the rise to these countries makes up {r['substitution_ratio'] * 100:.0f}% of the fall"
+    if top:
+        headline += "; products re-routed most: " + ", ".join(p["label"] for p in top[:3])
+    headline += "."
+    index_table = _index(monthly, before)
+    metrics = {
+        "exporter": r["exporter"],
+        "exporters": _members(r, eligible),
+        "currency": cur,
+        "target": r["target"],
+        "basket": {"controlled": cfg.controlled or [CHPL_ALL], "other": cfg.other or ["everything else"]},
+        "before": [before.first.isoformat()[:7], before.last.isoformat()[:7]],
+        "after": [after.first.isoformat()[:7], after.last.isoformat()[:7]],
+        "policy_date": ctx.policy.isoformat(),
+        "target_controlled_before": c0,
+        "target_controlled_after": c1,
+        "target_change_pct": (c1 / c0 - 1) * 100,
+        "target_other_before": r["target_other_before"],
+        "target_other_after": r["target_other_after"],
+        "target_did": r["target_did"],
+        "intermediaries": r["intermediaries"],
+        "destinations": r["destinations"],
+        "reference_median_did": r["reference_median_did"],
+        "rise_to_intermediaries": r["rise_to_intermediaries"],
+        "fall_to_target": r["fall_to_target"],
+        "substitution_ratio": r["substitution_ratio"],
+        "products": top,
+        "product_level": cfg.product_level,
+        "score_parts": {**r["score_parts"], "weights": WEIGHTS},
+        "rows": total_rows,
+    }
+    members = _members(r, eligible)
+    partners = [r["target"], *r["intermediaries"]]
+    query = (
+        f"{ctx.prepared.portable()}\n"
+        "SELECT period, partner, SUM(value) AS value, COUNT(*) AS rows FROM flows\n"
+        f"WHERE flow = 'X' AND freq = 'M' AND currency = {lit(cur)} AND reporter IN {in_list(members)}\n"
+        f"  AND partner IN {in_list(partners)} AND {controlled_sql}\n"
+        "GROUP BY period, partner ORDER BY period, partner"
+    )
+    notes = [
+        f"before: {before.label()}, after: {after.label()} (policy date {ctx.policy.isoformat()})",
+        f"controlled: {', '.join(cfg.controlled) if cfg.controlled else 'CHPL codes (any tier, any HS edition)'};"
+        f" other goods: {', '.join(cfg.other) if cfg.other else 'every other code (headings that may hold controlled codes left out)'}",
+        f"only exporters that report every month of both windows: {', '.join(members)}",
+        "DiD = ln(controlled after/before) - ln(other goods after/before), per destination; "
+        f"intermediary when DiD >= {cfg.min_did} and controlled exports rose by >= {money(cfg.min_rise)}",
+        *ctx.prepared.notes,
+    ]
+    return Finding(
+        kind=KIND,
+        subject_type="route",
+        subject=f"{r['exporter']}->{r['target']} via {'/'.join(r['intermediaries'])} [{cur}]",
+        headline=headline,
+        score=min(1.0, max(0.0, r["score"])),
+        period_start=after.first,
+        period_end=after.last,
+        metrics=metrics,
+        evidence=Evidence(
+            query=query,
+            rows=refs,
+            table=index_table,
+            notes=notes,
+            chart={
+                "mark": "line",
+                "x": "period",
+                "x_type": "temporal",
+                "y": "index",
+                "color": "partner",
+                "y_title": f"controlled exports, index ({before.label()} average = 100)",
+                "title": f"{r['exporter'] if r['exporter'] != '*' else 'all reporters'} → {r['target']} and intermediaries ({cur})",
+                "rule": ctx.policy.isoformat(),
+            },
+        ),
+    )
+
+
+def _index(monthly: list[dict[str, Any]], before: Window) -> list[dict[str, Any]]:
+    """Monthly controlled exports per destination, and as an index (before-window average = 100)
+    so that a small neighbour and a large target fit on one chart."""
+    months = {f"{y}-{m:02d}" for y, m in before.months()}
+    base: dict[str, float] = defaultdict(float)
+    for row in monthly:
+        if row["period"] in months:
+            base[row["partner"]] += row["value"] / len(months)
+    out = []
+    for row in monthly:
+        b = base.get(row["partner"])
+        out.append({**row, "index": round(row["value"] / b * 100, 2) if b else None})
+    return out

@@ -99,8 +99,7 @@ def _levels(config: AnalyticsConfig, chosen: list[str]) -> set[str]:
         levels.update({config.diversion.product_level, "hs6", "category", "code"})
     if "mirror_gap" in chosen:
         levels.update(lv for lv in config.mirror_gap.levels if lv != "matched")
-        if "matched" in config.mirror_gap.levels:
-            levels.add("hs6")
+        levels.add("hs6")
     if "unit_value" in chosen:
         levels.add("code")
     return levels

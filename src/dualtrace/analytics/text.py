@@ -85,6 +85,21 @@ def pct(change: float) -> str:
     return f"{change * 100:+.1f}%"
 
 
+def change(ratio: float) -> str:
+    """'rose 140.0%', 'fell 44.4%', 'rose x271' (multiples read better than huge percentages)."""
+    if not math.isfinite(ratio):
+        return "rose from nothing"
+    if ratio >= 3:
+        return f"rose {times(ratio)}"
+    return f"{'rose' if ratio >= 1 else 'fell'} {abs(ratio - 1) * 100:.1f}%"
+
+
+EU27 = frozenset(
+    "AUT BEL BGR HRV CYP CZE DNK EST FIN FRA DEU GRC HUN IRL ITA LVA LTU LUX MLT NLD POL PRT ROU SVK SVN"
+    " ESP SWE".split()
+)
+
+
 def share(x: float) -> str:
     return f"{x * 100:.1f}%"
 
