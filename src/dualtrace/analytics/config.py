@@ -91,7 +91,7 @@ class DiversionConfig:
     intermediaries: list[str] = field(default_factory=list)  # empty: every other destination
     controlled: list[str] = field(default_factory=list)  # HS prefixes; empty: the CHPL (all tiers)
     other: list[str] = field(default_factory=list)  # HS prefixes; empty: every non-controlled good
-    product_level: str = "hs4"
+    product_level: str = "hs6"
     before: list[str] = field(default_factory=list)  # [first month, last month]; empty: auto
     after: list[str] = field(default_factory=list)
     min_did: float = 0.4  # difference-in-differences in log points (0.4 ~ x1.5 relative rise)

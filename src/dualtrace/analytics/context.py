@@ -19,7 +19,8 @@ class Context:
     config: AnalyticsConfig
     prepared: Prepared
     products: ProductMap
-    levels: set[str]
+    levels: set[str]  # levels of the product map
+    series_levels: set[str]  # levels the series tables hold (surge, share, divergence, mirror)
     _series: dict[str, SeriesTables] = field(default_factory=dict)
 
     def series(self, period: str) -> SeriesTables:
@@ -27,7 +28,7 @@ class Context:
         of the run needs."""
         if period not in self._series:
             self._series[period] = series_module.build(
-                self.runner, self.prepared, period, sorted(self.levels)
+                self.runner, self.prepared, period, sorted(self.series_levels)
             )
         return self._series[period]
 
@@ -39,6 +40,11 @@ class Context:
             for reporter, f, c in self.prepared.coverage.groups()
             if f == flow and c == currency and reporter not in areas
         )
+
+    @property
+    def measures(self) -> list[str]:
+        """The configured measures that the data has at all."""
+        return [m for m in self.config.measures if m in self.prepared.coverage.measures]
 
     @property
     def baseline(self) -> int:

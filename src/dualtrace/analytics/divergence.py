@@ -111,7 +111,7 @@ def run(ctx: Context) -> list[Finding]:
     t = ctx.series("year")
     rows: list[dict[str, Any]] = []
     for a, b in cfg.pairs:
-        for measure in ctx.config.measures:
+        for measure in ctx.measures:
             for r in ctx.runner.rows(
                 f"divergence {a}/{b} {measure}", candidates_sql(ctx, t, measure, a, b, ctx.config.max_findings * 20)
             ):

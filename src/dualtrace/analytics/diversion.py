@@ -7,17 +7,26 @@ target (default Russia), exports are split into
 - two baskets: *controlled* goods (default: the CHPL, any tier; or ``diversion.controlled`` HS
   prefixes) and *other* goods (``diversion.other``, default: everything else; a heading that
   may hold controlled codes counts in neither);
-- two windows around the policy date (default 2022-02-24): *after* is the first full calendar
-  year after it when the data covers it, else the months after it up to a year; *before* is the
-  baseline year (or the same months a year before the after window).
+- windows around the policy date (default 2022-02-24): *after* is the first full calendar year
+  after it when the data covers it, else the months after it up to a year; *before* is the
+  baseline year (or the same months a year before the after window); *placebo* is the before
+  window moved back by the same distance (before vs placebo = growth with no policy change).
 
-Per destination d: DiD_d = ln(controlled after / before) - ln(other after / before) (a floor is
-added to every amount). Intermediaries are the destinations (other than the targets and
-``also_restricted``) with DiD >= ``min_did`` and a rise of controlled exports >= ``min_rise``.
-DDD_d = DiD_d minus the median DiD of the other destinations (when there are some). The
-substitution ratio is the rise of controlled exports to the intermediaries over their fall to
-the target. The products re-routed are those whose exports to the target fell while those to
-the intermediaries rose, largest first.
+Per destination d the difference-in-differences (a floor is added to every amount) uses the
+best control the data allows:
+
+- other goods: DiD_d = ln(controlled after/before) - ln(other after/before), valid when other
+  goods to the target did not collapse too (ratio >= 0.5; a file of export-banned goods only,
+  like the Eurostat extract of the Reg. 833 annexes, has no untreated goods);
+- else the same goods a period earlier: DiD_d = ln(after/before) - ln(before/placebo);
+- else none (intermediaries are then named on growth alone, and the notes say so).
+
+Intermediaries are the destinations (other than the targets and ``also_restricted``) with
+DiD >= ``min_did`` and a rise of controlled exports >= ``min_rise``. DDD_d = DiD_d minus the
+median DiD of the other destinations (when there are some). The substitution ratio is the rise
+of controlled exports to the intermediaries over their fall to the target. The products
+re-routed are those whose exports to the target fell while those to the intermediaries rose,
+largest first.
 """
 
 from __future__ import annotations
@@ -67,10 +76,25 @@ def _month(text_month: str) -> date:
     return date(int(text_month[:4]), int(text_month[5:7]), 1)
 
 
-def windows(ctx: Context) -> tuple[Window, Window]:
+def _shift(d: date, months: int) -> date:
+    index = d.year * 12 + d.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def windows(ctx: Context) -> tuple[Window, Window, Window]:
+    """(before, after, placebo) windows."""
     cfg = ctx.config.diversion
     if cfg.before:
-        return Window(_month(cfg.before[0]), _month(cfg.before[1])), Window(_month(cfg.after[0]), _month(cfg.after[1]))
+        before = Window(_month(cfg.before[0]), _month(cfg.before[1]))
+        after = Window(_month(cfg.after[0]), _month(cfg.after[1]))
+    else:
+        before, after = _auto_windows(ctx)
+    gap = (after.first.year - before.first.year) * 12 + after.first.month - before.first.month
+    placebo = Window(_shift(before.first, gap), _shift(before.last, gap))
+    return before, after, placebo
+
+
+def _auto_windows(ctx: Context) -> tuple[Window, Window]:
     policy = ctx.policy
     last = ctx.prepared.coverage.last_month()
     if last is None:
@@ -79,20 +103,17 @@ def windows(ctx: Context) -> tuple[Window, Window]:
     if last >= (next_year, 12):
         base = ctx.baseline
         return Window(date(base, 1, 1), date(base, 12, 1)), Window(date(next_year, 1, 1), date(next_year, 12, 1))
-    y, m = (policy.year, policy.month) if policy.day == 1 else (
-        (policy.year + 1, 1) if policy.month == 12 else (policy.year, policy.month + 1)
-    )
-    first = date(y, m, 1)
+    first = policy.replace(day=1) if policy.day == 1 else _shift(policy.replace(day=1), -1)
     months = 0
     end = first
     while (end.year, end.month) < last and months < 11:
-        end = date(end.year + 1, 1, 1) if end.month == 12 else date(end.year, end.month + 1, 1)
+        end = _shift(end, -1)
         months += 1
     after = Window(first, end)
-    shift = 1
-    while date(end.year - shift, end.month, 1) >= policy.replace(day=1):
-        shift += 1
-    return Window(date(first.year - shift, first.month, 1), date(end.year - shift, end.month, 1)), after
+    shift = 12
+    while _shift(end, shift) >= policy.replace(day=1):
+        shift += 12
+    return Window(_shift(first, shift), _shift(end, shift)), after
 
 
 def _baskets(ctx: Context) -> tuple[list[tuple[str, str, str, str]], str]:
@@ -128,40 +149,46 @@ def _baskets(ctx: Context) -> tuple[list[tuple[str, str, str, str]], str]:
 
 def run(ctx: Context) -> list[Finding]:
     cfg = ctx.config.diversion
-    before, after = windows(ctx)
+    before, after, placebo = windows(ctx)
     rows, controlled_sql = _baskets(ctx)
     if not any(r[2] == "controlled" for r in rows):
         return []
     ctx.runner.register(BASKET, ["hs_code", "hs_version", "basket", "product"], rows)
     areas = set(ctx.prepared.areas)
-    # Exporters that report every month of both windows, per currency: only they are compared.
+    # Exporters that report every month of both windows, per currency: only they are compared
+    # (and the placebo window is used only when every one of them covers it too).
     needed = set(before.months()) | set(after.months())
     eligible: dict[str, list[str]] = defaultdict(list)
+    placebo_ok: dict[str, bool] = {}
     for (reporter, flow, currency), months in sorted(ctx.prepared.coverage.months.items()):
         if flow == "X" and reporter not in areas and needed <= months:
             eligible[currency].append(reporter)
+            placebo_ok[currency] = placebo_ok.get(currency, True) and set(placebo.months()) <= months
     if not eligible:
         return []
     exporters = sorted({r for rs in eligible.values() for r in rs})
     b0, b1, a0, a1 = lit(before.first), lit(before.last), lit(after.first), lit(after.last)
+    p0, p1 = lit(placebo.first), lit(placebo.last)
     ctx.runner.table(
         WINDOWS,
         f"""SELECT f.reporter, f.partner, f.currency, k.basket, k.product,
        SUM(CASE WHEN f.period BETWEEN {b0} AND {b1} THEN f.value ELSE 0 END) AS v0,
-       SUM(CASE WHEN f.period BETWEEN {a0} AND {a1} THEN f.value ELSE 0 END) AS v1
+       SUM(CASE WHEN f.period BETWEEN {a0} AND {a1} THEN f.value ELSE 0 END) AS v1,
+       SUM(CASE WHEN f.period BETWEEN {p0} AND {p1} THEN f.value ELSE 0 END) AS vp
 FROM {FLOWS} f JOIN {BASKET} k ON k.hs_code = f.hs_code AND k.hs_version = f.hs_version
-WHERE f.flow = 'X' AND f.freq = 'M' AND (f.period BETWEEN {b0} AND {b1} OR f.period BETWEEN {a0} AND {a1})
+WHERE f.flow = 'X' AND f.freq = 'M'
+  AND (f.period BETWEEN {b0} AND {b1} OR f.period BETWEEN {a0} AND {a1} OR f.period BETWEEN {p0} AND {p1})
   AND f.reporter IN {in_list(exporters)} AND f.partner NOT IN {in_list(sorted(areas))}
 GROUP BY f.reporter, f.partner, f.currency, k.basket, k.product""",
         "diversion windows",
     )
     totals = ctx.runner.rows(
         "diversion totals",
-        f"SELECT reporter, partner, currency, basket, SUM(v0) AS v0, SUM(v1) AS v1 FROM {WINDOWS}"
+        f"SELECT reporter, partner, currency, basket, SUM(v0) AS v0, SUM(v1) AS v1, SUM(vp) AS vp FROM {WINDOWS}"
         " GROUP BY reporter, partner, currency, basket",
     )
     cube: dict[tuple[str, str], dict[str, dict[str, list[float]]]] = defaultdict(
-        lambda: defaultdict(lambda: defaultdict(lambda: [0.0, 0.0]))
+        lambda: defaultdict(lambda: defaultdict(lambda: [0.0, 0.0, 0.0]))
     )
     for r in totals:
         if r["reporter"] not in eligible.get(r["currency"], []):
@@ -170,10 +197,11 @@ GROUP BY f.reporter, f.partner, f.currency, k.basket, k.product""",
             cell = cube[(exporter, r["currency"])][r["partner"]][r["basket"]]
             cell[0] += float(r["v0"])
             cell[1] += float(r["v1"])
+            cell[2] += float(r["vp"])
     results = []
     for (exporter, currency), by_partner in cube.items():
         for target in cfg.targets:
-            found = _analyse(ctx, exporter, currency, target, by_partner)
+            found = _analyse(ctx, exporter, currency, target, by_partner, placebo_ok.get(currency, False))
             if found is not None:
                 results.append(found)
     results.sort(key=lambda r: -r["score"])
@@ -185,28 +213,49 @@ GROUP BY f.reporter, f.partner, f.currency, k.basket, k.product""",
     products = _products(ctx, keep, eligible)
     monthly, refs, counts = _evidence(ctx, keep, eligible, before, after)
     return [
-        _finding(ctx, r, before, after, controlled_sql, eligible, products.get(i, []), monthly.get(i, []),
-                 refs.get(i, []), counts.get(i, 0))
+        _finding(ctx, r, before, after, placebo, controlled_sql, eligible, products.get(i, []),
+                 monthly.get(i, []), refs.get(i, []), counts.get(i, 0))
         for i, r in enumerate(keep)
     ]
 
 
 def _analyse(
-    ctx: Context, exporter: str, currency: str, target: str, by_partner: dict[str, dict[str, list[float]]]
+    ctx: Context,
+    exporter: str,
+    currency: str,
+    target: str,
+    by_partner: dict[str, dict[str, list[float]]],
+    placebo_ok: bool,
 ) -> dict[str, Any] | None:
     cfg = ctx.config.diversion
     f = ctx.config.surge.floors.value
     t = by_partner.get(target)
     if not t:
         return None
-    c0, c1 = t["controlled"]
-    o0, o1 = t["other"]
+    c0, c1, _cp = t["controlled"]
+    o0, o1, _op = t["other"]
     if c0 < 10 * f or c1 > c0 * (1 - cfg.min_target_fall):
         return None  # no collapse of direct exports: nothing is being diverted away from the target
 
-    def did(cell: dict[str, list[float]]) -> float:
-        (x0, x1), (y0, y1) = cell["controlled"], cell["other"]
-        return math.log((x1 + f) / (x0 + f)) - math.log((y1 + f) / (y0 + f))
+    def lr(a: float, b: float) -> float:
+        return math.log((a + f) / (b + f))
+
+    # The control: other goods, unless they collapsed to the target too (then they are treated,
+    # not a control), else the same goods one period earlier, else none.
+    if o0 >= 10 * f and o1 >= 0.5 * o0:
+        control = "other goods"
+    elif placebo_ok:
+        control = "the same goods a period earlier"
+    else:
+        control = "none"
+
+    def did(cell: dict[str, list[float]]) -> float | None:
+        (x0, x1, xp), (y0, y1, _yp) = cell["controlled"], cell["other"]
+        if control == "other goods":
+            return lr(x1, x0) - lr(y1, y0)
+        if control == "none":
+            return None
+        return lr(x1, x0) - lr(x0, xp)
 
     skip = set(cfg.targets) | set(cfg.also_restricted)
     candidates = [
@@ -215,12 +264,13 @@ def _analyse(
     destinations = []
     for p in candidates:
         cell = by_partner[p]
-        x0, x1 = cell["controlled"]
+        x0, x1, xp = cell["controlled"]
         if max(x0, x1) < f:
             continue
         destinations.append(
             {
                 "partner": p,
+                "controlled_placebo": xp,
                 "controlled_before": x0,
                 "controlled_after": x1,
                 "other_before": cell["other"][0],
@@ -228,39 +278,51 @@ def _analyse(
                 "controlled_ratio": x1 / x0 if x0 else None,
                 "other_ratio": cell["other"][1] / cell["other"][0] if cell["other"][0] else None,
                 "did": did(cell),
+                "growth_log": lr(x1, x0),
             }
         )
-    flagged = [d for d in destinations if d["did"] >= cfg.min_did and d["controlled_after"] - d["controlled_before"] >= cfg.min_rise]
+    min_growth = cfg.min_did if control == "none" else 0.0
+    flagged = [
+        d
+        for d in destinations
+        if (d["did"] if d["did"] is not None else d["growth_log"]) >= cfg.min_did
+        and d["growth_log"] >= min_growth
+        and d["controlled_after"] - d["controlled_before"] >= cfg.min_rise
+    ]
     if not flagged:
         return None
-    reference = [d["did"] for d in destinations if d not in flagged]
+    reference = [d["did"] for d in destinations if d not in flagged and d["did"] is not None]
     ref_median = statistics.median(reference) if reference else None
     for d in destinations:
-        d["ddd"] = d["did"] - ref_median if ref_median is not None else None
+        d["ddd"] = d["did"] - ref_median if ref_median is not None and d["did"] is not None else None
         d["intermediary"] = d in flagged
-    flagged.sort(key=lambda d: -d["did"])
+    strength = lambda d: d["did"] if d["did"] is not None else d["growth_log"]  # noqa: E731
+    flagged.sort(key=lambda d: -strength(d))
     rise = sum(d["controlled_after"] - d["controlled_before"] for d in flagged)
     fall = c0 - c1
-    target_did = did(by_partner[target])
     parts = {
-        "collapse": min(1.0, abs(math.log((c1 + f) / (c0 + f))) / math.log(10)),
-        "did": min(1.0, max(d["did"] for d in flagged) / math.log(10)),
+        "collapse": min(1.0, abs(lr(c1, c0)) / math.log(10)),
+        "did": min(1.0, max(strength(d) for d in flagged) / math.log(10)),
         "substitution": min(1.0, rise / fall) if fall > 0 else 0.0,
         "size": max(0.0, min(1.0, math.log10(max(fall, f) / f) / 4)),
     }
     score = sum(WEIGHTS[k] * v for k, v in parts.items())
     if exporter != "*":
         score *= 0.9  # the all-reporters view states the pattern; single reporters detail it
+    if control == "none":
+        score *= 0.8
     return {
         "exporter": exporter,
         "currency": currency,
         "target": target,
+        "control": control,
+        "target_controlled_placebo": t["controlled"][2],
         "target_controlled_before": c0,
         "target_controlled_after": c1,
         "target_other_before": o0,
         "target_other_after": o1,
-        "target_did": target_did,
-        "destinations": sorted(destinations, key=lambda d: -d["did"]),
+        "target_did": did(t),
+        "destinations": sorted(destinations, key=lambda d: -strength(d)),
         "intermediaries": [d["partner"] for d in flagged],
         "rise_to_intermediaries": rise,
         "fall_to_target": fall,
@@ -383,6 +445,7 @@ def _finding(
     r: dict[str, Any],
     before: Window,
     after: Window,
+    placebo: Window,
     controlled_sql: str,
     eligible: dict[str, list[str]],
     products: list[dict[str, Any]],
@@ -404,12 +467,17 @@ def _finding(
     ]
     more = len(r["intermediaries"]) - 6
     top = products[: cfg.top_products]
-    dids = ", ".join(f"{dests[p]['did']:+.2f}" for p in r["intermediaries"][:6])
+    dids = ", ".join(f"{dests[p]['did']:+.2f}" for p in r["intermediaries"][:6] if dests[p]["did"] is not None)
+    control = {
+        "other goods": "rose far faster than other goods",
+        "the same goods a period earlier": f"rose far faster than in {before.label()} against {placebo.label()}",
+        "none": "rose",
+    }[r["control"]]
     headline = (
         f"After {ctx.policy.isoformat()}, {who} exports ({cur}) of {basket} to {target} fell "
         f"{(1 - c1 / c0) * 100:.1f}% ({money(c0)} in {before.label()}, {money(c1)} in {after.label()}) while those to "
-        f"{text.join_names(named)}{f' and {more} more' if more > 0 else ''} rose far faster than other goods"
-        f" (difference-in-differences {dids})"
+        f"{text.join_names(named)}{f' and {more} more' if more > 0 else ''} {control}"
+        + (f" (difference-in-differences {dids})" if dids else "")
     )
     if r["substitution_ratio"] is not None:
         headline += f"; the rise to these countries makes up {r['substitution_ratio'] * 100:.0f}% of the fall"
@@ -423,6 +491,9 @@ def _finding(
         "currency": cur,
         "target": r["target"],
         "basket": {"controlled": cfg.controlled or [CHPL_ALL], "other": cfg.other or ["everything else"]},
+        "control": r["control"],
+        "placebo": [placebo.first.isoformat()[:7], placebo.last.isoformat()[:7]],
+        "target_controlled_placebo": r["target_controlled_placebo"],
         "before": [before.first.isoformat()[:7], before.last.isoformat()[:7]],
         "after": [after.first.isoformat()[:7], after.last.isoformat()[:7]],
         "policy_date": ctx.policy.isoformat(),
@@ -457,7 +528,14 @@ def _finding(
         f"controlled: {', '.join(cfg.controlled) if cfg.controlled else 'CHPL codes (any tier, any HS edition)'};"
         f" other goods: {', '.join(cfg.other) if cfg.other else 'every other code (headings that may hold controlled codes left out)'}",
         f"only exporters that report every month of both windows: {', '.join(members)}",
-        "DiD = ln(controlled after/before) - ln(other goods after/before), per destination; "
+        {
+            "other goods": "DiD = ln(controlled after/before) - ln(other goods after/before), per destination",
+            "the same goods a period earlier": (
+                f"other goods to {target} fell {(1 - r['target_other_after'] / max(r['target_other_before'], 1)) * 100:.0f}% too,"
+                f" so they are no control: DiD = ln(after/before) - ln(before/placebo), placebo {placebo.label()}"
+            ),
+            "none": "no control available (other goods collapsed too and no placebo period): named on growth alone",
+        }[r["control"]],
         f"intermediary when DiD >= {cfg.min_did} and controlled exports rose by >= {money(cfg.min_rise)}",
         *ctx.prepared.notes,
     ]

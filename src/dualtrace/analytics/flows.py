@@ -47,6 +47,7 @@ class Coverage:
 
     months: dict[tuple[str, str, str], set[tuple[int, int]]] = field(default_factory=dict)
     annual: dict[tuple[str, str, str], set[int]] = field(default_factory=dict)
+    measures: set[str] = field(default_factory=lambda: {"value", "net_kg", "qty"})  # measures with data
 
     def groups(self) -> set[tuple[str, str, str]]:
         return set(self.months) | set(self.annual)
@@ -72,6 +73,7 @@ class Prepared:
 
     source: str
     mixed_sources: list[int]
+    lengths: list[int]  # code lengths in the mixed sources (0: not a code, e.g. TOTAL)
     shadows: list[tuple[int, int, int]]  # (kept source, dropped source, overlapping keys)
     areas: list[str]
     coverage: Coverage
@@ -79,15 +81,18 @@ class Prepared:
 
     def portable(self) -> str:
         """A CTE `flows AS (...)` that rebuilds `_an_flows` on the warehouse alone."""
-        return "WITH " + _portable_ctes(self.source, self.mixed_sources, self.shadows)
+        return "WITH " + _portable_ctes(self.source, self.mixed_sources, self.shadows, self.lengths)
 
     def not_area(self, column: str) -> str:
         return f"{column} NOT IN {in_list(self.areas)}"
 
 
-def _residual_body(source: str, mixed: list[int]) -> str:
+def _residual_body(source: str, mixed: list[int], lengths: list[int] | None = None) -> str:
     """Rows of files that mix levels, with each heading replaced by what its reported codes
-    leave over (dropped when nothing is left)."""
+    leave over (dropped when nothing is left). `lengths`: the code lengths those files use."""
+    found = sorted(set(lengths or [0, 2, 4, 6, 8]))
+    heads = [k for k in found if k < max(found)] or [0]
+    values = ", ".join(f"({k})" for k in heads)
     return f"""
 WITH m AS (
   SELECT {_CLEAN},
@@ -97,8 +102,8 @@ WITH m AS (
 up AS (
   SELECT c.source_id, c.source_line AS child_line, arg_max(p.source_line, l.k) AS parent_line
   FROM m c
-  CROSS JOIN (VALUES (0), (2), (4), (6), (8)) AS l(k)
-  JOIN m p ON p.source_id = c.source_id AND p.reporter = c.reporter AND p.partner = c.partner
+  CROSS JOIN (VALUES {values}) AS l(k)
+  JOIN (SELECT * FROM m WHERE LENGTH(ck) < {max(found)}) p ON p.source_id = c.source_id AND p.reporter = c.reporter AND p.partner = c.partner
    AND p.flow = c.flow AND p.period = c.period AND p.currency = c.currency AND p.ck = LEFT(c.ck, l.k)
   WHERE l.k < LENGTH(c.ck)
   GROUP BY c.source_id, c.source_line
@@ -146,10 +151,12 @@ def _flows_body(source: str, mixed: list[int], shadows: bool, residual: str, sha
     return body
 
 
-def _portable_ctes(source: str, mixed: list[int], shadows: list[tuple[int, int, int]]) -> str:
+def _portable_ctes(
+    source: str, mixed: list[int], shadows: list[tuple[int, int, int]], lengths: list[int]
+) -> str:
     ctes = []
     if mixed:
-        ctes.append(f"resid AS ({_residual_body(source, mixed)}\n)")
+        ctes.append(f"resid AS ({_residual_body(source, mixed, lengths)}\n)")
     if shadows:
         ctes.append(f"shadow AS ({_shadow_body(source, shadows)})")
     ctes.append(f"flows AS ({_flows_body(source, mixed, bool(shadows), 'resid', 'shadow')})")
@@ -159,17 +166,18 @@ def _portable_ctes(source: str, mixed: list[int], shadows: list[tuple[int, int, 
 def prepare(runner: Runner, source: str = "trade_flows") -> Prepared:
     """Build `_an_flows` (a temporary view) over the trade flows and measure what it covers."""
     notes: list[str] = []
-    mixed_rows = runner.rows(
-        "mixed levels",
-        f"SELECT source_id, COUNT(DISTINCT CASE WHEN regexp_matches(hs_code, {DIGITS})"
-        " THEN LENGTH(hs_code) ELSE 0 END) AS levels"
-        f" FROM {source} GROUP BY source_id HAVING COUNT(DISTINCT CASE WHEN regexp_matches(hs_code, {DIGITS})"
-        " THEN LENGTH(hs_code) ELSE 0 END) > 1 ORDER BY source_id",
+    length = f"CASE WHEN regexp_matches(hs_code, {DIGITS}) THEN LENGTH(hs_code) ELSE 0 END"
+    level_rows = runner.rows(
+        "mixed levels", f"SELECT DISTINCT source_id, {length} AS n FROM {source} ORDER BY source_id, n"
     )
-    mixed = [int(r["source_id"]) for r in mixed_rows]
+    per_source: dict[int, set[int]] = defaultdict(set)
+    for r in level_rows:
+        per_source[int(r["source_id"])].add(int(r["n"]))
+    mixed = sorted(s for s, n in per_source.items() if len(n) > 1)
+    lengths = sorted({n for s in mixed for n in per_source[s]})
     shadows = _find_shadows(runner, source)
     if mixed:
-        runner.table(RESIDUAL, _residual_body(source, mixed), "residual headings")
+        runner.table(RESIDUAL, _residual_body(source, mixed, lengths), "residual headings")
         notes.append(
             f"source(s) {', '.join(map(str, mixed))} report headings and the codes under them; each "
             "heading counts only for what its listed codes leave over (no double counting)"
@@ -189,7 +197,7 @@ def prepare(runner: Runner, source: str = "trade_flows") -> Prepared:
         for r in runner.rows("areas", "SELECT iso3 FROM ref_countries WHERE is_area ORDER BY iso3")
     ]
     coverage = _coverage(runner)
-    return Prepared(source, mixed, shadows, areas, coverage, notes)
+    return Prepared(source, mixed, lengths, shadows, areas, coverage, notes)
 
 
 def _find_shadows(runner: Runner, source: str) -> list[tuple[int, int, int]]:
@@ -231,9 +239,14 @@ def _coverage(runner: Runner) -> Coverage:
     span without a row for some reporter is a zero (nothing traded), not a gap."""
     rows = runner.rows(
         "coverage",
-        f"SELECT source_id, reporter, flow, currency, freq, MIN(period) AS first, MAX(period) AS last"
-        f" FROM {FLOWS} GROUP BY source_id, reporter, flow, currency, freq",
+        f"SELECT source_id, reporter, flow, currency, freq, MIN(period) AS first, MAX(period) AS last,"
+        f" COUNT(net_kg) AS kg, COUNT(qty) AS q FROM {FLOWS} GROUP BY source_id, reporter, flow, currency, freq",
     )
+    measures = {"value"}
+    if any(r["kg"] for r in rows):
+        measures.add("net_kg")
+    if any(r["q"] for r in rows):
+        measures.add("qty")
     spans: dict[tuple[int, str, str, str], tuple[date, date]] = {}
     for r in rows:
         key = (int(r["source_id"]), r["flow"], r["currency"], r["freq"])
@@ -251,4 +264,4 @@ def _coverage(runner: Runner) -> Coverage:
         while (y, m) <= (last.year, last.month):
             months[group].add((y, m))
             y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return Coverage(dict(months), dict(annual))
+    return Coverage(dict(months), dict(annual), measures)

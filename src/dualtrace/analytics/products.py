@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from dualtrace.analytics import text
 from dualtrace.analytics.config import AnalyticsConfig
@@ -129,23 +130,48 @@ def build(runner: Runner, config: AnalyticsConfig, levels: set[str]) -> ProductM
                     add(code, version, "category", name)
     product_map = ProductMap(rows, members=dict(members), user_categories=dict(config.categories))
     product_map.labels = _labels(runner, product_map)
-    changed = {
-        r["code"]
-        for r in runner.rows(
-            "changed codes",
-            "SELECT from_code AS code FROM ref_hs_correlation WHERE relationship <> '1:1'"
-            " UNION SELECT to_code FROM ref_hs_correlation WHERE relationship <> '1:1'",
-        )
-    }
-    hs6_of = {(r["hs_code"], r["hs_version"]): r["hs6"] for r in present}
-    for (level, product), codes in product_map.members.items():
-        if level in ("hs6", "hs4", "hs2", "code") and any(hs6_of.get(c) in changed for c in codes):
-            product_map.sensitive.add((level, product))
+    product_map.sensitive = _sensitive(runner, product_map, present)
     runner.register(PRODUCTS, ["hs_code", "hs_version", "level", "product"], rows)
     runner.register(
         SENSITIVE, ["level", "product"], sorted(product_map.sensitive) or [("", "")]
     )
     return product_map
+
+
+def _sensitive(
+    runner: Runner, product_map: ProductMap, present: list[dict[str, Any]]
+) -> set[tuple[str, str]]:
+    """Products a change of HS edition may have moved codes into or out of.
+
+    - an HS6 code the correlation table changes (split, merged, new), or a heading/chapter whose
+      codes the table links to another heading/chapter;
+    - a product the data shows in only one edition while the data spans several (a code that
+      appears only from 2022 in every file is new in HS2022, not new trade).
+    Categories are harmonised across editions (the CHPL map covers both) and are never listed.
+    """
+    links = runner.rows(
+        "changed codes",
+        "SELECT from_code, to_code FROM ref_hs_correlation WHERE relationship <> '1:1'",
+    )
+    changed6 = {r["from_code"] for r in links} | {r["to_code"] for r in links}
+    changed4 = {c[:4] for r in links for c in (r["from_code"], r["to_code"]) if r["from_code"][:4] != r["to_code"][:4]}
+    changed2 = {c[:2] for r in links for c in (r["from_code"], r["to_code"]) if r["from_code"][:2] != r["to_code"][:2]}
+    editions_in_data = {r["hs_version"] for r in present if r["hs_version"]}
+    versions: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for code, version, level, product in product_map.rows:
+        versions[(level, product)].add(version)
+    hs6_of = {r["hs_code"]: r["hs6"] for r in present}
+    out: set[tuple[str, str]] = set()
+    for (level, product), codes in product_map.members.items():
+        if level in ("category", "total"):
+            continue
+        if len(editions_in_data) > 1 and len(versions[(level, product)] & editions_in_data) == 1:
+            out.add((level, product))
+        elif level in ("hs6", "code") and any(hs6_of.get(c) in changed6 for c, _ in codes):
+            out.add((level, product))
+        elif (level == "hs4" and product in changed4) or (level == "hs2" and product in changed2):
+            out.add((level, product))
+    return out
 
 
 def _labels(runner: Runner, product_map: ProductMap) -> dict[tuple[str, str], str]:

@@ -87,7 +87,8 @@ def resolve_only(only: Sequence[str] | None) -> list[str]:
     return chosen
 
 
-def _levels(config: AnalyticsConfig, chosen: list[str]) -> set[str]:
+def _series_levels(config: AnalyticsConfig, chosen: list[str]) -> set[str]:
+    """Product levels the series tables need (surge, share, divergence, mirror gaps)."""
     levels: set[str] = set()
     if "surge" in chosen:
         levels.update(config.surge.levels)
@@ -95,11 +96,20 @@ def _levels(config: AnalyticsConfig, chosen: list[str]) -> set[str]:
         levels.update(config.share.levels)
     if "divergence" in chosen:
         levels.update(config.divergence.levels)
-    if "diversion" in chosen:
-        levels.update({config.diversion.product_level, "hs6", "category", "code"})
     if "mirror_gap" in chosen:
-        levels.update(lv for lv in config.mirror_gap.levels if lv != "matched")
+        levels.update(lv for lv in config.mirror_gap.levels if lv not in ("matched", "category"))
         levels.add("hs6")
+    return levels
+
+
+def _levels(config: AnalyticsConfig, chosen: list[str]) -> set[str]:
+    """Product levels of the product map (every analytic's, plus what diversion and mirror
+    gaps build their own sums from)."""
+    levels = _series_levels(config, chosen)
+    if "diversion" in chosen:
+        levels.update({config.diversion.product_level, "category", "code"})
+    if "mirror_gap" in chosen and "category" in config.mirror_gap.levels:
+        levels.add("category")
     if "unit_value" in chosen:
         levels.add("code")
     return levels
@@ -129,7 +139,9 @@ def compute(
         product_map = products.build(runner, config, levels)
         notes.extend(prepared.notes)
         seconds["prepare"] = time.perf_counter() - started
-        ctx: Context | None = Context(runner, config, prepared, product_map, levels)
+        ctx: Context | None = Context(
+            runner, config, prepared, product_map, levels, _series_levels(config, chosen)
+        )
     else:
         ctx = None
     for name in chosen:

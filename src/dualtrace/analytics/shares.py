@@ -128,7 +128,7 @@ def run(ctx: Context) -> list[Finding]:
     t = ctx.series(cfg.period)
     rows: list[dict[str, Any]] = []
     for mode in cfg.modes:
-        for measure in ctx.config.measures:
+        for measure in ctx.measures:
             for r in ctx.runner.rows(
                 f"share {mode} {measure}", candidates_sql(ctx, t, mode, measure, ctx.config.max_findings * 20)
             ):

@@ -165,7 +165,7 @@ def run(ctx: Context) -> list[Finding]:
     t = ctx.series(cfg.period)
     limit = ctx.config.max_findings * 30
     found: list[dict[str, Any]] = []
-    for measure in ctx.config.measures:
+    for measure in ctx.measures:
         for row in ctx.runner.rows(f"surge {measure}", candidates_sql(ctx, t, measure, limit)):
             row["measure"] = measure
             found.append(row)

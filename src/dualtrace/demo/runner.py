@@ -35,9 +35,9 @@ Step = tuple[str, Callable[[DemoContext], None]]
 
 
 def steps() -> list[Step]:
-    from dualtrace.demo import steps_ingest
+    from dualtrace.demo import steps_analytics, steps_ingest
 
-    return [*steps_ingest.STEPS]
+    return [*steps_ingest.STEPS, *steps_analytics.STEPS]
 
 
 def run(out_dir: Path, say: Callable[[str], None], *, seed: int = 2024) -> DemoContext:
