@@ -139,7 +139,13 @@ def _choose(rows: list[dict[str, Any]], n: int) -> dict[str, dict[str, Any]]:
     leads = []
     for items in grouped.values():
         top = max(r["score"] for r in items)
-        lead_measure = max(items, key=lambda r: (r["score"], r["measure"] == "value"))["measure"]
+        # value leads unless another measure scores clearly higher (money is what headlines quote)
+        values = [r["score"] for r in items if r["measure"] == "value"]
+        lead_measure = (
+            "value"
+            if values and max(values) >= top * 0.97
+            else max(items, key=lambda r: r["score"])["measure"]
+        )
         near = [r for r in items if r["measure"] == lead_measure and r["score"] >= top * 0.97]
         lead = dict(min(near, key=lambda r: r["b"]))
         lead["score"] = top
@@ -251,6 +257,13 @@ def _finding(
         "by_year": {
             "a": {y: v.get(measure) for y, v in yearly.get(ka, {}).items()},
             "b": {y: v.get(measure) for y, v in yearly.get(kb, {}).items()},
+        },
+        "by_year_all_measures": {
+            m: {
+                "a": {y: v.get(m) for y, v in yearly.get(ka, {}).items()},
+                "b": {y: v.get(m) for y, v in yearly.get(kb, {}).items()},
+            }
+            for m in ("value", "net_kg", "qty")
         },
         "score_parts": {
             "divergence": float(c["s_divergence"]),

@@ -10,7 +10,8 @@ imports/exports outside ``cif_fob x (1 +- tolerance)`` is a gap:
 - above: the importer declares more than the exporter sent (origin mis-declared, or goods
   routed through a third country).
 
-Years are compared only when both sides cover them fully (monthly files summed to the year,
+Statistical areas (EU, World...) are left out on both sides. Years are compared only when both
+sides cover them fully (monthly files summed to the year,
 yearly files as they are). Levels: ``hs6``, ``category``, ``total`` (rows whose code is "TOTAL")
 and ``matched`` (every HS6 code both sides report that year). The ratio in the baseline year is
 quoted so a gap that opened after the policy date stands out.
@@ -47,27 +48,32 @@ def pairs_sql(ctx: Context, t: SeriesTables) -> str:
         parts.append("SELECT level, product, e, i, currency, b, vx, vm, kx, km, 1 AS codes FROM j WHERE level = 'total'")
     if "category" in cfg.levels:
         parts.append(
-            "SELECT 'category' AS level, c.category AS product, e, i, currency, b, SUM(vx), SUM(vm), SUM(kx),"
-            f" SUM(km), COUNT(*) FROM j JOIN {CATEGORY_HS6} c ON c.hs6 = j.product WHERE j.level = 'hs6'"
+            "SELECT 'category' AS level, c.category AS product, e, i, currency, b, SUM(vx) AS vx, SUM(vm) AS vm,"
+            f" SUM(kx) AS kx, SUM(km) AS km, COUNT(*) AS codes FROM j JOIN {CATEGORY_HS6} c ON c.hs6 = j.product"
+            " WHERE j.level = 'hs6'"
             " GROUP BY c.category, e, i, currency, b"
         )
     if "matched" in cfg.levels:
         parts.append(
-            "SELECT 'matched', 'matched', e, i, currency, b, SUM(vx), SUM(vm), SUM(kx), SUM(km), COUNT(*)"
+            "SELECT 'matched' AS level, 'matched' AS product, e, i, currency, b, SUM(vx) AS vx, SUM(vm) AS vm,"
+            " SUM(kx) AS kx, SUM(km) AS km, COUNT(*) AS codes"
             " FROM j WHERE level = 'hs6' GROUP BY e, i, currency, b"
         )
     union = "\nUNION ALL\n".join(parts) or "SELECT * FROM j WHERE FALSE"
+    areas = in_list(ctx.prepared.areas)  # statistical areas (EU, World) are no mirror partner
     return f"""WITH x AS (
   SELECT s.level, s.product, s.reporter AS e, s.partner AS i, s.currency, s.b, s.value AS vx, s.net_kg AS kx
   FROM {t.series} s JOIN {t.cov} c ON c.reporter = s.reporter AND c.flow = s.flow AND c.currency = s.currency
    AND c.b = s.b AND c.complete
   WHERE s.flow = 'X' AND s.reporter <> '*' AND s.partner <> '*' AND s.level IN {in_list(side_levels)}
+    AND s.reporter NOT IN {areas} AND s.partner NOT IN {areas}
 ),
 m AS (
   SELECT s.level, s.product, s.partner AS e, s.reporter AS i, s.currency, s.b, s.value AS vm, s.net_kg AS km
   FROM {t.series} s JOIN {t.cov} c ON c.reporter = s.reporter AND c.flow = s.flow AND c.currency = s.currency
    AND c.b = s.b AND c.complete
   WHERE s.flow = 'M' AND s.reporter <> '*' AND s.partner <> '*' AND s.level IN {in_list(side_levels)}
+    AND s.reporter NOT IN {areas} AND s.partner NOT IN {areas}
 ),
 j AS (
   SELECT x.level, x.product, x.e, x.i, x.currency, x.b, x.vx, m.vm, x.kx, m.km
