@@ -61,7 +61,7 @@ class SurgeConfig:
     min_change_floors: float = 5.0  # |current - base| must be at least this many floors
     all_partners: bool = True  # also a reporter's total to every partner ('*')
     all_reporters: bool = True  # also every reporter's total to a partner ('*')
-    max_per_partner: int = 6  # findings per partner, flow and direction: room for other stories
+    max_per_partner: int = 8  # findings per partner, flow and direction: room for other stories
 
 
 @dataclass

@@ -149,6 +149,8 @@ def _baskets(ctx: Context) -> tuple[list[tuple[str, str, str, str]], str]:
 
 def run(ctx: Context) -> list[Finding]:
     cfg = ctx.config.diversion
+    if ctx.prepared.coverage.last_month() is None and not cfg.before:
+        return []  # no monthly flows: no windows to compare
     before, after, placebo = windows(ctx)
     rows, controlled_sql = _baskets(ctx)
     if not any(r[2] == "controlled" for r in rows):

@@ -222,8 +222,9 @@ def _choose(
     leads.sort(
         key=lambda r: (
             -round(r["score"], 2),
-            r["reporter"] == "*" or r["partner"] == "*",
             LEVEL_ORDER.get(r["level"], 9),
+            r["partner"] == "*",
+            r["reporter"] != "*",
             r["product"],
         )
     )

@@ -100,7 +100,7 @@ def write(data: ReportData, path: Path) -> int:
             row["rows"] = " ".join(f"{r.source_id}:{r.source_line}" for r in f.evidence.rows)
             rows.append(row)
         put(sheet, rows, {"headline": 90})
-        sheet.write(len(rows) + 2, 0, title(kind))
+        sheet.set_header(f"&L{title(kind)}")  # the kind's full name on printed pages
         sheets += 1
     evidence = book.add_worksheet("evidence")
     put(
