@@ -41,7 +41,8 @@ def load_demo(scenario: Scenario, db: Path) -> None:
         dt.ingest_trade(sorted(scenario.paths("trade/")))
         for name in ("ru_imports", "cn_exports"):
             dt.ingest_shipments(
-                [scenario.path(f"declarations/{name}.csv")], mapping=scenario.path(f"declarations/{name}.yaml")
+                [scenario.path(f"declarations/{name}.csv")],
+                mapping=scenario.path(f"declarations/{name}.yaml"),
             )
 
 
@@ -64,7 +65,11 @@ def truth_config(truth: dict[str, Any]) -> AnalyticsConfig:
     ceramics = truth["trade_patterns"]["ceramics_divergence"]["codes"]
     return config_module.from_dict(
         {
-            "categories": {"drones": drones, "ceramics": ceramics, "ics": ["854231", "854232", "854233", "854239"]},
+            "categories": {
+                "drones": drones,
+                "ceramics": ceramics,
+                "ics": ["854231", "854232", "854233", "854239"],
+            },
             "max_findings": 400,
             "diversion": {
                 "controlled": eu["controlled_cn8"],

@@ -14,10 +14,14 @@ runner = CliRunner()
 
 def test_analyze_only_then_findings(demo_copy: Path) -> None:
     app = build_app()
-    result = runner.invoke(app, ["analyze", "--only", "diversion", "--only", "unit_value", "--db", str(demo_copy)])
+    result = runner.invoke(
+        app, ["analyze", "--only", "diversion", "--only", "unit_value", "--db", str(demo_copy)]
+    )
     assert result.exit_code == 0, result.output
     assert "diversion" in result.output
-    listed = runner.invoke(app, ["findings", "--kind", "unit_value", "--db", str(demo_copy), "--format", "json"])
+    listed = runner.invoke(
+        app, ["findings", "--kind", "unit_value", "--db", str(demo_copy), "--format", "json"]
+    )
     assert listed.exit_code == 0
     records = json.loads(listed.stdout)
     assert len(records) == 5 and all(r["kind"] == "unit_value" for r in records)
@@ -25,7 +29,9 @@ def test_analyze_only_then_findings(demo_copy: Path) -> None:
 
 
 def test_analyze_json_output(demo_copy: Path) -> None:
-    result = runner.invoke(build_app(), ["analyze", "--only", "mirror_gap", "--db", str(demo_copy), "-f", "json", "--limit", "3"])
+    result = runner.invoke(
+        build_app(), ["analyze", "--only", "mirror_gap", "--db", str(demo_copy), "-f", "json", "--limit", "3"]
+    )
     assert result.exit_code == 0
     records = json.loads(result.stdout)
     assert len(records) == 3 and {r["kind"] for r in records} == {"mirror_gap"}
@@ -38,10 +44,19 @@ def test_user_errors_exit_1_with_one_line(demo_copy: Path, tmp_path: Path) -> No
     for args, message in (
         (["analyze", "--only", "surges2", "--db", str(demo_copy)], "unknown analytic 'surges2'"),
         (["analyze", "--config", str(bad), "--db", str(demo_copy)], "unknown setting 'surge.ratoi'"),
-        (["analyze", "--config", str(tmp_path / "none.yaml"), "--db", str(demo_copy)], "config file not found"),
-        (["report", "--out", str(tmp_path / "r.pdf"), "--db", str(demo_copy)], "name the file .html, .xlsx or .json"),
+        (
+            ["analyze", "--config", str(tmp_path / "none.yaml"), "--db", str(demo_copy)],
+            "config file not found",
+        ),
+        (
+            ["report", "--out", str(tmp_path / "r.pdf"), "--db", str(demo_copy)],
+            "name the file .html, .xlsx or .json",
+        ),
         (["report", "--out", str(tmp_path / "no" / "r.html"), "--db", str(demo_copy)], "does not exist"),
-        (["report", "--out", str(tmp_path / "r.html"), "--db", str(tmp_path / "missing.duckdb")], "no warehouse"),
+        (
+            ["report", "--out", str(tmp_path / "r.html"), "--db", str(tmp_path / "missing.duckdb")],
+            "no warehouse",
+        ),
     ):
         result = runner.invoke(app, args)
         assert result.exit_code == 1, (args, result.output)

@@ -28,7 +28,8 @@ def test_a_file_overrides_only_what_it_names(tmp_path: Path) -> None:
     c = load(
         tmp_path,
         "policy_date: 2014-03-17\nbaseline_year: 2013\ncategories: {drones: ['8806', '880730']}\n"
-        "surge: {ratio: 3, floors: {value: 5000}}\ndiversion: {targets: [rus, blr], before: [2013-01, 2013-12],"
+        "surge: {ratio: 3, floors: {value: 5000}}\ndiversion: "
+        "{targets: [rus, blr], before: [2013-01, 2013-12],"
         " after: [2015-01, 2015-12]}\n",
     )
     assert c.policy_date == date(2014, 3, 17) and c.effective_baseline() == 2013

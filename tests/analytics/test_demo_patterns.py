@@ -37,7 +37,9 @@ def test_diversion_is_found_by_itself_naming_the_intermediaries(demo: Demo) -> N
     f = one(demo.result.findings, "diversion", exporter="*", currency="EUR", target="RUS")
     assert {"KGZ", "ARM", "KAZ"} <= set(f.metrics["intermediaries"])
     assert f.metrics["intermediaries"][:3] == ["KGZ", "ARM", "KAZ"]  # ranked by DiD: x7 > x5 > x3.5
-    assert "UKR" not in f.metrics["intermediaries"]  # the flat destination is a reference, not an intermediary
+    assert (
+        "UKR" not in f.metrics["intermediaries"]
+    )  # the flat destination is a reference, not an intermediary
     assert f.metrics["target_change_pct"] < -85
     assert f.metrics["control"] == "other goods"
     assert "Kyrgyzstan" in f.headline and "Armenia" in f.headline and "Kazakhstan" in f.headline
@@ -64,7 +66,9 @@ def test_diversion_figures_equal_truth(demo: Demo, truth_run: AnalyzeResult) -> 
         unfloored = math.log(d["controlled_ratio"]) - math.log(d["other_ratio"])
         assert unfloored == pytest.approx(t["did_log_points"], abs=1e-4)
         assert partner in f.metrics["intermediaries"]
-    rise = sum(dests[p]["controlled_after"] - dests[p]["controlled_before"] for p in f.metrics["intermediaries"])
+    rise = sum(
+        dests[p]["controlled_after"] - dests[p]["controlled_before"] for p in f.metrics["intermediaries"]
+    )
     assert f.metrics["substitution_ratio"] == pytest.approx(rise / f.metrics["fall_to_target"])
 
 
@@ -79,7 +83,9 @@ def test_collapse_of_direct_exports_is_a_finding(demo: Demo) -> None:
 
 def test_china_chip_exports_to_russia_surge_x2_4(demo: Demo) -> None:
     truth = demo.truth["trade_patterns"]["china_ics_to_russia"]["usd_by_year"]
-    f = one(demo.result.findings, "surge", reporter="CHN", partner="RUS", level="category", product="CHPL tier 1")
+    f = one(
+        demo.result.findings, "surge", reporter="CHN", partner="RUS", level="category", product="CHPL tier 1"
+    )
     by_year = f.metrics["by_year"]
     for year in YEARS:
         assert by_year[year] == pytest.approx(truth[year], abs=0.5)
@@ -134,7 +140,11 @@ def test_ceramics_up_to_russia_down_to_ukraine(demo: Demo, truth_run: AnalyzeRes
         change = (by_year[side]["2023"] / by_year[side]["2021"] - 1) * 100
         assert change == pytest.approx(truth[iso]["change_pct"], abs=0.05)
     # and by itself, per HS heading: ceramics to Russia up, to Ukraine down
-    own = [f for f in pick(demo.result.findings, "divergence", reporter="CHN", a="RUS") if f.metrics["product"] in ("6909", "6914")]
+    own = [
+        f
+        for f in pick(demo.result.findings, "divergence", reporter="CHN", a="RUS")
+        if f.metrics["product"] in ("6909", "6914")
+    ]
     assert own and all(f.metrics["opposite_growth"] for f in own)
 
 
@@ -164,7 +174,9 @@ def test_mirror_gaps_found_by_itself(demo: Demo) -> None:
     found = {(f.metrics["exporter"], f.metrics["importer"]) for f in demo.of("mirror_gap")}
     assert {("CHN", "KGZ"), ("CHN", "KAZ"), ("DEU", "KGZ"), ("DEU", "KAZ")} <= found
     # the control goods (furniture, apples, medicines, coffee) stay matched
-    assert not [f for f in demo.of("mirror_gap") if f.metrics["product"] in ("940360", "080810", "300490", "090121")]
+    assert not [
+        f for f in demo.of("mirror_gap") if f.metrics["product"] in ("940360", "080810", "300490", "090121")
+    ]
 
 
 # -- Unit values ---------------------------------------------------------------------------------

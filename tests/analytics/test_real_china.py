@@ -20,6 +20,7 @@ from tests.conftest import shared_file
 
 CHINA = "trade/china/china_exports_hs6_monthly_by_partner_2017-2024.csv"
 MEASURES = {"value": "val", "net_kg": "qty"}
+AREAS = {"_X", "W00"}  # statistical areas are left out of totals
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +44,9 @@ def raw(china: tuple[Dualtrace, AnalyzeResult, Path]) -> dict[tuple[str, str, in
     return dict(sums)
 
 
-def amount(raw: dict[tuple[str, str, int, str], float], partner: str, hs6: str, year: int, measure: str) -> float:
+def amount(
+    raw: dict[tuple[str, str, int, str], float], partner: str, hs6: str, year: int, measure: str
+) -> float:
     if partner == "*":
         return sum(v for (p, h, y, m), v in raw.items() if h == hs6 and y == year and m == measure)
     return raw.get((partner, hs6, year, measure), 0.0)
@@ -59,10 +62,16 @@ def test_surges_and_collapses_recomputed_from_the_raw_file(
         m = f.metrics
         year, base_year = int(m["period"]), int(m["base_period"])
         assert m["reporter"] == "CHN" and m["currency"] == "USD" and not m["same_months_only"]
-        assert m["current"] == pytest.approx(amount(raw, m["partner"], m["product"], year, m["measure"]), rel=1e-9)
-        assert m["base"] == pytest.approx(amount(raw, m["partner"], m["product"], base_year, m["measure"]), rel=1e-9)
+        assert m["current"] == pytest.approx(
+            amount(raw, m["partner"], m["product"], year, m["measure"]), rel=1e-9
+        )
+        assert m["base"] == pytest.approx(
+            amount(raw, m["partner"], m["product"], base_year, m["measure"]), rel=1e-9
+        )
         for label, value in m["by_year"].items():
-            assert value == pytest.approx(amount(raw, m["partner"], m["product"], int(label), m["measure"]), rel=1e-9)
+            assert value == pytest.approx(
+                amount(raw, m["partner"], m["product"], int(label), m["measure"]), rel=1e-9
+            )
         ratio = m["current"] / m["base"] if m["base"] else None
         if ratio is not None:
             assert (ratio >= 2.0) if f.kind == "surge" else (ratio <= 0.5)
@@ -78,13 +87,14 @@ def test_shares_recomputed_from_the_raw_file(
         assert m["view"] == "exports" and m["group"] == "CHN"
         codes = {h for (_p, h, _y, _m) in raw if h.startswith(m["product"])}
         year, base_year = int(m["period"]), int(m["base_period"])
-        areas = {"_X", "W00"}
 
-        def total(y: int, party: str | None = None, m_: str = m["measure"], codes_: set[str] = codes) -> float:
+        def total(
+            y: int, party: str | None = None, m_: str = m["measure"], codes_: set[str] = codes
+        ) -> float:
             return sum(
                 v
                 for (p, h, yy, mm), v in raw.items()
-                if h in codes_ and yy == y and mm == m_ and p not in areas and (party is None or p == party)
+                if h in codes_ and yy == y and mm == m_ and p not in AREAS and (party is None or p == party)
             )
 
         assert m["share"] == pytest.approx(total(year, m["party"]) / total(year), rel=1e-9)

@@ -56,7 +56,9 @@ def raw(eurostat: tuple[Dualtrace, AnalyzeResult, Path]) -> dict[tuple[str, str,
 
 
 def window(sums: dict[tuple[str, str, str], float], partner: str, first: str, last: str) -> float:
-    return sum(v for (p, m, kind), v in sums.items() if p == partner and kind == "chpl" and first <= m <= last)
+    return sum(
+        v for (p, m, kind), v in sums.items() if p == partner and kind == "chpl" and first <= m <= last
+    )
 
 
 def test_rerouting_to_russias_neighbours_is_found_and_recomputed(
@@ -107,7 +109,9 @@ def test_collapse_of_direct_exports_recomputed(
     collapses = [
         f
         for f in result.findings
-        if f.kind == "collapse" and f.metrics["partner"] == "RUS" and f.metrics["product"] == "CHPL (all tiers)"
+        if f.kind == "collapse"
+        and f.metrics["partner"] == "RUS"
+        and f.metrics["product"] == "CHPL (all tiers)"
     ]
     assert collapses
     f = collapses[0]

@@ -18,13 +18,21 @@ from dualtrace.session import Dualtrace
 from tests.conftest import shared_file
 
 FILES = {
-    "KGZ": ("trade/eurostat/totals/kyrgyz_export_eurostat.csv", "trade/eurostat/totals/national_kyrgyz_import_yearly.csv"),
-    "ARM": ("trade/eurostat/totals/armenia_export_eurostat.csv", "trade/eurostat/totals/national_armenia_import_yearly.csv"),
+    "KGZ": (
+        "trade/eurostat/totals/kyrgyz_export_eurostat.csv",
+        "trade/eurostat/totals/national_kyrgyz_import_yearly.csv",
+    ),
+    "ARM": (
+        "trade/eurostat/totals/armenia_export_eurostat.csv",
+        "trade/eurostat/totals/national_armenia_import_yearly.csv",
+    ),
 }
 
 
 @pytest.fixture(scope="module")
-def mirror(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Dualtrace, AnalyzeResult, dict[str, Path]]]:
+def mirror(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[Dualtrace, AnalyzeResult, dict[str, Path]]]:
     paths = {rel: shared_file(rel) for pair in FILES.values() for rel in pair}
     with dualtrace.open(tmp_path_factory.mktemp("mirror") / "m.duckdb") as dt:
         reports = dt.ingest_trade(list(paths.values()))

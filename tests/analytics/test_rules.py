@@ -14,7 +14,9 @@ from tests.analytics.conftest import months, write_csv
 HEADER = "period,reporter,partner,flow,code,value,currency,kg"
 
 
-def rows(reporter: str, partner: str, code: str, monthly: dict[str, float], currency: str = "EUR") -> list[str]:
+def rows(
+    reporter: str, partner: str, code: str, monthly: dict[str, float], currency: str = "EUR"
+) -> list[str]:
     return [f"{p},{reporter},{partner},X,{code},{v},{currency},{v / 10}" for p, v in monthly.items()]
 
 
@@ -74,8 +76,15 @@ def test_currencies_are_separate_series(small: tuple[Dualtrace, Path], tmp_path:
 
 def test_tiny_baselines_and_noise_are_not_surges(small: tuple[Dualtrace, Path], tmp_path: Path) -> None:
     dt, mapping = small
-    body = rows("CHN", "KGZ", "85423190", {**flat("2019-01", "2021-12", 20), **flat("2022-01", "2022-12", 900)})
-    body += rows("CHN", "ARM", "85423190", {**flat("2019-01", "2021-12", 50_000), **flat("2022-01", "2022-12", 900_000)})
+    body = rows(
+        "CHN", "KGZ", "85423190", {**flat("2019-01", "2021-12", 20), **flat("2022-01", "2022-12", 900)}
+    )
+    body += rows(
+        "CHN",
+        "ARM",
+        "85423190",
+        {**flat("2019-01", "2021-12", 50_000), **flat("2022-01", "2022-12", 900_000)},
+    )
     dt.ingest_trade([write_csv(tmp_path / "t.csv", HEADER, body)], mapping=mapping)
     result = compute(dt.con, None, ["surge"])
     partners = {f.metrics["partner"] for f in result.findings if f.kind == "surge"}
@@ -85,9 +94,16 @@ def test_tiny_baselines_and_noise_are_not_surges(small: tuple[Dualtrace, Path], 
     assert arm[0].metrics["base"] == 600_000.0 and arm[0].metrics["current"] == 10_800_000.0
 
 
-def test_the_latest_partial_year_is_compared_month_for_month(small: tuple[Dualtrace, Path], tmp_path: Path) -> None:
+def test_the_latest_partial_year_is_compared_month_for_month(
+    small: tuple[Dualtrace, Path], tmp_path: Path
+) -> None:
     dt, mapping = small
-    body = rows("DEU", "KGZ", "84571010", {**flat("2020-01", "2021-12", 1_000_000), **flat("2022-01", "2022-06", 4_000_000)})
+    body = rows(
+        "DEU",
+        "KGZ",
+        "84571010",
+        {**flat("2020-01", "2021-12", 1_000_000), **flat("2022-01", "2022-06", 4_000_000)},
+    )
     dt.ingest_trade([write_csv(tmp_path / "p.csv", HEADER, body)], mapping=mapping)
     result = compute(dt.con, None, ["surge"])
     f = next(f for f in result.findings if f.metrics["reporter"] == "DEU" and f.metrics["measure"] == "value")
@@ -96,7 +112,9 @@ def test_the_latest_partial_year_is_compared_month_for_month(small: tuple[Dualtr
     assert f.metrics["base_period"] == "Jan-Jun 2021"
 
 
-def test_a_code_that_exists_only_in_the_new_edition_is_no_surge(small: tuple[Dualtrace, Path], tmp_path: Path) -> None:
+def test_a_code_that_exists_only_in_the_new_edition_is_no_surge(
+    small: tuple[Dualtrace, Path], tmp_path: Path
+) -> None:
     """Drones moved from 880220 (HS2017) to 8806 (HS2022): a rise 'from nothing' of 8806 in
     2022 is a reclassification, not trade; a category that spans both editions is compared."""
     dt, mapping = small

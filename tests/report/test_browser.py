@@ -20,7 +20,10 @@ webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not in
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    binary, driver = shutil.which("chromium") or shutil.which("chromium-browser"), shutil.which("chromedriver")
+    binary, driver = (
+        shutil.which("chromium") or shutil.which("chromium-browser"),
+        shutil.which("chromedriver"),
+    )
     if not binary or not driver:
         pytest.skip("chromium and chromedriver are not installed (apt-get install chromium chromium-driver)")
     from selenium.webdriver.chrome.service import Service
@@ -65,9 +68,7 @@ def test_report_renders_offline_in_chromium(browser: Any, reports: Reports) -> N
         ".map(a => a.dataset.kind)));"
     )
     assert set(kinds) == {f.kind for f in reports.findings}
-    resources = browser.execute_script(
-        "return performance.getEntriesByType('resource').map(r => r.name);"
-    )
+    resources = browser.execute_script("return performance.getEntriesByType('resource').map(r => r.name);")
     assert resources == []  # nothing fetched: styles and charts are inline
     errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert not errors, errors[:3]

@@ -35,8 +35,10 @@ class Outline(HTMLParser):
             self.articles.append({"kind": a.get("data-kind"), "svg": 0, "evidence_tables": 0, "h3": ""})
         if self.articles and tag == "svg" and any(t == "figure" for t, _ in self.stack):
             self.articles[-1]["svg"] += 1
-        if self.articles and tag == "table" and any(
-            t == "details" and "evidence-table" in at.get("class", "") for t, at in self.stack
+        if (
+            self.articles
+            and tag == "table"
+            and any(t == "details" and "evidence-table" in at.get("class", "") for t, at in self.stack)
         ):
             self.articles[-1]["evidence_tables"] += 1
         if self._in_sources and tag == "tr":
@@ -63,7 +65,16 @@ def test_the_html_report_is_self_contained_and_complete(reports: Reports) -> Non
     assert not outline.external, outline.external[:3]
     assert "@import" not in text and "url(" not in text
     kinds = sorted({f.kind for f in reports.findings})
-    assert set(kinds) >= {"surge", "collapse", "share", "divergence", "diversion", "mirror_gap", "unit_value", "new_party"}
+    assert set(kinds) >= {
+        "surge",
+        "collapse",
+        "share",
+        "divergence",
+        "diversion",
+        "mirror_gap",
+        "unit_value",
+        "new_party",
+    }
     for kind in kinds:
         assert f"kind-{kind}" in outline.sections
         shown = [a for a in outline.articles if a["kind"] == kind]

@@ -147,7 +147,8 @@ class AnalyticsConfig:
         return self.baseline_year if self.baseline_year is not None else self.policy_date.year - 1
 
     def as_dict(self) -> dict[str, Any]:
-        return _plain(dataclasses.asdict(self))
+        plain: dict[str, Any] = _plain(dataclasses.asdict(self))
+        return plain
 
 
 def _plain(value: Any) -> Any:
@@ -174,7 +175,9 @@ def _build(cls: type[Any], data: Any, path: str) -> Any:
     if data is None:
         return cls()
     if not isinstance(data, dict):
-        raise ConfigError(f"config {path or 'file'}: expected a mapping of settings, got {type(data).__name__}")
+        raise ConfigError(
+            f"config {path or 'file'}: expected a mapping of settings, got {type(data).__name__}"
+        )
     fields = {f.name: f for f in dataclasses.fields(cls)}
     kwargs: dict[str, Any] = {}
     for key, raw in data.items():

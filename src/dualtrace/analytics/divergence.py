@@ -113,21 +113,33 @@ def run(ctx: Context) -> list[Finding]:
     for a, b in cfg.pairs:
         for measure in ctx.measures:
             for r in ctx.runner.rows(
-                f"divergence {a}/{b} {measure}", candidates_sql(ctx, t, measure, a, b, ctx.config.max_findings * 20)
+                f"divergence {a}/{b} {measure}",
+                candidates_sql(ctx, t, measure, a, b, ctx.config.max_findings * 20),
             ):
                 r.update(a=a, b_partner=b, measure=measure)
                 rows.append(r)
     chosen = _choose(rows, ctx.config.max_findings)
     keys: dict[str, SeriesKey] = {}
     for fid, c in chosen.items():
-        keys[f"{fid}:a"] = SeriesKey(c["level"], c["product"], c["reporter"], c["a"], c["flow"], c["currency"])
-        keys[f"{fid}:b"] = SeriesKey(c["level"], c["product"], c["reporter"], c["b_partner"], c["flow"], c["currency"])
+        keys[f"{fid}:a"] = SeriesKey(
+            c["level"], c["product"], c["reporter"], c["a"], c["flow"], c["currency"]
+        )
+        keys[f"{fid}:b"] = SeriesKey(
+            c["level"], c["product"], c["reporter"], c["b_partner"], c["flow"], c["currency"]
+        )
     monthly = evidence.monthly(ctx.runner, ctx.prepared, keys)
     refs, totals = evidence.row_refs(ctx.runner, ctx.prepared, keys, ctx.config.evidence_rows // 2)
     yearly = _yearly(ctx, t, keys)
     return [
-        _finding(ctx, fid, c, monthly, refs.get(f"{fid}:a", []) + refs.get(f"{fid}:b", []),
-                 totals.get(f"{fid}:a", 0) + totals.get(f"{fid}:b", 0), yearly)
+        _finding(
+            ctx,
+            fid,
+            c,
+            monthly,
+            refs.get(f"{fid}:a", []) + refs.get(f"{fid}:b", []),
+            totals.get(f"{fid}:a", 0) + totals.get(f"{fid}:b", 0),
+            yearly,
+        )
         for fid, c in chosen.items()
     ]
 
@@ -151,12 +163,24 @@ def _choose(rows: list[dict[str, Any]], n: int) -> dict[str, dict[str, Any]]:
         lead["score"] = top
         lead["others"] = [r for r in items if r["measure"] != lead_measure and r["b"] == lead["b"]][:1]
         leads.append(lead)
-    leads.sort(key=lambda r: (-round(r["score"], 2), r["reporter"] == "*", {"category": 0, "hs4": 1}.get(r["level"], 2)))
+    leads.sort(
+        key=lambda r: (
+            -round(r["score"], 2),
+            r["reporter"] == "*",
+            {"category": 0, "hs4": 1}.get(r["level"], 2),
+        )
+    )
     chosen: dict[str, dict[str, Any]] = {}
     seen: set[tuple[Any, ...]] = set()
     for lead in leads:
-        same = (lead["a"], lead["b_partner"], lead["currency"], lead["b"], round(float(lead["xa"]), -1),
-                round(float(lead["xb"]), -1))
+        same = (
+            lead["a"],
+            lead["b_partner"],
+            lead["currency"],
+            lead["b"],
+            round(float(lead["xa"]), -1),
+            round(float(lead["xb"]), -1),
+        )
         if same in seen:
             continue
         seen.add(same)
@@ -202,7 +226,9 @@ def _finding(
         if c["reporter"] != "*"
         else f"Exports of {product} (all {ctx.reporters('X', c['currency'])} reporters in {c['currency']})"
     )
-    amount = lambda x: text.amount(x, measure, unit)  # noqa: E731
+    def amount(x: float) -> str:
+        return text.amount(x, measure, unit)
+
     if c["opposite"]:
         ga, gb = math.exp(float(c["ga"])), math.exp(float(c["gb"]))
         pa = (xa / float(c["xa0"]) - 1) if c["xa0"] else None
@@ -210,7 +236,8 @@ def _finding(
         headline = (
             f"{who} to {na} {text.change(pa + 1 if pa is not None else ga)} while those to {nb} "
             f"{text.change(pb + 1 if pb is not None else gb)} "
-            f"({year} vs {base}: {amount(float(c['xa0']))} to {amount(xa)} and {amount(float(c['xb0']))} to {amount(xb)})"
+            f"({year} vs {base}: {amount(float(c['xa0']))} to {amount(xa)} and {amount(float(c['xb0']))} to "
+            f"{amount(xb)})"
         )
         if xb and xa / xb >= 2:
             headline += f"; {na} now takes {xa / xb:.1f} times as much"
@@ -224,7 +251,11 @@ def _finding(
             else f"{who} went to {nbig} only in {year} ({amount(big)}, none to {nsmall})"
         )
         if c["lratio0"] is not None and c["xa0"] is not None and c["xb0"]:
-            r0 = float(c["xa0"]) / float(c["xb0"]) if xa >= xb else float(c["xb0"]) / max(float(c["xa0"]), 1e-9)
+            r0 = (
+                float(c["xa0"]) / float(c["xb0"])
+                if xa >= xb
+                else float(c["xb0"]) / max(float(c["xa0"]), 1e-9)
+            )
             headline += f", against {r0:,.1f} times in {base}"
     headline += "."
     ka = f"{fid}:a"
@@ -274,7 +305,11 @@ def _finding(
         "rows": total_rows,
     }
     for o in c.get("others", []):
-        metrics["other_measure"] = {"measure": o["measure"], "a_current": float(o["xa"]), "b_current": float(o["xb"])}
+        metrics["other_measure"] = {
+            "measure": o["measure"],
+            "a_current": float(o["xa"]),
+            "b_current": float(o["xb"]),
+        }
     key_a = SeriesKey(c["level"], c["product"], c["reporter"], a, c["flow"], c["currency"])
     key_b = SeriesKey(c["level"], c["product"], c["reporter"], b, c["flow"], c["currency"])
     query = (
@@ -298,8 +333,11 @@ def _finding(
             rows=refs,
             table=table,
             notes=[
-                f"{year} against {base} (full years), {unit}; floor {text.amount(ctx.config.divergence.floors.of(measure), measure, unit)} in growth rates",
-                "opposite growth" if c["opposite"] else f"level ratio of at least {ctx.config.divergence.min_ratio:g}",
+                f"{year} against {base} (full years), {unit}; floor "
+                f"{text.amount(ctx.config.divergence.floors.of(measure), measure, unit)} in growth rates",
+                "opposite growth"
+                if c["opposite"]
+                else f"level ratio of at least {ctx.config.divergence.min_ratio:g}",
                 *ctx.prepared.notes,
             ],
             chart={
@@ -320,7 +358,9 @@ def _growth(now: float, then: Any) -> float | None:
     return (now / float(then) - 1) * 100 if then else None
 
 
-def _table(ma: list[dict[str, Any]], mb: list[dict[str, Any]], a: str, b: str, measure: str) -> list[dict[str, Any]]:
+def _table(
+    ma: list[dict[str, Any]], mb: list[dict[str, Any]], a: str, b: str, measure: str
+) -> list[dict[str, Any]]:
     out = []
     for partner, rows in ((a, ma), (b, mb)):
         for r in evidence.dense(rows):

@@ -102,7 +102,9 @@ def _auto_windows(ctx: Context) -> tuple[Window, Window]:
     next_year = policy.year + 1
     if last >= (next_year, 12):
         base = ctx.baseline
-        return Window(date(base, 1, 1), date(base, 12, 1)), Window(date(next_year, 1, 1), date(next_year, 12, 1))
+        return Window(date(base, 1, 1), date(base, 12, 1)), Window(
+            date(next_year, 1, 1), date(next_year, 12, 1)
+        )
     first = policy.replace(day=1) if policy.day == 1 else _shift(policy.replace(day=1), -1)
     months = 0
     end = first
@@ -121,23 +123,20 @@ def _baskets(ctx: Context) -> tuple[list[tuple[str, str, str, str]], str]:
     cfg = ctx.config.diversion
     level = cfg.product_level
     codes = sorted({(c, v) for c, v, lv, _ in ctx.products.rows if lv == "code"})
-    by_level: dict[tuple[str, str], str] = {
-        (c, v): p for c, v, lv, p in ctx.products.rows if lv == level
-    }
+    by_level: dict[tuple[str, str], str] = {(c, v): p for c, v, lv, p in ctx.products.rows if lv == level}
     chpl = ctx.products.members.get(("category", CHPL_ALL), set())
     if cfg.controlled:
-        controlled_prefixes = cfg.controlled
-        is_controlled = lambda c, v: any(c.startswith(p) for p in controlled_prefixes)  # noqa: E731
-        predicate = "(" + " OR ".join(f"LEFT(hs_code, {len(p)}) = {lit(p)}" for p in controlled_prefixes) + ")"
-        wide = list(controlled_prefixes)
+        controlled = {(c, v) for c, v in codes if any(c.startswith(p) for p in cfg.controlled)}
+        predicate = "(" + " OR ".join(f"LEFT(hs_code, {len(p)}) = {lit(p)}" for p in cfg.controlled) + ")"
+        wide = list(cfg.controlled)
     else:
-        is_controlled = lambda c, v: (c, v) in chpl  # noqa: E731
+        controlled = set(chpl)
         predicate = ctx.products.predicate("category", CHPL_ALL)
         wide = sorted({c[:6] for c, _ in chpl})
     rows = []
     for code, version in codes:
         product = by_level.get((code, version), code[:4])
-        if is_controlled(code, version):
+        if (code, version) in controlled:
             rows.append((code, version, "controlled", product))
         elif cfg.other:
             if any(code.startswith(p) for p in cfg.other):
@@ -186,7 +185,8 @@ GROUP BY f.reporter, f.partner, f.currency, k.basket, k.product""",
     )
     totals = ctx.runner.rows(
         "diversion totals",
-        f"SELECT reporter, partner, currency, basket, SUM(v0) AS v0, SUM(v1) AS v1, SUM(vp) AS vp FROM {WINDOWS}"
+        f"SELECT reporter, partner, currency, basket, SUM(v0) AS v0, SUM(v1) AS v1, SUM(vp) AS vp FROM "
+        f"{WINDOWS}"
         " GROUP BY reporter, partner, currency, basket",
     )
     cube: dict[tuple[str, str], dict[str, dict[str, list[float]]]] = defaultdict(
@@ -215,8 +215,19 @@ GROUP BY f.reporter, f.partner, f.currency, k.basket, k.product""",
     products = _products(ctx, keep, eligible)
     monthly, refs, counts = _evidence(ctx, keep, eligible, before, after)
     return [
-        _finding(ctx, r, before, after, placebo, controlled_sql, eligible, products.get(i, []),
-                 monthly.get(i, []), refs.get(i, []), counts.get(i, 0))
+        _finding(
+            ctx,
+            r,
+            before,
+            after,
+            placebo,
+            controlled_sql,
+            eligible,
+            products.get(i, []),
+            monthly.get(i, []),
+            refs.get(i, []),
+            counts.get(i, 0),
+        )
         for i, r in enumerate(keep)
     ]
 
@@ -263,7 +274,7 @@ def _analyse(
     candidates = [
         p for p in by_partner if p not in skip and (not cfg.intermediaries or p in cfg.intermediaries)
     ]
-    destinations = []
+    destinations: list[dict[str, Any]] = []
     for p in candidates:
         cell = by_partner[p]
         x0, x1, xp = cell["controlled"]
@@ -298,7 +309,10 @@ def _analyse(
     for d in destinations:
         d["ddd"] = d["did"] - ref_median if ref_median is not None and d["did"] is not None else None
         d["intermediary"] = d in flagged
-    strength = lambda d: d["did"] if d["did"] is not None else d["growth_log"]  # noqa: E731
+
+    def strength(d: dict[str, Any]) -> float:
+        return float(d["did"] if d["did"] is not None else d["growth_log"])
+
     flagged.sort(key=lambda d: -strength(d))
     rise = sum(d["controlled_after"] - d["controlled_before"] for d in flagged)
     fall = c0 - c1
@@ -353,11 +367,14 @@ def _products(
     rows = ctx.runner.rows(
         "diversion products",
         f"""SELECT k.fid, w.product, k.role, SUM(w.v0) AS v0, SUM(w.v1) AS v1
-FROM {WINDOWS} w JOIN {DKEYS} k ON k.reporter = w.reporter AND k.currency = w.currency AND k.partner = w.partner
+FROM {WINDOWS} w JOIN {DKEYS} k ON k.reporter = w.reporter AND k.currency = w.currency AND k.partner =
+w.partner
 WHERE w.basket = 'controlled'
 GROUP BY k.fid, w.product, k.role""",
     )
-    per: dict[int, dict[str, dict[str, list[float]]]] = defaultdict(lambda: defaultdict(lambda: {"T": [0.0, 0.0], "I": [0.0, 0.0]}))
+    per: dict[int, dict[str, dict[str, list[float]]]] = defaultdict(
+        lambda: defaultdict(lambda: {"T": [0.0, 0.0], "I": [0.0, 0.0]})
+    )
     for r in rows:
         cell = per[int(r["fid"])][r["product"]][r["role"]]
         cell[0] += float(r["v0"])
@@ -365,10 +382,10 @@ GROUP BY k.fid, w.product, k.role""",
     level = ctx.config.diversion.product_level
     out: dict[int, list[dict[str, Any]]] = {}
     for i, by_product in per.items():
-        items = []
-        for product, cell in by_product.items():
-            fall = cell["T"][0] - cell["T"][1]
-            rise = cell["I"][1] - cell["I"][0]
+        items: list[dict[str, Any]] = []
+        for product, sides in by_product.items():
+            fall = sides["T"][0] - sides["T"][1]
+            rise = sides["I"][1] - sides["I"][0]
             if fall > 0 and rise > 0:
                 items.append(
                     {
@@ -376,10 +393,10 @@ GROUP BY k.fid, w.product, k.role""",
                         "label": ctx.products.label(level, product),
                         "fall_to_target": fall,
                         "rise_to_intermediaries": rise,
-                        "intermediaries_before": cell["I"][0],
-                        "intermediaries_after": cell["I"][1],
-                        "target_before": cell["T"][0],
-                        "target_after": cell["T"][1],
+                        "intermediaries_before": sides["I"][0],
+                        "intermediaries_after": sides["I"][1],
+                        "target_before": sides["T"][0],
+                        "target_after": sides["T"][1],
                         "rerouted": min(fall, rise),
                     }
                 )
@@ -411,7 +428,9 @@ WHERE f.flow = 'X' AND f.freq = 'M' AND b.basket = 'controlled'"""
     )
     monthly: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for r in series:
-        monthly[int(r["fid"])].append({"period": r["period"].strftime("%Y-%m"), "partner": r["partner"], "value": float(r["value"])})
+        monthly[int(r["fid"])].append(
+            {"period": r["period"].strftime("%Y-%m"), "partner": r["partner"], "value": float(r["value"])}
+        )
     limit = ctx.config.evidence_rows
     window = (
         f" AND (f.period BETWEEN {lit(before.first)} AND {lit(before.last)}"
@@ -457,27 +476,35 @@ def _finding(
 ) -> Finding:
     cfg = ctx.config.diversion
     cur = r["currency"]
-    money = lambda x: text.money(x, cur)  # noqa: E731
+    def money(x: float) -> str:
+        return text.money(x, cur)
+
     basket = "controlled goods" if cfg.controlled else "CHPL goods"
     who = _exporter_label(r, eligible)
     target = text.country(r["target"])
     c0, c1 = r["target_controlled_before"], r["target_controlled_after"]
     dests = {d["partner"]: d for d in r["destinations"]}
     named = [
-        f"{text.country(p)} ({text.times(dests[p]['controlled_ratio']) if dests[p]['controlled_ratio'] else 'from nothing'})"
+        f"{text.country(p)} "
+        f"({text.times(dests[p]['controlled_ratio']) if dests[p]['controlled_ratio'] else 'from nothing'})"
         for p in r["intermediaries"][:6]
     ]
     more = len(r["intermediaries"]) - 6
     top = products[: cfg.top_products]
-    dids = ", ".join(f"{dests[p]['did']:+.2f}" for p in r["intermediaries"][:6] if dests[p]["did"] is not None)
+    dids = ", ".join(
+        f"{dests[p]['did']:+.2f}" for p in r["intermediaries"][:6] if dests[p]["did"] is not None
+    )
     control = {
         "other goods": "rose far faster than other goods",
-        "the same goods a period earlier": f"rose far faster than in {before.label()} against {placebo.label()}",
+        "the same goods a period earlier": (
+            f"rose far faster than in {before.label()} against {placebo.label()}"
+        ),
         "none": "rose",
     }[r["control"]]
     headline = (
         f"After {ctx.policy.isoformat()}, {who} exports ({cur}) of {basket} to {target} fell "
-        f"{(1 - c1 / c0) * 100:.1f}% ({money(c0)} in {before.label()}, {money(c1)} in {after.label()}) while those to "
+        f"{(1 - c1 / c0) * 100:.1f}% ({money(c0)} in {before.label()}, {money(c1)} in {after.label()}) "
+        f"while those to "
         f"{text.join_names(named)}{f' and {more} more' if more > 0 else ''} {control}"
         + (f" (difference-in-differences {dids})" if dids else "")
     )
@@ -518,6 +545,7 @@ def _finding(
     }
     members = _members(r, eligible)
     partners = [r["target"], *r["intermediaries"]]
+    exporter_title = r["exporter"] if r["exporter"] != "*" else "all reporters"
     query = (
         f"{ctx.prepared.portable()}\n"
         "SELECT period, partner, SUM(value) AS value, COUNT(*) AS rows FROM flows\n"
@@ -527,16 +555,29 @@ def _finding(
     )
     notes = [
         f"before: {before.label()}, after: {after.label()} (policy date {ctx.policy.isoformat()})",
-        f"controlled: {', '.join(cfg.controlled) if cfg.controlled else 'CHPL codes (any tier, any HS edition)'};"
-        f" other goods: {', '.join(cfg.other) if cfg.other else 'every other code (headings that may hold controlled codes left out)'}",
+        f"controlled: "
+        f"{', '.join(cfg.controlled) if cfg.controlled else 'CHPL codes (any tier, any HS edition)'};"
+        f" other goods: "
+        + (
+            ", ".join(cfg.other)
+            if cfg.other
+            else "every other code (headings that may hold controlled codes left out)"
+        ),
         f"only exporters that report every month of both windows: {', '.join(members)}",
         {
-            "other goods": "DiD = ln(controlled after/before) - ln(other goods after/before), per destination",
-            "the same goods a period earlier": (
-                f"other goods to {target} fell {(1 - r['target_other_after'] / max(r['target_other_before'], 1)) * 100:.0f}% too,"
-                f" so they are no control: DiD = ln(after/before) - ln(before/placebo), placebo {placebo.label()}"
+            "other goods": (
+                "DiD = ln(controlled after/before) - ln(other goods after/before), per destination"
             ),
-            "none": "no control available (other goods collapsed too and no placebo period): named on growth alone",
+            "the same goods a period earlier": (
+                f"other goods to {target} fell "
+                f"{(1 - r['target_other_after'] / max(r['target_other_before'], 1)) * 100:.0f}% too,"
+                f" so they are no control: DiD = ln(after/before) - ln(before/placebo), placebo "
+                f"{placebo.label()}"
+            ),
+            "none": (
+                "no control available (other goods collapsed too and no placebo period):"
+                " named on growth alone"
+            ),
         }[r["control"]],
         f"intermediary when DiD >= {cfg.min_did} and controlled exports rose by >= {money(cfg.min_rise)}",
         *ctx.prepared.notes,
@@ -562,7 +603,7 @@ def _finding(
                 "y": "index",
                 "color": "partner",
                 "y_title": f"controlled exports, index ({before.label()} average = 100)",
-                "title": f"{r['exporter'] if r['exporter'] != '*' else 'all reporters'} → {r['target']} and intermediaries ({cur})",
+                "title": f"{exporter_title} → {r['target']} and intermediaries ({cur})",
                 "rule": ctx.policy.isoformat(),
             },
         ),

@@ -83,7 +83,8 @@ def monthly(
     rows = runner.rows(
         "evidence series",
         "SELECT k.fid, f.period, SUM(f.value) AS value, SUM(f.net_kg) AS net_kg, SUM(f.qty) AS qty,"
-        f" COUNT(*) AS n\n{_joined(prepared)} AND f.freq = 'M'\nGROUP BY k.fid, f.period ORDER BY k.fid, f.period",
+        f" COUNT(*) AS n\n{_joined(prepared)} AND f.freq = 'M'\nGROUP BY k.fid, f.period ORDER BY k.fid, "
+        f"f.period",
     )
     out: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
@@ -137,7 +138,9 @@ def dense(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     last = rows[-1]["period"]
     while True:
         label = f"{y}-{m:02d}"
-        out.append(by_month.get(label) or {"period": label, "value": 0.0, "net_kg": 0.0, "qty": 0.0, "rows": 0})
+        out.append(
+            by_month.get(label) or {"period": label, "value": 0.0, "net_kg": 0.0, "qty": 0.0, "rows": 0}
+        )
         if label >= last:
             return out
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)

@@ -103,7 +103,8 @@ up AS (
   SELECT c.source_id, c.source_line AS child_line, arg_max(p.source_line, l.k) AS parent_line
   FROM m c
   CROSS JOIN (VALUES {values}) AS l(k)
-  JOIN (SELECT * FROM m WHERE LENGTH(ck) < {max(found)}) p ON p.source_id = c.source_id AND p.reporter = c.reporter AND p.partner = c.partner
+  JOIN (SELECT * FROM m WHERE LENGTH(ck) < {max(found)}) p ON p.source_id = c.source_id AND p.reporter =
+  c.reporter AND p.partner = c.partner
    AND p.flow = c.flow AND p.period = c.period AND p.currency = c.currency AND p.ck = LEFT(c.ck, l.k)
   WHERE l.k < LENGTH(c.ck)
   GROUP BY c.source_id, c.source_line
@@ -127,7 +128,8 @@ WHERE d.parent_line IS NULL OR m.value - COALESCE(d.v, 0) > GREATEST(1.0, 0.005 
 
 def _shadow_body(source: str, shadows: list[tuple[int, int, int]]) -> str:
     parts = [
-        f"SELECT DISTINCT {dropped} AS source_id, reporter, partner, flow, COALESCE(currency, '?') AS currency,"
+        f"SELECT DISTINCT {dropped} AS source_id, reporter, partner, flow, COALESCE(currency, '?') AS "
+        f"currency,"
         f" period, LEFT(hs_code, 4) AS h FROM {source} WHERE source_id = {kept}"
         for kept, dropped, _ in shadows
     ]
@@ -190,11 +192,11 @@ def prepare(runner: Runner, source: str = "trade_flows") -> Prepared:
                 f"the later file (source {kept}) is used for them"
             )
     runner.con.execute(
-        f"CREATE OR REPLACE TEMP VIEW {FLOWS} AS {_flows_body(source, mixed, bool(shadows), RESIDUAL, SHADOW)}"
+        f"CREATE OR REPLACE TEMP VIEW {FLOWS} AS "
+        f"{_flows_body(source, mixed, bool(shadows), RESIDUAL, SHADOW)}"
     )
     areas = [
-        r["iso3"]
-        for r in runner.rows("areas", "SELECT iso3 FROM ref_countries WHERE is_area ORDER BY iso3")
+        r["iso3"] for r in runner.rows("areas", "SELECT iso3 FROM ref_countries WHERE is_area ORDER BY iso3")
     ]
     coverage = _coverage(runner)
     return Prepared(source, mixed, lengths, shadows, areas, coverage, notes)
@@ -208,9 +210,7 @@ def _find_shadows(runner: Runner, source: str) -> list[tuple[int, int, int]]:
     )
     if not candidates:
         return []
-    keys = ", ".join(
-        f"({_q(r['reporter'])}, {_q(r['flow'])}, {_q(r['currency'])})" for r in candidates
-    )
+    keys = ", ".join(f"({_q(r['reporter'])}, {_q(r['flow'])}, {_q(r['currency'])})" for r in candidates)
     rows = runner.rows(
         "duplicate sources",
         f"""WITH k AS (
@@ -240,7 +240,8 @@ def _coverage(runner: Runner) -> Coverage:
     rows = runner.rows(
         "coverage",
         f"SELECT source_id, reporter, flow, currency, freq, MIN(period) AS first, MAX(period) AS last,"
-        f" COUNT(net_kg) AS kg, COUNT(qty) AS q FROM {FLOWS} GROUP BY source_id, reporter, flow, currency, freq",
+        f" COUNT(net_kg) AS kg, COUNT(qty) AS q FROM {FLOWS} GROUP BY source_id, reporter, flow, currency, "
+        f"freq",
     )
     measures = {"value"}
     if any(r["kg"] for r in rows):

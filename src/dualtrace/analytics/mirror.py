@@ -40,22 +40,34 @@ def pairs_sql(ctx: Context, t: SeriesTables) -> str:
     """Both sides per year, matched code by code: a category or the 'matched' level adds up only
     the HS6 codes both sides report that year (a code one side never mirrors is no gap)."""
     cfg = ctx.config.mirror_gap
-    side_levels = [lv for lv in ("hs6", "total") if lv in cfg.levels or (lv == "hs6" and set(cfg.levels) & {"category", "matched"})]
+    side_levels = [
+        lv
+        for lv in ("hs6", "total")
+        if lv in cfg.levels or (lv == "hs6" and set(cfg.levels) & {"category", "matched"})
+    ]
     parts = []
     if "hs6" in cfg.levels:
-        parts.append("SELECT level, product, e, i, currency, b, vx, vm, kx, km, 1 AS codes FROM j WHERE level = 'hs6'")
+        parts.append(
+            "SELECT level, product, e, i, currency, b, vx, vm, kx, km, 1 AS codes FROM j WHERE level = 'hs6'"
+        )
     if "total" in cfg.levels:
-        parts.append("SELECT level, product, e, i, currency, b, vx, vm, kx, km, 1 AS codes FROM j WHERE level = 'total'")
+        parts.append(
+            "SELECT level, product, e, i, currency, b, vx, vm, kx, km, 1 AS codes FROM j WHERE level = "
+            "'total'"
+        )
     if "category" in cfg.levels:
         parts.append(
-            "SELECT 'category' AS level, c.category AS product, e, i, currency, b, SUM(vx) AS vx, SUM(vm) AS vm,"
-            f" SUM(kx) AS kx, SUM(km) AS km, COUNT(*) AS codes FROM j JOIN {CATEGORY_HS6} c ON c.hs6 = j.product"
+            "SELECT 'category' AS level, c.category AS product, e, i, currency, b, SUM(vx) AS vx, SUM(vm) "
+            "AS vm,"
+            f" SUM(kx) AS kx, SUM(km) AS km, COUNT(*) AS codes FROM j JOIN {CATEGORY_HS6} c ON c.hs6 = "
+            f"j.product"
             " WHERE j.level = 'hs6'"
             " GROUP BY c.category, e, i, currency, b"
         )
     if "matched" in cfg.levels:
         parts.append(
-            "SELECT 'matched' AS level, 'matched' AS product, e, i, currency, b, SUM(vx) AS vx, SUM(vm) AS vm,"
+            "SELECT 'matched' AS level, 'matched' AS product, e, i, currency, b, SUM(vx) AS vx, SUM(vm) AS "
+            "vm,"
             " SUM(kx) AS kx, SUM(km) AS km, COUNT(*) AS codes"
             " FROM j WHERE level = 'hs6' GROUP BY e, i, currency, b"
         )
@@ -85,7 +97,11 @@ j AS (
 
 def _category_hs6(ctx: Context) -> None:
     pairs = sorted(
-        {(code[:6], product) for code, _v, level, product in ctx.products.rows if level == "category" and len(code) >= 6}
+        {
+            (code[:6], product)
+            for code, _v, level, product in ctx.products.rows
+            if level == "category" and len(code) >= 6
+        }
     )
     ctx.runner.register(CATEGORY_HS6, ["hs6", "category"], pairs or [("", "")])
 
@@ -98,19 +114,19 @@ def run(ctx: Context) -> list[Finding]:
     series: dict[tuple[str, ...], dict[int, dict[str, Any]]] = defaultdict(dict)
     for r in rows:
         series[(r["level"], r["product"], r["e"], r["i"], r["currency"])][int(r["b"])] = r
-    candidates = []
+    candidates: list[tuple[tuple[str, ...], dict[int, dict[str, Any]], float | None, dict[str, Any]]] = []
     low, high = cfg.cif_fob * (1 - cfg.tolerance), cfg.cif_fob * (1 + cfg.tolerance)
     for key, years in series.items():
         base = years.get(ctx.baseline)
         base_ratio = _ratio(base) if base else None
-        best = None
+        best: dict[str, Any] | None = None
         for year, r in sorted(years.items()):
             ratio = _ratio(r)
             vx, vm = float(r["vx"] or 0), float(r["vm"] or 0)
             if ratio is None or max(vx, vm) < cfg.min_value or low <= ratio <= high:
                 continue
             gap = vx * cfg.cif_fob - vm
-            parts = {
+            parts: dict[str, float] = {
                 "gap": min(1.0, abs(math.log(max(ratio, 1e-6) / cfg.cif_fob)) / math.log(4)),
                 "change": (
                     min(1.0, abs(math.log(max(ratio, 1e-6) / base_ratio)) / math.log(3))
@@ -124,11 +140,20 @@ def run(ctx: Context) -> list[Finding]:
                 best = {"year": year, "ratio": ratio, "gap": gap, "parts": parts, "score": score, "row": r}
         if best is not None:
             candidates.append((key, years, base_ratio, best))
-    candidates.sort(key=lambda c: (-round(c[3]["score"], 2), {"category": 0, "total": 1, "matched": 2}.get(c[0][0], 3)))
+    candidates.sort(
+        key=lambda c: (-round(c[3]["score"], 2), {"category": 0, "total": 1, "matched": 2}.get(c[0][0], 3))
+    )
     chosen = []
     seen = set()
     for key, years, base_ratio, best in candidates:
-        same = (key[2], key[3], key[4], best["year"], round(float(best["row"]["vx"]), -1), round(float(best["row"]["vm"]), -1))
+        same = (
+            key[2],
+            key[3],
+            key[4],
+            best["year"],
+            round(float(best["row"]["vx"]), -1),
+            round(float(best["row"]["vm"]), -1),
+        )
         if same in seen:
             continue
         seen.add(same)
@@ -144,9 +169,16 @@ def run(ctx: Context) -> list[Finding]:
         keys[f"m{n:04d}:m"] = SeriesKey(level, product, i, e, "M", currency)
     refs, counts = evidence.row_refs(ctx.runner, ctx.prepared, keys, ctx.config.evidence_rows // 2)
     return [
-        _finding(ctx, n, key, years, base_ratio, best,
-                 refs.get(f"m{n:04d}:x", []) + refs.get(f"m{n:04d}:m", []),
-                 counts.get(f"m{n:04d}:x", 0) + counts.get(f"m{n:04d}:m", 0))
+        _finding(
+            ctx,
+            n,
+            key,
+            years,
+            base_ratio,
+            best,
+            refs.get(f"m{n:04d}:x", []) + refs.get(f"m{n:04d}:m", []),
+            counts.get(f"m{n:04d}:x", 0) + counts.get(f"m{n:04d}:m", 0),
+        )
         for n, (key, years, base_ratio, best) in enumerate(chosen)
     ]
 
@@ -173,9 +205,13 @@ def _finding(
     r = best["row"]
     vx, vm = float(r["vx"]), float(r["vm"] or 0)
     label = (
-        f"the {int(r['codes'])} HS6 codes both report" if level == "matched" else ctx.products.label(level, product)
+        f"the {int(r['codes'])} HS6 codes both report"
+        if level == "matched"
+        else ctx.products.label(level, product)
     )
-    money = lambda x: text.money(x, currency)  # noqa: E731
+    def money(x: float) -> str:
+        return text.money(x, currency)
+
     ne, ni = text.country(e), text.country(i)
     headline = (
         f"{ni} reported importing {money(vm)} of {label} from {ne} in {year}, while {ne} reported exporting "
@@ -200,7 +236,10 @@ def _finding(
     long_table = [
         {"year": row["year"], "side": side, "value": row[col], "ratio": row["ratio"]}
         for row in table
-        for side, col in ((f"{e} exports (reported by {e})", "exporter_reported"), (f"{i} imports (reported by {i})", "importer_reported"))
+        for side, col in (
+            (f"{e} exports (reported by {e})", "exporter_reported"),
+            (f"{i} imports (reported by {i})", "importer_reported"),
+        )
     ]
     metrics = {
         "exporter": e,
@@ -219,13 +258,18 @@ def _finding(
         "tolerance": cfg.tolerance,
         "gap": gap,
         "lost_in_transit": max(0.0, gap),
-        "by_year": {row["year"]: {k: row[k] for k in ("exporter_reported", "importer_reported", "ratio")} for row in table},
+        "by_year": {
+            row["year"]: {k: row[k] for k in ("exporter_reported", "importer_reported", "ratio")}
+            for row in table
+        },
         "score_parts": {**best["parts"], "weights": WEIGHTS},
         "rows": total_rows,
     }
     if level == "matched":
         pred = "hs6 IS NOT NULL"
-        note = "matched: the sum over the HS6 codes both sides report in a year; the query lists all HS6 codes"
+        note = (
+            "matched: the sum over the HS6 codes both sides report in a year; the query lists all HS6 codes"
+        )
     else:
         pred = ctx.products.predicate(level, product)
         note = f"product: {label}"
@@ -235,7 +279,8 @@ def _finding(
         f"  SUM(CASE WHEN flow = 'X' AND reporter = {lit(e)} THEN value ELSE 0 END) AS exporter_reported,\n"
         f"  SUM(CASE WHEN flow = 'M' AND reporter = {lit(i)} THEN value ELSE 0 END) AS importer_reported\n"
         f"FROM flows WHERE currency = {lit(currency)} AND {pred}\n"
-        f"  AND ((flow = 'X' AND reporter = {lit(e)} AND partner = {lit(i)}) OR (flow = 'M' AND reporter = {lit(i)} AND partner = {lit(e)}))\n"
+        f"  AND ((flow = 'X' AND reporter = {lit(e)} AND partner = {lit(i)}) OR (flow = 'M' AND reporter = "
+        f"{lit(i)} AND partner = {lit(e)}))\n"
         "GROUP BY EXTRACT(YEAR FROM period) ORDER BY year"
     )
     return Finding(
@@ -252,7 +297,8 @@ def _finding(
             rows=refs,
             table=long_table,
             notes=[
-                f"expected imports/exports ratio {cfg.cif_fob:.2f} (CIF/FOB), agreement within ±{cfg.tolerance * 100:.0f}%",
+                f"expected imports/exports ratio {cfg.cif_fob:.2f} (CIF/FOB), agreement within "
+                f"±{cfg.tolerance * 100:.0f}%",
                 "only years both sides cover fully",
                 note,
                 *ctx.prepared.notes,

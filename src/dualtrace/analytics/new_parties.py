@@ -48,8 +48,10 @@ def party_sql(role: str, source: str = "shipments") -> str:
     other = OTHER[role]
     return f"""WITH s AS (
   SELECT date, source_id, source_line, CAST(value_usd AS DOUBLE) AS v,
-         {role}_id AS pid, {role}_name AS pname, COALESCE({role}_country, '') AS pc, {norm(f"{role}_name")} AS pn,
-         {other}_id AS cid, {other}_name AS cname, COALESCE({other}_country, '') AS cc, {norm(f"{other}_name")} AS cn
+         {role}_id AS pid, {role}_name AS pname, COALESCE({role}_country, '') AS pc, {norm(f"{role}_name")}
+         AS pn,
+         {other}_id AS cid, {other}_name AS cname, COALESCE({other}_country, '') AS cc,
+         {norm(f"{other}_name")} AS cn
   FROM {source}
   WHERE value_usd IS NOT NULL AND ({role}_id IS NOT NULL OR {role}_name IS NOT NULL)
 ),
@@ -75,7 +77,9 @@ def run_shipments(runner: Runner, config: AnalyticsConfig) -> list[Finding]:
     if not span["n"]:
         return []
     first, last = span["first"], span["last"]
-    full_years = [y for y in range(first.year, last.year + 1) if first <= date(y, 1, 31) and last >= date(y, 12, 1)]
+    full_years = [
+        y for y in range(first.year, last.year + 1) if first <= date(y, 1, 31) and last >= date(y, 12, 1)
+    ]
     findings = []
     for role in cfg.roles:
         runner.table(f"_an_party_{role}", party_sql(role), f"parties {role}")
@@ -89,7 +93,8 @@ FROM _an_party_{role} GROUP BY party, EXTRACT(YEAR FROM date)""",
             r["party"]: r
             for r in runner.rows(
                 f"parties {role} first",
-                f"SELECT party, MIN(date) AS first_seen, COUNT(*) AS lines, MODE(pname) AS name, MODE(pc) AS country"
+                f"SELECT party, MIN(date) AS first_seen, COUNT(*) AS lines, MODE(pname) AS name, MODE(pc) "
+                f"AS country"
                 f" FROM _an_party_{role} GROUP BY party",
             )
         }
@@ -134,7 +139,15 @@ JOIN _an_np_keys k ON k.party = p.party ORDER BY p.party, p.date, p.source_id, p
         data_start = first
         for c in candidates:
             findings.append(
-                _finding(config, role, c, by_party_sup[c[0]], by_party_lines[c[0]], data_start, int(span["n"] - span["usd"]))
+                _finding(
+                    config,
+                    role,
+                    c,
+                    by_party_sup[c[0]],
+                    by_party_lines[c[0]],
+                    data_start,
+                    int(span["n"] - span["usd"]),
+                )
             )
     findings.sort(key=lambda f: -f.score)
     return findings[: config.max_findings]
@@ -164,7 +177,8 @@ def _finding(
     country = text.country(info["country"]) if info["country"] else "country unknown"
     headline = (
         f"{info['name']}{ident}, {country}, "
-        f"{'first seen' if new else 'present since the data start,'} on {first_seen.isoformat()}, {role_word} "
+        f"{'first seen' if new else 'present since the data start,'} on {first_seen.isoformat()}, "
+        f"{role_word} "
         f"{text.money(v0, 'USD')} in {y0} and {text.money(best_v, 'USD')} in {best_y} "
         f"({text.times(growth)})"
     )
@@ -182,7 +196,12 @@ def _finding(
     }
     score = sum(WEIGHTS[k] * v for k, v in parts.items())
     table = [
-        {"year": str(int(s["y"])), "supplier": s["name"] or s["counterparty"], "value_usd": float(s["v"]), "lines": int(s["lines"])}
+        {
+            "year": str(int(s["y"])),
+            "supplier": s["name"] or s["counterparty"],
+            "value_usd": float(s["v"]),
+            "lines": int(s["lines"]),
+        }
         for s in sorted(suppliers, key=lambda s: (int(s["y"]), -float(s["v"])))
     ]
     key_sql = (
@@ -191,15 +210,23 @@ def _finding(
         else f"{norm(f'{role}_name')} = {lit(party.split(':', 2)[2])}"
     )
     if not party.startswith("name:"):
-        key_sql = f"({key_sql} OR ({role}_id IS NULL AND {norm(f'{role}_name')} = {lit(_norm_py(info['name']))}))"
+        key_sql = (
+            f"({key_sql} OR ({role}_id IS NULL AND {norm(f'{role}_name')} = {lit(_norm_py(info['name']))}))"
+        )
     other = OTHER[role]
     query = (
-        f"SELECT EXTRACT(YEAR FROM date) AS year, {other}_name, SUM(value_usd) AS value_usd, COUNT(*) AS lines\n"
+        f"SELECT EXTRACT(YEAR FROM date) AS year, {other}_name, SUM(value_usd) AS value_usd, COUNT(*) AS "
+        f"lines\n"
         f"FROM shipments WHERE value_usd IS NOT NULL AND {key_sql}\n"
         f"GROUP BY EXTRACT(YEAR FROM date), {other}_name ORDER BY year, value_usd DESC"
     )
     notes = [
-        f"party key: {'the id on the line, or the id its name carries elsewhere' if ident else 'the normalised name and country'}",
+        "party key: "
+        + (
+            "the id on the line, or the id its name carries elsewhere"
+            if ident
+            else "the normalised name and country"
+        ),
         f"growth: {best_y} (best full year of data) against {y0} (first year seen, may be partial)",
         f"suppliers in {best_y}: top share {top_share * 100:.1f}%, Herfindahl index {hhi:.2f}",
     ]

@@ -92,7 +92,8 @@ def build(runner: Runner, config: AnalyticsConfig, levels: set[str]) -> ProductM
     if config.chpl and "category" in levels:
         for r in runner.rows(
             "chpl map",
-            "SELECT hs_version, hs6, tier FROM ref_hs6_chpl WHERE rank = 1 AND direct ORDER BY hs_version, hs6",
+            "SELECT hs_version, hs6, tier FROM ref_hs6_chpl WHERE rank = 1 AND direct ORDER BY hs_version, "
+            "hs6",
         ):
             chpl[(r["hs_version"], r["hs6"])] = r["tier"]
     rows: list[tuple[str, str, str, str]] = []
@@ -132,9 +133,7 @@ def build(runner: Runner, config: AnalyticsConfig, levels: set[str]) -> ProductM
     product_map.labels = _labels(runner, product_map)
     product_map.sensitive = _sensitive(runner, product_map, present)
     runner.register(PRODUCTS, ["hs_code", "hs_version", "level", "product"], rows)
-    runner.register(
-        SENSITIVE, ["level", "product"], sorted(product_map.sensitive) or [("", "")]
-    )
+    runner.register(SENSITIVE, ["level", "product"], sorted(product_map.sensitive) or [("", "")])
     return product_map
 
 
@@ -154,22 +153,27 @@ def _sensitive(
         "SELECT from_code, to_code FROM ref_hs_correlation WHERE relationship <> '1:1'",
     )
     changed6 = {r["from_code"] for r in links} | {r["to_code"] for r in links}
-    changed4 = {c[:4] for r in links for c in (r["from_code"], r["to_code"]) if r["from_code"][:4] != r["to_code"][:4]}
-    changed2 = {c[:2] for r in links for c in (r["from_code"], r["to_code"]) if r["from_code"][:2] != r["to_code"][:2]}
+    changed4 = {
+        c[:4] for r in links for c in (r["from_code"], r["to_code"]) if r["from_code"][:4] != r["to_code"][:4]
+    }
+    changed2 = {
+        c[:2] for r in links for c in (r["from_code"], r["to_code"]) if r["from_code"][:2] != r["to_code"][:2]
+    }
     editions_in_data = {r["hs_version"] for r in present if r["hs_version"]}
     versions: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for code, version, level, product in product_map.rows:
+    for _code, version, level, product in product_map.rows:
         versions[(level, product)].add(version)
     hs6_of = {r["hs_code"]: r["hs6"] for r in present}
     out: set[tuple[str, str]] = set()
     for (level, product), codes in product_map.members.items():
         if level in ("category", "total"):
             continue
-        if len(editions_in_data) > 1 and len(versions[(level, product)] & editions_in_data) == 1:
-            out.add((level, product))
-        elif level in ("hs6", "code") and any(hs6_of.get(c) in changed6 for c, _ in codes):
-            out.add((level, product))
-        elif (level == "hs4" and product in changed4) or (level == "hs2" and product in changed2):
+        if (
+            (len(editions_in_data) > 1 and len(versions[(level, product)] & editions_in_data) == 1)
+            or (level in ("hs6", "code") and any(hs6_of.get(c) in changed6 for c, _ in codes))
+            or (level == "hs4" and product in changed4)
+            or (level == "hs2" and product in changed2)
+        ):
             out.add((level, product))
     return out
 
@@ -208,7 +212,11 @@ def edition_expr(column: str, period: str = "year") -> str:
 
     from dualtrace.reference.correlation import hs_version_for_period
 
-    starts = [y for y in range(1989, 2040) if hs_version_for_period(date(y, 1, 1)) != hs_version_for_period(date(y - 1, 1, 1))]
+    starts = [
+        y
+        for y in range(1989, 2040)
+        if hs_version_for_period(date(y, 1, 1)) != hs_version_for_period(date(y - 1, 1, 1))
+    ]
     year = column if period == "year" else f"FLOOR({column} / 4)"
     cases = " ".join(f"WHEN {year} >= {y} THEN {y}" for y in sorted(starts, reverse=True))
     return f"(CASE {cases} ELSE 0 END)"

@@ -1,7 +1,7 @@
 """Run the analytics on a warehouse and store their findings as one run.
 
-    from dualtrace.analytics import analyze
-    result = analyze(con, config, only=["surge", "diversion"])
+from dualtrace.analytics import analyze
+result = analyze(con, config, only=["surge", "diversion"])
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ over the same months. A finding needs a group total of at least ``min_total`` in
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 from typing import Any
 
 from dualtrace.analytics import evidence, text
@@ -54,10 +55,14 @@ def candidates_sql(ctx: Context, t: SeriesTables, mode: str, measure: str, limit
     min_total = lit(cfg.min_total if measure == "value" else ctx.config.surge.floors.of(measure) * 10)
     # completeness of a bucket: the reporter's own coverage, or for mirror shares every reporter's
     if mode == "mirror":
-        cov_join = f"JOIN {t.cov} c ON c.reporter = '*' AND c.flow = t.flow AND c.currency = t.currency AND c.b = t.b"
+        cov_join = (
+            f"JOIN {t.cov} c ON c.reporter = '*' AND c.flow = t.flow AND c.currency = t.currency"
+            " AND c.b = t.b"
+        )
     else:
         cov_join = (
-            f"JOIN {t.cov} c ON c.reporter = t.{group} AND c.flow = t.flow AND c.currency = t.currency AND c.b = t.b"
+            f"JOIN {t.cov} c ON c.reporter = t.{group} AND c.flow = t.flow AND c.currency = t.currency"
+            " AND c.b = t.b"
         )
     gkey = f"level, product, {group}, flow, currency"
     base_b = _base_bucket(t.period, "d.b", ctx.baseline)
@@ -143,11 +148,22 @@ def run(ctx: Context) -> list[Finding]:
         keys[f"{fid}:t"] = total_key
     monthly = evidence.monthly(ctx.runner, ctx.prepared, keys)
     refs, totals = evidence.row_refs(
-        ctx.runner, ctx.prepared, {k: v for k, v in keys.items() if k.endswith(":p")}, ctx.config.evidence_rows
+        ctx.runner,
+        ctx.prepared,
+        {k: v for k, v in keys.items() if k.endswith(":p")},
+        ctx.config.evidence_rows,
     )
     return [
-        _finding(ctx, t, fid, c, monthly.get(f"{fid}:p", []), monthly.get(f"{fid}:t", []), refs.get(f"{fid}:p", []),
-                 totals.get(f"{fid}:p", 0))
+        _finding(
+            ctx,
+            t,
+            fid,
+            c,
+            monthly.get(f"{fid}:p", []),
+            monthly.get(f"{fid}:t", []),
+            refs.get(f"{fid}:p", []),
+            totals.get(f"{fid}:p", 0),
+        )
         for fid, c in chosen.items()
     ]
 
@@ -168,7 +184,9 @@ def _choose(rows: list[dict[str, Any]], n: int) -> dict[str, dict[str, Any]]:
     per group and party and six groups per party, so one story does not hide the others."""
     grouped: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
-        grouped[(r["mode"], r["level"], r["product"], r["group"], r["party"], r["currency"], r["delta"] > 0)].append(r)
+        grouped[
+            (r["mode"], r["level"], r["product"], r["group"], r["party"], r["currency"], r["delta"] > 0)
+        ].append(r)
     leads = []
     for items in grouped.values():
         top = max(r["score"] for r in items)
@@ -190,8 +208,15 @@ def _choose(rows: list[dict[str, Any]], n: int) -> dict[str, dict[str, Any]]:
         party = (lead["mode"], lead["party"], up)
         if per_pair[pair] >= 2 or per_party[party] >= 6:
             continue
-        same = (lead["mode"], lead["group"], lead["party"], lead["currency"], lead["b"], round(lead["share"], 4),
-                round(lead["base_share"], 4))
+        same = (
+            lead["mode"],
+            lead["group"],
+            lead["party"],
+            lead["currency"],
+            lead["b"],
+            round(lead["share"], 4),
+            round(lead["base_share"], 4),
+        )
         if same in seen:
             continue
         seen.add(same)
@@ -208,9 +233,15 @@ def _sentence(ctx: Context, c: dict[str, Any]) -> str:
     party, group = text.country(c["party"]), text.country(c["group"])
     if c["mode"] == "mirror":
         n = int(c["np"])
-        return f"{text.possessive(party)} share of {text.possessive(group)} imports of {product}, as its {n} suppliers report them in {c['currency']},"
+        return (
+            f"{text.possessive(party)} share of {text.possessive(group)} imports of {product},"
+            f" as its {n} suppliers report them in {c['currency']},"
+        )
     if c["mode"] == "imports":
-        return f"{text.possessive(party)} share of {text.possessive(group)} imports of {product} (as {group} reports them)"
+        return (
+            f"{text.possessive(party)} share of {text.possessive(group)} imports of {product}"
+            f" (as {group} reports them)"
+        )
     return f"{text.possessive(party)} share of {text.possessive(group)} exports of {product}"
 
 
@@ -233,10 +264,12 @@ def _finding(
     verb = "rose" if share > base_share else "fell"
     headline = (
         f"{_sentence(ctx, c)} {verb} from {text.share(base_share)} in {base_label} to {text.share(share)} in "
-        f"{cur_label} ({text.amount(float(c['cur']), measure, unit)} of {text.amount(float(c['total']), measure, unit)})"
+        f"{cur_label} ({text.amount(float(c['cur']), measure, unit)} of"
+        f" {text.amount(float(c['total']), measure, unit)})"
     )
     for o in c.get("others", []):
-        headline += f"; by {'weight' if o['measure'] == 'net_kg' else o['measure']}: {text.share(float(o['base_share']))} to {text.share(float(o['share']))}"
+        by = "weight" if o["measure"] == "net_kg" else o["measure"]
+        headline += f"; by {by}: {text.share(float(o['base_share']))} to {text.share(float(o['share']))}"
     headline += "."
     table = _monthly_shares(party_months, total_months, measure)
     by_year = _period_shares(table, "year")
@@ -289,8 +322,13 @@ def _finding(
     months = bucket_months(t.period, int(c["b"]))
     if ytd:
         months = months[:ytd]
-    from datetime import date
-
+    group_name = text.country(c["group"])
+    whole = (
+        f"reported exports to {group_name}"
+        if c["mode"] == "mirror"
+        else f"{text.possessive(group_name)} {'exports' if c['flow'] == 'X' else 'imports'}"
+    )
+    title = f"{text.country(c['party'])} in {group_name}: {ctx.products.label(c['level'], c['product'])}"
     return Finding(
         kind=KIND,
         subject_type="share",
@@ -305,8 +343,7 @@ def _finding(
             rows=refs,
             table=table,
             notes=[
-                f"share of {'reported exports to ' + text.country(c['group']) if c['mode'] == 'mirror' else text.country(c['group']) + chr(39) + 's ' + ('exports' if c['flow'] == 'X' else 'imports')}"
-                f" in {unit}; statistical areas (World, EU...) left out of the total",
+                f"share of {whole} in {unit}; statistical areas (World, EU...) left out of the total",
                 f"{cur_label} against {base_label}",
                 *ctx.prepared.notes,
             ],
@@ -317,14 +354,16 @@ def _finding(
                 "y": "share",
                 "y_format": "%",
                 "y_title": f"share of {unit} amounts",
-                "title": f"{text.country(c['party'])} in {text.country(c['group'])}: {ctx.products.label(c['level'], c['product'])}",
+                "title": title,
                 "rule": ctx.policy.isoformat(),
             },
         ),
     )
 
 
-def _monthly_shares(party: list[dict[str, Any]], total: list[dict[str, Any]], measure: str) -> list[dict[str, Any]]:
+def _monthly_shares(
+    party: list[dict[str, Any]], total: list[dict[str, Any]], measure: str
+) -> list[dict[str, Any]]:
     mine = {r["period"]: r.get(measure) or 0.0 for r in party}
     out = []
     for r in evidence.dense(total):
@@ -332,7 +371,9 @@ def _monthly_shares(party: list[dict[str, Any]], total: list[dict[str, Any]], me
         if not whole:
             continue
         part = float(mine.get(r["period"], 0.0))
-        out.append({"period": r["period"], "party": part, "total": float(whole), "share": part / float(whole)})
+        out.append(
+            {"period": r["period"], "party": part, "total": float(whole), "share": part / float(whole)}
+        )
     return out
 
 

@@ -31,6 +31,8 @@ from dualtrace.findings import Evidence, Finding
 
 KINDS = ("surge", "collapse")
 WEIGHTS = {"magnitude": 0.45, "surprise": 0.25, "size": 0.30}
+MEASURE_WORDS = {"value": "value", "net_kg": "net weight", "qty": "quantity"}
+ARROWS = {"X": "→", "M": "←"}
 LEVEL_ORDER = {"category": 0, "hs6": 1, "hs4": 2, "code": 3, "hs2": 4, "total": 5}
 _KEY = "level, product, reporter, partner, flow, currency"
 
@@ -177,7 +179,9 @@ def run(ctx: Context) -> list[Finding]:
     findings = []
     for fid, c in chosen.items():
         findings.append(
-            _finding(ctx, t, c, series.get(fid, []), refs.get(fid, []), totals.get(fid, 0), by_bucket.get(fid))
+            _finding(
+                ctx, t, c, series.get(fid, []), refs.get(fid, []), totals.get(fid, 0), by_bucket.get(fid)
+            )
         )
     return findings
 
@@ -200,7 +204,9 @@ def _choose(
     """
     by_year: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
     for row in found:
-        key = SeriesKey(row["level"], row["product"], row["reporter"], row["partner"], row["flow"], row["currency"])
+        key = SeriesKey(
+            row["level"], row["product"], row["reporter"], row["partner"], row["flow"], row["currency"]
+        )
         row["key"] = key
         by_year[(key, row["lr"] > 0, row["measure"])].append(row)
     best_rows = []
@@ -238,8 +244,15 @@ def _choose(
         k: SeriesKey = lead["key"]
         if per_kind[up] >= n or per_story[(k.partner, k.flow, up)] >= per_partner:
             continue
-        same = (k.flow, k.currency, lead["measure"], lead["b"], lead["cmp"], round(float(lead["cur"]), -1),
-                round(float(lead["base"]), -1))
+        same = (
+            k.flow,
+            k.currency,
+            lead["measure"],
+            lead["b"],
+            lead["cmp"],
+            round(float(lead["cur"]), -1),
+            round(float(lead["base"]), -1),
+        )
         across = ("x", k.reporter, k.partner, k.flow, k.level, k.product, up)
         if same in seen or across in seen:
             continue
@@ -305,17 +318,30 @@ def _finding(
     who, where = describe_series(ctx, key)
     ratio = cur / base if base else math.inf
     if up:
-        move = f"rose from {text.amount(base, measure, unit)} in {base_label} to {text.amount(cur, measure, unit)} in {cur_label} ({text.times(ratio)})"
+        move = (
+            f"rose from {text.amount(base, measure, unit)} in {base_label} to"
+            f" {text.amount(cur, measure, unit)} in {cur_label} ({text.times(ratio)})"
+        )
     else:
-        move = f"fell from {text.amount(base, measure, unit)} in {base_label} to {text.amount(cur, measure, unit)} in {cur_label} ({text.pct(ratio - 1)})"
+        move = (
+            f"fell from {text.amount(base, measure, unit)} in {base_label} to"
+            f" {text.amount(cur, measure, unit)} in {cur_label} ({text.pct(ratio - 1)})"
+        )
     headline = f"{who} {where} {move}"
     extras = []
     for other in c.get("others", []):
         o_measure = other["measure"]
-        o_unit = key.currency if o_measure == "value" else (other.get("unit") or "units") if o_measure == "qty" else "kg"
+        o_unit = (
+            key.currency
+            if o_measure == "value"
+            else (other.get("unit") or "units")
+            if o_measure == "qty"
+            else "kg"
+        )
         extras.append(
             f"by {'value' if o_measure == 'value' else 'weight' if o_measure == 'net_kg' else 'quantity'}: "
-            f"{text.amount(float(other['base']), o_measure, o_unit)} to {text.amount(float(other['cur']), o_measure, o_unit)}"
+            f"{text.amount(float(other['base']), o_measure, o_unit)} to"
+            f" {text.amount(float(other['cur']), o_measure, o_unit)}"
         )
     if extras:
         headline += " (" + "; ".join(extras) + ")"
@@ -325,7 +351,11 @@ def _finding(
         # the same in any currency), else by the lead measure.
         for m in sorted({measure, *(o["measure"] for o in c.get("others", []))}, key=lambda x: x != "net_kg"):
             found = evidence.month_jump(monthly, m, ctx.config.surge.floors.of(m), int(c["b"]))
-            if found and found["strength"] >= max(3.0, ctx.config.surge.ratio) and (found["value"] > found["previous"]) == up:
+            if (
+                found
+                and found["strength"] >= max(3.0, ctx.config.surge.ratio)
+                and (found["value"] > found["previous"]) == up
+            ):
                 jump = dict(found, measure=m)
                 break
         if jump:
@@ -373,7 +403,12 @@ def _finding(
         },
         f"by_{t.period}": by_bucket,
         "other_measures": [
-            {"measure": o["measure"], "current": float(o["cur"]), "base": float(o["base"]), "ratio": _ratio(o)}
+            {
+                "measure": o["measure"],
+                "current": float(o["cur"]),
+                "base": float(o["base"]),
+                "ratio": _ratio(o),
+            }
             for o in c.get("others", [])
         ],
         "month_jump": jump,
@@ -382,11 +417,13 @@ def _finding(
     notes = [
         f"{c['cmp']} comparison: {cur_label} against {base_label}"
         + (" (same months of both years: the latest year is not complete)" if c["ytd"] else ""),
-        f"log ratio {float(c['lr']):+.2f} with a floor of {text.amount(floor, measure, unit)} added to both sides",
+        f"log ratio {float(c['lr']):+.2f} with a floor of {text.amount(floor, measure, unit)}"
+        " added to both sides",
     ]
     if c["z"] is not None:
         notes.append(
-            f"z = {float(c['z']):+.1f} against {int(c['h_n'])} earlier {t.period}s of the same series (log scale)"
+            f"z = {float(c['z']):+.1f} against {int(c['h_n'])} earlier {t.period}s of the same series"
+            " (log scale)"
         )
     notes.extend(ctx.prepared.notes)
     period_start, period_end = _bounds(t.period, int(c["b"]), ytd_months)
@@ -395,8 +432,8 @@ def _finding(
         "x": "period",
         "x_type": "temporal",
         "y": measure,
-        "y_title": f"{'value' if measure == 'value' else 'net weight' if measure == 'net_kg' else 'quantity'} ({unit})",
-        "title": f"{key.reporter} {'→' if key.flow == 'X' else '←'} {key.partner}: {ctx.products.label(key.level, key.product)}",
+        "y_title": f"{MEASURE_WORDS[measure]} ({unit})",
+        "title": f"{key.reporter} {ARROWS[key.flow]} {key.partner}: {metrics['product_label']}",
         "rule": ctx.policy.isoformat(),
     }
     return Finding(

@@ -25,6 +25,7 @@ from dualtrace.findings import Evidence, Finding, RowRef
 KIND = "unit_value"
 WEIGHTS = {"ratio": 0.6, "z": 0.2, "size": 0.2}
 OUTLIERS = "_an_uv"
+ARROWS = {"X": "→", "M": "←"}
 
 
 def outliers_sql(ctx: Context) -> str:
@@ -74,8 +75,10 @@ def run(ctx: Context) -> list[Finding]:
     ctx.runner.table(OUTLIERS, outliers_sql(ctx), "unit value outliers")
     rows = ctx.runner.rows(
         "unit value ranked",
-        f"SELECT *, {WEIGHTS['ratio']} * s_ratio + {WEIGHTS['z']} * s_z + {WEIGHTS['size']} * GREATEST(0.0, s_size)"
-        f" AS score FROM {OUTLIERS} ORDER BY score DESC, source_id, source_line LIMIT {int(ctx.config.max_findings)}",
+        f"SELECT *, {WEIGHTS['ratio']} * s_ratio + {WEIGHTS['z']} * s_z + {WEIGHTS['size']} * GREATEST(0.0, "
+        f"s_size)"
+        f" AS score FROM {OUTLIERS} ORDER BY score DESC, source_id, source_line LIMIT "
+        f"{int(ctx.config.max_findings)}",
     )
     if not rows:
         return []
@@ -95,13 +98,21 @@ ORDER BY f.period""",
     by_series: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for h in history:
         by_series.setdefault((h["reporter"], h["partner"], h["flow"], h["currency"], h["code"]), []).append(h)
-    return [_finding(ctx, r, by_series.get((r["reporter"], r["partner"], r["flow"], r["currency"], r["code"]), []))
-            for r in rows]
+    return [
+        _finding(
+            ctx, r, by_series.get((r["reporter"], r["partner"], r["flow"], r["currency"], r["code"]), [])
+        )
+        for r in rows
+    ]
 
 
 def _label(ctx: Context, code: str) -> str:
     level = "code" if len(code) != 6 else "hs6"
-    return ctx.products.label(level, code) if (level, code) in ctx.products.labels else ctx.products.label("code", code)
+    return (
+        ctx.products.label(level, code)
+        if (level, code) in ctx.products.labels
+        else ctx.products.label("code", code)
+    )
 
 
 def _finding(ctx: Context, r: dict[str, Any], series: list[dict[str, Any]]) -> Finding:
@@ -117,12 +128,14 @@ def _finding(ctx: Context, r: dict[str, Any], series: list[dict[str, Any]]) -> F
     prep = "to" if r["flow"] == "X" else "from"
     product = _label(ctx, r["code"])
     headline = (
-        f"{text.possessive(text.country(r['reporter']))} {verb} of {product} {prep} {text.country(r['partner'])} in "
+        f"{text.possessive(text.country(r['reporter']))} {verb} of {product} {prep} "
+        f"{text.country(r['partner'])} in "
         f"{text.month_name(period.month)} {period.year} were declared at {text.money(uv, cur)} per kg "
         f"({text.money(float(r['value']), cur)} for {float(r['net_kg']):,.0f} kg), "
         f"{ratio:.1f} times the usual {text.money(norm, cur)} per kg of this code"
         if ratio >= 1
-        else f"{text.possessive(text.country(r['reporter']))} {verb} of {product} {prep} {text.country(r['partner'])} in "
+        else f"{text.possessive(text.country(r['reporter']))} {verb} of {product} {prep} "
+        f"{text.country(r['partner'])} in "
         f"{text.month_name(period.month)} {period.year} were declared at {text.money(uv, cur)} per kg "
         f"({text.money(float(r['value']), cur)} for {float(r['net_kg']):,.0f} kg), "
         f"1/{1 / ratio:.1f} of the usual {text.money(norm, cur)} per kg of this code"
@@ -146,11 +159,16 @@ def _finding(ctx: Context, r: dict[str, Any], series: list[dict[str, Any]]) -> F
         f" AND currency = {lit(cur)} AND {pred} = {lit(r['code'])} AND net_kg > 0\n"
         "ORDER BY period"
     )
-    score = WEIGHTS["ratio"] * float(r["s_ratio"]) + WEIGHTS["z"] * float(r["s_z"]) + WEIGHTS["size"] * max(0.0, float(r["s_size"]))
+    score = (
+        WEIGHTS["ratio"] * float(r["s_ratio"])
+        + WEIGHTS["z"] * float(r["s_z"])
+        + WEIGHTS["size"] * max(0.0, float(r["s_size"]))
+    )
     return Finding(
         kind=KIND,
         subject_type="row",
-        subject=f"trade_flows {r['source_id']}:{r['source_line']} ({r['reporter']}->{r['partner']} {r['code']})",
+        subject=f"trade_flows {r['source_id']}:{r['source_line']} ({r['reporter']}->{r['partner']} "
+        f"{r['code']})",
         headline=headline,
         score=min(1.0, max(0.0, score)),
         period_start=period,
@@ -188,10 +206,14 @@ def _finding(ctx: Context, r: dict[str, Any], series: list[dict[str, Any]]) -> F
             notes=[
                 f"norm: median price per kg of {int(r['n']):,} rows of code {r['code']} in {cur}"
                 " (approximate quantiles), spread: interquartile range / 1.349 on the log scale",
-                f"robust z = {float(r['z']):+.1f}; flagged at >= {cfg.min_ratio:g}x or <= 1/{cfg.min_ratio:g}x the norm"
+                f"robust z = {float(r['z']):+.1f}; flagged at >= {cfg.min_ratio:g}x or <= "
+                f"1/{cfg.min_ratio:g}x the norm"
                 f" and |z| >= {cfg.min_z:g}",
                 *(
-                    [f"this partner's usual price for the code: {text.money(own, cur)} per kg ({len(prices)} months)"]
+                    [
+                        f"this partner's usual price for the code: {text.money(own, cur)} per kg "
+                        f"({len(prices)} months)"
+                    ]
                     if own is not None
                     else []
                 ),
@@ -204,7 +226,7 @@ def _finding(ctx: Context, r: dict[str, Any], series: list[dict[str, Any]]) -> F
                 "y_scale": "log",
                 "color": "flagged",
                 "y_title": f"{cur} per kg",
-                "title": f"{r['reporter']} {'→' if r['flow'] == 'X' else '←'} {r['partner']}: {r['code']} price per kg",
+                "title": f"{r['reporter']} {ARROWS[r['flow']]} {r['partner']}: {r['code']} price per kg",
                 "rule_y": norm,
             },
         ),

@@ -25,7 +25,8 @@ def analyze(
         ),
     ] = None,
     config: Annotated[
-        Path | None, typer.Option("--config", "-c", help="YAML settings (periods, thresholds, categories...).")
+        Path | None,
+        typer.Option("--config", "-c", help="YAML settings (periods, thresholds, categories...)."),
     ] = None,
     limit: Annotated[int, typer.Option("--limit", help="Findings to print (all are stored).")] = 20,
     db: DbOption = None,
@@ -33,7 +34,9 @@ def analyze(
 ) -> None:
     """Run the trade-flow analytics on the warehouse and store their findings."""
     with Dualtrace(db) as dt:
-        result = dt.analyze(only, config, on_step=lambda name: err_console.print(f"  {name}...", highlight=False))
+        result = dt.analyze(
+            only, config, on_step=lambda name: err_console.print(f"  {name}...", highlight=False)
+        )
     counts = result.counts()
     err_console.print(
         f"run {result.run_id}: {len(result.findings)} findings ("

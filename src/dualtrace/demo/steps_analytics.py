@@ -29,7 +29,8 @@ def report(ctx: DemoContext) -> None:
     html = written[0]
     ctx.results["report"] = html.path
     ctx.say(
-        f"Report: {html.path} ({html.findings} findings, {html.charts} charts, self-contained: open it offline);"
+        f"Report: {html.path} ({html.findings} findings, {html.charts} charts, self-contained: open it "
+        f"offline);"
         f" also {written[1].path.name} (one sheet per kind) and {written[2].path.name}."
     )
 

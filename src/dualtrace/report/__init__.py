@@ -1,7 +1,7 @@
 """Reports of findings: a self-contained HTML file, an XLSX workbook, or JSON for machines.
 
-    import dualtrace
-    dualtrace.open("w.duckdb").report("report.html")
+import dualtrace
+dualtrace.open("w.duckdb").report("report.html")
 """
 
 from __future__ import annotations
@@ -67,7 +67,9 @@ def write_report(
     """Write the latest findings to `path`; the suffix (.html, .xlsx, .json) picks the format."""
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
-        raise InputError(f"report format {suffix or '(none)'} is not supported: name the file .html, .xlsx or .json")
+        raise InputError(
+            f"report format {suffix or '(none)'} is not supported: name the file .html, .xlsx or .json"
+        )
     if path.parent and not path.parent.exists():
         raise InputError(f"folder {path.parent} does not exist for report {path.name}")
     if top < 1:

@@ -53,7 +53,11 @@ def spec(chart: dict[str, Any], table: list[dict[str, Any]]) -> dict[str, Any] |
         if mark == "bar" and chart.get("group"):
             encoding["xOffset"] = {"field": color}
     main: dict[str, Any] = {
-        "mark": {"type": mark, "tooltip": True, **({"point": False, "strokeWidth": 1.6} if mark == "line" else {})},
+        "mark": {
+            "type": mark,
+            "tooltip": True,
+            **({"point": False, "strokeWidth": 1.6} if mark == "line" else {}),
+        },
         "encoding": encoding,
     }
     if mark == "point":
@@ -71,7 +75,14 @@ def spec(chart: dict[str, Any], table: list[dict[str, Any]]) -> dict[str, Any] |
         layers.append(
             {
                 "data": {"values": [{"date": chart["rule"], "label": chart["rule"]}]},
-                "mark": {"type": "text", "align": "left", "dx": 3, "dy": -4, "color": "#b22222", "fontSize": 10},
+                "mark": {
+                    "type": "text",
+                    "align": "left",
+                    "dx": 3,
+                    "dy": -4,
+                    "color": "#b22222",
+                    "fontSize": 10,
+                },
                 "encoding": {
                     "x": {"field": "date", "type": "temporal"},
                     "y": {"value": 8},

@@ -68,7 +68,8 @@ def collect(
     except ValueError as exc:
         raise InputError(str(exc)) from None
     cursor = con.execute(
-        "SELECT source_id, filename, layout, target_table, encoding, rows_read, rows_loaded, rows_quarantined,"
+        "SELECT source_id, filename, layout, target_table, encoding, rows_read, rows_loaded, "
+        "rows_quarantined,"
         " loaded_at, left(sha256, 12) AS sha256 FROM sources ORDER BY source_id"
     )
     columns = [d[0] for d in cursor.description or []]
@@ -78,7 +79,8 @@ def collect(
     if run_ids:
         marks = ", ".join("?" for _ in run_ids)
         cursor = con.execute(
-            f"SELECT run_id, command, started_at, finished_at FROM runs WHERE run_id IN ({marks}) ORDER BY started_at",
+            f"SELECT run_id, command, started_at, finished_at FROM runs WHERE run_id IN ({marks}) ORDER BY "
+            f"started_at",
             run_ids,
         )
         columns = [d[0] for d in cursor.description or []]

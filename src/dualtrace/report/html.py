@@ -18,7 +18,8 @@ from dualtrace.report import charts
 from dualtrace.report.data import ReportData, title
 
 CSS = """
-body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1d2329;background:#f6f7f9}
+body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1d2329;
+  background:#f6f7f9}
 header{background:#1d2b3a;color:#fff;padding:18px 28px}
 header h1{margin:0 0 4px;font-size:22px}
 header p{margin:2px 0;color:#c9d3dd;font-size:13px}
@@ -89,7 +90,11 @@ def table(rows: list[dict[str, Any]], limit: int | None = None) -> str:
     shown = rows if limit is None else rows[:limit]
     head = "".join(f"<th>{_text(c)}</th>" for c in columns)
     body = "".join("<tr>" + "".join(_cell(row.get(c)) for c in columns) + "</tr>" for row in shown)
-    more = f"<p class='meta'>{len(rows) - len(shown):,} more rows in the JSON and XLSX reports</p>" if len(shown) < len(rows) else ""
+    more = (
+        f"<p class='meta'>{len(rows) - len(shown):,} more rows in the JSON and XLSX reports</p>"
+        if len(shown) < len(rows)
+        else ""
+    )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}"
 
 
@@ -108,10 +113,15 @@ def _facts(metrics: dict[str, Any]) -> str:
             ]
             parts.append(f"<details><summary>score parts</summary>{table(items)}</details>")
         elif isinstance(value, list) and value and isinstance(value[0], dict):
-            parts.append(f"<details open><summary>{_text(key)}</summary><div class='scroll'>{table(value)}</div></details>")
+            parts.append(
+                f"<details open><summary>{_text(key)}</summary>"
+                f"<div class='scroll'>{table(value)}</div></details>"
+            )
         elif isinstance(value, dict) and value:
             flat = [{"key": k, **(v if isinstance(v, dict) else {"value": v})} for k, v in value.items()]
-            parts.append(f"<details><summary>{_text(key)}</summary><div class='scroll'>{table(flat)}</div></details>")
+            parts.append(
+                f"<details><summary>{_text(key)}</summary><div class='scroll'>{table(flat)}</div></details>"
+            )
     return "".join(parts)
 
 
@@ -127,14 +137,16 @@ def finding_html(f: Finding, chart_svg: str | None) -> str:
     )
     return f"""<article class="finding" id="{_text(f.finding_id or f.key())}" data-kind="{_text(f.kind)}">
 <div><span class="badge {_text(f.severity)}">{_text(f.severity)}</span>
-<span class="meta">score {f.score:.2f} · {_text(f.subject_type)}: {_text(f.subject)} · {_text(period)}</span></div>
+<span class="meta">score {f.score:.2f} · {_text(f.subject_type)}: {_text(f.subject)} ·
+{_text(period)}</span></div>
 <h3>{_text(f.headline)}</h3>
 {chart}
 {_facts(f.metrics)}
 <details class="evidence-table"><summary>Evidence table ({len(e.table):,} rows)</summary>
 <div class="scroll">{table(e.table, 400)}</div></details>
 <ul class="notes">{"".join(f"<li>{_text(n)}</li>" for n in e.notes)}</ul>
-<details><summary>Query that reproduces it (dualtrace sql "...")</summary><pre>{_text(e.query or "")}</pre></details>
+<details><summary>Query that reproduces it (dualtrace sql
+"...")</summary><pre>{_text(e.query or "")}</pre></details>
 <details><summary>Rows behind it ({_number(rows_total)} in total, {len(e.rows):,} listed)</summary>
 <p class="meta">{_text(refs)}{" …" if len(e.rows) > 30 else ""}</p></details>
 </article>"""
@@ -159,16 +171,20 @@ def render(data: ReportData, top: int) -> tuple[str, int]:
             svg = charts.svg(vl) if vl else None
             n_charts += svg is not None
             cards.append(finding_html(f, svg))
-        rest = ""
+        more = ""
         if len(items) > top:
             rest_rows = [
-                {"severity": f.severity, "score": round(f.score, 2), "headline": f.headline} for f in items[top:]
+                {"severity": f.severity, "score": round(f.score, 2), "headline": f.headline}
+                for f in items[top:]
             ]
-            rest = f"<details><summary>{len(rest_rows)} more {kind} findings</summary>{table(rest_rows)}</details>"
+            more = (
+                f"<details><summary>{len(rest_rows)} more {kind} findings</summary>"
+                f"{table(rest_rows)}</details>"
+            )
         sections.append(
             f"<section class='kind' id='kind-{_text(kind)}'><h2>{_text(title(kind))} ({len(items)})</h2>"
             + "".join(cards)
-            + rest
+            + more
             + "</section>"
         )
     source_rows = [
@@ -194,19 +210,24 @@ def render(data: ReportData, top: int) -> tuple[str, int]:
         for f in best
     )
     body = f"""<header><h1>dualtrace report</h1>
-<p>Warehouse {_text(data.warehouse)} · generated {_text(data.generated_at.isoformat(sep=" "))} · {len(data.findings):,} findings · runs: {_text(runs)}</p>
-<p>Every finding states its figures, shows the series behind them and the query that reproduces them on the warehouse.</p></header>
+<p>Warehouse {_text(data.warehouse)} · generated {_text(data.generated_at.isoformat(sep=" "))} ·
+{len(data.findings):,} findings · runs: {_text(runs)}</p>
+<p>Every finding states its figures, shows the series behind them and the query that reproduces them on the
+warehouse.</p></header>
 <main>
 <nav>{nav} <a href="#sources">Data sources</a></nav>
 <section id="summary"><h2>Strongest findings</h2><ol class="top">{top_list}</ol>
 {table([{"kind": title(k), "findings": counts[k]} for k in kinds])}</section>
 {"".join(sections)}
 <section id="sources"><h2>Data sources</h2>
-<p>Every file loaded, with its row accounting: rows read = rows loaded + rows quarantined (quarantined rows are
-kept with their line and reason: <code>dualtrace quarantine</code>). Total: read {totals[0]:,} = loaded {totals[1]:,} +
+<p>Every file loaded, with its row accounting: rows read = rows loaded + rows quarantined (quarantined rows
+are
+kept with their line and reason: <code>dualtrace quarantine</code>). Total: read {totals[0]:,} = loaded
+{totals[1]:,} +
 quarantined {totals[2]:,}.</p>
 {table(source_rows)}</section>
-<footer>Made by dualtrace. Charts rendered offline (Vega-Lite via vl-convert); this file needs no network.</footer>
+<footer>Made by dualtrace. Charts rendered offline (Vega-Lite via vl-convert); this file needs no
+network.</footer>
 </main>"""
     doc = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>dualtrace report</title>

@@ -50,7 +50,9 @@ def write(data: ReportData, path: Path) -> int:
                     columns.append(key)
         for c, column in enumerate(columns):
             sheet.write(0, c, column, bold)
-            sheet.set_column(c, c, (widths or {}).get(column, 14), wrap if (widths or {}).get(column, 0) > 40 else None)
+            sheet.set_column(
+                c, c, (widths or {}).get(column, 14), wrap if (widths or {}).get(column, 0) > 40 else None
+            )
         for r, row in enumerate(rows, start=1):
             for c, column in enumerate(columns):
                 value = _plain(row.get(column))
