@@ -38,8 +38,8 @@ def test_a_heading_and_its_codes_are_not_added_twice(small: tuple[Dualtrace, Pat
     compute(dt.con, None, ["surge"])
     got = dict(
         dt.con.execute(
-            "SELECT product, SUM(value) FROM _an_series_year WHERE level = 'hs4' AND reporter = 'DEU'"
-            " AND partner = 'KAZ' GROUP BY product"
+            "SELECT product, value_2021 FROM _an_wide WHERE level = 'hs4' AND reporter = 'DEU'"
+            " AND partner = 'KAZ'"
         ).fetchall()
     )
     assert got == {"8471": 1200.0, "8703": 600.0}  # not 1,200 + 1,080

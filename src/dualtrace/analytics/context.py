@@ -7,10 +7,13 @@ from datetime import date
 
 from dualtrace.analytics import series as series_module
 from dualtrace.analytics.config import AnalyticsConfig
+from dualtrace.analytics.evidence import Batch
 from dualtrace.analytics.flows import Prepared
 from dualtrace.analytics.products import ProductMap
 from dualtrace.analytics.series import SeriesTables
 from dualtrace.analytics.sql import Runner
+from dualtrace.analytics import wide as wide_module
+from dualtrace.analytics.wide import Wide
 
 
 @dataclass
@@ -21,6 +24,7 @@ class Context:
     products: ProductMap
     levels: set[str]  # levels of the product map
     series_levels: set[str]  # levels the series tables hold (surge, share, divergence, mirror)
+    evidence: Batch = field(default_factory=Batch)
     _series: dict[str, SeriesTables] = field(default_factory=dict)
 
     def series(self, period: str) -> SeriesTables:
@@ -31,6 +35,10 @@ class Context:
                 self.runner, self.prepared, period, sorted(self.series_levels)
             )
         return self._series[period]
+
+    def wide(self) -> Wide:
+        """The yearly sums, one column per year (built on first use)."""
+        return wide_module.build(self.runner, self.prepared, sorted(self.series_levels), self.measures)
 
     def reporters(self, flow: str, currency: str) -> int:
         """How many reporters (statistical areas aside) report this flow in this currency."""

@@ -24,8 +24,8 @@ from typing import Any
 from dualtrace.analytics import evidence, text
 from dualtrace.analytics.context import Context
 from dualtrace.analytics.evidence import SeriesKey
-from dualtrace.analytics.products import SENSITIVE, edition_expr
-from dualtrace.analytics.series import SeriesTables
+from dualtrace.analytics.products import edition_expr
+from dualtrace.analytics.wide import Wide
 from dualtrace.analytics.sql import in_list, lit
 from dualtrace.findings import Evidence, Finding
 
@@ -33,49 +33,70 @@ KIND = "divergence"
 WEIGHTS = {"divergence": 0.45, "ratio": 0.35, "size": 0.20}
 
 
-def candidates_sql(ctx: Context, t: SeriesTables, measure: str, a: str, b: str, limit: int) -> str:
+def candidates_sql(ctx: Context, wide: Wide, a: str, b: str, limit: int) -> str:
+    """Divergence candidates of one destination pair over the wide yearly table, every measure."""
     cfg = ctx.config.divergence
-    f = lit(cfg.floors.of(measure))
     base = ctx.baseline
+    selects = []
+    for m in wide.measures:
+        f = lit(cfg.floors.of(m))
+        for y in wide.years:
+            if y <= base:
+                continue
+            same = edition_expr(str(y)) == edition_expr(str(base))
+            # a product an HS edition change may have moved keeps only its level ratio
+            keep_base = f"c_{base}" if same else f"c_{base} AND NOT sens"
+            if base in wide.years:
+                xa0 = f"CASE WHEN {keep_base} THEN COALESCE(a_{wide.col(m, base)}, 0) END"
+                xb0 = f"CASE WHEN {keep_base} THEN COALESCE(b_{wide.col(m, base)}, 0) END"
+            else:
+                xa0 = xb0 = "CAST(NULL AS DOUBLE)"
+            selects.append(
+                f"SELECT '{m}' AS measure, level, product, reporter, flow, currency, {y} AS b, {f} AS floor,"
+                f" COALESCE(a_{wide.col(m, y)}, 0) AS xa, COALESCE(b_{wide.col(m, y)}, 0) AS xb,"
+                f" {xa0} AS xa0, {xb0} AS xb0"
+                f" FROM j WHERE c_{y} AND ever_a_{m} AND ever_b_{m}"
+            )
+    if not selects:
+        return "SELECT NULL AS measure WHERE FALSE"
+    cols_a = ", ".join(f"{wide.col(m, y)} AS a_{wide.col(m, y)}" for m in wide.measures for y in wide.years)
+    cols_b = ", ".join(f"{wide.col(m, y)} AS b_{wide.col(m, y)}" for m in wide.measures for y in wide.years)
+    ever = ", ".join(
+        f"{' OR '.join(f'COALESCE(a_{wide.col(m, y)}, 0) > 0' for y in wide.years)} AS ever_a_{m}, "
+        f"{' OR '.join(f'COALESCE(b_{wide.col(m, y)}, 0) > 0' for y in wide.years)} AS ever_b_{m}"
+        for m in wide.measures
+    )
+    union = "\n  UNION ALL\n  ".join(selects)
     key = "level, product, reporter, flow, currency"
-    return f"""WITH s AS (
-  SELECT {key}, partner, b, {measure} AS x
-  FROM {t.series}
-  WHERE level IN {in_list(cfg.levels)} AND flow = 'X' AND partner IN ({lit(a)}, {lit(b)})
-    AND {measure} IS NOT NULL
+    return f"""WITH sa AS (
+  SELECT {key}, sens, {cols_a} FROM {wide.table}
+  WHERE partner = {lit(a)} AND flow = 'X' AND level IN {in_list(cfg.levels)}
 ),
-c AS (
-  SELECT {key}, b,
-         SUM(CASE WHEN partner = {lit(a)} THEN x ELSE 0 END) AS xa,
-         SUM(CASE WHEN partner = {lit(b)} THEN x ELSE 0 END) AS xb
-  FROM s GROUP BY {key}, b
+sb AS (
+  SELECT {key}, {cols_b} FROM {wide.table}
+  WHERE partner = {lit(b)} AND flow = 'X' AND level IN {in_list(cfg.levels)}
 ),
-cc AS (
-  SELECT c.*, v.complete FROM c JOIN {t.cov} v ON v.reporter = c.reporter AND v.flow = c.flow
-   AND v.currency = c.currency AND v.b = c.b
-),
-p AS (
-  SELECT n.level, n.product, n.reporter, n.flow, n.currency, n.b, n.xa, n.xb, o.xa AS xa0, o.xb AS xb0
-  FROM cc n LEFT JOIN cc o ON o.level = n.level AND o.product = n.product AND o.reporter = n.reporter
-   AND o.flow = n.flow AND o.currency = n.currency AND o.b = {base} AND o.complete
-  LEFT JOIN {SENSITIVE} e ON e.level = n.level AND e.product = n.product
-  WHERE n.complete AND n.b > {base}
-    AND (e.level IS NULL OR {edition_expr("n.b")} = {edition_expr(str(base))} OR o.b IS NULL)
-),
-q AS (
+j0 AS (
   -- both destinations must be in this exporter's figures for the product at some point: a
   -- destination a file never covers is unknown, not zero
-  SELECT p.*, MAX(xa) OVER (PARTITION BY level, product, reporter, flow, currency) AS ever_a,
-         MAX(xb) OVER (PARTITION BY level, product, reporter, flow, currency) AS ever_b
-  FROM p
+  SELECT sa.*, sb.* EXCLUDE (level, product, reporter, flow, currency), {wide.cov_columns("c")}
+  FROM sa JOIN sb ON sb.level = sa.level AND sb.product = sa.product AND sb.reporter = sa.reporter
+   AND sb.flow = sa.flow AND sb.currency = sa.currency
+  JOIN {wide.cov} c ON c.reporter = sa.reporter AND c.flow = sa.flow AND c.currency = sa.currency
+),
+j AS (
+  SELECT j0.*, {ever} FROM j0
+),
+p AS (
+  {union}
 ),
 m AS (
-  SELECT q.*,
-         CASE WHEN xa0 IS NOT NULL THEN LN((xa + {f}) / (xa0 + {f})) END AS ga,
-         CASE WHEN xb0 IS NOT NULL THEN LN((xb + {f}) / (xb0 + {f})) END AS gb,
-         LN((xa + {f}) / (xb + {f})) AS lratio,
-         CASE WHEN xa0 IS NOT NULL THEN LN((xa0 + {f}) / (xb0 + {f})) END AS lratio0
-  FROM q WHERE GREATEST(xa, xb) >= 10 * {f} AND ever_a > 0 AND ever_b > 0
+  SELECT p.*,
+         CASE WHEN xa0 IS NOT NULL THEN LN((xa + floor) / (xa0 + floor)) END AS ga,
+         CASE WHEN xb0 IS NOT NULL THEN LN((xb + floor) / (xb0 + floor)) END AS gb,
+         LN((xa + floor) / (xb + floor)) AS lratio,
+         CASE WHEN xa0 IS NOT NULL THEN LN((xa0 + floor) / (xb0 + floor)) END AS lratio0
+  FROM p WHERE GREATEST(xa, xb) >= 10 * floor
 ),
 ok AS (
   SELECT m.*, ga - gb AS div,
@@ -92,56 +113,65 @@ sc AS (
   SELECT ok.*,
          LEAST(1.0, COALESCE(ABS(div), 0) / LN(10)) AS s_divergence,
          LEAST(1.0, ABS(lratio) / LN(100)) AS s_ratio,
-         LEAST(1.0, LOG10(GREATEST(xa, xb) / {f}) / 4) AS s_size
+         LEAST(1.0, LOG10(GREATEST(xa, xb) / floor) / 4) AS s_size
   FROM ok WHERE opposite OR lopsided
+),
+scored AS (
+  SELECT sc.*, {WEIGHTS["divergence"]} * s_divergence + {WEIGHTS["ratio"]} * s_ratio
+         + {WEIGHTS["size"]} * s_size AS score
+  FROM sc
 )
 SELECT * FROM (
-  SELECT sc.*, {WEIGHTS["divergence"]} * s_divergence + {WEIGHTS["ratio"]} * s_ratio
-         + {WEIGHTS["size"]} * s_size AS score,
-         ROW_NUMBER() OVER (PARTITION BY {key} ORDER BY {WEIGHTS["divergence"]} * s_divergence
-           + {WEIGHTS["ratio"]} * s_ratio + {WEIGHTS["size"]} * s_size DESC, b) AS rn
-  FROM sc
+  SELECT scored.*, ROW_NUMBER() OVER (PARTITION BY measure, {key} ORDER BY score DESC, b) AS rn
+  FROM scored
 ) r WHERE rn <= 4
 ORDER BY score DESC, level, product, reporter
 LIMIT {int(limit)}"""
 
 
-def run(ctx: Context) -> list[Finding]:
+def run(ctx: Context) -> evidence.Pending:
     cfg = ctx.config.divergence
-    t = ctx.series("year")
+    wide = ctx.wide()
     rows: list[dict[str, Any]] = []
     for a, b in cfg.pairs:
-        for measure in ctx.measures:
-            for r in ctx.runner.rows(
-                f"divergence {a}/{b} {measure}",
-                candidates_sql(ctx, t, measure, a, b, ctx.config.max_findings * 20),
-            ):
-                r.update(a=a, b_partner=b, measure=measure)
-                rows.append(r)
+        for r in ctx.runner.rows(
+            f"divergence {a}/{b}",
+            candidates_sql(ctx, wide, a, b, ctx.config.max_findings * 20 * len(ctx.measures)),
+        ):
+            r.update(a=a, b_partner=b)
+            rows.append(r)
     chosen = _choose(rows, ctx.config.max_findings)
     keys: dict[str, SeriesKey] = {}
     for fid, c in chosen.items():
-        keys[f"{fid}:a"] = SeriesKey(
-            c["level"], c["product"], c["reporter"], c["a"], c["flow"], c["currency"]
-        )
+        keys[f"{fid}:a"] = SeriesKey(c["level"], c["product"], c["reporter"], c["a"], c["flow"], c["currency"])
         keys[f"{fid}:b"] = SeriesKey(
             c["level"], c["product"], c["reporter"], c["b_partner"], c["flow"], c["currency"]
         )
-    monthly = evidence.monthly(ctx.runner, ctx.prepared, keys)
-    refs, totals = evidence.row_refs(ctx.runner, ctx.prepared, keys, ctx.config.evidence_rows // 2)
-    yearly = _yearly(ctx, t, keys)
-    return [
-        _finding(
-            ctx,
-            fid,
-            c,
-            monthly,
-            refs.get(f"{fid}:a", []) + refs.get(f"{fid}:b", []),
-            totals.get(f"{fid}:a", 0) + totals.get(f"{fid}:b", 0),
-            yearly,
-        )
-        for fid, c in chosen.items()
-    ]
+        year = int(c["b"])
+        for side in ("a", "b"):
+            ctx.evidence.add(
+                f"{fid}:{side}",
+                keys[f"{fid}:{side}"],
+                rows=(date(year, 1, 1), date(year, 12, 1)),
+                limit=ctx.config.evidence_rows // 2,
+            )
+    yearly = _yearly(ctx, wide, keys)
+
+    def finish(got: evidence.Fetched) -> list[Finding]:
+        return [
+            _finding(
+                ctx,
+                fid,
+                c,
+                got.monthly,
+                got.refs.get(f"{fid}:a", []) + got.refs.get(f"{fid}:b", []),
+                got.totals.get(f"{fid}:a", 0) + got.totals.get(f"{fid}:b", 0),
+                yearly,
+            )
+            for fid, c in chosen.items()
+        ]
+
+    return evidence.Pending(finish)
 
 
 def _choose(rows: list[dict[str, Any]], n: int) -> dict[str, dict[str, Any]]:
@@ -190,18 +220,14 @@ def _choose(rows: list[dict[str, Any]], n: int) -> dict[str, dict[str, Any]]:
     return chosen
 
 
-def _yearly(ctx: Context, t: SeriesTables, keys: dict[str, SeriesKey]) -> dict[str, dict[str, float]]:
+def _yearly(ctx: Context, wide: Wide, keys: dict[str, SeriesKey]) -> dict[str, dict[str, Any]]:
     if not keys:
         return {}
-    rows = ctx.runner.rows(
-        "divergence years",
-        f"""SELECT k.fid, s.b, s.value, s.net_kg, s.qty FROM {t.series} s
-JOIN {evidence.KEYS} k ON k.level = s.level AND k.product = s.product AND k.reporter = s.reporter
- AND k.partner = s.partner AND k.flow = s.flow AND k.currency = s.currency ORDER BY k.fid, s.b""",
-    )
     out: dict[str, dict[str, Any]] = defaultdict(dict)
-    for r in rows:
-        out[r["fid"]][str(r["b"])] = {"value": r["value"], "net_kg": r["net_kg"], "qty": r["qty"]}
+    for fid, years in wide.series_rows(ctx.runner, keys).items():
+        for r in years:
+            if any(r.get(m) is not None for m in wide.measures):
+                out[fid][str(r["b"])] = {m: r.get(m) for m in ("value", "net_kg", "qty")}
     return dict(out)
 
 

@@ -40,6 +40,7 @@ from typing import Any
 
 from dualtrace.analytics import text
 from dualtrace.analytics.context import Context
+from dualtrace.analytics.evidence import Fetched, Pending, SeriesKey
 from dualtrace.analytics.flows import FLOWS
 from dualtrace.analytics.products import CHPL_ALL
 from dualtrace.analytics.sql import in_list, lit
@@ -146,7 +147,7 @@ def _baskets(ctx: Context) -> tuple[list[tuple[str, str, str, str]], str]:
     return rows, predicate
 
 
-def run(ctx: Context) -> list[Finding]:
+def run(ctx: Context) -> Pending | list[Finding]:
     cfg = ctx.config.diversion
     if ctx.prepared.coverage.last_month() is None and not cfg.before:
         return []  # no monthly flows: no windows to compare
@@ -170,23 +171,26 @@ def run(ctx: Context) -> list[Finding]:
     exporters = sorted({r for rs in eligible.values() for r in rs})
     b0, b1, a0, a1 = lit(before.first), lit(before.last), lit(after.first), lit(after.last)
     p0, p1 = lit(placebo.first), lit(placebo.last)
+    # One scan, two groupings: the window sums per product, and the monthly sums per basket
+    # (the chart of the evidence).
     ctx.runner.table(
         WINDOWS,
-        f"""SELECT f.reporter, f.partner, f.currency, k.basket, k.product,
+        f"""SELECT f.reporter, f.partner, f.currency, k.basket, k.product, f.period,
        SUM(CASE WHEN f.period BETWEEN {b0} AND {b1} THEN f.value ELSE 0 END) AS v0,
        SUM(CASE WHEN f.period BETWEEN {a0} AND {a1} THEN f.value ELSE 0 END) AS v1,
-       SUM(CASE WHEN f.period BETWEEN {p0} AND {p1} THEN f.value ELSE 0 END) AS vp
+       SUM(CASE WHEN f.period BETWEEN {p0} AND {p1} THEN f.value ELSE 0 END) AS vp,
+       SUM(f.value) AS v
 FROM {FLOWS} f JOIN {BASKET} k ON k.hs_code = f.hs_code AND k.hs_version = f.hs_version
 WHERE f.flow = 'X' AND f.freq = 'M'
-  AND (f.period BETWEEN {b0} AND {b1} OR f.period BETWEEN {a0} AND {a1} OR f.period BETWEEN {p0} AND {p1})
   AND f.reporter IN {in_list(exporters)} AND f.partner NOT IN {in_list(sorted(areas))}
-GROUP BY f.reporter, f.partner, f.currency, k.basket, k.product""",
+GROUP BY GROUPING SETS ((f.reporter, f.partner, f.currency, k.basket, k.product),
+                        (f.reporter, f.partner, f.currency, k.basket, f.period))""",
         "diversion windows",
     )
     totals = ctx.runner.rows(
         "diversion totals",
         f"SELECT reporter, partner, currency, basket, SUM(v0) AS v0, SUM(v1) AS v1, SUM(vp) AS vp FROM "
-        f"{WINDOWS}"
+        f"{WINDOWS} WHERE period IS NULL"
         " GROUP BY reporter, partner, currency, basket",
     )
     cube: dict[tuple[str, str], dict[str, dict[str, list[float]]]] = defaultdict(
@@ -214,22 +218,36 @@ GROUP BY f.reporter, f.partner, f.currency, k.basket, k.product""",
         return []
     products = _products(ctx, keep, eligible)
     monthly, refs, counts = _evidence(ctx, keep, eligible, before, after)
-    return [
-        _finding(
-            ctx,
-            r,
-            before,
-            after,
-            placebo,
-            controlled_sql,
-            eligible,
-            products.get(i, []),
-            monthly.get(i, []),
-            refs.get(i, []),
-            counts.get(i, 0),
-        )
-        for i, r in enumerate(keep)
-    ]
+    shared = not cfg.controlled  # the CHPL basket is a product category: the shared pass finds its rows
+    if shared:
+        for i, r in enumerate(keep):
+            exporter = r["exporter"]
+            for partner in [r["target"], *r["intermediaries"]]:
+                ctx.evidence.add(
+                    f"v{i:04d}:{partner}",
+                    SeriesKey("category", CHPL_ALL, exporter, partner, "X", r["currency"]),
+                    series=False,
+                    rows=(after.first, after.last),
+                    limit=max(10, ctx.config.evidence_rows // (1 + len(r["intermediaries"]))),
+                )
+
+    def finish(got: Fetched) -> list[Finding]:
+        out = []
+        for i, r in enumerate(keep):
+            rows, total = refs.get(i, []), counts.get(i, 0)
+            if shared:
+                for partner in [r["target"], *r["intermediaries"]]:
+                    rows = rows + got.refs.get(f"v{i:04d}:{partner}", [])
+                    total += got.totals.get(f"v{i:04d}:{partner}", 0)
+            out.append(
+                _finding(
+                    ctx, r, before, after, placebo, controlled_sql, eligible, products.get(i, []),
+                    monthly.get(i, []), rows, total,
+                )
+            )
+        return out
+
+    return Pending(finish)
 
 
 def _analyse(
@@ -369,7 +387,7 @@ def _products(
         f"""SELECT k.fid, w.product, k.role, SUM(w.v0) AS v0, SUM(w.v1) AS v1
 FROM {WINDOWS} w JOIN {DKEYS} k ON k.reporter = w.reporter AND k.currency = w.currency AND k.partner =
 w.partner
-WHERE w.basket = 'controlled'
+WHERE w.basket = 'controlled' AND w.period IS NULL
 GROUP BY k.fid, w.product, k.role""",
     )
     per: dict[int, dict[str, dict[str, list[float]]]] = defaultdict(
@@ -412,26 +430,34 @@ def _evidence(
     before: Window,
     after: Window,
 ) -> tuple[dict[int, list[dict[str, Any]]], dict[int, list[RowRef]], dict[int, int]]:
+    """Monthly controlled exports to the target and intermediaries (from the grouped scan), and
+    the largest rows behind them: with the CHPL basket they join the run's shared evidence pass
+    (returned empty here), with a user basket they are read now."""
     keys = []
     for i, r in enumerate(keep):
         for reporter in _members(r, eligible):
             for partner in [r["target"], *r["intermediaries"]]:
                 keys.append((str(i), reporter, r["currency"], partner, ""))
     ctx.runner.register(DKEYS, ["fid", "reporter", "currency", "partner", "role"], keys)
-    joined = f"""FROM {FLOWS} f JOIN {BASKET} b ON b.hs_code = f.hs_code AND b.hs_version = f.hs_version
-JOIN {DKEYS} k ON k.reporter = f.reporter AND k.currency = f.currency AND k.partner = f.partner
-WHERE f.flow = 'X' AND f.freq = 'M' AND b.basket = 'controlled'"""
     series = ctx.runner.rows(
         "diversion series",
-        f"SELECT k.fid, f.period, f.partner, SUM(f.value) AS value {joined}"
-        " GROUP BY k.fid, f.period, f.partner ORDER BY k.fid, f.period, f.partner",
+        f"""SELECT k.fid, w.period, w.partner, SUM(w.v) AS value
+FROM {WINDOWS} w JOIN {DKEYS} k ON k.reporter = w.reporter AND k.currency = w.currency AND k.partner = w.partner
+WHERE w.basket = 'controlled' AND w.period IS NOT NULL
+GROUP BY k.fid, w.period, w.partner ORDER BY k.fid, w.period, w.partner""",
     )
     monthly: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for r in series:
         monthly[int(r["fid"])].append(
             {"period": r["period"].strftime("%Y-%m"), "partner": r["partner"], "value": float(r["value"])}
         )
-    limit = ctx.config.evidence_rows
+    refs: dict[int, list[RowRef]] = defaultdict(list)
+    counts: dict[int, int] = {}
+    if not ctx.config.diversion.controlled:
+        return dict(monthly), refs, counts
+    joined = f"""FROM {FLOWS} f JOIN {BASKET} b ON b.hs_code = f.hs_code AND b.hs_version = f.hs_version
+JOIN {DKEYS} k ON k.reporter = f.reporter AND k.currency = f.currency AND k.partner = f.partner
+WHERE f.flow = 'X' AND f.freq = 'M' AND b.basket = 'controlled'"""
     window = (
         f" AND (f.period BETWEEN {lit(before.first)} AND {lit(before.last)}"
         f" OR f.period BETWEEN {lit(after.first)} AND {lit(after.last)})"
@@ -442,10 +468,8 @@ WHERE f.flow = 'X' AND f.freq = 'M' AND b.basket = 'controlled'"""
   SELECT k.fid, f.source_id, f.source_line, COUNT(*) OVER (PARTITION BY k.fid) AS total,
          ROW_NUMBER() OVER (PARTITION BY k.fid ORDER BY f.value DESC, f.source_id, f.source_line) AS rn
   {joined}{window}
-) t WHERE rn <= {int(limit)} ORDER BY fid, source_id, source_line""",
+) t WHERE rn <= {int(ctx.config.evidence_rows)} ORDER BY fid, source_id, source_line""",
     )
-    refs: dict[int, list[RowRef]] = defaultdict(list)
-    counts: dict[int, int] = {}
     for r in rows:
         refs[int(r["fid"])].append(RowRef("trade_flows", int(r["source_id"]), int(r["source_line"])))
         counts[int(r["fid"])] = int(r["total"])

@@ -8,16 +8,18 @@ chosen keys), never from one query per finding.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from dualtrace.analytics.flows import FLOWS, Prepared
 from dualtrace.analytics.products import PRODUCTS, ProductMap
 from dualtrace.analytics.sql import Runner, in_list, lit
-from dualtrace.findings import RowRef
+from dualtrace.findings import Finding, RowRef
 
 KEYS = "_an_keys"
+MATCHED = "_an_ev"
 
 
 @dataclass(frozen=True)
@@ -56,14 +58,6 @@ def series_query(prepared: Prepared, products: ProductMap, key: SeriesKey) -> st
     )
 
 
-def _register_keys(runner: Runner, keys: dict[str, SeriesKey]) -> None:
-    runner.register(
-        KEYS,
-        ["fid", "level", "product", "reporter", "partner", "flow", "currency"],
-        [(fid, k.level, k.product, k.reporter, k.partner, k.flow, k.currency) for fid, k in keys.items()],
-    )
-
-
 def _joined(prepared: Prepared) -> str:
     areas = in_list(prepared.areas)
     return f"""FROM {FLOWS} f
@@ -73,55 +67,113 @@ WHERE (k.reporter = f.reporter OR (k.reporter = '*' AND f.reporter NOT IN {areas
   AND (k.partner = f.partner OR (k.partner = '*' AND f.partner NOT IN {areas}))"""
 
 
-def monthly(
-    runner: Runner, prepared: Prepared, keys: dict[str, SeriesKey]
-) -> dict[str, list[dict[str, Any]]]:
-    """fid -> monthly rows {period, value, net_kg, qty, rows} (monthly data only)."""
-    if not keys:
-        return {}
-    _register_keys(runner, keys)
-    rows = runner.rows(
-        "evidence series",
-        "SELECT k.fid, f.period, SUM(f.value) AS value, SUM(f.net_kg) AS net_kg, SUM(f.qty) AS qty,"
-        f" COUNT(*) AS n\n{_joined(prepared)} AND f.freq = 'M'\nGROUP BY k.fid, f.period ORDER BY k.fid, "
-        f"f.period",
-    )
-    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in rows:
-        out[r["fid"]].append(
-            {
-                "period": _month(r["period"]),
-                "value": r["value"],
-                "net_kg": r["net_kg"],
-                "qty": r["qty"],
-                "rows": r["n"],
-            }
+@dataclass
+class Request:
+    key: SeriesKey
+    series: bool  # the monthly series is wanted
+    first: date | None  # rows wanted from this month...
+    last: date | None  # ...to this month (None: no rows)
+    limit: int
+
+
+@dataclass
+class Fetched:
+    monthly: dict[str, list[dict[str, Any]]]
+    refs: dict[str, list[RowRef]]
+    totals: dict[str, int]
+
+
+@dataclass
+class Pending:
+    """Findings waiting for their evidence: `finish` builds them once the batch is fetched."""
+
+    finish: Callable[[Fetched], list[Finding]]
+
+
+@dataclass
+class Batch:
+    """The evidence every analytic of a run asks for, fetched in two scans at the end of the run
+    (one for the monthly series, one for the rows) instead of two per analytic."""
+
+    requests: dict[str, Request] = field(default_factory=dict)
+
+    def add(
+        self,
+        fid: str,
+        key: SeriesKey,
+        *,
+        series: bool = True,
+        rows: tuple[date, date] | None = None,
+        limit: int = 200,
+    ) -> None:
+        first, last = rows if rows else (None, None)
+        self.requests[fid] = Request(key, series, first, last, limit)
+
+    def fetch(self, runner: Runner, prepared: Prepared) -> Fetched:
+        if not self.requests:
+            return Fetched({}, {}, {})
+        runner.register(
+            KEYS,
+            ["fid", "level", "product", "reporter", "partner", "flow", "currency", "series", "first", "last", "lim"],
+            [
+                (
+                    fid,
+                    r.key.level,
+                    r.key.product,
+                    r.key.reporter,
+                    r.key.partner,
+                    r.key.flow,
+                    r.key.currency,
+                    r.series,
+                    r.first.isoformat() if r.first else None,
+                    r.last.isoformat() if r.last else None,
+                    r.limit,
+                )
+                for fid, r in self.requests.items()
+            ],
+            ["str", "str", "str", "str", "str", "str", "str", "bool", "str", "str", "int"],
         )
-    return dict(out)
-
-
-def row_refs(
-    runner: Runner, prepared: Prepared, keys: dict[str, SeriesKey], limit: int, since: date | None = None
-) -> tuple[dict[str, list[RowRef]], dict[str, int]]:
-    """fid -> up to `limit` rows (latest first... by period then line) and fid -> all rows."""
-    if not keys:
-        return {}, {}
-    _register_keys(runner, keys)
-    after = f" AND f.period >= {lit(since)}" if since else ""
-    rows = runner.rows(
-        "evidence rows",
-        f"""SELECT fid, source_id, source_line, total FROM (
-  SELECT k.fid, f.source_id, f.source_line, COUNT(*) OVER (PARTITION BY k.fid) AS total,
-         ROW_NUMBER() OVER (PARTITION BY k.fid ORDER BY f.period DESC, f.source_id, f.source_line) AS rn
-  {_joined(prepared)}{after}
-) t WHERE rn <= {int(limit)} ORDER BY fid, source_id, source_line""",
-    )
-    refs: dict[str, list[RowRef]] = defaultdict(list)
-    totals: dict[str, int] = {}
-    for r in rows:
-        refs[r["fid"]].append(RowRef("trade_flows", int(r["source_id"]), int(r["source_line"])))
-        totals[r["fid"]] = int(r["total"])
-    return dict(refs), totals
+        # one scan: the rows of every requested series, kept while both answers are read
+        runner.table(
+            MATCHED,
+            "SELECT k.fid, k.series, k.first, k.last, k.lim, f.period, f.freq, f.value, f.net_kg, f.qty,"
+            f" f.source_id, f.source_line\n{_joined(prepared)}"
+            " AND (k.series OR (k.first IS NOT NULL AND f.period BETWEEN CAST(k.first AS DATE)"
+            " AND CAST(k.last AS DATE)))",
+            "evidence scan",
+        )
+        monthly: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        if any(r.series for r in self.requests.values()):
+            for r in runner.rows(
+                "evidence series",
+                "SELECT fid, period, SUM(value) AS value, SUM(net_kg) AS net_kg, SUM(qty) AS qty,"
+                f" COUNT(*) AS n FROM {MATCHED} WHERE freq = 'M' AND series\n"
+                "GROUP BY fid, period ORDER BY fid, period",
+            ):
+                monthly[r["fid"]].append(
+                    {
+                        "period": _month(r["period"]),
+                        "value": r["value"],
+                        "net_kg": r["net_kg"],
+                        "qty": r["qty"],
+                        "rows": r["n"],
+                    }
+                )
+        refs: dict[str, list[RowRef]] = defaultdict(list)
+        totals: dict[str, int] = {}
+        if any(r.first for r in self.requests.values()):
+            for r in runner.rows(
+                "evidence rows",
+                f"""SELECT fid, source_id, source_line, total FROM (
+  SELECT fid, lim, source_id, source_line, COUNT(*) OVER (PARTITION BY fid) AS total,
+         ROW_NUMBER() OVER (PARTITION BY fid ORDER BY value DESC, source_id, source_line) AS rn
+  FROM {MATCHED}
+  WHERE first IS NOT NULL AND period BETWEEN CAST(first AS DATE) AND CAST(last AS DATE)
+) t WHERE rn <= lim ORDER BY fid, source_id, source_line""",
+            ):
+                refs[r["fid"]].append(RowRef("trade_flows", int(r["source_id"]), int(r["source_line"])))
+                totals[r["fid"]] = int(r["total"])
+        return Fetched(dict(monthly), dict(refs), totals)
 
 
 def _month(value: Any) -> str:

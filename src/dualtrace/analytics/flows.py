@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from dualtrace.analytics.sql import Runner, in_list
 
@@ -168,16 +169,24 @@ def _portable_ctes(
 def prepare(runner: Runner, source: str = "trade_flows") -> Prepared:
     """Build `_an_flows` (a temporary view) over the trade flows and measure what it covers."""
     notes: list[str] = []
+    # One scan of the fact rows tells which files mix code lengths, which (reporter, flow,
+    # currency) several files report, the months each file spans and which measures exist.
     length = f"CASE WHEN regexp_matches(hs_code, {DIGITS}) THEN LENGTH(hs_code) ELSE 0 END"
-    level_rows = runner.rows(
-        "mixed levels", f"SELECT DISTINCT source_id, {length} AS n FROM {source} ORDER BY source_id, n"
+    survey = runner.rows(
+        "survey",
+        f"SELECT source_id, reporter, flow, COALESCE(currency, '?') AS currency, freq, {length} AS n,"
+        " MIN(period) AS first, MAX(period) AS last, COUNT(net_kg) AS kg, COUNT(qty) AS q"
+        f" FROM {source} GROUP BY source_id, reporter, flow, COALESCE(currency, '?'), freq, {length}",
     )
     per_source: dict[int, set[int]] = defaultdict(set)
-    for r in level_rows:
+    sources_of: dict[tuple[str, str, str], set[int]] = defaultdict(set)
+    for r in survey:
         per_source[int(r["source_id"])].add(int(r["n"]))
+        sources_of[(r["reporter"], r["flow"], r["currency"])].add(int(r["source_id"]))
     mixed = sorted(s for s, n in per_source.items() if len(n) > 1)
     lengths = sorted({n for s in mixed for n in per_source[s]})
-    shadows = _find_shadows(runner, source)
+    candidates = sorted(k for k, ids in sources_of.items() if len(ids) > 1)
+    shadows = _find_shadows(runner, source, candidates)
     if mixed:
         runner.table(RESIDUAL, _residual_body(source, mixed, lengths), "residual headings")
         notes.append(
@@ -198,19 +207,17 @@ def prepare(runner: Runner, source: str = "trade_flows") -> Prepared:
     areas = [
         r["iso3"] for r in runner.rows("areas", "SELECT iso3 FROM ref_countries WHERE is_area ORDER BY iso3")
     ]
-    coverage = _coverage(runner)
+    coverage = _coverage(survey)
     return Prepared(source, mixed, lengths, shadows, areas, coverage, notes)
 
 
-def _find_shadows(runner: Runner, source: str) -> list[tuple[int, int, int]]:
-    candidates = runner.rows(
-        "duplicate candidates",
-        f"SELECT reporter, flow, COALESCE(currency, '?') AS currency FROM {source}"
-        " GROUP BY reporter, flow, COALESCE(currency, '?') HAVING COUNT(DISTINCT source_id) > 1",
-    )
+def _find_shadows(
+    runner: Runner, source: str, candidates: list[tuple[str, str, str]]
+) -> list[tuple[int, int, int]]:
+    """Pairs of files that report the same keys: (kept, dropped, keys in common)."""
     if not candidates:
         return []
-    keys = ", ".join(f"({_q(r['reporter'])}, {_q(r['flow'])}, {_q(r['currency'])})" for r in candidates)
+    keys = ", ".join(f"({_q(r)}, {_q(f)}, {_q(c)})" for r, f, c in candidates)
     rows = runner.rows(
         "duplicate sources",
         f"""WITH k AS (
@@ -234,15 +241,9 @@ def _q(text: str) -> str:
     return "'" + str(text).replace("'", "''") + "'"
 
 
-def _coverage(runner: Runner) -> Coverage:
+def _coverage(rows: list[dict[str, Any]]) -> Coverage:
     """Each file covers its whole span of months for every reporter in it: a month inside the
     span without a row for some reporter is a zero (nothing traded), not a gap."""
-    rows = runner.rows(
-        "coverage",
-        f"SELECT source_id, reporter, flow, currency, freq, MIN(period) AS first, MAX(period) AS last,"
-        f" COUNT(net_kg) AS kg, COUNT(qty) AS q FROM {FLOWS} GROUP BY source_id, reporter, flow, currency, "
-        f"freq",
-    )
     measures = {"value"}
     if any(r["kg"] for r in rows):
         measures.add("net_kg")

@@ -27,7 +27,7 @@ from typing import Any
 from dualtrace.analytics import evidence, text
 from dualtrace.analytics.context import Context
 from dualtrace.analytics.evidence import SeriesKey
-from dualtrace.analytics.series import SeriesTables
+from dualtrace.analytics.wide import Wide
 from dualtrace.analytics.sql import in_list, lit
 from dualtrace.findings import Evidence, Finding
 
@@ -36,61 +36,67 @@ CATEGORY_HS6 = "_an_cat6"
 WEIGHTS = {"gap": 0.4, "change": 0.3, "size": 0.3}
 
 
-def pairs_sql(ctx: Context, t: SeriesTables) -> str:
+def pairs_sql(ctx: Context, wide: Wide) -> str:
     """Both sides per year, matched code by code: a category or the 'matched' level adds up only
-    the HS6 codes both sides report that year (a code one side never mirrors is no gap)."""
+    the HS6 codes both sides report that year (a code one side never mirrors is no gap). Only
+    years both sides cover fully, and values only (currencies never mixed: same currency)."""
     cfg = ctx.config.mirror_gap
     side_levels = [
         lv
         for lv in ("hs6", "total")
         if lv in cfg.levels or (lv == "hs6" and set(cfg.levels) & {"category", "matched"})
     ]
+    areas = in_list(ctx.prepared.areas)  # statistical areas (EU, World) are no mirror partner
+    per_year = [
+        f"SELECT level, product, e, i, currency, {y} AS b, vx_{y} AS vx, vm_{y} AS vm FROM j0"
+        f" WHERE cx_c_{y} AND cm_c_{y} AND vx_{y} IS NOT NULL AND vm_{y} IS NOT NULL"
+        for y in wide.years
+    ]
     parts = []
-    if "hs6" in cfg.levels:
-        parts.append(
-            "SELECT level, product, e, i, currency, b, vx, vm, kx, km, 1 AS codes FROM j WHERE level = 'hs6'"
-        )
-    if "total" in cfg.levels:
-        parts.append(
-            "SELECT level, product, e, i, currency, b, vx, vm, kx, km, 1 AS codes FROM j WHERE level = "
-            "'total'"
-        )
+    for level in ("hs6", "total"):
+        if level in cfg.levels:
+            parts.append(
+                "SELECT level, product, e, i, currency, b, vx, vm, 1 AS codes FROM j"
+                f" WHERE level = '{level}'"
+            )
     if "category" in cfg.levels:
         parts.append(
-            "SELECT 'category' AS level, c.category AS product, e, i, currency, b, SUM(vx) AS vx, SUM(vm) "
-            "AS vm,"
-            f" SUM(kx) AS kx, SUM(km) AS km, COUNT(*) AS codes FROM j JOIN {CATEGORY_HS6} c ON c.hs6 = "
-            f"j.product"
-            " WHERE j.level = 'hs6'"
-            " GROUP BY c.category, e, i, currency, b"
+            "SELECT 'category' AS level, c.category AS product, e, i, currency, b, SUM(vx) AS vx,"
+            f" SUM(vm) AS vm, COUNT(*) AS codes FROM j JOIN {CATEGORY_HS6} c ON c.hs6 = j.product"
+            " WHERE j.level = 'hs6' GROUP BY c.category, e, i, currency, b"
         )
     if "matched" in cfg.levels:
         parts.append(
-            "SELECT 'matched' AS level, 'matched' AS product, e, i, currency, b, SUM(vx) AS vx, SUM(vm) AS "
-            "vm,"
-            " SUM(kx) AS kx, SUM(km) AS km, COUNT(*) AS codes"
-            " FROM j WHERE level = 'hs6' GROUP BY e, i, currency, b"
+            "SELECT 'matched' AS level, 'matched' AS product, e, i, currency, b, SUM(vx) AS vx,"
+            " SUM(vm) AS vm, COUNT(*) AS codes FROM j WHERE level = 'hs6' GROUP BY e, i, currency, b"
         )
-    union = "\nUNION ALL\n".join(parts) or "SELECT * FROM j WHERE FALSE"
-    areas = in_list(ctx.prepared.areas)  # statistical areas (EU, World) are no mirror partner
+    if not parts or not per_year:
+        return "SELECT NULL AS level WHERE FALSE"
+    vx = ", ".join(f"{wide.col('value', y)} AS vx_{y}" for y in wide.years)
+    vm = ", ".join(f"{wide.col('value', y)} AS vm_{y}" for y in wide.years)
+    cx = ", ".join(f"cx.c_{y} AS cx_c_{y}" for y in wide.years)
+    cm = ", ".join(f"cm.c_{y} AS cm_c_{y}" for y in wide.years)
+    union = "\nUNION ALL\n".join(parts)
+    per_year_sql = "\n  UNION ALL\n  ".join(per_year)
     return f"""WITH x AS (
-  SELECT s.level, s.product, s.reporter AS e, s.partner AS i, s.currency, s.b, s.value AS vx, s.net_kg AS kx
-  FROM {t.series} s JOIN {t.cov} c ON c.reporter = s.reporter AND c.flow = s.flow AND c.currency = s.currency
-   AND c.b = s.b AND c.complete
-  WHERE s.flow = 'X' AND s.reporter <> '*' AND s.partner <> '*' AND s.level IN {in_list(side_levels)}
-    AND s.reporter NOT IN {areas} AND s.partner NOT IN {areas}
+  SELECT level, product, reporter AS e, partner AS i, currency, {vx} FROM {wide.table}
+  WHERE flow = 'X' AND reporter <> '*' AND partner <> '*' AND level IN {in_list(side_levels)}
+    AND reporter NOT IN {areas} AND partner NOT IN {areas}
 ),
 m AS (
-  SELECT s.level, s.product, s.partner AS e, s.reporter AS i, s.currency, s.b, s.value AS vm, s.net_kg AS km
-  FROM {t.series} s JOIN {t.cov} c ON c.reporter = s.reporter AND c.flow = s.flow AND c.currency = s.currency
-   AND c.b = s.b AND c.complete
-  WHERE s.flow = 'M' AND s.reporter <> '*' AND s.partner <> '*' AND s.level IN {in_list(side_levels)}
-    AND s.reporter NOT IN {areas} AND s.partner NOT IN {areas}
+  SELECT level, product, partner AS e, reporter AS i, currency, {vm} FROM {wide.table}
+  WHERE flow = 'M' AND reporter <> '*' AND partner <> '*' AND level IN {in_list(side_levels)}
+    AND reporter NOT IN {areas} AND partner NOT IN {areas}
+),
+j0 AS (
+  SELECT x.*, m.* EXCLUDE (level, product, e, i, currency), {cx}, {cm}
+  FROM x JOIN m ON m.level = x.level AND m.product = x.product AND m.e = x.e AND m.i = x.i
+   AND m.currency = x.currency
+  JOIN {wide.cov} cx ON cx.reporter = x.e AND cx.flow = 'X' AND cx.currency = x.currency
+  JOIN {wide.cov} cm ON cm.reporter = x.i AND cm.flow = 'M' AND cm.currency = x.currency
 ),
 j AS (
-  SELECT x.level, x.product, x.e, x.i, x.currency, x.b, x.vx, m.vm, x.kx, m.km
-  FROM x JOIN m ON m.level = x.level AND m.product = x.product AND m.e = x.e AND m.i = x.i
-   AND m.currency = x.currency AND m.b = x.b
+  {per_year_sql}
 )
 {union}"""
 
@@ -106,11 +112,11 @@ def _category_hs6(ctx: Context) -> None:
     ctx.runner.register(CATEGORY_HS6, ["hs6", "category"], pairs or [("", "")])
 
 
-def run(ctx: Context) -> list[Finding]:
+def run(ctx: Context) -> evidence.Pending:
     cfg = ctx.config.mirror_gap
-    t = ctx.series("year")
+    wide = ctx.wide()
     _category_hs6(ctx)
-    rows = ctx.runner.rows("mirror pairs", pairs_sql(ctx, t))
+    rows = ctx.runner.rows("mirror pairs", pairs_sql(ctx, wide))
     series: dict[tuple[str, ...], dict[int, dict[str, Any]]] = defaultdict(dict)
     for r in rows:
         series[(r["level"], r["product"], r["e"], r["i"], r["currency"])][int(r["b"])] = r
@@ -160,27 +166,31 @@ def run(ctx: Context) -> list[Finding]:
         chosen.append((key, years, base_ratio, best))
         if len(chosen) >= ctx.config.max_findings:
             break
-    keys: dict[str, SeriesKey] = {}
-    for n, (key, *_rest) in enumerate(chosen):
+    for n, (key, _years, _base, best) in enumerate(chosen):
         level, product, e, i, currency = key
         if level == "matched":
             continue
-        keys[f"m{n:04d}:x"] = SeriesKey(level, product, e, i, "X", currency)
-        keys[f"m{n:04d}:m"] = SeriesKey(level, product, i, e, "M", currency)
-    refs, counts = evidence.row_refs(ctx.runner, ctx.prepared, keys, ctx.config.evidence_rows // 2)
-    return [
-        _finding(
-            ctx,
-            n,
-            key,
-            years,
-            base_ratio,
-            best,
-            refs.get(f"m{n:04d}:x", []) + refs.get(f"m{n:04d}:m", []),
-            counts.get(f"m{n:04d}:x", 0) + counts.get(f"m{n:04d}:m", 0),
-        )
-        for n, (key, years, base_ratio, best) in enumerate(chosen)
-    ]
+        window = (date(best["year"], 1, 1), date(best["year"], 12, 1))
+        limit = ctx.config.evidence_rows // 2
+        ctx.evidence.add(f"m{n:04d}:x", SeriesKey(level, product, e, i, "X", currency), series=False, rows=window, limit=limit)
+        ctx.evidence.add(f"m{n:04d}:m", SeriesKey(level, product, i, e, "M", currency), series=False, rows=window, limit=limit)
+
+    def finish(got: evidence.Fetched) -> list[Finding]:
+        return [
+            _finding(
+                ctx,
+                n,
+                key,
+                years,
+                base_ratio,
+                best,
+                got.refs.get(f"m{n:04d}:x", []) + got.refs.get(f"m{n:04d}:m", []),
+                got.totals.get(f"m{n:04d}:x", 0) + got.totals.get(f"m{n:04d}:m", 0),
+            )
+            for n, (key, years, base_ratio, best) in enumerate(chosen)
+        ]
+
+    return evidence.Pending(finish)
 
 
 def _ratio(r: dict[str, Any] | None) -> float | None:

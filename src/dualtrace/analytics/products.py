@@ -83,10 +83,13 @@ class ProductMap:
         return sorted({c for c, _ in self.members.get((level, product), set())})
 
 
-def build(runner: Runner, config: AnalyticsConfig, levels: set[str]) -> ProductMap:
-    """Map every (hs_code, hs_version) in the flows to its products at the given levels."""
+def build(runner: Runner, config: AnalyticsConfig, levels: set[str], codes_from: str = FLOWS) -> ProductMap:
+    """Map every (hs_code, hs_version) in the flows (or a table of their sums) to its products at
+    the given levels."""
     present = runner.rows(
-        "product codes", f"SELECT DISTINCT hs_code, hs_version, hs6 FROM {FLOWS} ORDER BY hs_code, hs_version"
+        "product codes",
+        f"SELECT hs_code, hs_version, MIN(hs6) AS hs6 FROM {codes_from} GROUP BY hs_code, hs_version"
+        " ORDER BY hs_code, hs_version",
     )
     chpl: dict[tuple[str, str], str] = {}
     if config.chpl and "category" in levels:

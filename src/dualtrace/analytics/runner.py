@@ -15,8 +15,10 @@ import duckdb
 
 from dualtrace.analytics import config as config_module
 from dualtrace.analytics import flows, products
+from dualtrace.analytics import series as series_module
 from dualtrace.analytics.config import AnalyticsConfig, ConfigError
 from dualtrace.analytics.context import Context
+from dualtrace.analytics.evidence import Pending
 from dualtrace.analytics.sql import Executed, Runner
 from dualtrace.findings import Finding
 from dualtrace.findings.store import record_run
@@ -136,7 +138,9 @@ def compute(
     if needs_flows:
         prepared = flows.prepare(runner, source)
         levels = _levels(config, chosen)
-        product_map = products.build(runner, config, levels)
+        # one scan: the yearly sums per reported code, which everything after reads
+        year_buckets, _use, _cov = series_module.buckets(runner, prepared, "year")
+        product_map = products.build(runner, config, levels, year_buckets)
         notes.extend(prepared.notes)
         seconds["prepare"] = time.perf_counter() - started
         ctx: Context | None = Context(
@@ -144,6 +148,7 @@ def compute(
         )
     else:
         ctx = None
+    pending: list[tuple[str, Pending]] = []
     for name in chosen:
         if on_step is not None:
             on_step(name)
@@ -153,8 +158,19 @@ def compute(
             findings.extend(module.run_shipments(runner, config))
         else:
             assert ctx is not None
-            findings.extend(module.run(ctx))
+            produced = module.run(ctx)
+            if isinstance(produced, Pending):
+                pending.append((name, produced))
+            else:
+                findings.extend(produced)
         seconds[name] = time.perf_counter() - t0
+    if ctx is not None and pending:
+        # the evidence every analytic asked for, in one pass over the flows
+        t0 = time.perf_counter()
+        got = ctx.evidence.fetch(runner, ctx.prepared)
+        for _name, item in pending:
+            findings.extend(item.finish(got))
+        seconds["evidence"] = time.perf_counter() - t0
     seconds["total"] = time.perf_counter() - started
     return AnalyzeResult("", findings, seconds, notes, runner.log)
 

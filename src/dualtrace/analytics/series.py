@@ -108,10 +108,14 @@ class SeriesTables:
     levels: list[str]
 
 
-def build(runner: Runner, prepared: Prepared, period: str, levels: list[str]) -> SeriesTables:
-    """Materialise the bucket sums per product level (one scan of the flows)."""
+def buckets(runner: Runner, prepared: Prepared, period: str) -> tuple[str, str, str]:
+    """The bucket sums per reported code (one scan of the flows), and the coverage tables:
+    (buckets, use, cov) table names. Built once per bucket size."""
     cov_rows = coverage_rows(prepared.coverage, period, set(prepared.areas))
     use, cov = f"_an_use_{period}", f"_an_cov_{period}"
+    buckets = f"_an_b_{period}"
+    if buckets in runner.built:
+        return buckets, use, cov
     columns = ["reporter", "flow", "currency", "freq", "b", "complete", "cutoff", "sig"]
     records = [
         (r.reporter, r.flow, r.currency, r.freq, r.b, r.complete, r.cutoff, r.sig)
@@ -138,11 +142,10 @@ def build(runner: Runner, prepared: Prepared, period: str, levels: list[str]) ->
     )
     b = bucket_expr(period, "f.period")
     month = "EXTRACT(MONTH FROM f.period)"
-    buckets = f"_an_b_{period}"
     runner.table(
         buckets,
         f"""SELECT f.reporter, f.partner, f.flow, f.currency, f.hs_code, f.hs_version, {b} AS b,
-       SUM(f.value) AS value, SUM(f.net_kg) AS net_kg, SUM(f.qty) AS qty,
+       MIN(f.hs6) AS hs6, SUM(f.value) AS value, SUM(f.net_kg) AS net_kg, SUM(f.qty) AS qty,
        MIN(f.qty_unit) AS unit_min, MAX(f.qty_unit) AS unit_max,
        SUM(CASE WHEN f.freq = 'M' AND {month} <= u.cutoff THEN f.value END) AS value_ytd,
        SUM(CASE WHEN f.freq = 'M' AND {month} <= u.cutoff THEN f.net_kg END) AS net_kg_ytd,
@@ -154,6 +157,13 @@ JOIN {use} u ON u.reporter = f.reporter AND u.flow = f.flow AND u.currency = f.c
 GROUP BY f.reporter, f.partner, f.flow, f.currency, f.hs_code, f.hs_version, {b}""",
         f"buckets by {period}",
     )
+    runner.built.add(buckets)
+    return buckets, use, cov
+
+
+def build(runner: Runner, prepared: Prepared, period: str, levels: list[str]) -> SeriesTables:
+    """Materialise the bucket sums per product level, in long form (quarters and months)."""
+    buckets_table, _use, cov = buckets(runner, prepared, period)
     sums = """SUM(value) AS value, SUM(net_kg) AS net_kg,
        CASE WHEN MIN(unit_min) = MAX(unit_max) THEN SUM(qty) END AS qty, MIN(unit_min) AS qty_unit,
        SUM(value_ytd) AS value_ytd, SUM(net_kg_ytd) AS net_kg_ytd,
@@ -163,7 +173,7 @@ GROUP BY f.reporter, f.partner, f.flow, f.currency, f.hs_code, f.hs_version, {b}
     runner.table(
         series,
         f"""WITH bp AS (
-  SELECT p.level, p.product, x.* FROM {buckets} x
+  SELECT p.level, p.product, x.* FROM {buckets_table} x
   JOIN {PRODUCTS} p ON p.hs_code = x.hs_code AND p.hs_version = x.hs_version
   WHERE p.level IN {in_list(levels)}
 )

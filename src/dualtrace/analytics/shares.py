@@ -27,6 +27,7 @@ from dualtrace.analytics.context import Context
 from dualtrace.analytics.evidence import SeriesKey
 from dualtrace.analytics.series import SeriesTables, bucket_months
 from dualtrace.analytics.sql import in_list, lit
+from dualtrace.analytics.wide import Wide
 from dualtrace.findings import Evidence, Finding
 
 KIND = "share"
@@ -128,11 +129,103 @@ ORDER BY score DESC, level, product, party
 LIMIT {int(limit)}"""
 
 
-def run(ctx: Context) -> list[Finding]:
+def yearly_sql(ctx: Context, wide: Wide, mode: str, limit: int) -> str:
+    """Share candidates of one view over the wide yearly table, every measure at once."""
     cfg = ctx.config.share
-    t = ctx.series(cfg.period)
+    flow, group_cols, party = MODES[mode]
+    group = group_cols[0]
+    areas = in_list(ctx.prepared.areas)
+    base = ctx.baseline
+    cov_reporter = "'*'" if mode == "mirror" else "s.g"
+    kinds = (False, True) if wide.ytd else (False,)
+    measure_cols = ", ".join(f"{wide.col(m, y, ytd)}" for m in wide.measures for y in wide.years for ytd in kinds)
+    totals = ", ".join(
+        f"SUM({wide.col(m, y, ytd)}) AS t_{wide.col(m, y, ytd)}"
+        for m in wide.measures
+        for y in wide.years
+        for ytd in kinds
+    ) + ", " + ", ".join(
+        f"COUNT(CASE WHEN {wide.col(m, y)} > 0 THEN 1 END) AS n_{m}_{y}" for m in wide.measures for y in wide.years
+    )
+    selects = []
+    if base in wide.years:
+        for m in wide.measures:
+            min_total = lit(cfg.min_total if m == "value" else ctx.config.surge.floors.of(m) * 10)
+            for y in wide.years:
+                if y <= base:
+                    continue
+                for ytd in kinds:
+                    cur, old = wide.col(m, y, ytd), wide.col(m, base, ytd)
+                    when = f"c_{y}" if not ytd else f"a_{y} AND NOT c_{y} AND cutoff IS NOT NULL"
+                    selects.append(
+                        f"SELECT '{m}' AS measure, level, product, g, flow, currency, party, {y} AS b,"
+                        f" {base} AS base_b, {'TRUE' if ytd else 'FALSE'} AS ytd, cutoff,"
+                        f" COALESCE({cur}, 0) AS cur, t_{cur} AS total, COALESCE({old}, 0) AS base,"
+                        f" t_{old} AS base_total, n_{m}_{y} AS np, n_{m}_{base} AS npb, {min_total} AS min_total"
+                        f" FROM j WHERE {when} AND c_{base} AND sig_{y} = sig_{base}"
+                        f" AND t_{cur} >= {min_total} AND t_{old} >= {min_total}"
+                    )
+    if not selects:
+        return "SELECT NULL AS measure WHERE FALSE"
+    union = "\n  UNION ALL\n  ".join(selects)
+    return f"""WITH s AS (
+  SELECT level, product, {group} AS g, flow, currency, {party} AS party, {measure_cols}
+  FROM {wide.table}
+  WHERE level IN {in_list(cfg.levels)} AND flow = {lit(flow)} AND reporter <> '*' AND partner <> '*'
+    AND {party} NOT IN {areas} AND {group} NOT IN {areas}
+),
+t AS (
+  SELECT level, product, g, flow, currency, {totals}
+  FROM s GROUP BY level, product, g, flow, currency
+),
+j AS (
+  SELECT s.*, t.* EXCLUDE (level, product, g, flow, currency), {wide.cov_columns("c")}
+  FROM s JOIN t ON t.level = s.level AND t.product = s.product AND t.g = s.g AND t.flow = s.flow
+   AND t.currency = s.currency
+  JOIN {wide.cov} c ON c.reporter = {cov_reporter} AND c.flow = s.flow AND c.currency = s.currency
+),
+cmp AS (
+  {union}
+),
+sh AS (
+  SELECT cmp.*, cur / total AS share, base / base_total AS base_share
+  FROM cmp WHERE np >= {int(cfg.min_parties)} AND npb >= {int(cfg.min_parties)}
+),
+ok AS (
+  SELECT sh.*, share - base_share AS delta,
+         LEAST(1.0, ABS(share - base_share) / 0.5) AS s_change,
+         GREATEST(share, base_share) AS s_dominance,
+         LEAST(1.0, LOG10(total / min_total) / 3) AS s_size
+  FROM sh WHERE ABS(share - base_share) >= {lit(cfg.min_change)}
+),
+ranked AS (
+  SELECT ok.*, {WEIGHTS["change"]} * s_change + {WEIGHTS["dominance"]} * s_dominance
+         + {WEIGHTS["size"]} * GREATEST(0.0, s_size) AS score
+  FROM ok
+)
+SELECT * FROM (
+  SELECT ranked.*, ROW_NUMBER() OVER (
+    PARTITION BY measure, level, product, g, flow, currency, party, SIGN(delta) ORDER BY score DESC, b) AS rn
+  FROM ranked
+) r WHERE rn <= 4
+ORDER BY score DESC, level, product, party
+LIMIT {int(limit)}"""
+
+
+def run(ctx: Context) -> evidence.Pending:
+    cfg = ctx.config.share
     rows: list[dict[str, Any]] = []
+    period = cfg.period
     for mode in cfg.modes:
+        if period == "year":
+            wide = ctx.wide()
+            for r in ctx.runner.rows(
+                f"share {mode}", yearly_sql(ctx, wide, mode, ctx.config.max_findings * 20 * len(ctx.measures))
+            ):
+                r.update(mode=mode, group=r["g"])
+                rows.append(r)
+            continue
+        t = ctx.series(period)
         for measure in ctx.measures:
             for r in ctx.runner.rows(
                 f"share {mode} {measure}", candidates_sql(ctx, t, mode, measure, ctx.config.max_findings * 20)
@@ -141,31 +234,30 @@ def run(ctx: Context) -> list[Finding]:
                 r.update(mode=mode, measure=measure, group=r[group_col])
                 rows.append(r)
     chosen = _choose(rows, ctx.config.max_findings)
-    keys: dict[str, SeriesKey] = {}
     for fid, c in chosen.items():
         party_key, total_key = _keys(c)
-        keys[f"{fid}:p"] = party_key
-        keys[f"{fid}:t"] = total_key
-    monthly = evidence.monthly(ctx.runner, ctx.prepared, keys)
-    refs, totals = evidence.row_refs(
-        ctx.runner,
-        ctx.prepared,
-        {k: v for k, v in keys.items() if k.endswith(":p")},
-        ctx.config.evidence_rows,
-    )
-    return [
-        _finding(
-            ctx,
-            t,
-            fid,
-            c,
-            monthly.get(f"{fid}:p", []),
-            monthly.get(f"{fid}:t", []),
-            refs.get(f"{fid}:p", []),
-            totals.get(f"{fid}:p", 0),
-        )
-        for fid, c in chosen.items()
-    ]
+        ytd = int(c["cutoff"]) if c["ytd"] and c["cutoff"] else None
+        months = bucket_months(period, int(c["b"]))[: ytd or None]
+        window = (date(*months[0], 1), date(*months[-1], 1))
+        ctx.evidence.add(f"{fid}:p", party_key, rows=window, limit=ctx.config.evidence_rows)
+        ctx.evidence.add(f"{fid}:t", total_key)
+
+    def finish(got: evidence.Fetched) -> list[Finding]:
+        return [
+            _finding(
+                ctx,
+                period,
+                fid,
+                c,
+                got.monthly.get(f"{fid}:p", []),
+                got.monthly.get(f"{fid}:t", []),
+                got.refs.get(f"{fid}:p", []),
+                got.totals.get(f"{fid}:p", 0),
+            )
+            for fid, c in chosen.items()
+        ]
+
+    return evidence.Pending(finish)
 
 
 def _keys(c: dict[str, Any]) -> tuple[SeriesKey, SeriesKey]:
@@ -247,7 +339,7 @@ def _sentence(ctx: Context, c: dict[str, Any]) -> str:
 
 def _finding(
     ctx: Context,
-    t: SeriesTables,
+    period: str,
     fid: str,
     c: dict[str, Any],
     party_months: list[dict[str, Any]],
@@ -258,8 +350,8 @@ def _finding(
     measure = c["measure"]
     unit = c["currency"] if measure == "value" else "kg" if measure == "net_kg" else "units"
     ytd = int(c["cutoff"]) if c["ytd"] and c["cutoff"] else None
-    cur_label = text.period_label(int(c["b"]), t.period, ytd)
-    base_label = text.period_label(int(c["base_b"]), t.period, ytd)
+    cur_label = text.period_label(int(c["b"]), period, ytd)
+    base_label = text.period_label(int(c["base_b"]), period, ytd)
     share, base_share = float(c["share"]), float(c["base_share"])
     verb = "rose" if share > base_share else "fell"
     headline = (
@@ -319,7 +411,7 @@ def _finding(
     )
     if measure != "value":
         query = query.replace("SUM(value)", f"SUM({measure})")
-    months = bucket_months(t.period, int(c["b"]))
+    months = bucket_months(period, int(c["b"]))
     if ytd:
         months = months[:ytd]
     group_name = text.country(c["group"])

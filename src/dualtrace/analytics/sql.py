@@ -66,6 +66,7 @@ class Runner:
 
     con: duckdb.DuckDBPyConnection
     log: list[Executed] = field(default_factory=list)
+    built: set[str] = field(default_factory=set)  # shared tables already made in this run
 
     def rows(self, label: str, sql: str) -> list[dict[str, Any]]:
         started = time.perf_counter()

@@ -27,6 +27,7 @@ from dualtrace.analytics.evidence import SeriesKey
 from dualtrace.analytics.products import SENSITIVE, edition_expr
 from dualtrace.analytics.series import SeriesTables
 from dualtrace.analytics.sql import in_list, lit
+from dualtrace.analytics.wide import Wide
 from dualtrace.findings import Evidence, Finding
 
 KINDS = ("surge", "collapse")
@@ -162,28 +163,148 @@ ORDER BY score DESC, level, product, reporter, partner
 LIMIT {int(limit)}"""
 
 
-def run(ctx: Context) -> list[Finding]:
+def yearly_sql(ctx: Context, wide: Wide, limit: int) -> str:
+    """Surge candidates over the wide yearly table: every comparison is column arithmetic."""
     cfg = ctx.config.surge
-    t = ctx.series(cfg.period)
+    base_year = ctx.baseline
+    years = wide.years
+    star = []
+    if not cfg.all_partners:
+        star.append("t.partner <> '*'")
+    if not cfg.all_reporters:
+        star.append("t.reporter <> '*'")
+    extra = "".join(f" AND {s}" for s in star)
+    selects = []
+    logs = []
+    for m in wide.measures:
+        f = lit(cfg.floors.of(m))
+        for y in years:
+            logs.append(f"CASE WHEN c_{y} THEN LN(COALESCE({wide.col(m, y)}, 0) + {f}) END AS l_{m}_{y}")
+            if wide.ytd:
+                logs.append(
+                    f"CASE WHEN c_{y} THEN LN(COALESCE({wide.col(m, y, True)}, 0) + {f}) END AS ly_{m}_{y}"
+                )
+
+        def hist(upto: int, ytd: bool, m: str = m) -> tuple[str, str, str]:
+            prior = [y for y in years if y <= upto]
+            if not prior:
+                return "NULL", "NULL", "0"
+            pre = "ly" if ytd else "l"
+            n = " + ".join(f"(CASE WHEN {pre}_{m}_{y} IS NULL THEN 0 ELSE 1 END)" for y in prior)
+            s1 = " + ".join(f"COALESCE({pre}_{m}_{y}, 0)" for y in prior)
+            s2 = " + ".join(f"COALESCE({pre}_{m}_{y} * {pre}_{m}_{y}, 0)" for y in prior)
+            mean = f"(({s1}) / NULLIF({n}, 0))"
+            sd = f"(CASE WHEN ({n}) >= 2 THEN SQRT(GREATEST((({s2}) - ({s1}) * ({s1}) / ({n})) / (({n}) - 1), 0)) END)"
+            return mean, sd, f"({n})"
+
+        def select(y: int, base: int, cmp: str, ytd: bool, hist_upto: int, m: str = m, f: str = f) -> str:
+            cur, old = wide.col(m, y, ytd), wide.col(m, base, ytd)
+            mean, sd, n = hist(hist_upto, ytd)
+            edition = "" if edition_expr(str(y)) == edition_expr(str(base)) else " AND NOT sens"
+            when = f"c_{y}" if not ytd else f"a_{y} AND NOT c_{y} AND cutoff IS NOT NULL"
+            return (
+                f"SELECT '{m}' AS measure, level, product, reporter, partner, flow, currency, qty_unit AS unit,"
+                f" {y} AS b, '{cmp}' AS cmp, {base} AS base_b, {'TRUE' if ytd else 'FALSE'} AS ytd, cutoff,"
+                f" COALESCE({cur}, 0) AS cur, COALESCE({old}, 0) AS base, {mean} AS h_mean, {sd} AS h_sd,"
+                f" {n} AS h_n, {f} AS floor"
+                f" FROM l WHERE {when} AND c_{base} AND sig_{y} = sig_{base} AND has_{m}{edition}"
+            )
+
+        for y in years:
+            if y - 1 in years:
+                selects.append(select(y, y - 1, "previous", False, y - 1))
+                if wide.ytd:
+                    selects.append(select(y, y - 1, "previous", True, y - 1))
+            if base_year in years and y > base_year + 1:
+                selects.append(select(y, base_year, "baseline", False, base_year))
+                if wide.ytd:
+                    selects.append(select(y, base_year, "baseline", True, base_year))
+    if not selects:
+        return "SELECT NULL AS measure WHERE FALSE"
+    has = ", ".join(f"{wide.any_of(m)} AS has_{m}" for m in wide.measures)
+    union = "\n  UNION ALL\n  ".join(selects)
+    return f"""WITH w AS (
+  SELECT t.*, {wide.cov_columns("c")}
+  FROM {wide.table} t
+  JOIN {wide.cov} c ON c.reporter = t.reporter AND c.flow = t.flow AND c.currency = t.currency
+  WHERE t.level IN {in_list(cfg.levels)}{extra}
+    -- a sum over every reporter (or partner) that only one of them feeds repeats that one series
+    AND (t.parties > 1 OR (t.reporter <> '*' AND t.partner <> '*'))
+),
+l AS (
+  SELECT w.*, {has}, {", ".join(logs)}
+  FROM w
+),
+c AS (
+  {union}
+),
+sc AS (
+  SELECT c.*, LN((cur + floor) / (base + floor)) AS lr,
+         CASE WHEN h_n >= 2 THEN (LN(cur + floor) - h_mean) / GREATEST(COALESCE(h_sd, 0), 0.15) END AS z,
+         cur - base AS delta
+  FROM c
+),
+ok AS (
+  SELECT sc.*,
+         LEAST(1.0, ABS(lr) / LN(10)) AS s_magnitude,
+         CASE WHEN z IS NULL THEN 0.4 ELSE LEAST(1.0, ABS(z) / 5) END AS s_surprise,
+         LEAST(1.0, LOG10(1 + ABS(delta) / floor) / 3) AS s_size
+  FROM sc
+  WHERE (lr >= LN({lit(cfg.ratio)}) OR lr <= LN({lit(cfg.collapse_ratio)}))
+    AND ABS(delta) >= {lit(cfg.min_change_floors)} * floor
+    AND (z IS NULL OR (ABS(z) >= {lit(cfg.min_z)} AND z * lr > 0))
+),
+ranked AS (
+  SELECT ok.*, {WEIGHTS["magnitude"]} * s_magnitude + {WEIGHTS["surprise"]} * s_surprise
+         + {WEIGHTS["size"]} * s_size AS score
+  FROM ok
+)
+SELECT * FROM (
+  SELECT ranked.*, ROW_NUMBER() OVER (
+    PARTITION BY measure, {_KEY}, SIGN(lr) ORDER BY score DESC, b) AS rn
+  FROM ranked
+) t WHERE rn <= 4
+ORDER BY score DESC, level, product, reporter, partner
+LIMIT {int(limit)}"""
+
+
+def run(ctx: Context) -> evidence.Pending:
+    cfg = ctx.config.surge
     limit = ctx.config.max_findings * 30
     found: list[dict[str, Any]] = []
-    for measure in ctx.measures:
-        for row in ctx.runner.rows(f"surge {measure}", candidates_sql(ctx, t, measure, limit)):
-            row["measure"] = measure
-            found.append(row)
+    wide: Wide | None = None
+    t: SeriesTables | None = None
+    if cfg.period == "year":
+        wide = ctx.wide()
+        found = ctx.runner.rows("surge", yearly_sql(ctx, wide, limit * len(ctx.measures)))
+    else:
+        t = ctx.series(cfg.period)
+        for measure in ctx.measures:
+            for row in ctx.runner.rows(f"surge {measure}", candidates_sql(ctx, t, measure, limit)):
+                row["measure"] = measure
+                found.append(row)
     chosen = _choose(found, ctx.config.max_findings, cfg.max_per_partner, ctx.products.members)
     keys = {fid: c["key"] for fid, c in chosen.items()}
-    series = evidence.monthly(ctx.runner, ctx.prepared, keys)
-    refs, totals = evidence.row_refs(ctx.runner, ctx.prepared, keys, ctx.config.evidence_rows)
-    by_bucket = _by_bucket(ctx, t, keys)
-    findings = []
     for fid, c in chosen.items():
-        findings.append(
+        ytd = int(c["cutoff"]) if c["ytd"] and c["cutoff"] else None
+        ctx.evidence.add(fid, c["key"], rows=_bounds(cfg.period, int(c["b"]), ytd), limit=ctx.config.evidence_rows)
+    by_bucket = wide.series_rows(ctx.runner, keys) if wide is not None else _by_bucket(ctx, t, keys)
+
+    def finish(got: evidence.Fetched) -> list[Finding]:
+        return [
             _finding(
-                ctx, t, c, series.get(fid, []), refs.get(fid, []), totals.get(fid, 0), by_bucket.get(fid)
+                ctx,
+                cfg.period,
+                c,
+                got.monthly.get(fid, []),
+                got.refs.get(fid, []),
+                got.totals.get(fid, 0),
+                by_bucket.get(fid),
             )
-        )
-    return findings
+            for fid, c in chosen.items()
+        ]
+
+    return evidence.Pending(finish)
 
 
 def _choose(
@@ -268,9 +389,16 @@ def _choose(
     return chosen
 
 
-def _by_bucket(ctx: Context, t: SeriesTables, keys: dict[str, SeriesKey]) -> dict[str, list[dict[str, Any]]]:
-    if not keys:
+def _by_bucket(
+    ctx: Context, t: SeriesTables | None, keys: dict[str, SeriesKey]
+) -> dict[str, list[dict[str, Any]]]:
+    if not keys or t is None:
         return {}
+    ctx.runner.register(
+        evidence.KEYS,
+        ["fid", "level", "product", "reporter", "partner", "flow", "currency"],
+        [(fid, k.level, k.product, k.reporter, k.partner, k.flow, k.currency) for fid, k in keys.items()],
+    )
     rows = ctx.runner.rows(
         "surge buckets",
         f"""SELECT k.fid, s.b, s.value, s.net_kg, s.qty, s.value_ytd, s.net_kg_ytd, s.qty_ytd
@@ -298,7 +426,7 @@ def describe_series(ctx: Context, key: SeriesKey) -> tuple[str, str]:
 
 def _finding(
     ctx: Context,
-    t: SeriesTables,
+    period: str,
     c: dict[str, Any],
     monthly: list[dict[str, Any]],
     refs: list[Any],
@@ -313,8 +441,8 @@ def _finding(
     up = c["lr"] > 0
     kind = "surge" if up else "collapse"
     ytd_months = int(c["cutoff"]) if c["ytd"] and c["cutoff"] else None
-    cur_label = text.period_label(int(c["b"]), t.period, ytd_months)
-    base_label = text.period_label(int(c["base_b"]), t.period, ytd_months)
+    cur_label = text.period_label(int(c["b"]), period, ytd_months)
+    base_label = text.period_label(int(c["base_b"]), period, ytd_months)
     who, where = describe_series(ctx, key)
     ratio = cur / base if base else math.inf
     if up:
@@ -346,7 +474,7 @@ def _finding(
     if extras:
         headline += " (" + "; ".join(extras) + ")"
     jump = None
-    if t.period == "year" and monthly:
+    if period == "year" and monthly:
         # Quote the month that carries the change, by weight when weight shows it (tonnes read
         # the same in any currency), else by the lead measure.
         for m in sorted({measure, *(o["measure"] for o in c.get("others", []))}, key=lambda x: x != "net_kg"):
@@ -370,8 +498,8 @@ def _finding(
     headline += "."
     by_bucket = {}
     for r in buckets or []:
-        label = text.period_label(int(r["b"]), t.period)
-        by_bucket[label] = r.get(measure)
+        if r.get(measure) is not None:  # years with no row of the series are left out
+            by_bucket[text.period_label(int(r["b"]), period)] = r[measure]
     score = float(c["score"])
     metrics = {
         "reporter": key.reporter,
@@ -401,7 +529,7 @@ def _finding(
             "size": float(c["s_size"]),
             "weights": WEIGHTS,
         },
-        f"by_{t.period}": by_bucket,
+        f"by_{period}": by_bucket,
         "other_measures": [
             {
                 "measure": o["measure"],
@@ -417,16 +545,17 @@ def _finding(
     notes = [
         f"{c['cmp']} comparison: {cur_label} against {base_label}"
         + (" (same months of both years: the latest year is not complete)" if c["ytd"] else ""),
+        f"rows listed: the largest of the {cur_label} figure; the query returns every month",
         f"log ratio {float(c['lr']):+.2f} with a floor of {text.amount(floor, measure, unit)}"
         " added to both sides",
     ]
     if c["z"] is not None:
         notes.append(
-            f"z = {float(c['z']):+.1f} against {int(c['h_n'])} earlier {t.period}s of the same series"
+            f"z = {float(c['z']):+.1f} against {int(c['h_n'])} earlier {period}s of the same series"
             " (log scale)"
         )
     notes.extend(ctx.prepared.notes)
-    period_start, period_end = _bounds(t.period, int(c["b"]), ytd_months)
+    period_start, period_end = _bounds(period, int(c["b"]), ytd_months)
     chart = {
         "mark": "line",
         "x": "period",

@@ -1,7 +1,8 @@
 """Unit values: the price per kg of each declared flow against the usual price of its product.
 
 The norm of a product (a reported code, or its HS6 with ``unit_value.level: hs6``) in a
-currency is the median of ln(value / net_kg) over every row that has both; its spread is the
+currency is the median of ln(value / net_kg) over the yearly sums of every series (reporter,
+partner, flow) that has both, read from a histogram in 5 % steps; its spread is the
 interquartile range / 1.349 (a robust standard deviation). A row is an outlier when its price
 per kg is at least ``min_ratio`` times the norm (or at most 1 / min_ratio), at least ``min_z``
 robust deviations away, at least half as far (log scale) from the same reporter-partner series'
@@ -19,71 +20,68 @@ from typing import Any
 from dualtrace.analytics import text
 from dualtrace.analytics.context import Context
 from dualtrace.analytics.flows import DIGITS, FLOWS
+from dualtrace.analytics.series import buckets as series_buckets
 from dualtrace.analytics.sql import lit
 from dualtrace.findings import Evidence, Finding, RowRef
 
 KIND = "unit_value"
 WEIGHTS = {"ratio": 0.6, "z": 0.2, "size": 0.2}
 OUTLIERS = "_an_uv"
+NORMS = "_an_uv_norms"
 ARROWS = {"X": "→", "M": "←"}
+
+
+BINS = 20  # norms from a histogram of ln(price per kg) in steps of 1/20 (prices within 2.5 %)
+
+
+def norms_sql(ctx: Context, buckets: str) -> str:
+    """Per code and currency: how many series-years, and the quartiles of their ln(price per kg),
+    from the yearly sums of every series (a few rows per series, not every monthly row) and a
+    histogram (one grouping pass instead of a sort or a sketch per code: cheap at any size)."""
+    cfg = ctx.config.unit_value
+    code = "hs_code" if cfg.level == "code" else "hs6"
+    return f"""WITH h AS (
+  SELECT {code} AS code, currency, ROUND(LN(value / net_kg) * {BINS}) AS bin, COUNT(*) AS n
+  FROM {buckets}
+  WHERE net_kg > 0 AND value > 0 AND regexp_matches(hs_code, {DIGITS}) AND {code} IS NOT NULL
+  GROUP BY {code}, currency, ROUND(LN(value / net_kg) * {BINS})
+),
+c AS (
+  SELECT h.*, SUM(n) OVER (PARTITION BY code, currency ORDER BY bin ROWS UNBOUNDED PRECEDING) AS upto,
+         SUM(n) OVER (PARTITION BY code, currency) AS total
+  FROM h
+)
+SELECT code, currency, MAX(total) AS n,
+       MIN(CASE WHEN upto >= 0.25 * total THEN bin END) / {BINS}.0 AS q1,
+       MIN(CASE WHEN upto >= 0.5 * total THEN bin END) / {BINS}.0 AS med,
+       MIN(CASE WHEN upto >= 0.75 * total THEN bin END) / {BINS}.0 AS q3
+FROM c GROUP BY code, currency HAVING MAX(total) >= {int(cfg.min_rows)}"""
 
 
 def outliers_sql(ctx: Context) -> str:
     cfg = ctx.config.unit_value
     code = "hs_code" if cfg.level == "code" else "hs6"
-    return f"""WITH r AS (
-  SELECT reporter, partner, flow, currency, {code} AS code, period, value, net_kg, source_id, source_line,
-         LN(value / net_kg) AS luv
-  FROM {FLOWS}
-  WHERE net_kg > 0 AND value > 0 AND regexp_matches(hs_code, {DIGITS}) AND {code} IS NOT NULL
-),
-n AS (
-  SELECT code, currency, COUNT(*) AS n, APPROX_QUANTILE(luv, 0.25) AS q1, APPROX_QUANTILE(luv, 0.5) AS med,
-         APPROX_QUANTILE(luv, 0.75) AS q3
-  FROM r GROUP BY code, currency HAVING COUNT(*) >= {int(cfg.min_rows)}
-),
-o AS (
-  SELECT r.*, n.n, n.med, n.q1, n.q3,
-         (r.luv - n.med) / GREATEST((n.q3 - n.q1) / 1.349, 0.05) AS z
-  FROM r JOIN n ON n.code = r.code AND n.currency = r.currency
-  WHERE r.value >= {lit(cfg.min_value)} AND ABS(r.luv - n.med) >= LN({lit(cfg.min_ratio)})
-),
-own AS (
-  -- the same reporter, partner, flow and code in its other months: a price that is this
-  -- series' usual price is a different market, not an outlier
-  SELECT r.reporter, r.partner, r.flow, r.currency, r.code, SUM(r.luv) AS sl, COUNT(*) AS sn
-  FROM r JOIN (SELECT DISTINCT reporter, partner, flow, currency, code FROM o) k
-    ON k.reporter = r.reporter AND k.partner = r.partner AND k.flow = r.flow AND k.currency = r.currency
-   AND k.code = r.code
-  GROUP BY r.reporter, r.partner, r.flow, r.currency, r.code
-),
-oo AS (
-  SELECT o.*, CASE WHEN own.sn >= 3 THEN (own.sl - o.luv) / (own.sn - 1) END AS own_luv
-  FROM o JOIN own ON own.reporter = o.reporter AND own.partner = o.partner AND own.flow = o.flow
-   AND own.currency = o.currency AND own.code = o.code
+    return f"""WITH o AS (
+  SELECT f.reporter, f.partner, f.flow, f.currency, f.{code} AS code, f.period, f.value, f.net_kg,
+         f.source_id, f.source_line, LN(f.value / f.net_kg) AS luv, n.n, n.med, n.q1, n.q3
+  FROM {FLOWS} f JOIN {NORMS} n ON n.code = f.{code} AND n.currency = f.currency
+  WHERE f.net_kg > 0 AND f.value >= {lit(cfg.min_value)}
+    AND ABS(LN(f.value / f.net_kg) - n.med) >= LN({lit(cfg.min_ratio)})
 )
-SELECT oo.*,
+SELECT o.*, (luv - med) / GREATEST((q3 - q1) / 1.349, 0.05) AS z,
        LEAST(1.0, ABS(luv - med) / LN(50)) AS s_ratio,
-       LEAST(1.0, ABS(z) / 10) AS s_z,
+       LEAST(1.0, ABS((luv - med) / GREATEST((q3 - q1) / 1.349, 0.05)) / 10) AS s_z,
        LEAST(1.0, LOG10(value / {lit(cfg.min_value)}) / 3) AS s_size
-FROM oo WHERE ABS(z) >= {lit(cfg.min_z)}
-  AND (own_luv IS NULL OR ABS(luv - own_luv) >= LN({lit(cfg.min_ratio)}) / 2)"""
+FROM o WHERE ABS((luv - med) / GREATEST((q3 - q1) / 1.349, 0.05)) >= {lit(cfg.min_z)}"""
 
 
 def run(ctx: Context) -> list[Finding]:
     cfg = ctx.config.unit_value
+    year_buckets, _use, _cov = series_buckets(ctx.runner, ctx.prepared, "year")
+    ctx.runner.table(NORMS, norms_sql(ctx, year_buckets), "unit value norms")
     ctx.runner.table(OUTLIERS, outliers_sql(ctx), "unit value outliers")
-    rows = ctx.runner.rows(
-        "unit value ranked",
-        f"SELECT *, {WEIGHTS['ratio']} * s_ratio + {WEIGHTS['z']} * s_z + {WEIGHTS['size']} * GREATEST(0.0, "
-        f"s_size)"
-        f" AS score FROM {OUTLIERS} ORDER BY score DESC, source_id, source_line LIMIT "
-        f"{int(ctx.config.max_findings)}",
-    )
-    if not rows:
-        return []
     code = "hs_code" if cfg.level == "code" else "hs6"
-    # The partner's own usual price for the product, and its monthly prices for the chart.
+    # Each candidate series' prices month by month: its own usual price, and the chart.
     history = ctx.runner.rows(
         "unit value history",
         f"""SELECT f.reporter, f.partner, f.flow, f.currency, f.{code} AS code, f.period,
@@ -98,11 +96,29 @@ ORDER BY f.period""",
     by_series: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for h in history:
         by_series.setdefault((h["reporter"], h["partner"], h["flow"], h["currency"], h["code"]), []).append(h)
-    return [
-        _finding(
-            ctx, r, by_series.get((r["reporter"], r["partner"], r["flow"], r["currency"], r["code"]), [])
+    candidates = ctx.runner.rows("unit value candidates", f"SELECT * FROM {OUTLIERS}")
+    kept = []
+    for r in candidates:
+        series = by_series.get((r["reporter"], r["partner"], r["flow"], r["currency"], r["code"]), [])
+        # the same reporter, partner, flow and code in its other months: a price that is this
+        # series' usual price is a different market, not an outlier
+        others = [
+            math.log(float(h["value"]) / float(h["net_kg"])) for h in series if h["period"] != r["period"]
+        ]
+        if len(others) >= 2:
+            own = sum(others) / len(others)
+            if abs(float(r["luv"]) - own) < math.log(cfg.min_ratio) / 2:
+                continue
+        r["score"] = (
+            WEIGHTS["ratio"] * float(r["s_ratio"])
+            + WEIGHTS["z"] * float(r["s_z"])
+            + WEIGHTS["size"] * max(0.0, float(r["s_size"]))
         )
-        for r in rows
+        kept.append(r)
+    kept.sort(key=lambda r: (-r["score"], r["source_id"], r["source_line"]))
+    return [
+        _finding(ctx, r, by_series.get((r["reporter"], r["partner"], r["flow"], r["currency"], r["code"]), []))
+        for r in kept[: ctx.config.max_findings]
     ]
 
 
@@ -140,7 +156,7 @@ def _finding(ctx: Context, r: dict[str, Any], series: list[dict[str, Any]]) -> F
         f"({text.money(float(r['value']), cur)} for {float(r['net_kg']):,.0f} kg), "
         f"1/{1 / ratio:.1f} of the usual {text.money(norm, cur)} per kg of this code"
     )
-    headline += f" (median of {int(r['n']):,} rows)."
+    headline += f" (median of {int(r['n']):,} yearly series)."
     table = [
         {
             "period": h["period"].strftime("%Y-%m"),
@@ -204,8 +220,8 @@ def _finding(ctx: Context, r: dict[str, Any], series: list[dict[str, Any]]) -> F
             rows=[RowRef("trade_flows", int(r["source_id"]), int(r["source_line"]))],
             table=table,
             notes=[
-                f"norm: median price per kg of {int(r['n']):,} rows of code {r['code']} in {cur}"
-                " (approximate quantiles), spread: interquartile range / 1.349 on the log scale",
+                f"norm: median price per kg of {int(r['n']):,} yearly series sums of code {r['code']} in {cur}"
+                " (quartiles from a histogram in 5 % steps), spread: interquartile range / 1.349 on the log scale",
                 f"robust z = {float(r['z']):+.1f}; flagged at >= {cfg.min_ratio:g}x or <= "
                 f"1/{cfg.min_ratio:g}x the norm"
                 f" and |z| >= {cfg.min_z:g}",
