@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from dualtrace.analytics.flows import FLOWS, Prepared
+from dualtrace.analytics.flows import AREAS, FLOWS, Prepared
 from dualtrace.analytics.products import PRODUCTS, ProductMap
 from dualtrace.analytics.sql import Runner, in_list, lit
 from dualtrace.findings import Finding, RowRef
@@ -59,12 +59,24 @@ def series_query(prepared: Prepared, products: ProductMap, key: SeriesKey) -> st
 
 
 def _joined(prepared: Prepared) -> str:
-    areas = in_list(prepared.areas)
-    return f"""FROM {FLOWS} f
-JOIN {PRODUCTS} p ON p.hs_code = f.hs_code AND p.hs_version = f.hs_version
-JOIN {KEYS} k ON k.level = p.level AND k.product = p.product AND k.flow = f.flow AND k.currency = f.currency
-WHERE (k.reporter = f.reporter OR (k.reporter = '*' AND f.reporter NOT IN {areas}))
-  AND (k.partner = f.partner OR (k.partner = '*' AND f.partner NOT IN {areas}))"""
+    """Flows rows joined to the requested keys with equality joins only: each row is tried as
+    itself, as part of 'every reporter' and as part of 'every partner' (statistical areas never
+    count in those), and only rows whose code belongs to a requested product are tried at all."""
+    return f"""FROM (
+  SELECT f.*, p.level, p.product,
+         CASE WHEN v.star = 1 THEN CASE WHEN ar.iso3 IS NULL THEN '*' END ELSE f.reporter END AS rk,
+         CASE WHEN v.star = 2 THEN CASE WHEN ap.iso3 IS NULL THEN '*' END ELSE f.partner END AS pk
+  FROM {FLOWS} f
+  JOIN (SELECT p.hs_code, p.hs_version, p.level, p.product FROM {PRODUCTS} p
+        JOIN (SELECT DISTINCT level, product FROM {KEYS}) kp ON kp.level = p.level AND kp.product = p.product) p
+    ON p.hs_code = f.hs_code AND p.hs_version = f.hs_version
+  LEFT JOIN {AREAS} ar ON ar.iso3 = f.reporter
+  LEFT JOIN {AREAS} ap ON ap.iso3 = f.partner
+  CROSS JOIN (VALUES (0), (1), (2)) AS v(star)
+) f
+JOIN {KEYS} k ON k.level = f.level AND k.product = f.product AND k.flow = f.flow AND k.currency = f.currency
+ AND k.reporter = f.rk AND k.partner = f.pk
+WHERE TRUE"""
 
 
 @dataclass

@@ -30,6 +30,7 @@ from dualtrace.analytics.sql import Runner, in_list
 FLOWS = "_an_flows"
 RESIDUAL = "_an_resid"
 SHADOW = "_an_shadow"
+AREAS = "_an_areas"  # statistical areas (World, EU...): never added into 'every reporter/partner' 
 USE = "_an_use"
 DIGITS = "'^[0-9]+$'"
 
@@ -207,6 +208,7 @@ def prepare(runner: Runner, source: str = "trade_flows") -> Prepared:
     areas = [
         r["iso3"] for r in runner.rows("areas", "SELECT iso3 FROM ref_countries WHERE is_area ORDER BY iso3")
     ]
+    runner.register(AREAS, ["iso3"], [(a,) for a in areas] or [("",)])
     coverage = _coverage(survey)
     return Prepared(source, mixed, lengths, shadows, areas, coverage, notes)
 
