@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import resource
 import subprocess
@@ -61,7 +62,8 @@ def generate(millions: float) -> Path:
     if path.exists():
         return path
     DATA.mkdir(parents=True, exist_ok=True)
-    products = max(1, round(millions * 1e6 / (REPORTERS * PARTNERS * MONTHS)))
+    # (60 partners less the reporter itself) x products x 72 months >= the rows asked for
+    products = max(1, math.ceil(millions * 1e6 / (REPORTERS * (PARTNERS - 1) * MONTHS)))
     con = duckdb.connect()
     con.execute("SET preserve_insertion_order = false")
     con.execute(f"SET temp_directory = '{DATA / 'tmp'}'")
@@ -79,9 +81,18 @@ def generate(millions: float) -> Path:
     ]  # fmt: skip
     reporters = countries[17 : 17 + REPORTERS // 2] + countries[9:17] + countries[44 : 44 + 12]
     reporters = (reporters + [c for c in countries if c not in reporters])[:REPORTERS]
-    con.execute("CREATE TABLE rep AS SELECT * FROM (SELECT unnest(?) AS code, generate_subscripts(?, 1) AS i)", [reporters, reporters])
-    con.execute("CREATE TABLE par AS SELECT * FROM (SELECT unnest(?) AS code, generate_subscripts(?, 1) AS i)", [countries, countries])
-    con.execute("CREATE TABLE prod AS SELECT * FROM (SELECT unnest(?) AS hs6, generate_subscripts(?, 1) AS i)", [codes, codes])
+    con.execute(
+        "CREATE TABLE rep AS SELECT * FROM (SELECT unnest(?) AS code, generate_subscripts(?, 1) AS i)",
+        [reporters, reporters],
+    )
+    con.execute(
+        "CREATE TABLE par AS SELECT * FROM (SELECT unnest(?) AS code, generate_subscripts(?, 1) AS i)",
+        [countries, countries],
+    )
+    con.execute(
+        "CREATE TABLE prod AS SELECT * FROM (SELECT unnest(?) AS hs6, generate_subscripts(?, 1) AS i)",
+        [codes, codes],
+    )
     con.execute("CREATE TABLE chpl AS SELECT unnest(?) AS hs6", [chpl])
     started = time.perf_counter()
     con.execute(
@@ -92,13 +103,15 @@ WITH s AS (
   FROM rep r CROSS JOIN par p CROSS JOIN prod h LEFT JOIN chpl c ON c.hs6 = h.hs6
   WHERE r.code <> p.code OR p.i = {PARTNERS}
 ),
-m AS (SELECT range AS mi, make_date(2019 + CAST(range // 12 AS INTEGER), CAST(range % 12 AS INTEGER) + 1, 1) AS period
+m AS (SELECT range AS mi, make_date(2019 + CAST(range // 12 AS INTEGER), CAST(range % 12 AS INTEGER) + 1, 1)
+AS period
       FROM range({MONTHS}))
 SELECT m.period, 'M' AS freq, s.reporter, s.partner,
        CASE WHEN s.sid % 10 = 0 THEN 'M' ELSE 'X' END AS flow,
        s.hs6 || '00' AS hs_code, s.hs6,
        CASE WHEN m.period >= DATE '2022-01-01' THEN 'HS2022' ELSE 'HS2017' END AS hs_version,
-       CAST(ROUND(v, 2) AS DECIMAL(18, 4)) AS value, 'USD' AS currency, CAST(ROUND(v, 2) AS DECIMAL(18, 4)) AS value_usd,
+       CAST(ROUND(v, 2) AS DECIMAL(18, 4)) AS value, 'USD' AS currency, CAST(ROUND(v, 2) AS DECIMAL(18, 4))
+       AS value_usd,
        ROUND(v / (5 + (s.product_i % 50)) * (1 + (hash(s.sid * 131 + m.mi) % 100) / 400.0), 1) AS net_kg,
        CAST(NULL AS DOUBLE) AS qty, CAST(NULL AS VARCHAR) AS qty_unit,
        1 AS source_id, s.sid * {MONTHS} + m.mi + 2 AS source_line
@@ -152,7 +165,11 @@ def task_dualtrace(path: Path, only: list[str] | None) -> dict[str, Any]:
     started = time.perf_counter()
     result = compute(dt.con, settings, only, source="bench_flows")
     seconds = time.perf_counter() - started
-    return {"seconds": seconds, "findings": result.counts(), "steps": {k: round(v, 1) for k, v in result.seconds.items()}}
+    return {
+        "seconds": seconds,
+        "findings": result.counts(),
+        "steps": {k: round(v, 1) for k, v in result.seconds.items()},
+    }
 
 
 def task_pandas(path: Path) -> dict[str, Any]:
@@ -190,14 +207,20 @@ def task_pandas(path: Path) -> dict[str, Any]:
                 if year > base_year + 1 and base_year in y.columns:
                     base = y[base_year].to_numpy()
                     lr_b = np.log((cur + floor) / (base + floor))
-                    found += int((((lr_b >= np.log(2)) | (lr_b <= np.log(0.5))) & (np.abs(cur - base) >= 5 * floor)).sum())
+                    found += int(
+                        (
+                            ((lr_b >= np.log(2)) | (lr_b <= np.log(0.5))) & (np.abs(cur - base) >= 5 * floor)
+                        ).sum()
+                    )
     exports = df[df["flow"] == "X"]
     by = exports.groupby(["reporter", "hs4", "partner", "year"], observed=True)["value"].sum().reset_index()
     totals = by.groupby(["reporter", "hs4", "year"], observed=True)["value"].transform("sum")
     counts = by.groupby(["reporter", "hs4", "year"], observed=True)["partner"].transform("nunique")
     by["share"] = by["value"] / totals
     by = by[(totals >= 1_000_000) & (counts >= 3)]
-    base = by[by["year"] == base_year][["reporter", "hs4", "partner", "share"]].rename(columns={"share": "base"})
+    base = by[by["year"] == base_year][["reporter", "hs4", "partner", "share"]].rename(
+        columns={"share": "base"}
+    )
     joined = by[by["year"] > base_year].merge(base, on=["reporter", "hs4", "partner"], how="inner")
     found += int((np.abs(joined["share"] - joined["base"]) >= 0.15).sum())
     return {"seconds": time.perf_counter() - started, "candidates": found}
@@ -250,7 +273,7 @@ def run(task: str, path: Path | None = None, timeout: int = 3600) -> dict[str, A
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", nargs="*", type=float, default=[1, 10, 100], help="millions of rows")
+    parser.add_argument("--sizes", nargs="*", type=float, default=[1, 10, 30, 100], help="millions of rows")
     parser.add_argument("--skip-eurostat", action="store_true")
     parser.add_argument("--task", help=argparse.SUPPRESS)
     parser.add_argument("--path", help=argparse.SUPPRESS)
@@ -258,7 +281,10 @@ def main() -> None:
     if args.task:
         child(args)
         return
-    print(f"machine: {os.cpu_count()} cores; DuckDB memory limit {MEMORY_LIMIT}; peak = max resident set of the process")
+    print(
+        f"machine: {os.cpu_count()} cores; DuckDB memory limit {MEMORY_LIMIT}; peak = max resident set of "
+        f"the process"
+    )
     rows = []
     for size in args.sizes:
         path = generate(size)
@@ -267,15 +293,21 @@ def main() -> None:
         if size * 1e6 <= PANDAS_MAX_ROWS:
             pd_ = run("pandas", path)
         else:
-            pd_ = {"skipped": f"{size:g} M rows do not fit: pandas holds the table in memory (measured up to {PANDAS_MAX_ROWS / 1e6:g} M)"}
+            pd_ = {
+                "skipped": f"{size:g} M rows do not fit: pandas holds the table in memory"
+                f" (measured up to {PANDAS_MAX_ROWS / 1e6:g} M)"
+            }
         rows.append((size, full, cmp_, pd_))
-        speedup = f"{pd_['seconds'] / cmp_['seconds']:.1f}x" if "seconds" in pd_ and "seconds" in cmp_ else "n/a"
+        speedup = (
+            f"{pd_['seconds'] / cmp_['seconds']:.1f}x" if "seconds" in pd_ and "seconds" in cmp_ else "n/a"
+        )
         print(
             f"{size:>6g} M rows | all analytics {full.get('seconds', float('nan')):7.1f}s"
             f" peak {full.get('peak_rss_gb', float('nan')):4.1f} GB"
             f" | surge+share: dualtrace {cmp_.get('seconds', float('nan')):6.1f}s"
             f" peak {cmp_.get('peak_rss_gb', float('nan')):4.1f} GB,"
-            f" pandas {pd_.get('seconds', float('nan')):6.1f}s peak {pd_.get('peak_rss_gb', float('nan')):4.1f} GB"
+            f" pandas {pd_.get('seconds', float('nan')):6.1f}s peak "
+            f"{pd_.get('peak_rss_gb', float('nan')):4.1f} GB"
             f" -> dualtrace {speedup} faster",
             flush=True,
         )
@@ -289,7 +321,8 @@ def main() -> None:
             e = run("eurostat")
             print(
                 f"Eurostat file (1.14 M rows): all analytics {e.get('seconds', float('nan')):.1f}s"
-                f" (ingest {e.get('ingest_seconds', float('nan')):.1f}s), peak {e.get('peak_rss_gb', float('nan')):.1f} GB,"
+                f" (ingest {e.get('ingest_seconds', float('nan')):.1f}s), peak "
+                f"{e.get('peak_rss_gb', float('nan')):.1f} GB,"
                 f" findings {e.get('findings')}",
                 flush=True,
             )

@@ -68,3 +68,22 @@ def test_analyze_on_an_empty_warehouse(tmp_path: Path) -> None:
     result = runner.invoke(build_app(), ["analyze", "--db", str(tmp_path / "empty.duckdb")])
     assert result.exit_code == 0, result.output
     assert "0 findings" in result.output
+
+
+def test_a_rerun_that_finds_nothing_of_a_kind_replaces_its_old_findings(
+    demo_copy: Path, tmp_path: Path
+) -> None:
+    app = build_app()
+    assert runner.invoke(app, ["analyze", "--only", "unit_value", "--db", str(demo_copy)]).exit_code == 0
+    strict = tmp_path / "strict.yaml"
+    strict.write_text("unit_value: {min_ratio: 1000}\n", encoding="utf-8")
+    rerun = runner.invoke(
+        app, ["analyze", "--only", "unit_value", "--config", str(strict), "--db", str(demo_copy)]
+    )
+    assert rerun.exit_code == 0
+    listed = runner.invoke(
+        app, ["findings", "--kind", "unit_value", "--db", str(demo_copy), "--format", "json"]
+    )
+    assert json.loads(listed.stdout) == []
+    others = runner.invoke(app, ["findings", "--kind", "surge", "--db", str(demo_copy), "--format", "json"])
+    assert json.loads(others.stdout)  # kinds the rerun did not analyse keep their findings

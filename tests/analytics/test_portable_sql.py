@@ -21,7 +21,7 @@ def test_every_executed_query_transpiles_to_spark(run) -> None:  # type: ignore[
     assert len(run.queries) > 30
     spark = {q.label: to_spark(q.sql) for q in run.queries}
     assert "ROW_NUMBER() OVER" in spark["surge"]
-    assert "RLIKE" in spark["survey"]
+    assert "RLIKE" in spark["unit value norms"]
     assert "ROUND(LN(value / net_kg) * 20)" in spark["unit value norms"]
     assert "EXCEPT (" in spark["share exports"]
     for label, text in spark.items():

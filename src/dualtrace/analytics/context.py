@@ -6,13 +6,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from dualtrace.analytics import series as series_module
+from dualtrace.analytics import wide as wide_module
 from dualtrace.analytics.config import AnalyticsConfig
 from dualtrace.analytics.evidence import Batch
 from dualtrace.analytics.flows import Prepared
 from dualtrace.analytics.products import ProductMap
 from dualtrace.analytics.series import SeriesTables
 from dualtrace.analytics.sql import Runner
-from dualtrace.analytics import wide as wide_module
 from dualtrace.analytics.wide import Wide
 
 

@@ -25,8 +25,8 @@ from dualtrace.analytics import evidence, text
 from dualtrace.analytics.context import Context
 from dualtrace.analytics.evidence import SeriesKey
 from dualtrace.analytics.products import edition_expr
-from dualtrace.analytics.wide import Wide
 from dualtrace.analytics.sql import in_list, lit
+from dualtrace.analytics.wide import Wide
 from dualtrace.findings import Evidence, Finding
 
 KIND = "divergence"
@@ -143,7 +143,9 @@ def run(ctx: Context) -> evidence.Pending:
     chosen = _choose(rows, ctx.config.max_findings)
     keys: dict[str, SeriesKey] = {}
     for fid, c in chosen.items():
-        keys[f"{fid}:a"] = SeriesKey(c["level"], c["product"], c["reporter"], c["a"], c["flow"], c["currency"])
+        keys[f"{fid}:a"] = SeriesKey(
+            c["level"], c["product"], c["reporter"], c["a"], c["flow"], c["currency"]
+        )
         keys[f"{fid}:b"] = SeriesKey(
             c["level"], c["product"], c["reporter"], c["b_partner"], c["flow"], c["currency"]
         )
@@ -252,6 +254,7 @@ def _finding(
         if c["reporter"] != "*"
         else f"Exports of {product} (all {ctx.reporters('X', c['currency'])} reporters in {c['currency']})"
     )
+
     def amount(x: float) -> str:
         return text.amount(x, measure, unit)
 

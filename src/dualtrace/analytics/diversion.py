@@ -241,8 +241,17 @@ GROUP BY GROUPING SETS ((f.reporter, f.partner, f.currency, k.basket, k.product)
                     total += got.totals.get(f"v{i:04d}:{partner}", 0)
             out.append(
                 _finding(
-                    ctx, r, before, after, placebo, controlled_sql, eligible, products.get(i, []),
-                    monthly.get(i, []), rows, total,
+                    ctx,
+                    r,
+                    before,
+                    after,
+                    placebo,
+                    controlled_sql,
+                    eligible,
+                    products.get(i, []),
+                    monthly.get(i, []),
+                    rows,
+                    total,
                 )
             )
         return out
@@ -442,7 +451,8 @@ def _evidence(
     series = ctx.runner.rows(
         "diversion series",
         f"""SELECT k.fid, w.period, w.partner, SUM(w.v) AS value
-FROM {WINDOWS} w JOIN {DKEYS} k ON k.reporter = w.reporter AND k.currency = w.currency AND k.partner = w.partner
+FROM {WINDOWS} w JOIN {DKEYS} k ON k.reporter = w.reporter AND k.currency = w.currency AND k.partner =
+w.partner
 WHERE w.basket = 'controlled' AND w.period IS NOT NULL
 GROUP BY k.fid, w.period, w.partner ORDER BY k.fid, w.period, w.partner""",
     )
@@ -500,6 +510,7 @@ def _finding(
 ) -> Finding:
     cfg = ctx.config.diversion
     cur = r["currency"]
+
     def money(x: float) -> str:
         return text.money(x, cur)
 

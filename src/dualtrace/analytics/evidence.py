@@ -68,7 +68,8 @@ def _joined(prepared: Prepared) -> str:
          CASE WHEN v.star = 2 THEN CASE WHEN ap.iso3 IS NULL THEN '*' END ELSE f.partner END AS pk
   FROM {FLOWS} f
   JOIN (SELECT p.hs_code, p.hs_version, p.level, p.product FROM {PRODUCTS} p
-        JOIN (SELECT DISTINCT level, product FROM {KEYS}) kp ON kp.level = p.level AND kp.product = p.product) p
+        JOIN (SELECT DISTINCT level, product FROM {KEYS}) kp ON kp.level = p.level AND kp.product =
+        p.product) p
     ON p.hs_code = f.hs_code AND p.hs_version = f.hs_version
   LEFT JOIN {AREAS} ar ON ar.iso3 = f.reporter
   LEFT JOIN {AREAS} ap ON ap.iso3 = f.partner
@@ -126,7 +127,19 @@ class Batch:
             return Fetched({}, {}, {})
         runner.register(
             KEYS,
-            ["fid", "level", "product", "reporter", "partner", "flow", "currency", "series", "first", "last", "lim"],
+            [
+                "fid",
+                "level",
+                "product",
+                "reporter",
+                "partner",
+                "flow",
+                "currency",
+                "series",
+                "first",
+                "last",
+                "lim",
+            ],
             [
                 (
                     fid,

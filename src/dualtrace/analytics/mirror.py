@@ -27,8 +27,8 @@ from typing import Any
 from dualtrace.analytics import evidence, text
 from dualtrace.analytics.context import Context
 from dualtrace.analytics.evidence import SeriesKey
-from dualtrace.analytics.wide import Wide
 from dualtrace.analytics.sql import in_list, lit
+from dualtrace.analytics.wide import Wide
 from dualtrace.findings import Evidence, Finding
 
 KIND = "mirror_gap"
@@ -56,8 +56,7 @@ def pairs_sql(ctx: Context, wide: Wide) -> str:
     for level in ("hs6", "total"):
         if level in cfg.levels:
             parts.append(
-                "SELECT level, product, e, i, currency, b, vx, vm, 1 AS codes FROM j"
-                f" WHERE level = '{level}'"
+                f"SELECT level, product, e, i, currency, b, vx, vm, 1 AS codes FROM j WHERE level = '{level}'"
             )
     if "category" in cfg.levels:
         parts.append(
@@ -172,8 +171,20 @@ def run(ctx: Context) -> evidence.Pending:
             continue
         window = (date(best["year"], 1, 1), date(best["year"], 12, 1))
         limit = ctx.config.evidence_rows // 2
-        ctx.evidence.add(f"m{n:04d}:x", SeriesKey(level, product, e, i, "X", currency), series=False, rows=window, limit=limit)
-        ctx.evidence.add(f"m{n:04d}:m", SeriesKey(level, product, i, e, "M", currency), series=False, rows=window, limit=limit)
+        ctx.evidence.add(
+            f"m{n:04d}:x",
+            SeriesKey(level, product, e, i, "X", currency),
+            series=False,
+            rows=window,
+            limit=limit,
+        )
+        ctx.evidence.add(
+            f"m{n:04d}:m",
+            SeriesKey(level, product, i, e, "M", currency),
+            series=False,
+            rows=window,
+            limit=limit,
+        )
 
     def finish(got: evidence.Fetched) -> list[Finding]:
         return [
@@ -219,6 +230,7 @@ def _finding(
         if level == "matched"
         else ctx.products.label(level, product)
     )
+
     def money(x: float) -> str:
         return text.money(x, currency)
 

@@ -187,6 +187,11 @@ def analyze(
     ensure_installed(con)
     config = config_module.validate(config or AnalyticsConfig())
     result = compute(con, config, only, source=source, on_step=on_step)
-    params = {"only": resolve_only(only), "config": config.as_dict()}
+    chosen = resolve_only(only)
+    params = {
+        "only": chosen,
+        "kinds": [kind for name in chosen for kind in KINDS[name]],  # kinds analysed, found or not
+        "config": config.as_dict(),
+    }
     result.run_id = record_run(con, "analyze", result.findings, params)
     return result

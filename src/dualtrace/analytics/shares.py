@@ -138,14 +138,22 @@ def yearly_sql(ctx: Context, wide: Wide, mode: str, limit: int) -> str:
     base = ctx.baseline
     cov_reporter = "'*'" if mode == "mirror" else "s.g"
     kinds = (False, True) if wide.ytd else (False,)
-    measure_cols = ", ".join(f"{wide.col(m, y, ytd)}" for m in wide.measures for y in wide.years for ytd in kinds)
-    totals = ", ".join(
-        f"SUM({wide.col(m, y, ytd)}) AS t_{wide.col(m, y, ytd)}"
-        for m in wide.measures
-        for y in wide.years
-        for ytd in kinds
-    ) + ", " + ", ".join(
-        f"COUNT(CASE WHEN {wide.col(m, y)} > 0 THEN 1 END) AS n_{m}_{y}" for m in wide.measures for y in wide.years
+    measure_cols = ", ".join(
+        f"{wide.col(m, y, ytd)}" for m in wide.measures for y in wide.years for ytd in kinds
+    )
+    totals = (
+        ", ".join(
+            f"SUM({wide.col(m, y, ytd)}) AS t_{wide.col(m, y, ytd)}"
+            for m in wide.measures
+            for y in wide.years
+            for ytd in kinds
+        )
+        + ", "
+        + ", ".join(
+            f"COUNT(CASE WHEN {wide.col(m, y)} > 0 THEN 1 END) AS n_{m}_{y}"
+            for m in wide.measures
+            for y in wide.years
+        )
     )
     selects = []
     if base in wide.years:
@@ -161,7 +169,8 @@ def yearly_sql(ctx: Context, wide: Wide, mode: str, limit: int) -> str:
                         f"SELECT '{m}' AS measure, level, product, g, flow, currency, party, {y} AS b,"
                         f" {base} AS base_b, {'TRUE' if ytd else 'FALSE'} AS ytd, cutoff,"
                         f" COALESCE({cur}, 0) AS cur, t_{cur} AS total, COALESCE({old}, 0) AS base,"
-                        f" t_{old} AS base_total, n_{m}_{y} AS np, n_{m}_{base} AS npb, {min_total} AS min_total"
+                        f" t_{old} AS base_total, n_{m}_{y} AS np, n_{m}_{base} AS npb, {min_total} AS "
+                        f"min_total"
                         f" FROM j WHERE {when} AND c_{base} AND sig_{y} = sig_{base}"
                         f" AND t_{cur} >= {min_total} AND t_{old} >= {min_total}"
                     )
@@ -282,7 +291,9 @@ def _choose(rows: list[dict[str, Any]], n: int) -> dict[str, dict[str, Any]]:
     leads = []
     for items in grouped.values():
         top = max(r["score"] for r in items)
-        by_measure = sorted(items, key=lambda r: (-r["score"], r["measure"] != "value"))
+        by_measure = sorted(
+            items, key=lambda r: (not (r["measure"] == "value" and r["score"] >= top * 0.97), -r["score"])
+        )
         lead_measure = by_measure[0]["measure"]
         near = [r for r in items if r["measure"] == lead_measure and r["score"] >= top * 0.97]
         lead = dict(min(near, key=lambda r: r["b"]))

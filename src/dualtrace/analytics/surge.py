@@ -194,7 +194,8 @@ def yearly_sql(ctx: Context, wide: Wide, limit: int) -> str:
             s1 = " + ".join(f"COALESCE({pre}_{m}_{y}, 0)" for y in prior)
             s2 = " + ".join(f"COALESCE({pre}_{m}_{y} * {pre}_{m}_{y}, 0)" for y in prior)
             mean = f"(({s1}) / NULLIF({n}, 0))"
-            sd = f"(CASE WHEN ({n}) >= 2 THEN SQRT(GREATEST((({s2}) - ({s1}) * ({s1}) / ({n})) / (({n}) - 1), 0)) END)"
+            variance = f"(({s2}) - ({s1}) * ({s1}) / ({n})) / (({n}) - 1)"
+            sd = f"(CASE WHEN ({n}) >= 2 THEN SQRT(GREATEST({variance}, 0)) END)"
             return mean, sd, f"({n})"
 
         def select(y: int, base: int, cmp: str, ytd: bool, hist_upto: int, m: str = m, f: str = f) -> str:
@@ -203,7 +204,8 @@ def yearly_sql(ctx: Context, wide: Wide, limit: int) -> str:
             edition = "" if edition_expr(str(y)) == edition_expr(str(base)) else " AND NOT sens"
             when = f"c_{y}" if not ytd else f"a_{y} AND NOT c_{y} AND cutoff IS NOT NULL"
             return (
-                f"SELECT '{m}' AS measure, level, product, reporter, partner, flow, currency, qty_unit AS unit,"
+                f"SELECT '{m}' AS measure, level, product, reporter, partner, flow, currency,"
+                " qty_unit AS unit,"
                 f" {y} AS b, '{cmp}' AS cmp, {base} AS base_b, {'TRUE' if ytd else 'FALSE'} AS ytd, cutoff,"
                 f" COALESCE({cur}, 0) AS cur, COALESCE({old}, 0) AS base, {mean} AS h_mean, {sd} AS h_sd,"
                 f" {n} AS h_n, {f} AS floor"
@@ -287,7 +289,9 @@ def run(ctx: Context) -> evidence.Pending:
     keys = {fid: c["key"] for fid, c in chosen.items()}
     for fid, c in chosen.items():
         ytd = int(c["cutoff"]) if c["ytd"] and c["cutoff"] else None
-        ctx.evidence.add(fid, c["key"], rows=_bounds(cfg.period, int(c["b"]), ytd), limit=ctx.config.evidence_rows)
+        ctx.evidence.add(
+            fid, c["key"], rows=_bounds(cfg.period, int(c["b"]), ytd), limit=ctx.config.evidence_rows
+        )
     by_bucket = wide.series_rows(ctx.runner, keys) if wide is not None else _by_bucket(ctx, t, keys)
 
     def finish(got: evidence.Fetched) -> list[Finding]:
@@ -342,7 +346,9 @@ def _choose(
         grouped[(row["key"], row["lr"] > 0)].append(row)
     leads = []
     for rows in grouped.values():
-        rows.sort(key=lambda r: (-r["score"], r["measure"] != "value"))
+        # money leads unless another measure scores clearly higher (headlines quote money first)
+        best = max(r["score"] for r in rows)
+        rows.sort(key=lambda r: (not (r["measure"] == "value" and r["score"] >= best * 0.97), -r["score"]))
         lead = dict(rows[0])
         lead["others"] = [r for r in rows[1:] if r["b"] == lead["b"] and r["cmp"] == lead["cmp"]]
         leads.append(lead)

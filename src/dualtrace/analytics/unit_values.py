@@ -117,7 +117,9 @@ ORDER BY f.period""",
         kept.append(r)
     kept.sort(key=lambda r: (-r["score"], r["source_id"], r["source_line"]))
     return [
-        _finding(ctx, r, by_series.get((r["reporter"], r["partner"], r["flow"], r["currency"], r["code"]), []))
+        _finding(
+            ctx, r, by_series.get((r["reporter"], r["partner"], r["flow"], r["currency"], r["code"]), [])
+        )
         for r in kept[: ctx.config.max_findings]
     ]
 
@@ -220,8 +222,10 @@ def _finding(ctx: Context, r: dict[str, Any], series: list[dict[str, Any]]) -> F
             rows=[RowRef("trade_flows", int(r["source_id"]), int(r["source_line"]))],
             table=table,
             notes=[
-                f"norm: median price per kg of {int(r['n']):,} yearly series sums of code {r['code']} in {cur}"
-                " (quartiles from a histogram in 5 % steps), spread: interquartile range / 1.349 on the log scale",
+                f"norm: median price per kg of {int(r['n']):,} yearly series sums of code {r['code']} in "
+                f"{cur}"
+                " (quartiles from a histogram in 5 % steps), spread: interquartile range / 1.349 on the log "
+                "scale",
                 f"robust z = {float(r['z']):+.1f}; flagged at >= {cfg.min_ratio:g}x or <= "
                 f"1/{cfg.min_ratio:g}x the norm"
                 f" and |z| >= {cfg.min_z:g}",

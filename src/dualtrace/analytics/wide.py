@@ -50,7 +50,11 @@ class Wide:
         return "(" + " OR ".join(f"{p}{self.col(measure, y)} IS NOT NULL" for y in self.years) + ")"
 
     def cov_columns(self, alias: str, prefix: str = "") -> str:
-        cols = [f"{alias}.c_{y} AS {prefix}c_{y}, {alias}.a_{y} AS {prefix}a_{y}, {alias}.sig_{y} AS {prefix}sig_{y}" for y in self.years]
+        cols = [
+            f"{alias}.c_{y} AS {prefix}c_{y}, {alias}.a_{y} AS {prefix}a_{y}, {alias}.sig_{y} AS "
+            f"{prefix}sig_{y}"
+            for y in self.years
+        ]
         return ", ".join(cols) + f", {alias}.cutoff AS {prefix}cutoff"
 
     def series_rows(self, runner: Runner, keys: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
@@ -83,9 +87,10 @@ class Wide:
 
 
 def build(runner: Runner, prepared: Prepared, levels: list[str], measures: list[str]) -> Wide:
-    years = sorted({y for months in prepared.coverage.months.values() for y, _ in months} | {
-        y for ys in prepared.coverage.annual.values() for y in ys
-    })
+    years = sorted(
+        {y for months in prepared.coverage.months.values() for y, _ in months}
+        | {y for ys in prepared.coverage.annual.values() for y in ys}
+    )
     cutoffs = [r.cutoff for r in coverage_rows(prepared.coverage, "year", set(prepared.areas)) if r.cutoff]
     wide = Wide(WIDE, WCOV, years, measures, bool(cutoffs))
     if WIDE in runner.built:
