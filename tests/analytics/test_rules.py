@@ -126,3 +126,35 @@ def test_a_code_that_exists_only_in_the_new_edition_is_no_surge(
     products = {(f.metrics["level"], f.metrics["product"]) for f in result.findings if f.kind == "surge"}
     assert ("hs6", "880622") not in products and ("hs4", "8806") not in products
     assert ("category", "drones") in products
+
+
+def test_quarter_surges_and_monthly_shares(small: tuple[Dualtrace, Path], tmp_path: Path) -> None:
+    """The long-form buckets (quarters, months) behind `surge.period: quarter` and
+    `share.period: month`."""
+    dt, mapping = small
+    body = rows(
+        "DEU",
+        "ARM",
+        "84571010",
+        {**flat("2020-01", "2022-03", 100_000), **flat("2022-04", "2022-12", 900_000)},
+    )
+    for partner in ("KAZ", "GEO", "TUR"):
+        body += rows("DEU", partner, "84571010", flat("2020-01", "2022-12", 300_000))
+    dt.ingest_trade([write_csv(tmp_path / "q.csv", HEADER, body)], mapping=mapping)
+    settings = config_module.from_dict(
+        {
+            "surge": {"period": "quarter"},
+            "share": {"period": "month", "levels": ["hs4"], "modes": ["exports"]},
+        }
+    )
+    result = compute(dt.con, settings, ["surge", "share"])
+    surge = next(
+        f
+        for f in result.findings
+        if f.kind == "surge" and f.metrics["partner"] == "ARM" and f.metrics["measure"] == "value"
+    )
+    assert surge.metrics["period"] == "2022-Q2" and surge.metrics["base_period"] == "2022-Q1"
+    assert (surge.metrics["base"], surge.metrics["current"]) == (300_000.0, 2_700_000.0)
+    share = next(f for f in result.findings if f.kind == "share" and f.metrics["party"] == "ARM")
+    assert share.metrics["base_share"] == pytest.approx(100_000 / 1_000_000)
+    assert share.metrics["share"] == pytest.approx(900_000 / 1_800_000)
