@@ -1,12 +1,13 @@
 # Two commands do everything on a fresh machine with Python 3.11:
 #   make demo   - build .venv, install dualtrace, run the end-to-end demo (offline, fictional data)
-#   make test   - build .venv, install dualtrace with dev tools, run lint, types and the test suite
+#   make test   - build .venv with the dev tools, install the browser the report test drives
+#                 (Debian/Ubuntu as root), run lint, types and the test suite
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test lint typecheck bench clean
+.PHONY: demo test lint typecheck bench browser clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +18,14 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/dualtrace demo --out demo-output
 
-test: $(STAMP)
+# Headless Chromium for the report's browser test; without it that test is skipped with a reason.
+browser:
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then :; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$(cat .ci/apt-packages) >/dev/null; \
+	else echo "note: chromium not installed and not root: the browser test will be skipped"; fi
+
+test: $(STAMP) browser
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q

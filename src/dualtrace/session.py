@@ -18,6 +18,10 @@ import duckdb
 from dualtrace import config
 from dualtrace.errors import InputError
 from dualtrace.findings import Finding
+
+if TYPE_CHECKING:
+    from dualtrace.analytics import AnalyzeResult
+    from dualtrace.report import ReportResult
 from dualtrace.findings import store as findings_store
 from dualtrace.ingest import mapping as mapping_module
 from dualtrace.ingest.loader import LoadReport, LoadRequest, Progress, load_file
@@ -403,6 +407,40 @@ class Dualtrace:
             }
             for c in catalogue.categories
         ]
+
+    # analytics and report ---------------------------------------------------------------------
+
+    def analyze(
+        self,
+        only: Sequence[str] | None = None,
+        config: PathLike | Any | None = None,
+        *,
+        on_step: Callable[[str], None] | None = None,
+    ) -> AnalyzeResult:
+        """Run the trade-flow analytics (surge, share, divergence, diversion, mirror_gap,
+        unit_value, new_party) and store their findings as one run.
+
+        ``config`` is a YAML file or an ``AnalyticsConfig``; ``only`` names analytics to run.
+        """
+        from dualtrace.analytics import AnalyticsConfig, analyze, load_config
+
+        settings = config if isinstance(config, AnalyticsConfig) else load_config(config)
+        return analyze(self.con, settings, only, on_step=on_step)
+
+    def report(
+        self,
+        out: PathLike,
+        *,
+        kinds: Sequence[str] | None = None,
+        min_severity: str | None = None,
+        top: int = 40,
+    ) -> ReportResult:
+        """Write the findings as a report: .html (self-contained), .xlsx or .json by the suffix."""
+        from dualtrace.report import write_report
+
+        return write_report(
+            self.con, Path(out), kinds=kinds, min_severity=min_severity, top=top, warehouse=str(self.path)
+        )
 
     def _records(self, query: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
         cursor = self.con.execute(query, list(params or []))

@@ -35,9 +35,9 @@ Step = tuple[str, Callable[[DemoContext], None]]
 
 
 def steps() -> list[Step]:
-    from dualtrace.demo import steps_goods, steps_ingest, steps_screening
+    from dualtrace.demo import steps_analytics, steps_goods, steps_ingest, steps_screening
 
-    return [*steps_ingest.STEPS, *steps_screening.STEPS, *steps_goods.STEPS]
+    return [*steps_ingest.STEPS, *steps_screening.STEPS, *steps_goods.STEPS, *steps_analytics.STEPS]
 
 
 def run(out_dir: Path, say: Callable[[str], None], *, seed: int = 2024) -> DemoContext:

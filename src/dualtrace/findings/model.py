@@ -49,6 +49,7 @@ class Evidence:
     entities: list entity ids (sanctions or registry entries) involved.
     table:    a small summary table (list of records) for reports, e.g. a time series.
     notes:    the reasons, in words a person can check.
+    chart:    how to draw `table` (mark, x, y, color fields...), for reports; empty: no chart.
     """
 
     query: str | None = None
@@ -56,6 +57,7 @@ class Evidence:
     entities: list[str] = field(default_factory=list)
     table: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    chart: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), default=_json_default, ensure_ascii=False)

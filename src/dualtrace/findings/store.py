@@ -93,11 +93,17 @@ def latest(
     """The findings of the latest run of each kind, most severe first."""
     if min_severity is not None and min_severity not in SEVERITIES:
         raise ValueError(f"unknown severity {min_severity!r}; use one of {', '.join(SEVERITIES)}")
+    # A run that analysed a kind and found nothing of it (params.kinds) replaces the older
+    # findings of that kind: they no longer hold.
     sql = """
-        WITH last_run AS (
-            SELECT f.kind, arg_max(f.run_id, r.started_at) AS run_id
-            FROM findings f JOIN runs r USING (run_id)
-            GROUP BY f.kind
+        WITH ran AS (
+            SELECT f.kind, f.run_id, r.started_at FROM findings f JOIN runs r USING (run_id)
+            UNION ALL
+            SELECT k.kind, r.run_id, r.started_at
+            FROM runs r, UNNEST(CAST(json_extract(r.params, '$.kinds') AS VARCHAR[])) AS k(kind)
+        ),
+        last_run AS (
+            SELECT kind, arg_max(run_id, started_at) AS run_id FROM ran GROUP BY kind
         )
         SELECT f.* FROM findings f JOIN last_run l USING (kind, run_id)
     """

@@ -1,0 +1,397 @@
+"""Divergence: one exporter's flows of a product to two destinations moving apart.
+
+For each pair of destinations (config ``divergence.pairs``, default Russia vs Ukraine), exporter
+(each reporter and all reporters together), product and currency, every year after the baseline
+year is compared with it:
+
+- growth of each destination (current / baseline) and the divergence ln(growth A) - ln(growth B);
+- the level ratio A / B now and in the baseline year.
+
+A finding is either *opposite growth* (A up at least ``min_growth`` while B is down at least as
+much, or the reverse: "ceramics +69 % to Russia, -61 % to Ukraine") with |divergence| at least
+``min_divergence``, or a *level ratio* of at least ``min_ratio`` that was not there in the
+baseline year ("drones to Russia worth 30 times those to Ukraine"). Score: divergence (full at
+ln 10), level ratio (full at 100) and size.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from dualtrace.analytics import evidence, text
+from dualtrace.analytics.context import Context
+from dualtrace.analytics.evidence import SeriesKey
+from dualtrace.analytics.products import edition_expr
+from dualtrace.analytics.sql import in_list, lit
+from dualtrace.analytics.wide import Wide
+from dualtrace.findings import Evidence, Finding
+
+KIND = "divergence"
+WEIGHTS = {"divergence": 0.45, "ratio": 0.35, "size": 0.20}
+
+
+def candidates_sql(ctx: Context, wide: Wide, a: str, b: str, limit: int) -> str:
+    """Divergence candidates of one destination pair over the wide yearly table, every measure."""
+    cfg = ctx.config.divergence
+    base = ctx.baseline
+    selects = []
+    for m in wide.measures:
+        f = lit(cfg.floors.of(m))
+        for y in wide.years:
+            if y <= base:
+                continue
+            same = edition_expr(str(y)) == edition_expr(str(base))
+            # a product an HS edition change may have moved keeps only its level ratio
+            keep_base = f"c_{base}" if same else f"c_{base} AND NOT sens"
+            if base in wide.years:
+                xa0 = f"CASE WHEN {keep_base} THEN COALESCE(a_{wide.col(m, base)}, 0) END"
+                xb0 = f"CASE WHEN {keep_base} THEN COALESCE(b_{wide.col(m, base)}, 0) END"
+            else:
+                xa0 = xb0 = "CAST(NULL AS DOUBLE)"
+            selects.append(
+                f"SELECT '{m}' AS measure, level, product, reporter, flow, currency, {y} AS b, {f} AS floor,"
+                f" COALESCE(a_{wide.col(m, y)}, 0) AS xa, COALESCE(b_{wide.col(m, y)}, 0) AS xb,"
+                f" {xa0} AS xa0, {xb0} AS xb0"
+                f" FROM j WHERE c_{y} AND ever_a_{m} AND ever_b_{m}"
+            )
+    if not selects:
+        return "SELECT NULL AS measure WHERE FALSE"
+    cols_a = ", ".join(f"{wide.col(m, y)} AS a_{wide.col(m, y)}" for m in wide.measures for y in wide.years)
+    cols_b = ", ".join(f"{wide.col(m, y)} AS b_{wide.col(m, y)}" for m in wide.measures for y in wide.years)
+    ever = ", ".join(
+        f"{' OR '.join(f'COALESCE(a_{wide.col(m, y)}, 0) > 0' for y in wide.years)} AS ever_a_{m}, "
+        f"{' OR '.join(f'COALESCE(b_{wide.col(m, y)}, 0) > 0' for y in wide.years)} AS ever_b_{m}"
+        for m in wide.measures
+    )
+    union = "\n  UNION ALL\n  ".join(selects)
+    key = "level, product, reporter, flow, currency"
+    return f"""WITH sa AS (
+  SELECT {key}, sens, {cols_a} FROM {wide.table}
+  WHERE partner = {lit(a)} AND flow = 'X' AND level IN {in_list(cfg.levels)}
+),
+sb AS (
+  SELECT {key}, {cols_b} FROM {wide.table}
+  WHERE partner = {lit(b)} AND flow = 'X' AND level IN {in_list(cfg.levels)}
+),
+j0 AS (
+  -- both destinations must be in this exporter's figures for the product at some point: a
+  -- destination a file never covers is unknown, not zero
+  SELECT sa.*, sb.* EXCLUDE (level, product, reporter, flow, currency), {wide.cov_columns("c")}
+  FROM sa JOIN sb ON sb.level = sa.level AND sb.product = sa.product AND sb.reporter = sa.reporter
+   AND sb.flow = sa.flow AND sb.currency = sa.currency
+  JOIN {wide.cov} c ON c.reporter = sa.reporter AND c.flow = sa.flow AND c.currency = sa.currency
+),
+j AS (
+  SELECT j0.*, {ever} FROM j0
+),
+p AS (
+  {union}
+),
+m AS (
+  SELECT p.*,
+         CASE WHEN xa0 IS NOT NULL THEN LN((xa + floor) / (xa0 + floor)) END AS ga,
+         CASE WHEN xb0 IS NOT NULL THEN LN((xb + floor) / (xb0 + floor)) END AS gb,
+         LN((xa + floor) / (xb + floor)) AS lratio,
+         CASE WHEN xa0 IS NOT NULL THEN LN((xa0 + floor) / (xb0 + floor)) END AS lratio0
+  FROM p WHERE GREATEST(xa, xb) >= 10 * floor
+),
+ok AS (
+  SELECT m.*, ga - gb AS div,
+         CASE WHEN ga IS NOT NULL AND gb IS NOT NULL AND ABS(ga - gb) >= {lit(cfg.min_divergence)}
+               AND ((ga >= LN(1 + {lit(cfg.min_growth)}) AND gb <= LN(1 - {lit(cfg.min_growth)}))
+                 OR (gb >= LN(1 + {lit(cfg.min_growth)}) AND ga <= LN(1 - {lit(cfg.min_growth)})))
+              THEN TRUE ELSE FALSE END AS opposite,
+         CASE WHEN ABS(lratio) >= LN({lit(cfg.min_ratio)})
+               AND (lratio0 IS NULL OR ABS(lratio - lratio0) >= LN(2))
+              THEN TRUE ELSE FALSE END AS lopsided
+  FROM m
+),
+sc AS (
+  SELECT ok.*,
+         LEAST(1.0, COALESCE(ABS(div), 0) / LN(10)) AS s_divergence,
+         LEAST(1.0, ABS(lratio) / LN(100)) AS s_ratio,
+         LEAST(1.0, LOG10(GREATEST(xa, xb) / floor) / 4) AS s_size
+  FROM ok WHERE opposite OR lopsided
+),
+scored AS (
+  SELECT sc.*, {WEIGHTS["divergence"]} * s_divergence + {WEIGHTS["ratio"]} * s_ratio
+         + {WEIGHTS["size"]} * s_size AS score
+  FROM sc
+)
+SELECT * FROM (
+  SELECT scored.*, ROW_NUMBER() OVER (PARTITION BY measure, {key} ORDER BY score DESC, b) AS rn
+  FROM scored
+) r WHERE rn <= 4
+ORDER BY score DESC, level, product, reporter
+LIMIT {int(limit)}"""
+
+
+def run(ctx: Context) -> evidence.Pending:
+    cfg = ctx.config.divergence
+    wide = ctx.wide()
+    rows: list[dict[str, Any]] = []
+    for a, b in cfg.pairs:
+        for r in ctx.runner.rows(
+            f"divergence {a}/{b}",
+            candidates_sql(ctx, wide, a, b, ctx.config.max_findings * 20 * len(ctx.measures)),
+        ):
+            r.update(a=a, b_partner=b)
+            rows.append(r)
+    chosen = _choose(rows, ctx.config.max_findings)
+    keys: dict[str, SeriesKey] = {}
+    for fid, c in chosen.items():
+        keys[f"{fid}:a"] = SeriesKey(
+            c["level"], c["product"], c["reporter"], c["a"], c["flow"], c["currency"]
+        )
+        keys[f"{fid}:b"] = SeriesKey(
+            c["level"], c["product"], c["reporter"], c["b_partner"], c["flow"], c["currency"]
+        )
+        year = int(c["b"])
+        for side in ("a", "b"):
+            ctx.evidence.add(
+                f"{fid}:{side}",
+                keys[f"{fid}:{side}"],
+                rows=(date(year, 1, 1), date(year, 12, 1)),
+                limit=ctx.config.evidence_rows // 2,
+            )
+    yearly = _yearly(ctx, wide, keys)
+
+    def finish(got: evidence.Fetched) -> list[Finding]:
+        return [
+            _finding(
+                ctx,
+                fid,
+                c,
+                got.monthly,
+                got.refs.get(f"{fid}:a", []) + got.refs.get(f"{fid}:b", []),
+                got.totals.get(f"{fid}:a", 0) + got.totals.get(f"{fid}:b", 0),
+                yearly,
+            )
+            for fid, c in chosen.items()
+        ]
+
+    return evidence.Pending(finish)
+
+
+def _choose(rows: list[dict[str, Any]], n: int) -> dict[str, dict[str, Any]]:
+    grouped: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        grouped[(r["level"], r["product"], r["reporter"], r["currency"], r["a"], r["b_partner"])].append(r)
+    leads = []
+    for items in grouped.values():
+        top = max(r["score"] for r in items)
+        # value leads unless another measure scores clearly higher (money is what headlines quote)
+        values = [r["score"] for r in items if r["measure"] == "value"]
+        lead_measure = (
+            "value"
+            if values and max(values) >= top * 0.97
+            else max(items, key=lambda r: r["score"])["measure"]
+        )
+        near = [r for r in items if r["measure"] == lead_measure and r["score"] >= top * 0.97]
+        lead = dict(min(near, key=lambda r: r["b"]))
+        lead["score"] = top
+        lead["others"] = [r for r in items if r["measure"] != lead_measure and r["b"] == lead["b"]][:1]
+        leads.append(lead)
+    leads.sort(
+        key=lambda r: (
+            -round(r["score"], 2),
+            r["reporter"] == "*",
+            {"category": 0, "hs4": 1}.get(r["level"], 2),
+        )
+    )
+    chosen: dict[str, dict[str, Any]] = {}
+    seen: set[tuple[Any, ...]] = set()
+    for lead in leads:
+        same = (
+            lead["a"],
+            lead["b_partner"],
+            lead["currency"],
+            lead["b"],
+            round(float(lead["xa"]), -1),
+            round(float(lead["xb"]), -1),
+        )
+        if same in seen:
+            continue
+        seen.add(same)
+        chosen[f"d{len(chosen):04d}"] = lead
+        if len(chosen) >= n:
+            break
+    return chosen
+
+
+def _yearly(ctx: Context, wide: Wide, keys: dict[str, SeriesKey]) -> dict[str, dict[str, Any]]:
+    if not keys:
+        return {}
+    out: dict[str, dict[str, Any]] = defaultdict(dict)
+    for fid, years in wide.series_rows(ctx.runner, keys).items():
+        for r in years:
+            if any(r.get(m) is not None for m in wide.measures):
+                out[fid][str(r["b"])] = {m: r.get(m) for m in ("value", "net_kg", "qty")}
+    return dict(out)
+
+
+def _finding(
+    ctx: Context,
+    fid: str,
+    c: dict[str, Any],
+    monthly: dict[str, list[dict[str, Any]]],
+    refs: list[Any],
+    total_rows: int,
+    yearly: dict[str, dict[str, Any]],
+) -> Finding:
+    measure = c["measure"]
+    unit = c["currency"] if measure == "value" else "kg" if measure == "net_kg" else "units"
+    a, b = c["a"], c["b_partner"]
+    na, nb = text.country(a), text.country(b)
+    product = ctx.products.label(c["level"], c["product"])
+    year, base = int(c["b"]), ctx.baseline
+    xa, xb = float(c["xa"]), float(c["xb"])
+    who = (
+        f"{text.possessive(text.country(c['reporter']))} exports of {product}"
+        if c["reporter"] != "*"
+        else f"Exports of {product} (all {ctx.reporters('X', c['currency'])} reporters in {c['currency']})"
+    )
+
+    def amount(x: float) -> str:
+        return text.amount(x, measure, unit)
+
+    if c["opposite"]:
+        ga, gb = math.exp(float(c["ga"])), math.exp(float(c["gb"]))
+        pa = (xa / float(c["xa0"]) - 1) if c["xa0"] else None
+        pb = (xb / float(c["xb0"]) - 1) if c["xb0"] else None
+        headline = (
+            f"{who} to {na} {text.change(pa + 1 if pa is not None else ga)} while those to {nb} "
+            f"{text.change(pb + 1 if pb is not None else gb)} "
+            f"({year} vs {base}: {amount(float(c['xa0']))} to {amount(xa)} and {amount(float(c['xb0']))} to "
+            f"{amount(xb)})"
+        )
+        if xb and xa / xb >= 2:
+            headline += f"; {na} now takes {xa / xb:.1f} times as much"
+    else:
+        big, small, nbig, nsmall = (xa, xb, na, nb) if xa >= xb else (xb, xa, nb, na)
+        ratio = big / small if small else math.inf
+        headline = (
+            f"{who} to {nbig} were worth {ratio:,.1f} times those to {nsmall} in {year}"
+            f" ({amount(big)} vs {amount(small)})"
+            if math.isfinite(ratio)
+            else f"{who} went to {nbig} only in {year} ({amount(big)}, none to {nsmall})"
+        )
+        if c["lratio0"] is not None and c["xa0"] is not None and c["xb0"]:
+            r0 = (
+                float(c["xa0"]) / float(c["xb0"])
+                if xa >= xb
+                else float(c["xb0"]) / max(float(c["xa0"]), 1e-9)
+            )
+            headline += f", against {r0:,.1f} times in {base}"
+    headline += "."
+    ka = f"{fid}:a"
+    kb = f"{fid}:b"
+    table = _table(monthly.get(ka, []), monthly.get(kb, []), a, b, measure)
+    metrics = {
+        "reporter": c["reporter"],
+        "a": a,
+        "b": b,
+        "flow": c["flow"],
+        "currency": c["currency"],
+        "level": c["level"],
+        "product": c["product"],
+        "product_label": product,
+        "measure": measure,
+        "unit": unit,
+        "year": year,
+        "base_year": base,
+        "a_current": xa,
+        "b_current": xb,
+        "a_base": None if c["xa0"] is None else float(c["xa0"]),
+        "b_base": None if c["xb0"] is None else float(c["xb0"]),
+        "a_growth_pct": _growth(xa, c["xa0"]),
+        "b_growth_pct": _growth(xb, c["xb0"]),
+        "ratio": xa / xb if xb else None,
+        "base_ratio": (float(c["xa0"]) / float(c["xb0"])) if c["xa0"] is not None and c["xb0"] else None,
+        "divergence": None if c["div"] is None else float(c["div"]),
+        "opposite_growth": bool(c["opposite"]),
+        "lopsided": bool(c["lopsided"]),
+        "by_year": {
+            "a": {y: v.get(measure) for y, v in yearly.get(ka, {}).items()},
+            "b": {y: v.get(measure) for y, v in yearly.get(kb, {}).items()},
+        },
+        "by_year_all_measures": {
+            m: {
+                "a": {y: v.get(m) for y, v in yearly.get(ka, {}).items()},
+                "b": {y: v.get(m) for y, v in yearly.get(kb, {}).items()},
+            }
+            for m in ("value", "net_kg", "qty")
+        },
+        "score_parts": {
+            "divergence": float(c["s_divergence"]),
+            "ratio": float(c["s_ratio"]),
+            "size": max(0.0, float(c["s_size"])),
+            "weights": WEIGHTS,
+        },
+        "rows": total_rows,
+    }
+    for o in c.get("others", []):
+        metrics["other_measure"] = {
+            "measure": o["measure"],
+            "a_current": float(o["xa"]),
+            "b_current": float(o["xb"]),
+        }
+    key_a = SeriesKey(c["level"], c["product"], c["reporter"], a, c["flow"], c["currency"])
+    key_b = SeriesKey(c["level"], c["product"], c["reporter"], b, c["flow"], c["currency"])
+    query = (
+        f"{ctx.prepared.portable()}\n"
+        f"SELECT period, partner, SUM({measure}) AS {measure}, COUNT(*) AS rows FROM flows\n"
+        f"WHERE freq = 'M' AND (({evidence.where(ctx.prepared, ctx.products, key_a)})\n"
+        f"   OR ({evidence.where(ctx.prepared, ctx.products, key_b)}))\n"
+        "GROUP BY period, partner ORDER BY period, partner"
+    )
+    return Finding(
+        kind=KIND,
+        subject_type="pair",
+        subject=f"{c['reporter']}->{a}/{b} {c['level']} {c['product']} [{c['currency']}]",
+        headline=headline,
+        score=min(1.0, max(0.0, float(c["score"]))),
+        period_start=date(year, 1, 1),
+        period_end=date(year, 12, 1),
+        metrics=metrics,
+        evidence=Evidence(
+            query=query,
+            rows=refs,
+            table=table,
+            notes=[
+                f"{year} against {base} (full years), {unit}; floor "
+                f"{text.amount(ctx.config.divergence.floors.of(measure), measure, unit)} in growth rates",
+                "opposite growth"
+                if c["opposite"]
+                else f"level ratio of at least {ctx.config.divergence.min_ratio:g}",
+                *ctx.prepared.notes,
+            ],
+            chart={
+                "mark": "line",
+                "x": "period",
+                "x_type": "temporal",
+                "y": measure,
+                "color": "partner",
+                "y_title": f"{measure} ({unit})",
+                "title": f"{c['reporter']}: {product} to {na} and {nb}",
+                "rule": ctx.policy.isoformat(),
+            },
+        ),
+    )
+
+
+def _growth(now: float, then: Any) -> float | None:
+    return (now / float(then) - 1) * 100 if then else None
+
+
+def _table(
+    ma: list[dict[str, Any]], mb: list[dict[str, Any]], a: str, b: str, measure: str
+) -> list[dict[str, Any]]:
+    out = []
+    for partner, rows in ((a, ma), (b, mb)):
+        for r in evidence.dense(rows):
+            out.append({"period": r["period"], "partner": partner, measure: r.get(measure)})
+    return sorted(out, key=lambda r: (r["period"], r["partner"]))

@@ -1,0 +1,660 @@
+"""Diversion through third countries: controlled goods that stop going to a target country and
+start going to its neighbours (the "Eurasian roundabout").
+
+For each exporter (every reporter together, per currency, and each reporter on its own) and
+target (default Russia), exports are split into
+
+- two baskets: *controlled* goods (default: the CHPL, any tier; or ``diversion.controlled`` HS
+  prefixes) and *other* goods (``diversion.other``, default: everything else; a heading that
+  may hold controlled codes counts in neither);
+- windows around the policy date (default 2022-02-24): *after* is the first full calendar year
+  after it when the data covers it, else the months after it up to a year; *before* is the
+  baseline year (or the same months a year before the after window); *placebo* is the before
+  window moved back by the same distance (before vs placebo = growth with no policy change).
+
+Per destination d the difference-in-differences (a floor is added to every amount) uses the
+best control the data allows:
+
+- other goods: DiD_d = ln(controlled after/before) - ln(other after/before), valid when other
+  goods to the target did not collapse too (ratio >= 0.5; a file of export-banned goods only,
+  like the Eurostat extract of the Reg. 833 annexes, has no untreated goods);
+- else the same goods a period earlier: DiD_d = ln(after/before) - ln(before/placebo);
+- else none (intermediaries are then named on growth alone, and the notes say so).
+
+Intermediaries are the destinations (other than the targets and ``also_restricted``) with
+DiD >= ``min_did`` and a rise of controlled exports >= ``min_rise``. DDD_d = DiD_d minus the
+median DiD of the other destinations (when there are some). The substitution ratio is the rise
+of controlled exports to the intermediaries over their fall to the target. The products
+re-routed are those whose exports to the target fell while those to the intermediaries rose,
+largest first.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from dualtrace.analytics import text
+from dualtrace.analytics.context import Context
+from dualtrace.analytics.evidence import Fetched, Pending, SeriesKey
+from dualtrace.analytics.flows import FLOWS
+from dualtrace.analytics.products import CHPL_ALL
+from dualtrace.analytics.sql import in_list, lit
+from dualtrace.findings import Evidence, Finding, RowRef
+
+KIND = "diversion"
+BASKET = "_an_basket"
+WINDOWS = "_an_div"
+DKEYS = "_an_dkeys"
+WEIGHTS = {"collapse": 0.35, "did": 0.35, "substitution": 0.15, "size": 0.15}
+
+
+@dataclass
+class Window:
+    first: date
+    last: date
+
+    def months(self) -> list[tuple[int, int]]:
+        out, (y, m) = [], (self.first.year, self.first.month)
+        while (y, m) <= (self.last.year, self.last.month):
+            out.append((y, m))
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+        return out
+
+    def label(self) -> str:
+        if self.first.month == 1 and self.last.month == 12 and self.first.year == self.last.year:
+            return str(self.first.year)
+        if self.first.year == self.last.year:
+            return f"{text.month_name(self.first.month)}-{text.month_name(self.last.month)} {self.first.year}"
+        return f"{self.first:%Y-%m} to {self.last:%Y-%m}"
+
+
+def _month(text_month: str) -> date:
+    return date(int(text_month[:4]), int(text_month[5:7]), 1)
+
+
+def _shift(d: date, months: int) -> date:
+    index = d.year * 12 + d.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def windows(ctx: Context) -> tuple[Window, Window, Window]:
+    """(before, after, placebo) windows."""
+    cfg = ctx.config.diversion
+    if cfg.before:
+        before = Window(_month(cfg.before[0]), _month(cfg.before[1]))
+        after = Window(_month(cfg.after[0]), _month(cfg.after[1]))
+    else:
+        before, after = _auto_windows(ctx)
+    gap = (after.first.year - before.first.year) * 12 + after.first.month - before.first.month
+    placebo = Window(_shift(before.first, gap), _shift(before.last, gap))
+    return before, after, placebo
+
+
+def _auto_windows(ctx: Context) -> tuple[Window, Window]:
+    policy = ctx.policy
+    last = ctx.prepared.coverage.last_month()
+    if last is None:
+        raise ValueError("no monthly trade flows")
+    next_year = policy.year + 1
+    if last >= (next_year, 12):
+        base = ctx.baseline
+        return Window(date(base, 1, 1), date(base, 12, 1)), Window(
+            date(next_year, 1, 1), date(next_year, 12, 1)
+        )
+    first = policy.replace(day=1) if policy.day == 1 else _shift(policy.replace(day=1), -1)
+    months = 0
+    end = first
+    while (end.year, end.month) < last and months < 11:
+        end = _shift(end, -1)
+        months += 1
+    after = Window(first, end)
+    shift = 12
+    while _shift(end, shift) >= policy.replace(day=1):
+        shift += 12
+    return Window(_shift(first, shift), _shift(end, shift)), after
+
+
+def _baskets(ctx: Context) -> tuple[list[tuple[str, str, str, str]], str]:
+    """(hs_code, hs_version, basket, product) for every numeric code, and the controlled predicate."""
+    cfg = ctx.config.diversion
+    level = cfg.product_level
+    codes = sorted({(c, v) for c, v, lv, _ in ctx.products.rows if lv == "code"})
+    by_level: dict[tuple[str, str], str] = {(c, v): p for c, v, lv, p in ctx.products.rows if lv == level}
+    chpl = ctx.products.members.get(("category", CHPL_ALL), set())
+    if cfg.controlled:
+        controlled = {(c, v) for c, v in codes if any(c.startswith(p) for p in cfg.controlled)}
+        predicate = "(" + " OR ".join(f"LEFT(hs_code, {len(p)}) = {lit(p)}" for p in cfg.controlled) + ")"
+        wide = list(cfg.controlled)
+    else:
+        controlled = set(chpl)
+        predicate = ctx.products.predicate("category", CHPL_ALL)
+        wide = sorted({c[:6] for c, _ in chpl})
+    rows = []
+    for code, version in codes:
+        product = by_level.get((code, version), code[:4])
+        if (code, version) in controlled:
+            rows.append((code, version, "controlled", product))
+        elif cfg.other:
+            if any(code.startswith(p) for p in cfg.other):
+                rows.append((code, version, "other", product))
+        elif not any(w.startswith(code) for w in wide):
+            rows.append((code, version, "other", product))
+    return rows, predicate
+
+
+def run(ctx: Context) -> Pending | list[Finding]:
+    cfg = ctx.config.diversion
+    if ctx.prepared.coverage.last_month() is None and not cfg.before:
+        return []  # no monthly flows: no windows to compare
+    before, after, placebo = windows(ctx)
+    rows, controlled_sql = _baskets(ctx)
+    if not any(r[2] == "controlled" for r in rows):
+        return []
+    ctx.runner.register(BASKET, ["hs_code", "hs_version", "basket", "product"], rows)
+    areas = set(ctx.prepared.areas)
+    # Exporters that report every month of both windows, per currency: only they are compared
+    # (and the placebo window is used only when every one of them covers it too).
+    needed = set(before.months()) | set(after.months())
+    eligible: dict[str, list[str]] = defaultdict(list)
+    placebo_ok: dict[str, bool] = {}
+    for (reporter, flow, currency), months in sorted(ctx.prepared.coverage.months.items()):
+        if flow == "X" and reporter not in areas and needed <= months:
+            eligible[currency].append(reporter)
+            placebo_ok[currency] = placebo_ok.get(currency, True) and set(placebo.months()) <= months
+    if not eligible:
+        return []
+    exporters = sorted({r for rs in eligible.values() for r in rs})
+    b0, b1, a0, a1 = lit(before.first), lit(before.last), lit(after.first), lit(after.last)
+    p0, p1 = lit(placebo.first), lit(placebo.last)
+    # One scan, two groupings: the window sums per product, and the monthly sums per basket
+    # (the chart of the evidence).
+    ctx.runner.table(
+        WINDOWS,
+        f"""SELECT f.reporter, f.partner, f.currency, k.basket, k.product, f.period,
+       SUM(CASE WHEN f.period BETWEEN {b0} AND {b1} THEN f.value ELSE 0 END) AS v0,
+       SUM(CASE WHEN f.period BETWEEN {a0} AND {a1} THEN f.value ELSE 0 END) AS v1,
+       SUM(CASE WHEN f.period BETWEEN {p0} AND {p1} THEN f.value ELSE 0 END) AS vp,
+       SUM(f.value) AS v
+FROM {FLOWS} f JOIN {BASKET} k ON k.hs_code = f.hs_code AND k.hs_version = f.hs_version
+WHERE f.flow = 'X' AND f.freq = 'M'
+  AND f.reporter IN {in_list(exporters)} AND f.partner NOT IN {in_list(sorted(areas))}
+GROUP BY GROUPING SETS ((f.reporter, f.partner, f.currency, k.basket, k.product),
+                        (f.reporter, f.partner, f.currency, k.basket, f.period))""",
+        "diversion windows",
+    )
+    totals = ctx.runner.rows(
+        "diversion totals",
+        f"SELECT reporter, partner, currency, basket, SUM(v0) AS v0, SUM(v1) AS v1, SUM(vp) AS vp FROM "
+        f"{WINDOWS} WHERE period IS NULL"
+        " GROUP BY reporter, partner, currency, basket",
+    )
+    cube: dict[tuple[str, str], dict[str, dict[str, list[float]]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(lambda: [0.0, 0.0, 0.0]))
+    )
+    for r in totals:
+        if r["reporter"] not in eligible.get(r["currency"], []):
+            continue
+        for exporter in ("*", r["reporter"]) if cfg.per_reporter else ("*",):
+            cell = cube[(exporter, r["currency"])][r["partner"]][r["basket"]]
+            cell[0] += float(r["v0"])
+            cell[1] += float(r["v1"])
+            cell[2] += float(r["vp"])
+    results = []
+    for (exporter, currency), by_partner in cube.items():
+        for target in cfg.targets:
+            found = _analyse(ctx, exporter, currency, target, by_partner, placebo_ok.get(currency, False))
+            if found is not None:
+                results.append(found)
+    results.sort(key=lambda r: -r["score"])
+    # The all-reporters findings first, then the strongest single reporters.
+    keep = [r for r in results if r["exporter"] == "*"]
+    keep += [r for r in results if r["exporter"] != "*"][: max(0, ctx.config.max_findings - len(keep))]
+    if not keep:
+        return []
+    products = _products(ctx, keep, eligible)
+    monthly, refs, counts = _evidence(ctx, keep, eligible, before, after)
+    shared = not cfg.controlled  # the CHPL basket is a product category: the shared pass finds its rows
+    if shared:
+        for i, r in enumerate(keep):
+            exporter = r["exporter"]
+            for partner in [r["target"], *r["intermediaries"]]:
+                ctx.evidence.add(
+                    f"v{i:04d}:{partner}",
+                    SeriesKey("category", CHPL_ALL, exporter, partner, "X", r["currency"]),
+                    series=False,
+                    rows=(after.first, after.last),
+                    limit=max(10, ctx.config.evidence_rows // (1 + len(r["intermediaries"]))),
+                )
+
+    def finish(got: Fetched) -> list[Finding]:
+        out = []
+        for i, r in enumerate(keep):
+            rows, total = refs.get(i, []), counts.get(i, 0)
+            if shared:
+                for partner in [r["target"], *r["intermediaries"]]:
+                    rows = rows + got.refs.get(f"v{i:04d}:{partner}", [])
+                    total += got.totals.get(f"v{i:04d}:{partner}", 0)
+            out.append(
+                _finding(
+                    ctx,
+                    r,
+                    before,
+                    after,
+                    placebo,
+                    controlled_sql,
+                    eligible,
+                    products.get(i, []),
+                    monthly.get(i, []),
+                    rows,
+                    total,
+                )
+            )
+        return out
+
+    return Pending(finish)
+
+
+def _analyse(
+    ctx: Context,
+    exporter: str,
+    currency: str,
+    target: str,
+    by_partner: dict[str, dict[str, list[float]]],
+    placebo_ok: bool,
+) -> dict[str, Any] | None:
+    cfg = ctx.config.diversion
+    f = ctx.config.surge.floors.value
+    t = by_partner.get(target)
+    if not t:
+        return None
+    c0, c1, _cp = t["controlled"]
+    o0, o1, _op = t["other"]
+    if c0 < 10 * f or c1 > c0 * (1 - cfg.min_target_fall):
+        return None  # no collapse of direct exports: nothing is being diverted away from the target
+
+    def lr(a: float, b: float) -> float:
+        return math.log((a + f) / (b + f))
+
+    # The control: other goods, unless they collapsed to the target too (then they are treated,
+    # not a control), else the same goods one period earlier, else none.
+    if o0 >= 10 * f and o1 >= 0.5 * o0:
+        control = "other goods"
+    elif placebo_ok:
+        control = "the same goods a period earlier"
+    else:
+        control = "none"
+
+    def did(cell: dict[str, list[float]]) -> float | None:
+        (x0, x1, xp), (y0, y1, _yp) = cell["controlled"], cell["other"]
+        if control == "other goods":
+            return lr(x1, x0) - lr(y1, y0)
+        if control == "none":
+            return None
+        return lr(x1, x0) - lr(x0, xp)
+
+    skip = set(cfg.targets) | set(cfg.also_restricted)
+    candidates = [
+        p for p in by_partner if p not in skip and (not cfg.intermediaries or p in cfg.intermediaries)
+    ]
+    destinations: list[dict[str, Any]] = []
+    for p in candidates:
+        cell = by_partner[p]
+        x0, x1, xp = cell["controlled"]
+        if max(x0, x1) < f:
+            continue
+        destinations.append(
+            {
+                "partner": p,
+                "controlled_placebo": xp,
+                "controlled_before": x0,
+                "controlled_after": x1,
+                "other_before": cell["other"][0],
+                "other_after": cell["other"][1],
+                "controlled_ratio": x1 / x0 if x0 else None,
+                "other_ratio": cell["other"][1] / cell["other"][0] if cell["other"][0] else None,
+                "did": did(cell),
+                "growth_log": lr(x1, x0),
+            }
+        )
+    min_growth = cfg.min_did if control == "none" else 0.0
+    flagged = [
+        d
+        for d in destinations
+        if (d["did"] if d["did"] is not None else d["growth_log"]) >= cfg.min_did
+        and d["growth_log"] >= min_growth
+        and d["controlled_after"] - d["controlled_before"] >= cfg.min_rise
+    ]
+    if not flagged:
+        return None
+    reference = [d["did"] for d in destinations if d not in flagged and d["did"] is not None]
+    ref_median = statistics.median(reference) if reference else None
+    for d in destinations:
+        d["ddd"] = d["did"] - ref_median if ref_median is not None and d["did"] is not None else None
+        d["intermediary"] = d in flagged
+
+    def strength(d: dict[str, Any]) -> float:
+        return float(d["did"] if d["did"] is not None else d["growth_log"])
+
+    flagged.sort(key=lambda d: -strength(d))
+    rise = sum(d["controlled_after"] - d["controlled_before"] for d in flagged)
+    fall = c0 - c1
+    parts = {
+        "collapse": min(1.0, abs(lr(c1, c0)) / math.log(10)),
+        "did": min(1.0, max(strength(d) for d in flagged) / math.log(10)),
+        "substitution": min(1.0, rise / fall) if fall > 0 else 0.0,
+        "size": max(0.0, min(1.0, math.log10(max(fall, f) / f) / 4)),
+    }
+    score = sum(WEIGHTS[k] * v for k, v in parts.items())
+    if exporter != "*":
+        score *= 0.9  # the all-reporters view states the pattern; single reporters detail it
+    if control == "none":
+        score *= 0.8
+    return {
+        "exporter": exporter,
+        "currency": currency,
+        "target": target,
+        "control": control,
+        "target_controlled_placebo": t["controlled"][2],
+        "target_controlled_before": c0,
+        "target_controlled_after": c1,
+        "target_other_before": o0,
+        "target_other_after": o1,
+        "target_did": did(t),
+        "destinations": sorted(destinations, key=lambda d: -strength(d)),
+        "intermediaries": [d["partner"] for d in flagged],
+        "rise_to_intermediaries": rise,
+        "fall_to_target": fall,
+        "substitution_ratio": rise / fall if fall > 0 else None,
+        "reference_median_did": ref_median,
+        "score_parts": parts,
+        "score": score,
+    }
+
+
+def _members(r: dict[str, Any], eligible: dict[str, list[str]]) -> list[str]:
+    return eligible[r["currency"]] if r["exporter"] == "*" else [r["exporter"]]
+
+
+def _products(
+    ctx: Context, keep: list[dict[str, Any]], eligible: dict[str, list[str]]
+) -> dict[int, list[dict[str, Any]]]:
+    """Per finding, the controlled products whose exports to the target fell while those to the
+    intermediaries rose, largest re-routing first."""
+    keys = []
+    for i, r in enumerate(keep):
+        for reporter in _members(r, eligible):
+            keys.append((str(i), reporter, r["currency"], r["target"], "T"))
+            keys.extend((str(i), reporter, r["currency"], p, "I") for p in r["intermediaries"])
+    ctx.runner.register(DKEYS, ["fid", "reporter", "currency", "partner", "role"], keys)
+    rows = ctx.runner.rows(
+        "diversion products",
+        f"""SELECT k.fid, w.product, k.role, SUM(w.v0) AS v0, SUM(w.v1) AS v1
+FROM {WINDOWS} w JOIN {DKEYS} k ON k.reporter = w.reporter AND k.currency = w.currency AND k.partner =
+w.partner
+WHERE w.basket = 'controlled' AND w.period IS NULL
+GROUP BY k.fid, w.product, k.role""",
+    )
+    per: dict[int, dict[str, dict[str, list[float]]]] = defaultdict(
+        lambda: defaultdict(lambda: {"T": [0.0, 0.0], "I": [0.0, 0.0]})
+    )
+    for r in rows:
+        cell = per[int(r["fid"])][r["product"]][r["role"]]
+        cell[0] += float(r["v0"])
+        cell[1] += float(r["v1"])
+    level = ctx.config.diversion.product_level
+    out: dict[int, list[dict[str, Any]]] = {}
+    for i, by_product in per.items():
+        items: list[dict[str, Any]] = []
+        for product, sides in by_product.items():
+            fall = sides["T"][0] - sides["T"][1]
+            rise = sides["I"][1] - sides["I"][0]
+            if fall > 0 and rise > 0:
+                items.append(
+                    {
+                        "product": product,
+                        "label": ctx.products.label(level, product),
+                        "fall_to_target": fall,
+                        "rise_to_intermediaries": rise,
+                        "intermediaries_before": sides["I"][0],
+                        "intermediaries_after": sides["I"][1],
+                        "target_before": sides["T"][0],
+                        "target_after": sides["T"][1],
+                        "rerouted": min(fall, rise),
+                    }
+                )
+        items.sort(key=lambda x: -x["rerouted"])
+        out[i] = items
+    return out
+
+
+def _evidence(
+    ctx: Context,
+    keep: list[dict[str, Any]],
+    eligible: dict[str, list[str]],
+    before: Window,
+    after: Window,
+) -> tuple[dict[int, list[dict[str, Any]]], dict[int, list[RowRef]], dict[int, int]]:
+    """Monthly controlled exports to the target and intermediaries (from the grouped scan), and
+    the largest rows behind them: with the CHPL basket they join the run's shared evidence pass
+    (returned empty here), with a user basket they are read now."""
+    keys = []
+    for i, r in enumerate(keep):
+        for reporter in _members(r, eligible):
+            for partner in [r["target"], *r["intermediaries"]]:
+                keys.append((str(i), reporter, r["currency"], partner, ""))
+    ctx.runner.register(DKEYS, ["fid", "reporter", "currency", "partner", "role"], keys)
+    series = ctx.runner.rows(
+        "diversion series",
+        f"""SELECT k.fid, w.period, w.partner, SUM(w.v) AS value
+FROM {WINDOWS} w JOIN {DKEYS} k ON k.reporter = w.reporter AND k.currency = w.currency AND k.partner =
+w.partner
+WHERE w.basket = 'controlled' AND w.period IS NOT NULL
+GROUP BY k.fid, w.period, w.partner ORDER BY k.fid, w.period, w.partner""",
+    )
+    monthly: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for r in series:
+        monthly[int(r["fid"])].append(
+            {"period": r["period"].strftime("%Y-%m"), "partner": r["partner"], "value": float(r["value"])}
+        )
+    refs: dict[int, list[RowRef]] = defaultdict(list)
+    counts: dict[int, int] = {}
+    if not ctx.config.diversion.controlled:
+        return dict(monthly), refs, counts
+    joined = f"""FROM {FLOWS} f JOIN {BASKET} b ON b.hs_code = f.hs_code AND b.hs_version = f.hs_version
+JOIN {DKEYS} k ON k.reporter = f.reporter AND k.currency = f.currency AND k.partner = f.partner
+WHERE f.flow = 'X' AND f.freq = 'M' AND b.basket = 'controlled'"""
+    window = (
+        f" AND (f.period BETWEEN {lit(before.first)} AND {lit(before.last)}"
+        f" OR f.period BETWEEN {lit(after.first)} AND {lit(after.last)})"
+    )
+    rows = ctx.runner.rows(
+        "diversion rows",
+        f"""SELECT fid, source_id, source_line, total FROM (
+  SELECT k.fid, f.source_id, f.source_line, COUNT(*) OVER (PARTITION BY k.fid) AS total,
+         ROW_NUMBER() OVER (PARTITION BY k.fid ORDER BY f.value DESC, f.source_id, f.source_line) AS rn
+  {joined}{window}
+) t WHERE rn <= {int(ctx.config.evidence_rows)} ORDER BY fid, source_id, source_line""",
+    )
+    for r in rows:
+        refs[int(r["fid"])].append(RowRef("trade_flows", int(r["source_id"]), int(r["source_line"])))
+        counts[int(r["fid"])] = int(r["total"])
+    return dict(monthly), dict(refs), counts
+
+
+def _exporter_label(r: dict[str, Any], eligible: dict[str, list[str]]) -> str:
+    if r["exporter"] != "*":
+        return text.possessive(text.country(r["exporter"]))
+    members = eligible[r["currency"]]
+    if set(members) <= text.EU27:
+        return f"EU member states' ({len(members)} reporting)"
+    return f"the {len(members)} reporters'"
+
+
+def _finding(
+    ctx: Context,
+    r: dict[str, Any],
+    before: Window,
+    after: Window,
+    placebo: Window,
+    controlled_sql: str,
+    eligible: dict[str, list[str]],
+    products: list[dict[str, Any]],
+    monthly: list[dict[str, Any]],
+    refs: list[RowRef],
+    total_rows: int,
+) -> Finding:
+    cfg = ctx.config.diversion
+    cur = r["currency"]
+
+    def money(x: float) -> str:
+        return text.money(x, cur)
+
+    basket = "controlled goods" if cfg.controlled else "CHPL goods"
+    who = _exporter_label(r, eligible)
+    target = text.country(r["target"])
+    c0, c1 = r["target_controlled_before"], r["target_controlled_after"]
+    dests = {d["partner"]: d for d in r["destinations"]}
+    named = [
+        f"{text.country(p)} "
+        f"({text.times(dests[p]['controlled_ratio']) if dests[p]['controlled_ratio'] else 'from nothing'})"
+        for p in r["intermediaries"][:6]
+    ]
+    more = len(r["intermediaries"]) - 6
+    top = products[: cfg.top_products]
+    dids = ", ".join(
+        f"{dests[p]['did']:+.2f}" for p in r["intermediaries"][:6] if dests[p]["did"] is not None
+    )
+    control = {
+        "other goods": "rose far faster than other goods",
+        "the same goods a period earlier": (
+            f"rose far faster than in {before.label()} against {placebo.label()}"
+        ),
+        "none": "rose",
+    }[r["control"]]
+    headline = (
+        f"After {ctx.policy.isoformat()}, {who} exports ({cur}) of {basket} to {target} fell "
+        f"{(1 - c1 / c0) * 100:.1f}% ({money(c0)} in {before.label()}, {money(c1)} in {after.label()}) "
+        f"while those to "
+        f"{text.join_names(named)}{f' and {more} more' if more > 0 else ''} {control}"
+        + (f" (difference-in-differences {dids})" if dids else "")
+    )
+    if r["substitution_ratio"] is not None:
+        headline += f"; the rise to these countries makes up {r['substitution_ratio'] * 100:.0f}% of the fall"
+    if top:
+        headline += "; products re-routed most: " + ", ".join(p["label"] for p in top[:3])
+    headline += "."
+    index_table = _index(monthly, before)
+    metrics = {
+        "exporter": r["exporter"],
+        "exporters": _members(r, eligible),
+        "currency": cur,
+        "target": r["target"],
+        "basket": {"controlled": cfg.controlled or [CHPL_ALL], "other": cfg.other or ["everything else"]},
+        "control": r["control"],
+        "placebo": [placebo.first.isoformat()[:7], placebo.last.isoformat()[:7]],
+        "target_controlled_placebo": r["target_controlled_placebo"],
+        "before": [before.first.isoformat()[:7], before.last.isoformat()[:7]],
+        "after": [after.first.isoformat()[:7], after.last.isoformat()[:7]],
+        "policy_date": ctx.policy.isoformat(),
+        "target_controlled_before": c0,
+        "target_controlled_after": c1,
+        "target_change_pct": (c1 / c0 - 1) * 100,
+        "target_other_before": r["target_other_before"],
+        "target_other_after": r["target_other_after"],
+        "target_did": r["target_did"],
+        "intermediaries": r["intermediaries"],
+        "destinations": r["destinations"],
+        "reference_median_did": r["reference_median_did"],
+        "rise_to_intermediaries": r["rise_to_intermediaries"],
+        "fall_to_target": r["fall_to_target"],
+        "substitution_ratio": r["substitution_ratio"],
+        "products": top,
+        "product_level": cfg.product_level,
+        "score_parts": {**r["score_parts"], "weights": WEIGHTS},
+        "rows": total_rows,
+    }
+    members = _members(r, eligible)
+    partners = [r["target"], *r["intermediaries"]]
+    exporter_title = r["exporter"] if r["exporter"] != "*" else "all reporters"
+    query = (
+        f"{ctx.prepared.portable()}\n"
+        "SELECT period, partner, SUM(value) AS value, COUNT(*) AS rows FROM flows\n"
+        f"WHERE flow = 'X' AND freq = 'M' AND currency = {lit(cur)} AND reporter IN {in_list(members)}\n"
+        f"  AND partner IN {in_list(partners)} AND {controlled_sql}\n"
+        "GROUP BY period, partner ORDER BY period, partner"
+    )
+    notes = [
+        f"before: {before.label()}, after: {after.label()} (policy date {ctx.policy.isoformat()})",
+        f"controlled: "
+        f"{', '.join(cfg.controlled) if cfg.controlled else 'CHPL codes (any tier, any HS edition)'};"
+        f" other goods: "
+        + (
+            ", ".join(cfg.other)
+            if cfg.other
+            else "every other code (headings that may hold controlled codes left out)"
+        ),
+        f"only exporters that report every month of both windows: {', '.join(members)}",
+        {
+            "other goods": (
+                "DiD = ln(controlled after/before) - ln(other goods after/before), per destination"
+            ),
+            "the same goods a period earlier": (
+                f"other goods to {target} fell "
+                f"{(1 - r['target_other_after'] / max(r['target_other_before'], 1)) * 100:.0f}% too,"
+                f" so they are no control: DiD = ln(after/before) - ln(before/placebo), placebo "
+                f"{placebo.label()}"
+            ),
+            "none": (
+                "no control available (other goods collapsed too and no placebo period):"
+                " named on growth alone"
+            ),
+        }[r["control"]],
+        f"intermediary when DiD >= {cfg.min_did} and controlled exports rose by >= {money(cfg.min_rise)}",
+        *ctx.prepared.notes,
+    ]
+    return Finding(
+        kind=KIND,
+        subject_type="route",
+        subject=f"{r['exporter']}->{r['target']} via {'/'.join(r['intermediaries'])} [{cur}]",
+        headline=headline,
+        score=min(1.0, max(0.0, r["score"])),
+        period_start=after.first,
+        period_end=after.last,
+        metrics=metrics,
+        evidence=Evidence(
+            query=query,
+            rows=refs,
+            table=index_table,
+            notes=notes,
+            chart={
+                "mark": "line",
+                "x": "period",
+                "x_type": "temporal",
+                "y": "index",
+                "color": "partner",
+                "y_title": f"controlled exports, index ({before.label()} average = 100)",
+                "title": f"{exporter_title} → {r['target']} and intermediaries ({cur})",
+                "rule": ctx.policy.isoformat(),
+            },
+        ),
+    )
+
+
+def _index(monthly: list[dict[str, Any]], before: Window) -> list[dict[str, Any]]:
+    """Monthly controlled exports per destination, and as an index (before-window average = 100)
+    so that a small neighbour and a large target fit on one chart."""
+    months = {f"{y}-{m:02d}" for y, m in before.months()}
+    base: dict[str, float] = defaultdict(float)
+    for row in monthly:
+        if row["period"] in months:
+            base[row["partner"]] += row["value"] / len(months)
+    out = []
+    for row in monthly:
+        b = base.get(row["partner"])
+        out.append({**row, "index": round(row["value"] / b * 100, 2) if b else None})
+    return out

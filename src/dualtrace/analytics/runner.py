@@ -1,0 +1,197 @@
+"""Run the analytics on a warehouse and store their findings as one run.
+
+from dualtrace.analytics import analyze
+result = analyze(con, config, only=["surge", "diversion"])
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from types import ModuleType
+
+import duckdb
+
+from dualtrace.analytics import config as config_module
+from dualtrace.analytics import flows, products
+from dualtrace.analytics import series as series_module
+from dualtrace.analytics.config import AnalyticsConfig, ConfigError
+from dualtrace.analytics.context import Context
+from dualtrace.analytics.evidence import Pending
+from dualtrace.analytics.sql import Executed, Runner
+from dualtrace.findings import Finding
+from dualtrace.findings.store import record_run
+from dualtrace.reference.install import ensure_installed
+
+
+def _modules() -> dict[str, ModuleType]:
+    from dualtrace.analytics import (
+        divergence,
+        diversion,
+        mirror,
+        new_parties,
+        shares,
+        surge,
+        unit_values,
+    )
+
+    return {
+        "surge": surge,
+        "share": shares,
+        "divergence": divergence,
+        "diversion": diversion,
+        "mirror_gap": mirror,
+        "unit_value": unit_values,
+        "new_party": new_parties,
+    }
+
+
+ANALYTICS = ("surge", "share", "divergence", "diversion", "mirror_gap", "unit_value", "new_party")
+# Finding kinds each analytic writes (surge writes both surges and collapses).
+KINDS = {
+    "surge": ("surge", "collapse"),
+    "share": ("share",),
+    "divergence": ("divergence",),
+    "diversion": ("diversion",),
+    "mirror_gap": ("mirror_gap",),
+    "unit_value": ("unit_value",),
+    "new_party": ("new_party",),
+}
+ALIASES = {"collapse": "surge", "shares": "share", "mirror": "mirror_gap", "unit_values": "unit_value"}
+
+
+@dataclass
+class AnalyzeResult:
+    run_id: str
+    findings: list[Finding]
+    seconds: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    queries: list[Executed] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for f in self.findings:
+            out[f.kind] = out.get(f.kind, 0) + 1
+        return out
+
+
+def resolve_only(only: Sequence[str] | None) -> list[str]:
+    if not only:
+        return list(ANALYTICS)
+    chosen = []
+    for name in only:
+        analytic = ALIASES.get(name, name)
+        if analytic not in ANALYTICS:
+            raise ConfigError(f"unknown analytic {name!r}; use one of {', '.join(ANALYTICS)}")
+        if analytic not in chosen:
+            chosen.append(analytic)
+    return chosen
+
+
+def _series_levels(config: AnalyticsConfig, chosen: list[str]) -> set[str]:
+    """Product levels the series tables need (surge, share, divergence, mirror gaps)."""
+    levels: set[str] = set()
+    if "surge" in chosen:
+        levels.update(config.surge.levels)
+    if "share" in chosen:
+        levels.update(config.share.levels)
+    if "divergence" in chosen:
+        levels.update(config.divergence.levels)
+    if "mirror_gap" in chosen:
+        levels.update(lv for lv in config.mirror_gap.levels if lv not in ("matched", "category"))
+        levels.add("hs6")
+    return levels
+
+
+def _levels(config: AnalyticsConfig, chosen: list[str]) -> set[str]:
+    """Product levels of the product map (every analytic's, plus what diversion and mirror
+    gaps build their own sums from)."""
+    levels = _series_levels(config, chosen)
+    if "diversion" in chosen:
+        levels.update({config.diversion.product_level, "category", "code"})
+    if "mirror_gap" in chosen and "category" in config.mirror_gap.levels:
+        levels.add("category")
+    if "unit_value" in chosen:
+        levels.add("code")
+    return levels
+
+
+def compute(
+    con: duckdb.DuckDBPyConnection,
+    config: AnalyticsConfig | None = None,
+    only: Sequence[str] | None = None,
+    *,
+    source: str = "trade_flows",
+    on_step: Callable[[str], None] | None = None,
+) -> AnalyzeResult:
+    """Run the analytics and return their findings without storing them."""
+    config = config_module.validate(config or AnalyticsConfig())
+    chosen = resolve_only(only)
+    runner = Runner(con)
+    seconds: dict[str, float] = {}
+    started = time.perf_counter()
+    needs_flows = any(a != "new_party" for a in chosen)
+    modules = _modules()
+    findings: list[Finding] = []
+    notes: list[str] = []
+    if needs_flows:
+        prepared = flows.prepare(runner, source)
+        levels = _levels(config, chosen)
+        # one scan: the yearly sums per reported code, which everything after reads
+        year_buckets, _use, _cov = series_module.buckets(runner, prepared, "year")
+        product_map = products.build(runner, config, levels, year_buckets)
+        notes.extend(prepared.notes)
+        seconds["prepare"] = time.perf_counter() - started
+        ctx: Context | None = Context(
+            runner, config, prepared, product_map, levels, _series_levels(config, chosen)
+        )
+    else:
+        ctx = None
+    pending: list[tuple[str, Pending]] = []
+    for name in chosen:
+        if on_step is not None:
+            on_step(name)
+        t0 = time.perf_counter()
+        module = modules[name]
+        if name == "new_party":
+            findings.extend(module.run_shipments(runner, config))
+        else:
+            assert ctx is not None
+            produced = module.run(ctx)
+            if isinstance(produced, Pending):
+                pending.append((name, produced))
+            else:
+                findings.extend(produced)
+        seconds[name] = time.perf_counter() - t0
+    if ctx is not None and pending:
+        # the evidence every analytic asked for, in one pass over the flows
+        t0 = time.perf_counter()
+        got = ctx.evidence.fetch(runner, ctx.prepared)
+        for _name, item in pending:
+            findings.extend(item.finish(got))
+        seconds["evidence"] = time.perf_counter() - t0
+    seconds["total"] = time.perf_counter() - started
+    return AnalyzeResult("", findings, seconds, notes, runner.log)
+
+
+def analyze(
+    con: duckdb.DuckDBPyConnection,
+    config: AnalyticsConfig | None = None,
+    only: Sequence[str] | None = None,
+    *,
+    source: str = "trade_flows",
+    on_step: Callable[[str], None] | None = None,
+) -> AnalyzeResult:
+    """Run the analytics and store their findings as one run of `analyze`."""
+    ensure_installed(con)
+    config = config_module.validate(config or AnalyticsConfig())
+    result = compute(con, config, only, source=source, on_step=on_step)
+    chosen = resolve_only(only)
+    params = {
+        "only": chosen,
+        "kinds": [kind for name in chosen for kind in KINDS[name]],  # kinds analysed, found or not
+        "config": config.as_dict(),
+    }
+    result.run_id = record_run(con, "analyze", result.findings, params)
+    return result

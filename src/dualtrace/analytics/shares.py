@@ -1,0 +1,490 @@
+"""Partner shares: who supplies (or takes) what part of a category, and how that moved.
+
+Three views of a share, per product (level), measure, currency and bucket:
+
+- ``exports``: a partner's share of a reporter's exports ("Kazakhstan's share of Germany's
+  exports of bearings");
+- ``imports``: a partner's share of a reporter's own import statistics;
+- ``mirror``: a reporter's share of what every reporter exports to one partner, i.e. the
+  partner's imports as its suppliers report them ("China's share of Russia's imports of
+  integrated circuits": the only view left when the importer stopped publishing).
+
+A share in a bucket is compared with the same bucket of the baseline year (default: the last
+full year before the policy date); when the latest year is not complete both years are compared
+over the same months. A finding needs a group total of at least ``min_total`` in both buckets,
+``min_parties`` parties in the group and a change of ``min_change`` share points. Score: change
+(full at 50 points), dominance (the larger share) and size of the group.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from dualtrace.analytics import evidence, text
+from dualtrace.analytics.context import Context
+from dualtrace.analytics.evidence import SeriesKey
+from dualtrace.analytics.series import SeriesTables, bucket_months
+from dualtrace.analytics.sql import in_list, lit
+from dualtrace.analytics.wide import Wide
+from dualtrace.findings import Evidence, Finding
+
+KIND = "share"
+WEIGHTS = {"change": 0.5, "dominance": 0.3, "size": 0.2}
+MODES = {
+    # mode: (flow, group columns, party column)
+    "exports": ("X", ("reporter",), "partner"),
+    "imports": ("M", ("reporter",), "partner"),
+    "mirror": ("X", ("partner",), "reporter"),
+}
+
+
+def _base_bucket(period: str, b: str, base_year: int) -> str:
+    if period == "year":
+        return str(base_year)
+    if period == "quarter":
+        return f"({base_year} * 4 + MOD({b}, 4))"
+    return f"({base_year} * 12 + MOD({b}, 12))"
+
+
+def candidates_sql(ctx: Context, t: SeriesTables, mode: str, measure: str, limit: int) -> str:
+    cfg = ctx.config.share
+    flow, group_cols, party = MODES[mode]
+    group = group_cols[0]
+    areas = in_list(ctx.prepared.areas)
+    min_total = lit(cfg.min_total if measure == "value" else ctx.config.surge.floors.of(measure) * 10)
+    # completeness of a bucket: the reporter's own coverage, or for mirror shares every reporter's
+    if mode == "mirror":
+        cov_join = (
+            f"JOIN {t.cov} c ON c.reporter = '*' AND c.flow = t.flow AND c.currency = t.currency"
+            " AND c.b = t.b"
+        )
+    else:
+        cov_join = (
+            f"JOIN {t.cov} c ON c.reporter = t.{group} AND c.flow = t.flow AND c.currency = t.currency"
+            " AND c.b = t.b"
+        )
+    gkey = f"level, product, {group}, flow, currency"
+    base_b = _base_bucket(t.period, "d.b", ctx.baseline)
+    return f"""WITH s AS (
+  SELECT level, product, {group}, flow, currency, {party} AS party, b, {measure} AS x, {measure}_ytd AS xy
+  FROM {t.series}
+  WHERE level IN {in_list(cfg.levels)} AND flow = {lit(flow)} AND reporter <> '*' AND partner <> '*'
+    AND {party} NOT IN {areas} AND {group} NOT IN {areas} AND {measure} IS NOT NULL
+),
+t AS (
+  SELECT {gkey}, b, SUM(x) AS tx, SUM(xy) AS txy, COUNT(DISTINCT party) AS np
+  FROM s GROUP BY {gkey}, b
+),
+tc AS (
+  SELECT t.*, c.complete, c.cutoff, c.sig FROM t {cov_join}
+),
+d AS (
+  SELECT k.level, k.product, k.{group}, k.flow, k.currency, k.party, tc.b, tc.tx, tc.txy, tc.np,
+         tc.complete, tc.cutoff, tc.sig, COALESCE(s.x, 0) AS x, COALESCE(s.xy, 0) AS xy
+  FROM (SELECT DISTINCT {gkey}, party FROM s) k
+  JOIN tc ON tc.level = k.level AND tc.product = k.product AND tc.{group} = k.{group}
+   AND tc.flow = k.flow AND tc.currency = k.currency
+  LEFT JOIN s ON s.level = k.level AND s.product = k.product AND s.{group} = k.{group}
+   AND s.flow = k.flow AND s.currency = k.currency AND s.party = k.party AND s.b = tc.b
+),
+pairs AS (
+  SELECT d.*, o.b AS base_b, o.x AS xb, o.xy AS xyb, o.tx AS txb, o.txy AS txyb, o.np AS npb,
+         o.complete AS cb, o.sig AS sigb
+  FROM d JOIN d o ON o.level = d.level AND o.product = d.product AND o.{group} = d.{group}
+   AND o.flow = d.flow AND o.currency = d.currency AND o.party = d.party AND o.b = {base_b}
+  WHERE d.b > o.b AND d.sig = o.sig AND o.complete
+),
+cmp AS (
+  SELECT {gkey}, party, b, base_b, FALSE AS ytd, cutoff, x AS cur, tx AS total, xb AS base,
+         txb AS base_total, np, npb FROM pairs WHERE complete
+  UNION ALL
+  SELECT {gkey}, party, b, base_b, TRUE, cutoff, xy, txy, xyb, txyb, np, npb FROM pairs
+  WHERE NOT complete AND cutoff IS NOT NULL
+),
+sh AS (
+  SELECT cmp.*, cur / total AS share, base / base_total AS base_share
+  FROM cmp WHERE total >= {min_total} AND base_total >= {min_total}
+   AND np >= {int(cfg.min_parties)} AND npb >= {int(cfg.min_parties)}
+),
+ok AS (
+  SELECT sh.*, share - base_share AS delta,
+         LEAST(1.0, ABS(share - base_share) / 0.5) AS s_change,
+         GREATEST(share, base_share) AS s_dominance,
+         LEAST(1.0, LOG10(total / {min_total}) / 3) AS s_size
+  FROM sh WHERE ABS(share - base_share) >= {lit(cfg.min_change)}
+),
+ranked AS (
+  SELECT ok.*, {WEIGHTS["change"]} * s_change + {WEIGHTS["dominance"]} * s_dominance
+         + {WEIGHTS["size"]} * GREATEST(0.0, s_size) AS score
+  FROM ok
+)
+SELECT * FROM (
+  SELECT ranked.*, ROW_NUMBER() OVER (
+    PARTITION BY {gkey}, party, SIGN(delta) ORDER BY score DESC, b) AS rn
+  FROM ranked
+) r WHERE rn <= 4
+ORDER BY score DESC, level, product, party
+LIMIT {int(limit)}"""
+
+
+def yearly_sql(ctx: Context, wide: Wide, mode: str, limit: int) -> str:
+    """Share candidates of one view over the wide yearly table, every measure at once."""
+    cfg = ctx.config.share
+    flow, group_cols, party = MODES[mode]
+    group = group_cols[0]
+    areas = in_list(ctx.prepared.areas)
+    base = ctx.baseline
+    cov_reporter = "'*'" if mode == "mirror" else "s.g"
+    kinds = (False, True) if wide.ytd else (False,)
+    measure_cols = ", ".join(
+        f"{wide.col(m, y, ytd)}" for m in wide.measures for y in wide.years for ytd in kinds
+    )
+    totals = (
+        ", ".join(
+            f"SUM({wide.col(m, y, ytd)}) AS t_{wide.col(m, y, ytd)}"
+            for m in wide.measures
+            for y in wide.years
+            for ytd in kinds
+        )
+        + ", "
+        + ", ".join(
+            f"COUNT(CASE WHEN {wide.col(m, y)} > 0 THEN 1 END) AS n_{m}_{y}"
+            for m in wide.measures
+            for y in wide.years
+        )
+    )
+    selects = []
+    if base in wide.years:
+        for m in wide.measures:
+            min_total = lit(cfg.min_total if m == "value" else ctx.config.surge.floors.of(m) * 10)
+            for y in wide.years:
+                if y <= base:
+                    continue
+                for ytd in kinds:
+                    cur, old = wide.col(m, y, ytd), wide.col(m, base, ytd)
+                    when = f"c_{y}" if not ytd else f"a_{y} AND NOT c_{y} AND cutoff IS NOT NULL"
+                    selects.append(
+                        f"SELECT '{m}' AS measure, level, product, g, flow, currency, party, {y} AS b,"
+                        f" {base} AS base_b, {'TRUE' if ytd else 'FALSE'} AS ytd, cutoff,"
+                        f" COALESCE({cur}, 0) AS cur, t_{cur} AS total, COALESCE({old}, 0) AS base,"
+                        f" t_{old} AS base_total, n_{m}_{y} AS np, n_{m}_{base} AS npb, {min_total} AS "
+                        f"min_total"
+                        f" FROM j WHERE {when} AND c_{base} AND sig_{y} = sig_{base}"
+                        f" AND t_{cur} >= {min_total} AND t_{old} >= {min_total}"
+                    )
+    if not selects:
+        return "SELECT NULL AS measure WHERE FALSE"
+    union = "\n  UNION ALL\n  ".join(selects)
+    return f"""WITH s AS (
+  SELECT level, product, {group} AS g, flow, currency, {party} AS party, {measure_cols}
+  FROM {wide.table}
+  WHERE level IN {in_list(cfg.levels)} AND flow = {lit(flow)} AND reporter <> '*' AND partner <> '*'
+    AND {party} NOT IN {areas} AND {group} NOT IN {areas}
+),
+t AS (
+  SELECT level, product, g, flow, currency, {totals}
+  FROM s GROUP BY level, product, g, flow, currency
+),
+j AS (
+  SELECT s.*, t.* EXCLUDE (level, product, g, flow, currency), {wide.cov_columns("c")}
+  FROM s JOIN t ON t.level = s.level AND t.product = s.product AND t.g = s.g AND t.flow = s.flow
+   AND t.currency = s.currency
+  JOIN {wide.cov} c ON c.reporter = {cov_reporter} AND c.flow = s.flow AND c.currency = s.currency
+),
+cmp AS (
+  {union}
+),
+sh AS (
+  SELECT cmp.*, cur / total AS share, base / base_total AS base_share
+  FROM cmp WHERE np >= {int(cfg.min_parties)} AND npb >= {int(cfg.min_parties)}
+),
+ok AS (
+  SELECT sh.*, share - base_share AS delta,
+         LEAST(1.0, ABS(share - base_share) / 0.5) AS s_change,
+         GREATEST(share, base_share) AS s_dominance,
+         LEAST(1.0, LOG10(total / min_total) / 3) AS s_size
+  FROM sh WHERE ABS(share - base_share) >= {lit(cfg.min_change)}
+),
+ranked AS (
+  SELECT ok.*, {WEIGHTS["change"]} * s_change + {WEIGHTS["dominance"]} * s_dominance
+         + {WEIGHTS["size"]} * GREATEST(0.0, s_size) AS score
+  FROM ok
+)
+SELECT * FROM (
+  SELECT ranked.*, ROW_NUMBER() OVER (
+    PARTITION BY measure, level, product, g, flow, currency, party, SIGN(delta) ORDER BY score DESC, b) AS rn
+  FROM ranked
+) r WHERE rn <= 4
+ORDER BY score DESC, level, product, party
+LIMIT {int(limit)}"""
+
+
+def run(ctx: Context) -> evidence.Pending:
+    cfg = ctx.config.share
+    rows: list[dict[str, Any]] = []
+    period = cfg.period
+    for mode in cfg.modes:
+        if period == "year":
+            wide = ctx.wide()
+            for r in ctx.runner.rows(
+                f"share {mode}", yearly_sql(ctx, wide, mode, ctx.config.max_findings * 20 * len(ctx.measures))
+            ):
+                r.update(mode=mode, group=r["g"])
+                rows.append(r)
+            continue
+        t = ctx.series(period)
+        for measure in ctx.measures:
+            for r in ctx.runner.rows(
+                f"share {mode} {measure}", candidates_sql(ctx, t, mode, measure, ctx.config.max_findings * 20)
+            ):
+                group_col = MODES[mode][1][0]
+                r.update(mode=mode, measure=measure, group=r[group_col])
+                rows.append(r)
+    chosen = _choose(rows, ctx.config.max_findings)
+    for fid, c in chosen.items():
+        party_key, total_key = _keys(c)
+        ytd = int(c["cutoff"]) if c["ytd"] and c["cutoff"] else None
+        months = bucket_months(period, int(c["b"]))[: ytd or None]
+        window = (date(*months[0], 1), date(*months[-1], 1))
+        ctx.evidence.add(f"{fid}:p", party_key, rows=window, limit=ctx.config.evidence_rows)
+        ctx.evidence.add(f"{fid}:t", total_key)
+
+    def finish(got: evidence.Fetched) -> list[Finding]:
+        return [
+            _finding(
+                ctx,
+                period,
+                fid,
+                c,
+                got.monthly.get(f"{fid}:p", []),
+                got.monthly.get(f"{fid}:t", []),
+                got.refs.get(f"{fid}:p", []),
+                got.totals.get(f"{fid}:p", 0),
+            )
+            for fid, c in chosen.items()
+        ]
+
+    return evidence.Pending(finish)
+
+
+def _keys(c: dict[str, Any]) -> tuple[SeriesKey, SeriesKey]:
+    if c["mode"] == "mirror":
+        party = SeriesKey(c["level"], c["product"], c["party"], c["group"], c["flow"], c["currency"])
+        total = SeriesKey(c["level"], c["product"], "*", c["group"], c["flow"], c["currency"])
+    else:
+        party = SeriesKey(c["level"], c["product"], c["group"], c["party"], c["flow"], c["currency"])
+        total = SeriesKey(c["level"], c["product"], c["group"], "*", c["flow"], c["currency"])
+    return party, total
+
+
+def _choose(rows: list[dict[str, Any]], n: int) -> dict[str, dict[str, Any]]:
+    """One finding per (view, group, party, product, direction): the earliest bucket that scores
+    within 3 % of its best; the same shares at several levels count once; at most two products
+    per group and party and six groups per party, so one story does not hide the others."""
+    grouped: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        grouped[
+            (r["mode"], r["level"], r["product"], r["group"], r["party"], r["currency"], r["delta"] > 0)
+        ].append(r)
+    leads = []
+    for items in grouped.values():
+        top = max(r["score"] for r in items)
+        by_measure = sorted(
+            items, key=lambda r: (not (r["measure"] == "value" and r["score"] >= top * 0.97), -r["score"])
+        )
+        lead_measure = by_measure[0]["measure"]
+        near = [r for r in items if r["measure"] == lead_measure and r["score"] >= top * 0.97]
+        lead = dict(min(near, key=lambda r: r["b"]))
+        lead["score"] = top
+        lead["others"] = [r for r in items if r["measure"] != lead_measure and r["b"] == lead["b"]][:1]
+        leads.append(lead)
+    leads.sort(key=lambda r: (-round(r["score"], 2), {"category": 0, "hs4": 1, "hs6": 2}.get(r["level"], 3)))
+    chosen: dict[str, dict[str, Any]] = {}
+    seen: set[tuple[Any, ...]] = set()
+    per_pair: dict[tuple[Any, ...], int] = defaultdict(int)
+    per_party: dict[tuple[Any, ...], int] = defaultdict(int)
+    for lead in leads:
+        up = lead["delta"] > 0
+        pair = (lead["mode"], lead["group"], lead["party"], up)
+        party = (lead["mode"], lead["party"], up)
+        if per_pair[pair] >= 2 or per_party[party] >= 6:
+            continue
+        same = (
+            lead["mode"],
+            lead["group"],
+            lead["party"],
+            lead["currency"],
+            lead["b"],
+            round(lead["share"], 4),
+            round(lead["base_share"], 4),
+        )
+        if same in seen:
+            continue
+        seen.add(same)
+        per_pair[pair] += 1
+        per_party[party] += 1
+        chosen[f"h{len(chosen):04d}"] = lead
+        if len(chosen) >= n:
+            break
+    return chosen
+
+
+def _sentence(ctx: Context, c: dict[str, Any]) -> str:
+    product = ctx.products.label(c["level"], c["product"])
+    party, group = text.country(c["party"]), text.country(c["group"])
+    if c["mode"] == "mirror":
+        n = int(c["np"])
+        return (
+            f"{text.possessive(party)} share of {text.possessive(group)} imports of {product},"
+            f" as its {n} suppliers report them in {c['currency']},"
+        )
+    if c["mode"] == "imports":
+        return (
+            f"{text.possessive(party)} share of {text.possessive(group)} imports of {product}"
+            f" (as {group} reports them)"
+        )
+    return f"{text.possessive(party)} share of {text.possessive(group)} exports of {product}"
+
+
+def _finding(
+    ctx: Context,
+    period: str,
+    fid: str,
+    c: dict[str, Any],
+    party_months: list[dict[str, Any]],
+    total_months: list[dict[str, Any]],
+    refs: list[Any],
+    total_rows: int,
+) -> Finding:
+    measure = c["measure"]
+    unit = c["currency"] if measure == "value" else "kg" if measure == "net_kg" else "units"
+    ytd = int(c["cutoff"]) if c["ytd"] and c["cutoff"] else None
+    cur_label = text.period_label(int(c["b"]), period, ytd)
+    base_label = text.period_label(int(c["base_b"]), period, ytd)
+    share, base_share = float(c["share"]), float(c["base_share"])
+    verb = "rose" if share > base_share else "fell"
+    headline = (
+        f"{_sentence(ctx, c)} {verb} from {text.share(base_share)} in {base_label} to {text.share(share)} in "
+        f"{cur_label} ({text.amount(float(c['cur']), measure, unit)} of"
+        f" {text.amount(float(c['total']), measure, unit)})"
+    )
+    for o in c.get("others", []):
+        by = "weight" if o["measure"] == "net_kg" else o["measure"]
+        headline += f"; by {by}: {text.share(float(o['base_share']))} to {text.share(float(o['share']))}"
+    headline += "."
+    table = _monthly_shares(party_months, total_months, measure)
+    by_year = _period_shares(table, "year")
+    by_quarter = _period_shares(table, "quarter")
+    metrics = {
+        "view": c["mode"],
+        "group": c["group"],
+        "party": c["party"],
+        "flow": c["flow"],
+        "currency": c["currency"],
+        "level": c["level"],
+        "product": c["product"],
+        "product_label": ctx.products.label(c["level"], c["product"]),
+        "measure": measure,
+        "unit": unit,
+        "period": cur_label,
+        "base_period": base_label,
+        "same_months_only": bool(c["ytd"]),
+        "share": share,
+        "base_share": base_share,
+        "change_points": (share - base_share) * 100,
+        "party_amount": float(c["cur"]),
+        "group_total": float(c["total"]),
+        "base_party_amount": float(c["base"]),
+        "base_group_total": float(c["base_total"]),
+        "parties": int(c["np"]),
+        "base_parties": int(c["npb"]),
+        "score_parts": {
+            "change": float(c["s_change"]),
+            "dominance": float(c["s_dominance"]),
+            "size": max(0.0, float(c["s_size"])),
+            "weights": WEIGHTS,
+        },
+        "share_by_year": by_year,
+        "share_by_quarter": by_quarter,
+        "rows": total_rows,
+    }
+    party_key, total_key = _keys(c)
+    query = (
+        f"{ctx.prepared.portable()},\n"
+        f"p AS (SELECT period, SUM(value) AS v FROM flows WHERE freq = 'M' AND "
+        f"{evidence.where(ctx.prepared, ctx.products, party_key)} GROUP BY period),\n"
+        f"t AS (SELECT period, SUM(value) AS v FROM flows WHERE freq = 'M' AND "
+        f"{evidence.where(ctx.prepared, ctx.products, total_key)} GROUP BY period)\n"
+        "SELECT t.period, COALESCE(p.v, 0) AS party, t.v AS total, COALESCE(p.v, 0) / t.v AS share\n"
+        "FROM t LEFT JOIN p USING (period) ORDER BY t.period"
+    )
+    if measure != "value":
+        query = query.replace("SUM(value)", f"SUM({measure})")
+    months = bucket_months(period, int(c["b"]))
+    if ytd:
+        months = months[:ytd]
+    group_name = text.country(c["group"])
+    whole = (
+        f"reported exports to {group_name}"
+        if c["mode"] == "mirror"
+        else f"{text.possessive(group_name)} {'exports' if c['flow'] == 'X' else 'imports'}"
+    )
+    title = f"{text.country(c['party'])} in {group_name}: {ctx.products.label(c['level'], c['product'])}"
+    return Finding(
+        kind=KIND,
+        subject_type="share",
+        subject=f"{c['party']} in {c['group']} {c['mode']} {c['level']} {c['product']} [{c['currency']}]",
+        headline=headline,
+        score=min(1.0, max(0.0, float(c["score"]))),
+        period_start=date(months[0][0], months[0][1], 1),
+        period_end=date(months[-1][0], months[-1][1], 1),
+        metrics=metrics,
+        evidence=Evidence(
+            query=query,
+            rows=refs,
+            table=table,
+            notes=[
+                f"share of {whole} in {unit}; statistical areas (World, EU...) left out of the total",
+                f"{cur_label} against {base_label}",
+                *ctx.prepared.notes,
+            ],
+            chart={
+                "mark": "line",
+                "x": "period",
+                "x_type": "temporal",
+                "y": "share",
+                "y_format": "%",
+                "y_title": f"share of {unit} amounts",
+                "title": title,
+                "rule": ctx.policy.isoformat(),
+            },
+        ),
+    )
+
+
+def _monthly_shares(
+    party: list[dict[str, Any]], total: list[dict[str, Any]], measure: str
+) -> list[dict[str, Any]]:
+    mine = {r["period"]: r.get(measure) or 0.0 for r in party}
+    out = []
+    for r in evidence.dense(total):
+        whole = r.get(measure)
+        if not whole:
+            continue
+        part = float(mine.get(r["period"], 0.0))
+        out.append(
+            {"period": r["period"], "party": part, "total": float(whole), "share": part / float(whole)}
+        )
+    return out
+
+
+def _period_shares(table: list[dict[str, Any]], period: str) -> dict[str, float]:
+    sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for r in table:
+        year, month = int(r["period"][:4]), int(r["period"][5:7])
+        label = str(year) if period == "year" else f"{year}-Q{(month - 1) // 3 + 1}"
+        sums[label][0] += r["party"]
+        sums[label][1] += r["total"]
+    return {k: v[0] / v[1] for k, v in sorted(sums.items()) if v[1]}

@@ -1,0 +1,607 @@
+"""Surges and collapses: a series that rises or falls far beyond its own history.
+
+For every series (product at each level, reporter, partner, flow, currency) and measure, each
+bucket (year, or quarter with ``surge.period: quarter``) is compared with
+
+- the previous bucket (for years: same period last year; the latest year when it is not complete
+  is compared month for month with the same months a year before: "Jan-Nov 2022 vs Jan-Nov 2021"),
+- the baseline year (default: the last full year before the policy date, 2021), and for
+  quarters the same quarter a year before.
+
+Robust to tiny baselines: a floor (``surge.floors``) is added to both sides before the log ratio,
+the change must be at least ``min_change_floors`` floors, and the current level must stand
+``min_z`` standard deviations away from the series' own earlier levels (log scale) when there
+are at least two of them. The score adds magnitude (log ratio, full at x10), surprise (z, full at
+5) and size (change in floors, full at 1000 floors); each part is in the metrics.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from typing import Any
+
+from dualtrace.analytics import evidence, text
+from dualtrace.analytics.context import Context
+from dualtrace.analytics.evidence import SeriesKey
+from dualtrace.analytics.products import SENSITIVE, edition_expr
+from dualtrace.analytics.series import SeriesTables
+from dualtrace.analytics.sql import in_list, lit
+from dualtrace.analytics.wide import Wide
+from dualtrace.findings import Evidence, Finding
+
+KINDS = ("surge", "collapse")
+WEIGHTS = {"magnitude": 0.45, "surprise": 0.25, "size": 0.30}
+MEASURE_WORDS = {"value": "value", "net_kg": "net weight", "qty": "quantity"}
+ARROWS = {"X": "→", "M": "←"}
+LEVEL_ORDER = {"category": 0, "hs6": 1, "hs4": 2, "code": 3, "hs2": 4, "total": 5}
+_KEY = "level, product, reporter, partner, flow, currency"
+
+
+def _window(order: bool = True, frame: str = "") -> str:
+    body = f"PARTITION BY {_KEY}" + (" ORDER BY b" if order else "")
+    return f"OVER ({body}{(' ' + frame) if frame else ''})"
+
+
+def candidates_sql(ctx: Context, t: SeriesTables, measure: str, limit: int) -> str:
+    cfg = ctx.config.surge
+    f = lit(cfg.floors.of(measure))
+    base_year = ctx.baseline
+    quarter = t.period == "quarter"
+    star = []
+    if not cfg.all_partners:
+        star.append("partner <> '*'")
+    if not cfg.all_reporters:
+        star.append("reporter <> '*'")
+    extra = "".join(f" AND {s}" for s in star)
+    prior = _window(frame="ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING")
+    lx = f"LN(x + {f})"
+    lxy = f"LN(xy + {f})"
+    lags = [
+        f"LAG(b) {_window()} AS b1",
+        f"LAG(x) {_window()} AS x1",
+        f"LAG(xy) {_window()} AS xy1",
+        f"LAG(complete) {_window()} AS c1",
+        f"LAG(sig) {_window()} AS sig1",
+        f"AVG(CASE WHEN complete THEN {lx} END) {prior} AS hm",
+        f"STDDEV_SAMP(CASE WHEN complete THEN {lx} END) {prior} AS hs",
+        f"COUNT(CASE WHEN complete THEN 1 END) {prior} AS hn",
+        f"AVG(CASE WHEN complete THEN {lxy} END) {prior} AS hym",
+        f"STDDEV_SAMP(CASE WHEN complete THEN {lxy} END) {prior} AS hys",
+    ]
+    if quarter:
+        lags += [
+            f"LAG(b, 4) {_window()} AS b4",
+            f"LAG(x, 4) {_window()} AS x4",
+            f"LAG(complete, 4) {_window()} AS c4",
+            f"LAG(sig, 4) {_window()} AS sig4",
+        ]
+    else:
+        p = _window(order=False)
+        lags += [
+            f"MAX(CASE WHEN b = {base_year} THEN x END) {p} AS xb",
+            f"MAX(CASE WHEN b = {base_year} THEN xy END) {p} AS xyb",
+            f"MAX(CASE WHEN b = {base_year} AND complete THEN 1 ELSE 0 END) {p} AS cb",
+            f"MAX(CASE WHEN b = {base_year} THEN sig END) {p} AS sigb",
+            f"AVG(CASE WHEN complete AND b <= {base_year} THEN {lx} END) {p} AS hbm",
+            f"STDDEV_SAMP(CASE WHEN complete AND b <= {base_year} THEN {lx} END) {p} AS hbs",
+            f"COUNT(CASE WHEN complete AND b <= {base_year} THEN 1 END) {p} AS hbn",
+            f"AVG(CASE WHEN complete AND b <= {base_year} THEN {lxy} END) {p} AS hybm",
+            f"STDDEV_SAMP(CASE WHEN complete AND b <= {base_year} THEN {lxy} END) {p} AS hybs",
+        ]
+    cols = f"{_KEY}, unit, b"
+    comparisons = [
+        f"SELECT {cols}, 'previous' AS cmp, b1 AS base_b, x AS cur, x1 AS base, hm AS h_mean, hs AS h_sd,"
+        " hn AS h_n, FALSE AS ytd, cutoff FROM w WHERE complete AND c1 AND b1 = b - 1 AND sig = sig1"
+    ]
+    if quarter:
+        comparisons.append(
+            f"SELECT {cols}, 'last_year' AS cmp, b4 AS base_b, x AS cur, x4 AS base, hm, hs, hn, FALSE,"
+            " cutoff FROM w WHERE complete AND c4 AND b4 = b - 4 AND sig = sig4"
+        )
+    else:
+        comparisons += [
+            f"SELECT {cols}, 'baseline', {base_year}, x, xb, hbm, hbs, hbn, FALSE, cutoff FROM w"
+            f" WHERE complete AND cb = 1 AND sig = sigb AND b > {base_year} + 1",
+            f"SELECT {cols}, 'previous', b1, xy, xy1, hym, hys, hn, TRUE, cutoff FROM w"
+            " WHERE NOT complete AND cutoff IS NOT NULL AND c1 AND b1 = b - 1 AND sig = sig1",
+            f"SELECT {cols}, 'baseline', {base_year}, xy, xyb, hybm, hybs, hbn, TRUE, cutoff FROM w"
+            f" WHERE NOT complete AND cutoff IS NOT NULL AND cb = 1 AND sig = sigb AND b > {base_year} + 1",
+        ]
+    union = "\n  UNION ALL\n  ".join(comparisons)
+    return f"""WITH s AS (
+  SELECT {_KEY}, b, {measure} AS x, {measure}_ytd AS xy, qty_unit, parties
+  FROM {t.series} WHERE level IN {in_list(cfg.levels)}{extra}
+),
+k AS (
+  -- a sum over every reporter (or partner) that only one of them feeds repeats that one series
+  SELECT {_KEY}, MIN(qty_unit) AS unit FROM s WHERE x IS NOT NULL GROUP BY {_KEY}
+  HAVING MAX(parties) > 1 OR (MIN(reporter) <> '*' AND MIN(partner) <> '*')
+),
+d AS (
+  SELECT k.level, k.product, k.reporter, k.partner, k.flow, k.currency, k.unit, c.b, c.complete,
+         c.cutoff, c.sig, COALESCE(s.x, 0) AS x, COALESCE(s.xy, 0) AS xy
+  FROM k
+  JOIN {t.cov} c ON c.reporter = k.reporter AND c.flow = k.flow AND c.currency = k.currency
+  LEFT JOIN s ON s.level = k.level AND s.product = k.product AND s.reporter = k.reporter
+   AND s.partner = k.partner AND s.flow = k.flow AND s.currency = k.currency AND s.b = c.b
+),
+w AS (
+  SELECT d.*, {", ".join(lags)}
+  FROM d
+),
+c AS (
+  {union}
+),
+sc AS (
+  SELECT c.*, LN((cur + {f}) / (base + {f})) AS lr,
+         CASE WHEN h_n >= 2 THEN (LN(cur + {f}) - h_mean) / GREATEST(COALESCE(h_sd, 0), 0.15) END AS z,
+         cur - base AS delta
+  FROM c LEFT JOIN {SENSITIVE} e ON e.level = c.level AND e.product = c.product
+  WHERE e.level IS NULL OR {edition_expr("c.b", t.period)} = {edition_expr("c.base_b", t.period)}
+),
+ok AS (
+  SELECT sc.*,
+         LEAST(1.0, ABS(lr) / LN(10)) AS s_magnitude,
+         CASE WHEN z IS NULL THEN 0.4 ELSE LEAST(1.0, ABS(z) / 5) END AS s_surprise,
+         LEAST(1.0, LOG10(1 + ABS(delta) / {f}) / 3) AS s_size
+  FROM sc
+  WHERE (lr >= LN({lit(cfg.ratio)}) OR lr <= LN({lit(cfg.collapse_ratio)}))
+    AND ABS(delta) >= {lit(cfg.min_change_floors)} * {f}
+    AND (z IS NULL OR (ABS(z) >= {lit(cfg.min_z)} AND z * lr > 0))
+),
+ranked AS (
+  SELECT ok.*, {WEIGHTS["magnitude"]} * s_magnitude + {WEIGHTS["surprise"]} * s_surprise
+         + {WEIGHTS["size"]} * s_size AS score
+  FROM ok
+)
+SELECT * FROM (
+  SELECT ranked.*, ROW_NUMBER() OVER (PARTITION BY {_KEY}, SIGN(lr) ORDER BY score DESC, b) AS rn
+  FROM ranked
+) t WHERE rn <= 4
+ORDER BY score DESC, level, product, reporter, partner
+LIMIT {int(limit)}"""
+
+
+def yearly_sql(ctx: Context, wide: Wide, limit: int) -> str:
+    """Surge candidates over the wide yearly table: every comparison is column arithmetic."""
+    cfg = ctx.config.surge
+    base_year = ctx.baseline
+    years = wide.years
+    star = []
+    if not cfg.all_partners:
+        star.append("t.partner <> '*'")
+    if not cfg.all_reporters:
+        star.append("t.reporter <> '*'")
+    extra = "".join(f" AND {s}" for s in star)
+    selects = []
+    logs = []
+    for m in wide.measures:
+        f = lit(cfg.floors.of(m))
+        for y in years:
+            logs.append(f"CASE WHEN c_{y} THEN LN(COALESCE({wide.col(m, y)}, 0) + {f}) END AS l_{m}_{y}")
+            if wide.ytd:
+                logs.append(
+                    f"CASE WHEN c_{y} THEN LN(COALESCE({wide.col(m, y, True)}, 0) + {f}) END AS ly_{m}_{y}"
+                )
+
+        def hist(upto: int, ytd: bool, m: str = m) -> tuple[str, str, str]:
+            prior = [y for y in years if y <= upto]
+            if not prior:
+                return "NULL", "NULL", "0"
+            pre = "ly" if ytd else "l"
+            n = " + ".join(f"(CASE WHEN {pre}_{m}_{y} IS NULL THEN 0 ELSE 1 END)" for y in prior)
+            s1 = " + ".join(f"COALESCE({pre}_{m}_{y}, 0)" for y in prior)
+            s2 = " + ".join(f"COALESCE({pre}_{m}_{y} * {pre}_{m}_{y}, 0)" for y in prior)
+            mean = f"(({s1}) / NULLIF({n}, 0))"
+            variance = f"(({s2}) - ({s1}) * ({s1}) / ({n})) / (({n}) - 1)"
+            sd = f"(CASE WHEN ({n}) >= 2 THEN SQRT(GREATEST({variance}, 0)) END)"
+            return mean, sd, f"({n})"
+
+        def select(y: int, base: int, cmp: str, ytd: bool, hist_upto: int, m: str = m, f: str = f) -> str:
+            cur, old = wide.col(m, y, ytd), wide.col(m, base, ytd)
+            mean, sd, n = hist(hist_upto, ytd)
+            edition = "" if edition_expr(str(y)) == edition_expr(str(base)) else " AND NOT sens"
+            when = f"c_{y}" if not ytd else f"a_{y} AND NOT c_{y} AND cutoff IS NOT NULL"
+            return (
+                f"SELECT '{m}' AS measure, level, product, reporter, partner, flow, currency,"
+                " qty_unit AS unit,"
+                f" {y} AS b, '{cmp}' AS cmp, {base} AS base_b, {'TRUE' if ytd else 'FALSE'} AS ytd, cutoff,"
+                f" COALESCE({cur}, 0) AS cur, COALESCE({old}, 0) AS base, {mean} AS h_mean, {sd} AS h_sd,"
+                f" {n} AS h_n, {f} AS floor"
+                f" FROM l WHERE {when} AND c_{base} AND sig_{y} = sig_{base} AND has_{m}{edition}"
+            )
+
+        for y in years:
+            if y - 1 in years:
+                selects.append(select(y, y - 1, "previous", False, y - 1))
+                if wide.ytd:
+                    selects.append(select(y, y - 1, "previous", True, y - 1))
+            if base_year in years and y > base_year + 1:
+                selects.append(select(y, base_year, "baseline", False, base_year))
+                if wide.ytd:
+                    selects.append(select(y, base_year, "baseline", True, base_year))
+    if not selects:
+        return "SELECT NULL AS measure WHERE FALSE"
+    has = ", ".join(f"{wide.any_of(m)} AS has_{m}" for m in wide.measures)
+    union = "\n  UNION ALL\n  ".join(selects)
+    return f"""WITH w AS (
+  SELECT t.*, {wide.cov_columns("c")}
+  FROM {wide.table} t
+  JOIN {wide.cov} c ON c.reporter = t.reporter AND c.flow = t.flow AND c.currency = t.currency
+  WHERE t.level IN {in_list(cfg.levels)}{extra}
+    -- a sum over every reporter (or partner) that only one of them feeds repeats that one series
+    AND (t.parties > 1 OR (t.reporter <> '*' AND t.partner <> '*'))
+),
+l AS (
+  SELECT w.*, {has}, {", ".join(logs)}
+  FROM w
+),
+c AS (
+  {union}
+),
+sc AS (
+  SELECT c.*, LN((cur + floor) / (base + floor)) AS lr,
+         CASE WHEN h_n >= 2 THEN (LN(cur + floor) - h_mean) / GREATEST(COALESCE(h_sd, 0), 0.15) END AS z,
+         cur - base AS delta
+  FROM c
+),
+ok AS (
+  SELECT sc.*,
+         LEAST(1.0, ABS(lr) / LN(10)) AS s_magnitude,
+         CASE WHEN z IS NULL THEN 0.4 ELSE LEAST(1.0, ABS(z) / 5) END AS s_surprise,
+         LEAST(1.0, LOG10(1 + ABS(delta) / floor) / 3) AS s_size
+  FROM sc
+  WHERE (lr >= LN({lit(cfg.ratio)}) OR lr <= LN({lit(cfg.collapse_ratio)}))
+    AND ABS(delta) >= {lit(cfg.min_change_floors)} * floor
+    AND (z IS NULL OR (ABS(z) >= {lit(cfg.min_z)} AND z * lr > 0))
+),
+ranked AS (
+  SELECT ok.*, {WEIGHTS["magnitude"]} * s_magnitude + {WEIGHTS["surprise"]} * s_surprise
+         + {WEIGHTS["size"]} * s_size AS score
+  FROM ok
+)
+SELECT * FROM (
+  SELECT ranked.*, ROW_NUMBER() OVER (
+    PARTITION BY measure, {_KEY}, SIGN(lr) ORDER BY score DESC, b) AS rn
+  FROM ranked
+) t WHERE rn <= 4
+ORDER BY score DESC, level, product, reporter, partner
+LIMIT {int(limit)}"""
+
+
+def run(ctx: Context) -> evidence.Pending:
+    cfg = ctx.config.surge
+    limit = ctx.config.max_findings * 30
+    found: list[dict[str, Any]] = []
+    wide: Wide | None = None
+    t: SeriesTables | None = None
+    if cfg.period == "year":
+        wide = ctx.wide()
+        found = ctx.runner.rows("surge", yearly_sql(ctx, wide, limit * len(ctx.measures)))
+    else:
+        t = ctx.series(cfg.period)
+        for measure in ctx.measures:
+            for row in ctx.runner.rows(f"surge {measure}", candidates_sql(ctx, t, measure, limit)):
+                row["measure"] = measure
+                found.append(row)
+    chosen = _choose(found, ctx.config.max_findings, cfg.max_per_partner, ctx.products.members)
+    keys = {fid: c["key"] for fid, c in chosen.items()}
+    for fid, c in chosen.items():
+        ytd = int(c["cutoff"]) if c["ytd"] and c["cutoff"] else None
+        ctx.evidence.add(
+            fid, c["key"], rows=_bounds(cfg.period, int(c["b"]), ytd), limit=ctx.config.evidence_rows
+        )
+    by_bucket = wide.series_rows(ctx.runner, keys) if wide is not None else _by_bucket(ctx, t, keys)
+
+    def finish(got: evidence.Fetched) -> list[Finding]:
+        return [
+            _finding(
+                ctx,
+                cfg.period,
+                c,
+                got.monthly.get(fid, []),
+                got.refs.get(fid, []),
+                got.totals.get(fid, 0),
+                by_bucket.get(fid),
+            )
+            for fid, c in chosen.items()
+        ]
+
+    return evidence.Pending(finish)
+
+
+def _choose(
+    found: list[dict[str, Any]],
+    n: int,
+    per_partner: int,
+    members: dict[tuple[str, str], set[tuple[str, str]]],
+) -> dict[str, dict[str, Any]]:
+    """Pick the findings worth stating.
+
+    - one per series and direction: its best measure leads, the other measures are quoted; of
+      the years that score within 3 % of the best, the earliest is stated (when it happened);
+    - the same rows found at several levels (a category that is one heading) count once, and a
+      code whose heading or category is already stated with about the same change is left out;
+    - the same flow in two currencies (two sources of one flow) counts once;
+    - each partner gets at most `per_partner` findings per flow and direction, so that one big
+      story does not hide the others.
+    """
+    by_year: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
+    for row in found:
+        key = SeriesKey(
+            row["level"], row["product"], row["reporter"], row["partner"], row["flow"], row["currency"]
+        )
+        row["key"] = key
+        by_year[(key, row["lr"] > 0, row["measure"])].append(row)
+    best_rows = []
+    for rows in by_year.values():
+        top = max(r["score"] for r in rows)
+        near = [r for r in rows if r["score"] >= top * 0.97]
+        pick = min(near, key=lambda r: (r["b"], r["cmp"] != "baseline"))
+        pick["score"] = top
+        best_rows.append(pick)
+    grouped: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
+    for row in best_rows:
+        grouped[(row["key"], row["lr"] > 0)].append(row)
+    leads = []
+    for rows in grouped.values():
+        # money leads unless another measure scores clearly higher (headlines quote money first)
+        best = max(r["score"] for r in rows)
+        rows.sort(key=lambda r: (not (r["measure"] == "value" and r["score"] >= best * 0.97), -r["score"]))
+        lead = dict(rows[0])
+        lead["others"] = [r for r in rows[1:] if r["b"] == lead["b"] and r["cmp"] == lead["cmp"]]
+        leads.append(lead)
+    leads.sort(
+        key=lambda r: (
+            -round(r["score"], 2),
+            LEVEL_ORDER.get(r["level"], 9),
+            r["partner"] == "*",
+            r["reporter"] != "*",
+            r["product"],
+        )
+    )
+    chosen: dict[str, dict[str, Any]] = {}
+    seen: set[tuple[Any, ...]] = set()
+    stated: dict[tuple[Any, ...], list[tuple[set[str], float]]] = defaultdict(list)
+    per_kind: dict[bool, int] = defaultdict(int)
+    per_story: dict[tuple[Any, ...], int] = defaultdict(int)
+    for lead in leads:
+        up = lead["lr"] > 0
+        k: SeriesKey = lead["key"]
+        if per_kind[up] >= n or per_story[(k.partner, k.flow, up)] >= per_partner:
+            continue
+        same = (
+            k.flow,
+            k.currency,
+            lead["measure"],
+            lead["b"],
+            lead["cmp"],
+            round(float(lead["cur"]), -1),
+            round(float(lead["base"]), -1),
+        )
+        across = ("x", k.reporter, k.partner, k.flow, k.level, k.product, up)
+        if same in seen or across in seen:
+            continue
+        codes = {c for c, _ in members.get((k.level, k.product), set())}
+        flow_key = (k.reporter, k.partner, k.flow, k.currency, up)
+        if any(codes <= wider and abs(lead["lr"] - lr) < 0.3 for wider, lr in stated[flow_key]):
+            continue
+        seen.update((same, across))
+        stated[flow_key].append((codes, float(lead["lr"])))
+        per_story[(k.partner, k.flow, up)] += 1
+        per_kind[up] += 1
+        chosen[f"s{len(chosen):04d}"] = lead
+    return chosen
+
+
+def _by_bucket(
+    ctx: Context, t: SeriesTables | None, keys: dict[str, SeriesKey]
+) -> dict[str, list[dict[str, Any]]]:
+    if not keys or t is None:
+        return {}
+    ctx.runner.register(
+        evidence.KEYS,
+        ["fid", "level", "product", "reporter", "partner", "flow", "currency"],
+        [(fid, k.level, k.product, k.reporter, k.partner, k.flow, k.currency) for fid, k in keys.items()],
+    )
+    rows = ctx.runner.rows(
+        "surge buckets",
+        f"""SELECT k.fid, s.b, s.value, s.net_kg, s.qty, s.value_ytd, s.net_kg_ytd, s.qty_ytd
+FROM {t.series} s JOIN {evidence.KEYS} k ON k.level = s.level AND k.product = s.product
+ AND k.reporter = s.reporter AND k.partner = s.partner AND k.flow = s.flow AND k.currency = s.currency
+ORDER BY k.fid, s.b""",
+    )
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        out[r.pop("fid")].append(r)
+    return dict(out)
+
+
+def describe_series(ctx: Context, key: SeriesKey) -> tuple[str, str]:
+    """('China's exports of X', 'to Russia') for a series key."""
+    product = ctx.products.label(key.level, key.product)
+    verb = "exports" if key.flow == "X" else "imports"
+    prep = "to" if key.flow == "X" else "from"
+    where = f"{prep} {text.country(key.partner)}" if key.partner != "*" else f"{prep} all partners"
+    if key.reporter == "*":
+        n = ctx.reporters(key.flow, key.currency)
+        return f"{verb.capitalize()} of {product}", f"{where} (all {n} reporters in {key.currency})"
+    return f"{text.possessive(text.country(key.reporter))} {verb} of {product}", where
+
+
+def _finding(
+    ctx: Context,
+    period: str,
+    c: dict[str, Any],
+    monthly: list[dict[str, Any]],
+    refs: list[Any],
+    total_rows: int,
+    buckets: list[dict[str, Any]] | None,
+) -> Finding:
+    key: SeriesKey = c["key"]
+    measure = c["measure"]
+    unit = key.currency if measure == "value" else (c.get("unit") or "units") if measure == "qty" else "kg"
+    floor = ctx.config.surge.floors.of(measure)
+    cur, base = float(c["cur"]), float(c["base"])
+    up = c["lr"] > 0
+    kind = "surge" if up else "collapse"
+    ytd_months = int(c["cutoff"]) if c["ytd"] and c["cutoff"] else None
+    cur_label = text.period_label(int(c["b"]), period, ytd_months)
+    base_label = text.period_label(int(c["base_b"]), period, ytd_months)
+    who, where = describe_series(ctx, key)
+    ratio = cur / base if base else math.inf
+    if up:
+        move = (
+            f"rose from {text.amount(base, measure, unit)} in {base_label} to"
+            f" {text.amount(cur, measure, unit)} in {cur_label} ({text.times(ratio)})"
+        )
+    else:
+        move = (
+            f"fell from {text.amount(base, measure, unit)} in {base_label} to"
+            f" {text.amount(cur, measure, unit)} in {cur_label} ({text.pct(ratio - 1)})"
+        )
+    headline = f"{who} {where} {move}"
+    extras = []
+    for other in c.get("others", []):
+        o_measure = other["measure"]
+        o_unit = (
+            key.currency
+            if o_measure == "value"
+            else (other.get("unit") or "units")
+            if o_measure == "qty"
+            else "kg"
+        )
+        extras.append(
+            f"by {'value' if o_measure == 'value' else 'weight' if o_measure == 'net_kg' else 'quantity'}: "
+            f"{text.amount(float(other['base']), o_measure, o_unit)} to"
+            f" {text.amount(float(other['cur']), o_measure, o_unit)}"
+        )
+    if extras:
+        headline += " (" + "; ".join(extras) + ")"
+    jump = None
+    if period == "year" and monthly:
+        # Quote the month that carries the change, by weight when weight shows it (tonnes read
+        # the same in any currency), else by the lead measure.
+        for m in sorted({measure, *(o["measure"] for o in c.get("others", []))}, key=lambda x: x != "net_kg"):
+            found = evidence.month_jump(monthly, m, ctx.config.surge.floors.of(m), int(c["b"]))
+            if (
+                found
+                and found["strength"] >= max(3.0, ctx.config.surge.ratio)
+                and (found["value"] > found["previous"]) == up
+            ):
+                jump = dict(found, measure=m)
+                break
+        if jump:
+            m = jump["measure"]
+            m_unit = key.currency if m == "value" else (c.get("unit") or "units") if m == "qty" else "kg"
+            month = text.month_name(int(jump["month"][5:7]))
+            prev_month = text.month_name(int(jump["previous_month"][5:7]))
+            headline += (
+                f"; in {month} {jump['month'][:4]} alone {text.amount(jump['value'], m, m_unit)},"
+                f" against {text.amount(jump['previous'], m, m_unit)} in {prev_month}"
+            )
+    headline += "."
+    by_bucket = {}
+    for r in buckets or []:
+        if r.get(measure) is not None:  # years with no row of the series are left out
+            by_bucket[text.period_label(int(r["b"]), period)] = r[measure]
+    score = float(c["score"])
+    metrics = {
+        "reporter": key.reporter,
+        "partner": key.partner,
+        "flow": key.flow,
+        "currency": key.currency,
+        "level": key.level,
+        "product": key.product,
+        "product_label": ctx.products.label(key.level, key.product),
+        "measure": measure,
+        "unit": unit,
+        "comparison": c["cmp"],
+        "same_months_only": bool(c["ytd"]),
+        "period": cur_label,
+        "base_period": base_label,
+        "current": cur,
+        "base": base,
+        "ratio": ratio if math.isfinite(ratio) else None,
+        "change_pct": (ratio - 1) * 100 if math.isfinite(ratio) else None,
+        "log_ratio": float(c["lr"]),
+        "z": None if c["z"] is None else float(c["z"]),
+        "history_points": int(c["h_n"] or 0),
+        "floor": floor,
+        "score_parts": {
+            "magnitude": float(c["s_magnitude"]),
+            "surprise": float(c["s_surprise"]),
+            "size": float(c["s_size"]),
+            "weights": WEIGHTS,
+        },
+        f"by_{period}": by_bucket,
+        "other_measures": [
+            {
+                "measure": o["measure"],
+                "current": float(o["cur"]),
+                "base": float(o["base"]),
+                "ratio": _ratio(o),
+            }
+            for o in c.get("others", [])
+        ],
+        "month_jump": jump,
+        "rows": total_rows,
+    }
+    notes = [
+        f"{c['cmp']} comparison: {cur_label} against {base_label}"
+        + (" (same months of both years: the latest year is not complete)" if c["ytd"] else ""),
+        f"rows listed: the largest of the {cur_label} figure; the query returns every month",
+        f"log ratio {float(c['lr']):+.2f} with a floor of {text.amount(floor, measure, unit)}"
+        " added to both sides",
+    ]
+    if c["z"] is not None:
+        notes.append(
+            f"z = {float(c['z']):+.1f} against {int(c['h_n'])} earlier {period}s of the same series"
+            " (log scale)"
+        )
+    notes.extend(ctx.prepared.notes)
+    period_start, period_end = _bounds(period, int(c["b"]), ytd_months)
+    chart = {
+        "mark": "line",
+        "x": "period",
+        "x_type": "temporal",
+        "y": measure,
+        "y_title": f"{MEASURE_WORDS[measure]} ({unit})",
+        "title": f"{key.reporter} {ARROWS[key.flow]} {key.partner}: {metrics['product_label']}",
+        "rule": ctx.policy.isoformat(),
+    }
+    return Finding(
+        kind=kind,
+        subject_type="flow",
+        subject=f"{key.reporter}->{key.partner} {key.flow} {key.level} {key.product} [{key.currency}]",
+        headline=headline,
+        score=min(1.0, max(0.0, score)),
+        period_start=period_start,
+        period_end=period_end,
+        metrics=metrics,
+        evidence=Evidence(
+            query=evidence.series_query(ctx.prepared, ctx.products, key),
+            rows=refs,
+            table=evidence.dense(monthly),
+            notes=notes,
+            chart=chart,
+        ),
+    )
+
+
+def _ratio(row: dict[str, Any]) -> float | None:
+    base = float(row["base"])
+    return float(row["cur"]) / base if base else None
+
+
+def _bounds(period: str, b: int, ytd_months: int | None) -> tuple[Any, Any]:
+    from datetime import date
+
+    from dualtrace.analytics.series import bucket_months
+
+    months = bucket_months(period, b)
+    if ytd_months:
+        months = months[:ytd_months]
+    (y0, m0), (y1, m1) = months[0], months[-1]
+    return date(y0, m0, 1), date(y1, m1, 1)

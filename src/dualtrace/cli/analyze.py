@@ -1,0 +1,62 @@
+"""dualtrace analyze: surges, shares, divergence, diversion, mirror gaps, unit values, new parties."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dualtrace.cli import app
+from dualtrace.cli.common import DbOption, FormatOption, OutputFormat, console, emit, err_console, user_errors
+from dualtrace.session import Dualtrace
+
+
+@app.command("analyze")
+@user_errors
+def analyze(
+    only: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--only",
+            "-k",
+            help="Run only these analytics: surge, share, divergence, diversion, mirror_gap, unit_value,"
+            " new_party (repeat the option for several).",
+        ),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", "-c", help="YAML settings (periods, thresholds, categories...)."),
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", help="Findings to print (all are stored).")] = 20,
+    db: DbOption = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Run the trade-flow analytics on the warehouse and store their findings."""
+    with Dualtrace(db) as dt:
+        result = dt.analyze(
+            only, config, on_step=lambda name: err_console.print(f"  {name}...", highlight=False)
+        )
+    counts = result.counts()
+    err_console.print(
+        f"run {result.run_id}: {len(result.findings)} findings ("
+        + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+        + f") in {result.seconds.get('total', 0):.1f}s",
+        highlight=False,
+    )
+    for note in result.notes:
+        err_console.print(f"  note: {note}", highlight=False)
+    ranked = sorted(result.findings, key=lambda f: -f.score)[:limit]
+    if fmt is OutputFormat.table:
+        emit(
+            [
+                {"severity": f.severity, "score": round(f.score, 2), "kind": f.kind, "headline": f.headline}
+                for f in ranked
+            ],
+            fmt,
+            title="top findings (dualtrace findings lists them all)",
+        )
+        if not ranked:
+            console.print("no findings: thresholds are in docs/analytics.md")
+    else:
+        emit([f.to_record() for f in ranked], fmt)
