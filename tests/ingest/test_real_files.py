@@ -101,3 +101,17 @@ def test_korean_declarations_load_through_a_mapping(warehouse: Dualtrace) -> Non
     )[0]
     assert len(sample["hs6"]) == 6 and sample["destination_country"] == "KOR"
     assert sample["currency"] == "KRW" and sample["fraud"] in {"0", "1"}
+
+
+def test_eurostat_extractions_load_whole_in_either_label_style(warehouse: Dualtrace) -> None:
+    # Plain labels ("EXPORT", "Total") and "code and label" ("2-EXPORT", "TOTAL-Total") alike.
+    folder = shared_file("trade/eurostat/totals")
+    files = sorted(folder.glob("*.csv"))
+    reports = warehouse.ingest_trade(files)
+    for path, report in zip(files, reports, strict=True):
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        assert report.layout == "eurostat-extract"
+        assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (len(rows), len(rows), 0), path.name
+        total = warehouse.sql("SELECT sum(value) AS v FROM trade_flows WHERE source_id = ?", [report.source_id])[0]["v"]
+        assert total == sum(Decimal(r["VALUE_IN_EUR"]) for r in rows)

@@ -131,6 +131,11 @@ EUROSTAT_EXTRACT = Layout(
             "value": "VALUE_IN_EUR",
         },
         "constants": {"currency": "EUR"},
+        # Extractions saved with "code and label" write "2-EXPORT", "TOTAL-Total".
+        "values": {
+            "flow": {"1-IMPORT": "M", "2-EXPORT": "X"},
+            "hs_code": {"TOTAL-TOTAL": "TOTAL"},
+        },
         "options": {"country_aliases": _EUROSTAT_ALIASES},
     },
 )
