@@ -34,26 +34,27 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         path = self.root / self.path.lstrip("/")
+        # Each hit is recorded before answering: the client may go on as soon as it has the body.
         if not path.is_file():
+            self.hits.append((self.path, 404))
             self.send_response(404)
             self.end_headers()
-            self.hits.append((self.path, 404))
             return
         body = path.read_bytes()
         etag = '"' + hashlib.sha1(body).hexdigest() + '"'
         modified = formatdate(path.stat().st_mtime, usegmt=True)
         if self.headers.get("If-None-Match") == etag:
+            self.hits.append((self.path, 304))
             self.send_response(304)
             self.end_headers()
-            self.hits.append((self.path, 304))
             return
+        self.hits.append((self.path, 200))
         self.send_response(200)
         self.send_header("ETag", etag)
         self.send_header("Last-Modified", modified)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
-        self.hits.append((self.path, 200))
 
     def log_message(self, *_: object) -> None:
         pass
