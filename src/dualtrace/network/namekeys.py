@@ -1,0 +1,200 @@
+"""Comparable keys of a party name, built on ``dualtrace.screening.names.analyze``.
+
+For "SHENZHEN HUARUI ELEC TECH CO., LTD." analyze gives the tokens ``shenzhen huarui electronic
+technology`` (legal form gone, abbreviations expanded, Chinese and Cyrillic names in Latin letters);
+from their transliteration skeletons (``skeleton``) this module derives:
+
+``exact``     all skeletons, sorted: equal for case, punctuation, legal-form, abbreviation and
+              word-order variants of one name;
+``core``      the distinctive skeletons (not an activity, org or place word), sorted and joined without
+              spaces: what tells one firm from another, whatever the word order;
+``ordered``   the same in written order ("vektra mash" and "vektramash" give "vektramash");
+``generic``   64-bit mask of the activity words ("electronic", "technology", "trading"...);
+``places``    64-bit mask of the place words ("shenzhen", "moskva"...): a different city in the
+              name is a different firm, a missing one is not;
+``legal``     the Russian-style legal form class (llc, jsc, pjsc, cjsc, ojsc, llp) in any script:
+              "ООО «Промдельта»" and "PROMDELTA PJSC" are two firms.
+
+Keys are computed once per distinct name, in worker processes when there are many.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+import zlib
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import astuple, dataclass
+
+from dualtrace.screening.names import GENERIC, analyze
+
+__all__ = ["PLACES", "NameKeys", "keys_for", "name_keys", "near_known", "skeleton"]
+
+_PLACE_WORDS = """
+china hong kong hongkong macau macao taiwan russia russian rossiya rossii asia euro eurasia
+shenzhen beijing shanghai guangzhou tianjin wuhan xiamen jinan ningbo hangzhou chengdu xian nanjing
+suzhou dongguan zhuhai huizhou qingdao dalian shenyang harbin changsha zhengzhou chongqing hefei
+fuzhou kunming nanchang shijiazhuang taiyuan changchun lanzhou guiyang nanning haikou foshan wuxi
+changzhou wenzhou quanzhou yantai mianyang luoyang baoji zhongshan shantou yiwu jiaxing shaoxing
+guangdong zhejiang jiangsu shandong hebei henan hubei hunan sichuan shaanxi shanxi fujian anhui
+jiangxi liaoning jilin heilongjiang yunnan guizhou gansu guangxi xinjiang qilu zhongyuan huabei
+huanan huadong xinan xibei dongbei
+moscow moskva moskovskiy sankt saint st petersburg peterburg spb novosibirsk yekaterinburg
+ekaterinburg kazan samara omsk chelyabinsk rostov ufa krasnoyarsk perm voronezh volgograd izhevsk
+tula vladivostok khabarovsk kaliningrad nizhny nizhniy novgorod tomsk irkutsk ural uralskiy sibir
+siberian sibirskiy baltic baltiyskiy tver kaluga bryansk smolensk murmansk arkhangelsk
+dubai sharjah emirates istanbul ankara izmir almaty astana nursultan bishkek yerevan tashkent
+minsk seoul busan incheon korea
+"""
+
+
+def skeleton(token: str) -> str:
+    """Collapse the spellings Russian names take in Latin letters (kh / h / x for х, ts / c for
+    ц, y / i for й, shch / sch for щ) but keep pinyin initials apart: unlike screening's
+    skeleton, "ch" and "h" stay different ("Chengli" is not "Hengli")."""
+    s = token.replace("shch", "sh").replace("sch", "sh").replace("kh", "h").replace("x", "h")
+    s = s.replace("ts", "c").replace("ck", "k").replace("ph", "f").replace("w", "v").replace("y", "i")
+    return s
+
+
+PLACES = frozenset(skeleton(w) for w in _PLACE_WORDS.split())
+_STOP = frozenset(
+    skeleton(w) for w in ("and", "of", "the", "for", "de", "la", "le", "del", "al", "el", "ve", "i")
+)
+_DISTINCTIVE = 0.4  # token_weight: org words 0.1, activity words and places 0.3
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+# A typo in an activity or place word ("ELECTRONC", "SHENZHNE") must not make it look like a
+# distinctive word: tokens one edit away from a known long word are read as that word.
+_KNOWN = {w for w in GENERIC | set(_PLACE_WORDS.split()) if len(w) >= 6 and " " not in w}
+_BY_DELETION: dict[str, set[str]] = {}
+for _word in _KNOWN:
+    for _d in _deletions(_word):
+        _BY_DELETION.setdefault(_d, set()).add(_word)
+
+
+def near_known(token: str) -> str | None:
+    """The activity or place word a token misspells by one edit, if exactly one."""
+    if len(token) < 5 or token in _KNOWN:
+        return None
+    found = set(_BY_DELETION.get(token, ()))  # a letter left out
+    for d in _deletions(token):
+        if d in _KNOWN:  # a letter added
+            found.add(d)
+        found |= _BY_DELETION.get(d, set())  # a letter changed or two swapped
+    found.discard(token)
+    return next(iter(found)) if len(found) == 1 else None
+
+
+@dataclass(frozen=True)
+class NameKeys:
+    norm: str
+    exact: str
+    core: str
+    ordered: str
+    distinct: str  # distinctive skeletons, sorted, space separated
+    generic: int
+    places: int
+    tokens: int
+    legal: str
+
+
+_LEGAL = [
+    ("pjsc", r"пао|pao|pjsc|public joint[- ]stock|публичное акционерное|publichnoe aktsionernoe"),
+    ("cjsc", r"зао|zao|cjsc|closed joint[- ]stock|закрытое акционерное|zakrytoe aktsionernoe"),
+    ("ojsc", r"оао|oao|ojsc|open joint[- ]stock|открытое акционерное|otkrytoe aktsionernoe"),
+    ("jsc", r"ао|ao|jsc|joint[- ]stock|акционерное общество|aktsionernoe obshchestvo"),
+    (
+        "llc",
+        r"ооо|ooo|llc|l\.l\.c\.?|limited liability|общество с ограниченной|obshchestvo s ogranichennoy"
+        r"|тов|tov|осоо|osoo",
+    ),
+    ("llp", r"тоо|too|llp"),
+]
+_LEGAL_RE = [(code, re.compile(rf"(?<![\w])(?:{pattern})(?![\w])")) for code, pattern in _LEGAL]
+
+
+def legal_form(name: str) -> str:
+    """The legal form class a name states ("" when none of the classes)."""
+    low = name.casefold()
+    for code, pattern in _LEGAL_RE:
+        if pattern.search(low):
+            return code
+    return ""
+
+
+def _bit(word: str) -> int:
+    return 1 << (zlib.crc32(word.encode("utf-8")) % 63)
+
+
+def keys_for(name: str) -> NameKeys:
+    key = analyze(name)
+    skels = [skeleton(t) for t in key.tokens]
+    weights = list(key.weights)
+    for i, token in enumerate(key.tokens):
+        if weights[i] >= _DISTINCTIVE and skels[i] not in PLACES:
+            known = near_known(token)
+            if known is not None:
+                skels[i] = skeleton(known)
+                weights[i] = 0.3
+    distinct: list[str] = []
+    written: list[str] = []
+    generic = places = 0
+    for sk, weight in zip(skels, weights, strict=True):
+        if sk in _STOP:
+            continue
+        if sk in PLACES:
+            places |= _bit(sk)
+        elif weight >= _DISTINCTIVE:
+            distinct.append(sk)
+            written.append(sk)
+        elif weight > 0.1:  # org words ("group", "company") say nothing either way
+            generic |= _bit(sk)
+    distinct.sort()
+    core = "".join(distinct) if distinct else "".join(sorted(skels))
+    ordered = "".join(written) if written else "".join(skels)
+    return NameKeys(
+        norm=key.norm,
+        exact=" ".join(sorted(s for s in skels if s not in _STOP)),
+        core=core,
+        ordered=ordered,
+        distinct=" ".join(distinct),
+        generic=generic,
+        places=places,
+        tokens=len(skels),
+        legal=legal_form(name),
+    )
+
+
+def _prekey(name: str) -> str:
+    # analyze() case-folds (NFKC first) and splits on white space: names that differ only there
+    # have the same keys, and customs data is full of them.
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+def _chunk(names: Sequence[str]) -> list[tuple[str, str, str, str, str, int, int, int, str]]:
+    return [astuple(keys_for(n)) for n in names]  # tuples pickle faster than dataclasses
+
+
+def name_keys(names: Sequence[str], workers: int | None = None) -> list[NameKeys]:
+    """Keys of every name, in order; in ``workers`` processes when the list is long."""
+    pre = [_prekey(n) for n in names]
+    distinct = sorted(set(pre))
+    workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
+    if workers <= 1 or len(distinct) < 50_000:
+        computed = _chunk(distinct)
+    else:
+        size = max(5_000, len(distinct) // (workers * 8))
+        chunks = [distinct[i : i + size] for i in range(0, len(distinct), size)]
+        computed = []
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for part in pool.map(_chunk, chunks):
+                computed.extend(part)
+    by_pre = {p: NameKeys(*k) for p, k in zip(distinct, computed, strict=True)}
+    return [by_pre[p] for p in pre]
