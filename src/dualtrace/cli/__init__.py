@@ -16,7 +16,7 @@ app = typer.Typer(
 
 def build_app() -> typer.Typer:
     """The app with every command group registered (modules add their commands on import)."""
-    from dualtrace.cli import demo, findings, ingest, lists, screen, sql  # noqa: F401
+    from dualtrace.cli import demo, findings, ingest, lists, network, party, screen, sql  # noqa: F401
 
     return app
 

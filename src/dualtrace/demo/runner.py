@@ -35,9 +35,9 @@ Step = tuple[str, Callable[[DemoContext], None]]
 
 
 def steps() -> list[Step]:
-    from dualtrace.demo import steps_ingest, steps_screening
+    from dualtrace.demo import steps_ingest, steps_network, steps_screening
 
-    return [*steps_ingest.STEPS, *steps_screening.STEPS]
+    return [*steps_ingest.STEPS, *steps_screening.STEPS, *steps_network.STEPS]
 
 
 def run(out_dir: Path, say: Callable[[str], None], *, seed: int = 2024) -> DemoContext:

@@ -20,6 +20,7 @@ Keys are computed once per distinct name, in worker processes when there are man
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
 import unicodedata
@@ -193,7 +194,8 @@ def name_keys(names: Sequence[str], workers: int | None = None) -> list[NameKeys
         size = max(5_000, len(distinct) // (workers * 8))
         chunks = [distinct[i : i + size] for i in range(0, len(distinct), size)]
         computed = []
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        # spawn: workers start small instead of inheriting the caller's (large) memory
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
             for part in pool.map(_chunk, chunks):
                 computed.extend(part)
     by_pre = {p: NameKeys(*k) for p, k in zip(distinct, computed, strict=True)}

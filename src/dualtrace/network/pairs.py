@@ -59,7 +59,7 @@ WEIGHTS: dict[str, dict[str, float]] = {
     # "none" (neither name has such words) is capped below its calibrated weight: it is
     # correlated with the other features (Russian names have neither activity nor place words).
     "generic": {"none": 2.0, "agree": 3.5, "one missing": 1.5, "several missing": 1.5, "conflict": -10.0},
-    "place": {"none": 2.0, "agree": 4.0, "partly": -1.5, "conflict": -12.0},
+    "place": {"neither": 2.0, "one side only": 0.0, "agree": 4.0, "partly": -1.5, "conflict": -12.0},
     "country": {"unknown": 0.0, "agree": 0.0, "china/hong kong": 0.0, "conflict": -7.5},
     "id": {
         "none": 0.0,
@@ -185,8 +185,8 @@ _LEVELS_SQL = """
          WHEN (ga & gb) = ga OR (ga & gb) = gb
               THEN CASE WHEN bit_count(xor(ga, gb)) = 1 THEN 'one missing' ELSE 'several missing' END
          ELSE 'conflict' END AS generic_level,
-    CASE WHEN pa = 0 OR pb = 0 THEN 'none' WHEN pa = pb THEN 'agree' WHEN (pa & pb) = 0 THEN 'conflict'
-         ELSE 'partly' END AS place_level,
+    CASE WHEN pa = 0 AND pb = 0 THEN 'neither' WHEN pa = 0 OR pb = 0 THEN 'one side only'
+         WHEN pa = pb THEN 'agree' WHEN (pa & pb) = 0 THEN 'conflict' ELSE 'partly' END AS place_level,
     CASE WHEN ca IS NULL OR cb IS NULL THEN 'unknown' WHEN ca = cb THEN 'agree'
          WHEN (ca = 'CHN' AND cb = 'HKG') OR (ca = 'HKG' AND cb = 'CHN') THEN 'china/hong kong'
          ELSE 'conflict' END AS country_level,

@@ -122,8 +122,10 @@ def entity_records(con: duckdb.DuckDBPyConnection) -> pa.Table:
         f"""
         SELECT e.list, e.entity_id, e.schema, n.name,
                CASE WHEN len(e.countries) = 1 THEN e.countries[1] END AS country
-        FROM entities e JOIN (SELECT DISTINCT list, entity_id, name FROM entity_names) n
-             USING (list, entity_id)
+        FROM entities e JOIN (
+            -- weak aliases are by definition unreliable for telling parties apart
+            SELECT DISTINCT list, entity_id, name FROM entity_names WHERE prop <> 'weakAlias'
+        ) n USING (list, entity_id)
         WHERE e.active AND e.schema IN ({", ".join(f"'{s}'" for s in PARTY_SCHEMAS)})
         ORDER BY e.list, e.entity_id, n.name
         """

@@ -11,8 +11,9 @@ joined in this order, each step kept as merge evidence in ``party_merges``:
 6. ``screening_hit``: a strong screening hit (party_links, score >= 0.9, not dismissed) that
    points at one party only.
 
-Steps 3-6 never join two clusters that hold different values of one strong id scheme, the two
-sides of an analyst's split, a dismissed screening pair, or a person and an organisation.
+Steps 3-6 never join two clusters that hold different values of one strong id scheme, two
+entries of one list, the two sides of an analyst's split, a dismissed screening pair, or a person
+and an organisation.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from dualtrace.network.namekeys import name_keys
 from dualtrace.network.records import entity_records, ownership_records, shipment_records
 from dualtrace.warehouse.db import transaction
 
-__all__ = ["LISTED_SQL", "ResolveReport", "resolve_parties"]
+__all__ = ["LISTED_SQL", "ResolveReport", "apply_decision", "refresh_parties", "resolve_parties"]
 
 STRONG_HIT = 0.9
 ORG_SCHEMAS = frozenset({"Company", "Organization", "LegalEntity", "PublicBody"})
@@ -190,11 +191,16 @@ def _constrain(
     report: ResolveReport,
 ) -> None:
     cache: dict[tuple[str, ...], dict[str, frozenset[str]]] = {}
+    lists = records.column("list").to_pylist()
+    entity_ids = records.column("entity_id").to_pylist()
     for i, ids in enumerate(records.column("ids").to_pylist()):
         strong = tuple(sorted(x for x in ids if is_strong(x)))
         schema = schemas[i]
         kind = "person" if schema == "Person" else "org" if schema in ORG_SCHEMAS else None
         key = (*strong, f"kind:{kind}") if kind else strong
+        if lists[i] is not None:
+            # A list names each party once: two entries of one list are two parties.
+            key = (*key, f"list:{lists[i]}:{entity_ids[i]}")
         if not key:
             continue
         found = cache.get(key)
@@ -205,6 +211,8 @@ def _constrain(
                 groups[scheme].add(value)
             if kind:
                 groups["kind"].add(kind)
+            if lists[i] is not None:
+                groups[f"list:{lists[i]}"].add(str(entity_ids[i]))
             found = {s: frozenset(v) for s, v in groups.items()}
             cache[key] = found
         clusters.set_constraints(i, found)
@@ -453,3 +461,68 @@ def refresh_parties(con: duckdb.DuckDBPyConnection, party_ids: list[str] | None 
         """,
         params,
     )
+
+
+def _relabel(con: duckdb.DuckDBPyConnection, refs: list[str], new_id: str) -> list[str]:
+    old = [
+        str(r[0])
+        for r in con.execute(
+            "SELECT DISTINCT party_id FROM party_records WHERE ref IN (SELECT unnest(?::VARCHAR[]))", [refs]
+        ).fetchall()
+    ]
+    con.execute("UPDATE party_records SET party_id = ? WHERE ref IN (SELECT unnest(?::VARCHAR[]))", [new_id, refs])
+    return old
+
+
+def _anchor(con: duckdb.DuckDBPyConnection, refs: list[str]) -> str:
+    row = con.execute(
+        "SELECT ref FROM party_records WHERE ref IN (SELECT unnest(?::VARCHAR[]))"
+        " ORDER BY origin <> 'entity', lines DESC, ref LIMIT 1",
+        [refs],
+    ).fetchall()
+    return str(row[0][0]) if row else refs[0]
+
+
+def apply_decision(con: duckdb.DuckDBPyConnection, decision: dict[str, Any]) -> None:
+    """Apply a new decision to the current parties at once (party show reflects it); exposure
+    and findings follow at the next ``network build``, which applies every decision anyway."""
+    refs_a, refs_b = list(decision["refs_a"]), list(decision["refs_b"])
+    detail = f"decision #{decision['decision_id']} by {decision['reviewer']}"
+    with transaction(con):
+        if decision["action"] == "merge":
+            target = con.execute(
+                "SELECT party_id FROM party_records WHERE ref = ? LIMIT 1", [refs_a[0]]
+            ).fetchall()[0][0]
+            touched = set(_relabel(con, refs_b, target)) | {target}
+            a_rec = con.execute("SELECT min(record_id) FROM party_records WHERE ref = ?", [refs_a[0]]).fetchall()
+            b_rec = con.execute("SELECT min(record_id) FROM party_records WHERE ref = ?", [refs_b[0]]).fetchall()
+            con.execute(
+                "INSERT INTO party_merges (party_id, a_record, b_record, rule, detail) VALUES (?, ?, ?, ?, ?)",
+                [target, a_rec[0][0], b_rec[0][0], "analyst_merge", detail],
+            )
+        else:
+            old = con.execute("SELECT party_id FROM party_records WHERE ref = ? LIMIT 1", [refs_a[0]]).fetchall()
+            old_id = str(old[0][0])
+            anchor_a, anchor_b = _anchor(con, refs_a), _anchor(con, refs_b)
+            # the side that keeps the party's anchor keeps its id
+            keep_b = _party_id(anchor_b) == old_id or _party_id(anchor_a) != old_id
+            new_a = _party_id(anchor_a) if keep_b else old_id
+            new_b = old_id if keep_b else _party_id(anchor_b)
+            if new_a == new_b:
+                new_a = _party_id(f"split:{decision['decision_id']}:{anchor_a}")
+            touched = set(_relabel(con, refs_a, new_a)) | set(_relabel(con, refs_b, new_b)) | {new_a, new_b}
+            con.execute("DELETE FROM party_merges WHERE party_id = ?", [old_id])
+        for party in touched:
+            for role in ("shipper", "consignee"):
+                con.execute(
+                    f"""
+                    UPDATE shipment_parties sp SET {role}_party = r.party_id
+                    FROM shipments s, party_records r
+                    WHERE sp.source_id = s.source_id AND sp.source_line = s.source_line AND sp.{role}_party = ?
+                      AND r.origin = 'shipment' AND r.name = s.{role}_name
+                      AND coalesce(r.country, '') = coalesce(s.{role}_country, '')
+                      AND coalesce(r.raw_id, '') = coalesce(nullif(trim(s.{role}_id), ''), '')
+                    """,
+                    [party],
+                )
+        refresh_parties(con, sorted(touched))
