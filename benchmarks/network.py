@@ -34,13 +34,15 @@ from dualtrace.warehouse.db import connect
 from dualtrace.network.resolve import resolve_parties
 con = connect(sys.argv[1])
 started = time.perf_counter()
-report = resolve_parties(con, progress=lambda s: print(json.dumps({"phase": s, "t": time.perf_counter() - started}),
+report = resolve_parties(con, progress=lambda s: print(json.dumps({"phase": s,
+    "t": time.perf_counter() - started}),
                                                        file=sys.stderr, flush=True))
 seconds = time.perf_counter() - started
 con.close()
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-print(json.dumps({"seconds": seconds, "peak_mb": peak, "workers_peak_mb": children, "report": report.as_dict()}))
+print(json.dumps({"seconds": seconds, "peak_mb": peak, "workers_peak_mb": children,
+    "report": report.as_dict()}))
 """
 
 
@@ -102,7 +104,8 @@ def calibrate(path: Path, source_id: int) -> None:
     )
     for feature in pairs.FEATURES:
         rows = con.execute(
-            f"SELECT {feature}_level, sum(match::INT), sum((NOT match)::INT) FROM labelled GROUP BY 1 ORDER BY 1"
+            f"SELECT {feature}_level, sum(match::INT), sum((NOT match)::INT) FROM labelled GROUP"
+            " BY 1 ORDER BY 1"
         ).fetchall()
         print(feature)
         for level, m, u in rows:
@@ -169,7 +172,8 @@ def main() -> int:
     else:
         source_id, seconds = build(path, args.lines, args.companies, args.seed)
         print(
-            f"generated {args.lines:,} lines between {args.companies:,} firms (seed {args.seed}) in {seconds:.0f}s"
+            f"generated {args.lines:,} lines between {args.companies:,} firms (seed {args.seed})"
+            f" in {seconds:.0f}s"
         )
     if args.calibrate:
         calibrate(path, source_id)
@@ -192,7 +196,8 @@ def main() -> int:
     scores = synthetic.evaluate(con, source_id)
     con.close()
     print(
-        f"records {report['records']:,} ({report['distinct_names']:,} distinct names, {report['units']:,} units, "
+        f"records {report['records']:,} ({report['distinct_names']:,} distinct names,"
+        f" {report['units']:,} units, "
         f"{report['candidate_pairs']:,} candidate pairs) -> {report['parties']:,} parties"
     )
     print("phases (s): " + ", ".join(f"{k} {v}" for k, v in report["seconds"].items()))

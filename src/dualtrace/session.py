@@ -285,14 +285,20 @@ class Dualtrace:
     # network --------------------------------------------------------------------------------
 
     def network_build(
-        self, *, as_of: date | None = None, workers: int | None = None, progress: Callable[[str], None] | None = None
+        self,
+        *,
+        as_of: date | None = None,
+        workers: int | None = None,
+        progress: Callable[[str], None] | None = None,
     ) -> Any:
         """Resolve parties, apply the 50% rule, build the ownership/trade graph, write findings."""
         from dualtrace.network.build import build_network
 
         return build_network(self.con, as_of=as_of, workers=workers, progress=progress)
 
-    def network_exposure(self, *, max_hops: int | None = None, party: str | None = None) -> list[dict[str, Any]]:
+    def network_exposure(
+        self, *, max_hops: int | None = None, party: str | None = None
+    ) -> list[dict[str, Any]]:
         """Per party: paths to listed parties by ownership and trade, listed partners, shares, signals."""
         from dualtrace.network.exposure import exposure_rows
 
@@ -320,7 +326,9 @@ class Dualtrace:
 
         return party_show(self.con, name_or_id)
 
-    def party_merge(self, a: str, b: str, *, note: str | None = None, reviewer: str | None = None) -> dict[str, Any]:
+    def party_merge(
+        self, a: str, b: str, *, note: str | None = None, reviewer: str | None = None
+    ) -> dict[str, Any]:
         """Record that two parties are one (append-only; every later build applies it)."""
         from dualtrace.network.decisions import record_merge
         from dualtrace.network.resolve import apply_decision
@@ -342,7 +350,9 @@ class Dualtrace:
         from dualtrace.network.decisions import record_split
         from dualtrace.network.resolve import apply_decision
 
-        decision = record_split(self.con, party, names=list(names), refs=list(refs), note=note, reviewer=reviewer)
+        decision = record_split(
+            self.con, party, names=list(names), refs=list(refs), note=note, reviewer=reviewer
+        )
         apply_decision(self.con, decision)
         return decision
 

@@ -58,7 +58,8 @@ def build(
         )
     r = report.resolution
     err_console.print(
-        f"{r.records:,} records -> {r.parties:,} parties ({', '.join(f'{v:,} {k}' for k, v in r.unions.items())};"
+        f"{r.records:,} records -> {r.parties:,} parties"
+        f" ({', '.join(f'{v:,} {k}' for k, v in r.unions.items())};"
         f" {r.refused:,} joins refused by ids or decisions); {report.ownership_edges:,} ownership edges,"
         f" {report.sanctioned_by_ownership:,} parties under the 50% rule on {report.as_of};"
         f" {report.trade_edges:,} trade edges; {report.intermediaries:,} intermediaries;"
@@ -75,7 +76,9 @@ def exposure(
     max_hops: Annotated[
         int | None, typer.Option("--max-hops", help="Only parties this close to a listed one (default 6).")
     ] = None,
-    party: Annotated[str | None, typer.Option("--party", help="Only this party (id, name or id number).")] = None,
+    party: Annotated[
+        str | None, typer.Option("--party", help="Only this party (id, name or id number).")
+    ] = None,
     db: DbOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
@@ -84,10 +87,23 @@ def exposure(
         rows = dt.network_exposure(max_hops=max_hops, party=party)
     if fmt is OutputFormat.table:
         rows = [
-            {k: r[k] for k in ("name", "country", "listed", "ownership_hops", "trade_hops", "listed_partners",
-                               "high_risk_volume_share", "lines", "signals", "ownership_path")}
+            {
+                k: r[k]
+                for k in (
+                    "name",
+                    "country",
+                    "listed",
+                    "ownership_hops",
+                    "trade_hops",
+                    "listed_partners",
+                    "high_risk_volume_share",
+                    "lines",
+                    "signals",
+                    "ownership_path",
+                )
+            }
             for r in rows
-        ]  # fmt: skip
+        ]
     emit(rows, fmt, title="exposure to listed parties")
 
 
@@ -125,10 +141,13 @@ def load_ownership(
         reports = dt.network_load_ownership(files, layout=layout, source=source)
     for r in reports:
         if r.status == "already-loaded":
-            err_console.print(f"{r.source}: already loaded (load {r.load_id}); nothing changed", highlight=False)
+            err_console.print(
+                f"{r.source}: already loaded (load {r.load_id}); nothing changed", highlight=False
+            )
         else:
             err_console.print(
-                f"{r.source} ({r.layout}): {r.records:,} records -> {r.edges:,} edges between {r.nodes:,} nodes;"
+                f"{r.source} ({r.layout}): {r.records:,} records -> {r.edges:,} edges between"
+                f" {r.nodes:,} nodes;"
                 f" {r.current:,} current, {r.ended:,} ended; {r.without_share:,} without a share",
                 highlight=False,
             )

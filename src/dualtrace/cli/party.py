@@ -14,7 +14,9 @@ from dualtrace.cli.common import DbOption, FormatOption, OutputFormat, console, 
 from dualtrace.errors import InputError
 from dualtrace.session import Dualtrace
 
-party_app = typer.Typer(help="Resolved parties: show one, merge or split them (kept as decisions).", no_args_is_help=True)
+party_app = typer.Typer(
+    help="Resolved parties: show one, merge or split them (kept as decisions).", no_args_is_help=True
+)
 app.add_typer(party_app, name="party")
 
 
@@ -34,7 +36,9 @@ def _section(title: str, rows: list[dict[str, Any]], columns: list[str] | None =
 @party_app.command("show")
 @user_errors
 def show(
-    name_or_id: Annotated[str, typer.Argument(help="Party id (pty-...), a name as written, or an INN/USCC/LEI.")],
+    name_or_id: Annotated[
+        str, typer.Argument(help="Party id (pty-...), a name as written, or an INN/USCC/LEI.")
+    ],
     fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="table or json.")] = ShowFormat.table,
     db: DbOption = None,
 ) -> None:
@@ -57,21 +61,43 @@ def show(
         soft_wrap=True,
     )
     _section("names as written", data["aliases"], ["name", "country", "id", "origin", "lines"])
-    _section("list entries", data["lists"], ["list", "entity_id", "caption", "target", "programs", "listing_date"])
+    _section(
+        "list entries", data["lists"], ["list", "entity_id", "caption", "target", "programs", "listing_date"]
+    )
     _section("screening hits", data["screening_hits"], ["name", "list", "caption", "score", "decision"])
     if control:
-        console.print(f"[bold]50% rule ({control['as_of']}):[/] {control['explanation']}", highlight=False, soft_wrap=True)
+        console.print(
+            f"[bold]50% rule ({control['as_of']}):[/] {control['explanation']}",
+            highlight=False,
+            soft_wrap=True,
+        )
     _section("owners", data["owners"], ["owner", "share", "relation", "start_date", "end_date", "source"])
     _section("holdings", data["holdings"], ["asset", "share", "relation", "start_date", "end_date", "source"])
-    _section("top partners", data["partners"], ["direction", "partner", "country", "listed", "lines", "value_usd",
-                                                 "controlled_lines", "first_date", "last_date"])  # fmt: skip
+    _section(
+        "top partners",
+        data["partners"],
+        [
+            "direction",
+            "partner",
+            "country",
+            "listed",
+            "lines",
+            "value_usd",
+            "controlled_lines",
+            "first_date",
+            "last_date",
+        ],
+    )
     _section("goods", data["goods"], ["hs6", "direction", "lines", "value_usd", "example_description"])
     e = data["exposure"]
     if e:
         console.print(
-            f"[bold]exposure:[/] ownership {e['ownership_hops'] if e['ownership_hops'] is not None else '-'} hops,"
-            f" trade {e['trade_hops'] if e['trade_hops'] is not None else '-'} hops; {e['listed_partners']} listed"
-            f" partners; {(e['high_risk_volume_share'] or 0) * 100:.0f}% of volume with listed or high-risk parties;"
+            "[bold]exposure:[/] ownership"
+            f" {e['ownership_hops'] if e['ownership_hops'] is not None else '-'} hops,"
+            f" trade {e['trade_hops'] if e['trade_hops'] is not None else '-'} hops;"
+            f" {e['listed_partners']} listed"
+            f" partners; {(e['high_risk_volume_share'] or 0) * 100:.0f}% of volume with listed or"
+            " high-risk parties;"
             f" signals: {', '.join(e['signals'] or []) or 'none'}",
             highlight=False,
             soft_wrap=True,
@@ -110,9 +136,12 @@ def merge(
 def split(
     party: Annotated[str, typer.Argument(help="The party (id, name or id number).")],
     name: Annotated[
-        list[str] | None, typer.Option("--name", help="Records written with this name go to a party of their own.")
+        list[str] | None,
+        typer.Option("--name", help="Records written with this name go to a party of their own."),
     ] = None,
-    ref: Annotated[list[str] | None, typer.Option("--ref", help="Records by reference (pk:..., entity:...).")] = None,
+    ref: Annotated[
+        list[str] | None, typer.Option("--ref", help="Records by reference (pk:..., entity:...).")
+    ] = None,
     note: Annotated[str | None, typer.Option("--note", help="Why.")] = None,
     reviewer: Annotated[str | None, typer.Option("--reviewer", help="Who (default: login name).")] = None,
     db: DbOption = None,
@@ -124,8 +153,10 @@ def split(
     with Dualtrace(db) as dt:
         decision = dt.party_split(party, names=name or [], refs=ref or [], note=note, reviewer=reviewer)
     err_console.print(
-        f"decision #{decision['decision_id']}: {len(decision['refs_a'])} records split off {decision['party']}"
-        f" ({len(decision['refs_b'])} stay); exposure and findings follow at the next `dualtrace network build`",
+        f"decision #{decision['decision_id']}: {len(decision['refs_a'])} records split off"
+        f" {decision['party']}"
+        f" ({len(decision['refs_b'])} stay); exposure and findings follow at the next `dualtrace"
+        " network build`",
         highlight=False,
     )
     emit([{k: v for k, v in decision.items() if k not in ("refs_a", "refs_b")}], fmt)

@@ -26,7 +26,8 @@ def _say_lines(ctx: DemoContext, finding: Finding, limit: int = 3) -> None:
     ctx.say(f"  evidence: {len(finding.evidence.rows)} declaration lines, e.g.")
     for r in _lines(ctx, finding, limit):
         ctx.say(
-            f"    {r['date']} {r['declaration_no']} (line {r['source_line']} of {r['filename']}): HS {r['hs6']}"
+            f"    {r['date']} {r['declaration_no']} (line {r['source_line']} of {r['filename']}):"
+            f" HS {r['hs6']}"
             f" {str(r['description'])[:50]!r}, {r['shipper_name']} -> {r['consignee_name']}, ${r['usd']:,.0f}"
         )
 
@@ -44,11 +45,13 @@ def build_network(ctx: DemoContext) -> None:
     rules = ", ".join(f"{n} {rule.replace('_', ' ')}" for rule, n in sorted(r.unions.items()))
     ctx.say(
         f"Resolved {r.shipment_records:,} spellings on the declarations (name, country, id) and"
-        f" {r.entity_records + r.ownership_records:,} names from lists and ownership files into {r.parties:,} parties"
+        f" {r.entity_records + r.ownership_records:,} names from lists and ownership files into"
+        f" {r.parties:,} parties"
         f" (joins: {rules}; {r.refused} refused because ids or list entries differ)."
     )
     ctx.say(
-        f"50% rule on {built.as_of}: {built.sanctioned_by_ownership} parties owned 50% or more by listed ones;"
+        f"50% rule on {built.as_of}: {built.sanctioned_by_ownership} parties owned 50% or more by"
+        " listed ones;"
         f" {built.trade_edges:,} trade edges; findings: "
         + ", ".join(f"{n} {k}" for k, n in sorted(built.findings.items()))
     )

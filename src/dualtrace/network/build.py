@@ -26,6 +26,7 @@ from dualtrace.network import findings as findings_module
 from dualtrace.network.ownership_lists import refresh_list_ownership
 from dualtrace.network.resolve import ResolveReport, resolve_parties
 from dualtrace.network.trade import build_trade_edges
+from dualtrace.reference.install import ensure_installed
 from dualtrace.warehouse.db import transaction
 
 __all__ = ["BuildReport", "build_network", "compute_and_store_control"]
@@ -83,6 +84,7 @@ def build_network(
         if progress is not None:
             progress(label)
 
+    ensure_installed(con)  # the CHPL codes tell controlled goods; installs in its own transaction
     with transaction(con):
         report.list_ownership_edges = refresh_list_ownership(con)
     lap("ownership from lists")

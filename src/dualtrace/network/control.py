@@ -16,6 +16,7 @@ DoD 1260H parent, a GLEIF consolidation, "subsidiary of" without a figure) is fl
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -119,7 +120,11 @@ def compute_control(
         changed = False
         for child, owners_of in holdings.items():
             value = min(
-                1.0, sum(share / 100.0 * (1.0 if p in listed else eff.get(p, 0.0)) for p, (share, _) in owners_of.items())
+                1.0,
+                sum(
+                    share / 100.0 * (1.0 if p in listed else eff.get(p, 0.0))
+                    for p, (share, _) in owners_of.items()
+                ),
             )
             if abs(value - eff.get(child, 0.0)) > 1e-12:
                 eff[child] = value
@@ -136,8 +141,12 @@ def compute_control(
         return [*chain_to_listed(top, seen | {node}), node]
 
     def step(node: str, share_to_next: float | None = None) -> dict[str, Any]:
-        return {"party_id": node, "name": names.get(node, node), "listed": node in listed,
-                "share_to_next": share_to_next}  # fmt: skip
+        return {
+            "party_id": node,
+            "name": names.get(node, node),
+            "listed": node in listed,
+            "share_to_next": share_to_next,
+        }
 
     out: dict[str, Control] = {}
     for party in sorted(touched):
@@ -154,13 +163,24 @@ def compute_control(
                     "share": share,
                     "listed": p in listed,
                     "blocked": p in blocked,
-                    "records": [{"ownership_id": r.ownership_id, "source": r.source, "share": r.share,
-                                 "start": r.start, "end": r.end} for r in records],  # fmt: skip
+                    "records": [
+                        {
+                            "ownership_id": r.ownership_id,
+                            "source": r.source,
+                            "share": r.share,
+                            "start": r.start,
+                            "end": r.end,
+                        }
+                        for r in records
+                    ],
                 }
             )
             if p in blocked:
                 path = chain_to_listed(p, frozenset({party}))
-                shares = [holdings[b][a][0] if a in holdings.get(b, {}) else None for a, b in zip(path, path[1:], strict=False)]
+                shares = [
+                    holdings[b][a][0] if a in holdings.get(b, {}) else None
+                    for a, b in itertools.pairwise(path)
+                ]
                 c.chains.append(
                     [step(node, s) for node, s in zip(path, [*shares, share], strict=True)] + [step(party)]
                 )
@@ -168,16 +188,31 @@ def compute_control(
             if s.parent in blocked:
                 c.controlled_unknown_share = True
                 c.chains.append([step(s.parent, None), step(party)])
-            c.owners.append({"party_id": s.parent, "name": names.get(s.parent, s.parent), "share": None,
-                             "listed": s.parent in listed, "blocked": s.parent in blocked,
-                             "relation": s.relation, "records": [{"ownership_id": s.ownership_id,
-                                                                  "source": s.source}]})  # fmt: skip
+            c.owners.append(
+                {
+                    "party_id": s.parent,
+                    "name": names.get(s.parent, s.parent),
+                    "share": None,
+                    "listed": s.parent in listed,
+                    "blocked": s.parent in blocked,
+                    "relation": s.relation,
+                    "records": [{"ownership_id": s.ownership_id, "source": s.source}],
+                }
+            )
         for s in ended.get(party, []):
             c.ended_stakes.append(
-                {"party_id": s.parent, "name": names.get(s.parent, s.parent), "share": s.share, "start": s.start,
-                 "end": s.end, "listed": s.parent in listed, "ownership_id": s.ownership_id, "source": s.source,
-                 "state": "not yet begun" if s.start is not None and s.start > as_of else "ended"}
-            )  # fmt: skip
+                {
+                    "party_id": s.parent,
+                    "name": names.get(s.parent, s.parent),
+                    "share": s.share,
+                    "start": s.start,
+                    "end": s.end,
+                    "listed": s.parent in listed,
+                    "ownership_id": s.ownership_id,
+                    "source": s.source,
+                    "state": "not yet begun" if s.start is not None and s.start > as_of else "ended",
+                }
+            )
         c.explanation = explain(c, as_of)
         out[party] = c
     return out

@@ -161,8 +161,14 @@ def _insert(
             " VALUES (?, ?, ?, ?, ?, ?)",
             [did, action, refs_a, refs_b, note, who],
         )
-    return {"decision_id": did, "action": action, "refs_a": refs_a, "refs_b": refs_b, "note": note,
-            "reviewer": who}  # fmt: skip
+    return {
+        "decision_id": did,
+        "action": action,
+        "refs_a": refs_a,
+        "refs_b": refs_b,
+        "note": note,
+        "reviewer": who,
+    }
 
 
 def record_merge(

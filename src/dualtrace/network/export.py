@@ -29,8 +29,14 @@ from dualtrace.errors import InputError
 __all__ = ["FORMATS", "export_network", "ftm_entities", "graph"]
 
 FORMATS = ("ftm", "graphml", "csv")
-_ID_PROPS = {"inn": "innCode", "ogrn": "ogrnCode", "uscc": "uscCode", "lei": "leiCode", "kcs": "registrationNumber",
-             "id": "registrationNumber"}  # fmt: skip
+_ID_PROPS = {
+    "inn": "innCode",
+    "ogrn": "ogrnCode",
+    "uscc": "uscCode",
+    "lei": "leiCode",
+    "kcs": "registrationNumber",
+    "id": "registrationNumber",
+}
 
 
 def _iso2(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -47,10 +53,7 @@ def _require_build(con: duckdb.DuckDBPyConnection) -> None:
 
 def ftm_entities(con: duckdb.DuckDBPyConnection, *, lines: bool = True) -> Iterator[dict[str, Any]]:
     """FtM entities as dicts, parties first, then ownership, then declaration lines."""
-    from dualtrace.reference.install import ensure_installed
-
-    _require_build(con)
-    ensure_installed(con)
+    _require_build(con)  # the build installed the reference tables (country codes)
     iso2 = _iso2(con)
     for pid, name, country, schema, ids, aliases, listed, programs, founded in con.execute(
         "SELECT party_id, name, country, schema, ids, aliases, listed, programs, founded FROM parties"
@@ -76,7 +79,8 @@ def ftm_entities(con: duckdb.DuckDBPyConnection, *, lines: bool = True) -> Itera
     for oid, parent, child, share, start, end, source, relation in con.execute(
         """
         WITH refs AS (SELECT DISTINCT ref, party_id FROM party_records)
-        SELECT o.ownership_id, pp.party_id, pc.party_id, o.share, o.start_date, o.end_date, o.source, o.relation
+        SELECT o.ownership_id, pp.party_id, pc.party_id, o.share, o.start_date, o.end_date, o.source,
+            o.relation
         FROM ownership o JOIN refs pp ON pp.ref = o.parent JOIN refs pc ON pc.ref = o.child
         WHERE pp.party_id <> pc.party_id ORDER BY o.ownership_id
         """
@@ -98,7 +102,8 @@ def ftm_entities(con: duckdb.DuckDBPyConnection, *, lines: bool = True) -> Itera
     cursor = con.execute(
         """
         SELECT sp.source_id, sp.source_line, sp.shipper_party, sp.consignee_party, s.date, s.declaration_no,
-               s.hs_code, s.description, s.value, s.currency, s.value_usd, s.origin_country, s.departure_country,
+               s.hs_code, s.description, s.value, s.currency, s.value_usd, s.origin_country,
+                   s.departure_country,
                s.destination_country
         FROM shipment_parties sp JOIN shipments s USING (source_id, source_line)
         ORDER BY sp.source_id, sp.source_line
@@ -121,16 +126,20 @@ def ftm_entities(con: duckdb.DuckDBPyConnection, *, lines: bool = True) -> Itera
                 act.add("customsAmount", f"{float(value):.2f} {cur or ''}".strip())
             if usd is not None:
                 act.add("invoiceAmount", f"{float(usd):.2f} USD")
-            for prop, code in (("originCountry", origin), ("departureCountry", dep), ("destinationCountry", dest)):
+            for prop, code in (
+                ("originCountry", origin),
+                ("departureCountry", dep),
+                ("destinationCountry", dest),
+            ):
                 if code in iso2:
                     act.add(prop, iso2[code])
             act.add("recordId", f"{sid}:{line}")
             yield act.to_dict()
 
 
-def graph(con: duckdb.DuckDBPyConnection) -> nx.MultiDiGraph:
+def graph(con: duckdb.DuckDBPyConnection) -> nx.MultiDiGraph[str]:
     _require_build(con)
-    g = nx.MultiDiGraph()
+    g: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     for pid, name, country, listed, sbo, agg, signals, lines in con.execute(
         """
         SELECT p.party_id, p.name, p.country, p.listed, coalesce(c.sanctioned_by_ownership, false),
@@ -139,8 +148,12 @@ def graph(con: duckdb.DuckDBPyConnection) -> nx.MultiDiGraph:
         ORDER BY p.party_id
         """
     ).fetchall():
-        attrs: dict[str, Any] = {"name": name, "listed": bool(listed), "sanctioned_by_ownership": bool(sbo),
-                                 "lines": int(lines)}  # fmt: skip
+        attrs: dict[str, Any] = {
+            "name": name,
+            "listed": bool(listed),
+            "sanctioned_by_ownership": bool(sbo),
+            "lines": int(lines),
+        }
         if country:
             attrs["country"] = country
         if agg is not None:
@@ -151,7 +164,8 @@ def graph(con: duckdb.DuckDBPyConnection) -> nx.MultiDiGraph:
     for oid, parent, child, share, start, end, relation, source in con.execute(
         """
         WITH refs AS (SELECT DISTINCT ref, party_id FROM party_records)
-        SELECT o.ownership_id, pp.party_id, pc.party_id, o.share, o.start_date, o.end_date, o.relation, o.source
+        SELECT o.ownership_id, pp.party_id, pc.party_id, o.share, o.start_date, o.end_date, o.relation,
+            o.source
         FROM ownership o JOIN refs pp ON pp.ref = o.parent JOIN refs pc ON pc.ref = o.child
         WHERE pp.party_id <> pc.party_id ORDER BY o.ownership_id
         """
@@ -165,7 +179,8 @@ def graph(con: duckdb.DuckDBPyConnection) -> nx.MultiDiGraph:
             attrs["end_date"] = end.isoformat()
         g.add_edge(parent, child, key=oid, **attrs)
     for a, b, cur, value, usd, n, controlled, first, last in con.execute(
-        "SELECT shipper_party, consignee_party, currency, value, value_usd, lines, controlled_lines, first_date,"
+        "SELECT shipper_party, consignee_party, currency, value, value_usd, lines,"
+        " controlled_lines, first_date,"
         " last_date FROM trade_edges ORDER BY 1, 2, 3"
     ).fetchall():
         attrs = {"kind": "trade", "lines": int(n), "controlled_lines": int(controlled)}
@@ -181,16 +196,40 @@ def graph(con: duckdb.DuckDBPyConnection) -> nx.MultiDiGraph:
     return g
 
 
-def _csv_tables(g: nx.MultiDiGraph) -> tuple[str, str]:
-    node_cols = ["party_id", "name", "country", "listed", "sanctioned_by_ownership", "listed_ownership_share",
-                 "signals", "lines"]  # fmt: skip
+def _csv_tables(g: nx.MultiDiGraph[str]) -> tuple[str, str]:
+    node_cols = [
+        "party_id",
+        "name",
+        "country",
+        "listed",
+        "sanctioned_by_ownership",
+        "listed_ownership_share",
+        "signals",
+        "lines",
+    ]
     nodes = io.StringIO()
     w = csv.DictWriter(nodes, fieldnames=node_cols, lineterminator="\n")
     w.writeheader()
     for pid, data in g.nodes(data=True):
         w.writerow({"party_id": pid, **{k: data.get(k) for k in node_cols[1:]}})
-    edge_cols = ["source", "target", "kind", "key", "relation", "share", "start_date", "end_date", "lines",
-                 "controlled_lines", "currency", "value", "value_usd", "first_date", "last_date", "origin"]  # fmt: skip
+    edge_cols = [
+        "source",
+        "target",
+        "kind",
+        "key",
+        "relation",
+        "share",
+        "start_date",
+        "end_date",
+        "lines",
+        "controlled_lines",
+        "currency",
+        "value",
+        "value_usd",
+        "first_date",
+        "last_date",
+        "origin",
+    ]
     edges = io.StringIO()
     w = csv.DictWriter(edges, fieldnames=edge_cols, lineterminator="\n")
     w.writeheader()
@@ -202,7 +241,12 @@ def _csv_tables(g: nx.MultiDiGraph) -> tuple[str, str]:
 
 
 def export_network(
-    con: duckdb.DuckDBPyConnection, fmt: str, out: Path | None, *, lines: bool = True, stream: IO[str] | None = None
+    con: duckdb.DuckDBPyConnection,
+    fmt: str,
+    out: Path | None,
+    *,
+    lines: bool = True,
+    stream: IO[str] | None = None,
 ) -> dict[str, Any]:
     """Write the export to ``out`` (a file; a folder for csv) or to ``stream``; return counts."""
     if fmt not in FORMATS:

@@ -16,6 +16,7 @@ Paths are computed on networkx graphs (multi-source shortest paths from the list
 
 from __future__ import annotations
 
+import itertools
 import json
 from dataclasses import dataclass
 from datetime import date
@@ -41,9 +42,9 @@ class ExposureSummary:
     intermediaries: int
 
 
-def ownership_graph(con: duckdb.DuckDBPyConnection, as_of: date) -> nx.Graph:
+def ownership_graph(con: duckdb.DuckDBPyConnection, as_of: date) -> nx.Graph[str]:
     """Undirected graph of current ownership / control links between parties."""
-    graph = nx.Graph()
+    graph: nx.Graph[str] = nx.Graph()
     rows = con.execute(
         """
         WITH refs AS (SELECT DISTINCT ref, party_id FROM party_records)
@@ -62,8 +63,8 @@ def ownership_graph(con: duckdb.DuckDBPyConnection, as_of: date) -> nx.Graph:
     return graph
 
 
-def trade_graph(con: duckdb.DuckDBPyConnection) -> nx.Graph:
-    graph = nx.Graph()
+def trade_graph(con: duckdb.DuckDBPyConnection) -> nx.Graph[str]:
+    graph: nx.Graph[str] = nx.Graph()
     for a, b, lines, value in con.execute(
         "SELECT shipper_party, consignee_party, sum(lines), sum(value_usd) FROM trade_edges"
         " WHERE shipper_party <> consignee_party GROUP BY 1, 2"
@@ -76,7 +77,7 @@ def trade_graph(con: duckdb.DuckDBPyConnection) -> nx.Graph:
     return graph
 
 
-def _paths(graph: nx.Graph, sources: set[str], cutoff: int) -> dict[str, list[str]]:
+def _paths(graph: nx.Graph[str], sources: set[str], cutoff: int) -> dict[str, list[str]]:
     present = [s for s in sources if s in graph]
     if not present:
         return {}
@@ -84,11 +85,13 @@ def _paths(graph: nx.Graph, sources: set[str], cutoff: int) -> dict[str, list[st
     return paths
 
 
-def _ownership_steps(graph: nx.Graph, path: list[str], names: dict[str, str], listed: set[str]) -> list[Any]:
+def _ownership_steps(
+    graph: nx.Graph[str], path: list[str], names: dict[str, str], listed: set[str]
+) -> list[Any]:
     """Path from the party to the listed one, each step saying who owns whom."""
     nodes = list(reversed(path))
     steps: list[dict[str, Any]] = []
-    for a, b in zip(nodes, nodes[1:], strict=False):
+    for a, b in itertools.pairwise(nodes):
         edge = graph.get_edge_data(a, b)
         share = edge.get("share")
         what = f"{share:g}%" if share is not None else edge.get("relation", "control")
@@ -99,17 +102,19 @@ def _ownership_steps(graph: nx.Graph, path: list[str], names: dict[str, str], li
     return steps
 
 
-def _trade_steps(graph: nx.Graph, path: list[str], names: dict[str, str], listed: set[str]) -> list[Any]:
+def _trade_steps(graph: nx.Graph[str], path: list[str], names: dict[str, str], listed: set[str]) -> list[Any]:
     nodes = list(reversed(path))
     steps: list[dict[str, Any]] = []
-    for a, b in zip(nodes, nodes[1:], strict=False):
+    for a, b in itertools.pairwise(nodes):
         out = graph.get_edge_data(a, b)["out"]
         parts = []
         if a in out:
             parts.append(f"ships to ({out[a][0]} lines)")
         if b in out:
             parts.append(f"buys from ({out[b][0]} lines)")
-        steps.append({"party_id": a, "name": names.get(a, a), "listed": a in listed, "link": " and ".join(parts)})
+        steps.append(
+            {"party_id": a, "name": names.get(a, a), "listed": a in listed, "link": " and ".join(parts)}
+        )
     last = nodes[-1]
     steps.append({"party_id": last, "name": names.get(last, last), "listed": last in listed, "link": None})
     return steps
@@ -127,7 +132,10 @@ def path_text(steps: list[dict[str, Any]]) -> str:
 def compute_exposure(con: duckdb.DuckDBPyConnection, as_of: date) -> ExposureSummary:
     names = dict(con.execute("SELECT party_id, name FROM parties").fetchall())
     listed = {r[0] for r in con.execute("SELECT party_id FROM parties WHERE listed").fetchall()}
-    if con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = '_nw_lines'").fetchall()[0][0] == 0:
+    if (
+        con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = '_nw_lines'").fetchall()[0][0]
+        == 0
+    ):
         con.execute(f"CREATE OR REPLACE TEMP TABLE _nw_lines AS {line_facts_sql(con)}")
     metrics = con.sql(
         """
@@ -215,15 +223,27 @@ def compute_exposure(con: duckdb.DuckDBPyConnection, as_of: date) -> ExposureSum
         )
     schema = pa.schema(
         [
-            ("party_id", pa.string()), ("name", pa.string()), ("country", pa.string()), ("listed", pa.bool_()),
-            ("sanctioned_by_ownership", pa.bool_()), ("ownership_hops", pa.int32()),
-            ("ownership_path", pa.string()), ("trade_hops", pa.int32()), ("trade_path", pa.string()),
-            ("listed_partners", pa.int32()), ("high_risk_partners", pa.int32()), ("lines", pa.int64()),
-            ("volume_usd", pa.float64()), ("listed_volume_share", pa.float64()),
-            ("high_risk_volume_share", pa.float64()), ("first_date", pa.date32()), ("last_date", pa.date32()),
-            ("signals", pa.list_(pa.string())), ("signal_detail", pa.string()),
+            ("party_id", pa.string()),
+            ("name", pa.string()),
+            ("country", pa.string()),
+            ("listed", pa.bool_()),
+            ("sanctioned_by_ownership", pa.bool_()),
+            ("ownership_hops", pa.int32()),
+            ("ownership_path", pa.string()),
+            ("trade_hops", pa.int32()),
+            ("trade_path", pa.string()),
+            ("listed_partners", pa.int32()),
+            ("high_risk_partners", pa.int32()),
+            ("lines", pa.int64()),
+            ("volume_usd", pa.float64()),
+            ("listed_volume_share", pa.float64()),
+            ("high_risk_volume_share", pa.float64()),
+            ("first_date", pa.date32()),
+            ("last_date", pa.date32()),
+            ("signals", pa.list_(pa.string())),
+            ("signal_detail", pa.string()),
         ]
-    )  # fmt: skip
+    )
     con.register("_nw_exposure", pa.Table.from_pylist(rows, schema=schema))
     try:
         with transaction(con):
@@ -231,7 +251,8 @@ def compute_exposure(con: duckdb.DuckDBPyConnection, as_of: date) -> ExposureSum
             con.execute(
                 "INSERT INTO party_exposure SELECT party_id, name, country, listed, sanctioned_by_ownership,"
                 " ownership_hops, ownership_path::JSON, trade_hops, trade_path::JSON, listed_partners,"
-                " high_risk_partners, lines, volume_usd, listed_volume_share, high_risk_volume_share, first_date,"
+                " high_risk_partners, lines, volume_usd, listed_volume_share,"
+                " high_risk_volume_share, first_date,"
                 " last_date, signals, signal_detail::JSON FROM _nw_exposure"
             )
     finally:
@@ -260,11 +281,13 @@ def exposure_rows(
     cursor = con.execute(
         f"""
         SELECT party_id, name, country, listed, sanctioned_by_ownership, ownership_hops, ownership_path,
-               trade_hops, trade_path, listed_partners, high_risk_partners, lines, round(volume_usd, 2) AS volume_usd,
+               trade_hops, trade_path, listed_partners, high_risk_partners, lines, round(volume_usd,
+                   2) AS volume_usd,
                round(listed_volume_share, 4) AS listed_volume_share,
                round(high_risk_volume_share, 4) AS high_risk_volume_share, first_date, last_date, signals
         FROM party_exposure WHERE {where}
-        ORDER BY least(coalesce(ownership_hops, 99), coalesce(trade_hops, 99)), high_risk_volume_share DESC NULLS LAST,
+        ORDER BY least(coalesce(ownership_hops, 99), coalesce(trade_hops, 99)),
+            high_risk_volume_share DESC NULLS LAST,
                  lines DESC, party_id
         """,
         params,

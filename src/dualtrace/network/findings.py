@@ -77,7 +77,7 @@ def _ownership_exposure(con: duckdb.DuckDBPyConnection, as_of: date) -> list[Fin
         """
     ).fetchall()
     out = []
-    for party, name, country, agg, eff, sbo, unknown, chains, explanation, ended, owners in rows:
+    for party, name, country, agg, eff, sbo, unknown, chains, explanation, _ended, owners in rows:
         chains_list = json.loads(chains)
         lines = con.execute(
             "SELECT source_id, source_line, date, value_usd FROM _nw_lines"
@@ -111,23 +111,36 @@ def _ownership_exposure(con: duckdb.DuckDBPyConnection, as_of: date) -> list[Fin
                 period_start=min(dates) if dates else None,
                 period_end=max(dates) if dates else None,
                 metrics={
-                    "party_id": party, "aggregate_share": agg, "effective_share": eff,
-                    "sanctioned_by_ownership": sbo, "controlled_unknown_share": unknown, "lines": len(lines),
-                    "value_usd": round(usd, 2), "as_of": as_of, "listed_owners": roots,
-                },  # fmt: skip
+                    "party_id": party,
+                    "aggregate_share": agg,
+                    "effective_share": eff,
+                    "sanctioned_by_ownership": sbo,
+                    "controlled_unknown_share": unknown,
+                    "lines": len(lines),
+                    "value_usd": round(usd, 2),
+                    "as_of": as_of,
+                    "listed_owners": roots,
+                },
                 evidence=Evidence(
                     query=(
-                        "SELECT s.*, sp.shipper_party, sp.consignee_party FROM shipment_parties sp JOIN shipments s"
-                        f" USING (source_id, source_line) WHERE '{party}' IN (sp.shipper_party, sp.consignee_party);"
+                        "SELECT s.*, sp.shipper_party, sp.consignee_party FROM shipment_parties"
+                        " sp JOIN shipments s"
+                        f" USING (source_id, source_line) WHERE '{party}' IN (sp.shipper_party,"
+                        " sp.consignee_party);"
                         f" SELECT * FROM party_control WHERE party_id = '{party}'"
                     ),
                     rows=[RowRef("shipments", int(r[0]), int(r[1])) for r in lines[:MAX_ROWS]],
                     entities=_entities(con, roots),
                     table=[
-                        {"owner": o["name"], "share": o["share"], "listed": o["listed"], "blocked": o["blocked"],
-                         "sources": sorted({r["source"] for r in o["records"]})}
+                        {
+                            "owner": o["name"],
+                            "share": o["share"],
+                            "listed": o["listed"],
+                            "blocked": o["blocked"],
+                            "sources": sorted({r["source"] for r in o["records"]}),
+                        }
                         for o in json.loads(owners)
-                    ],  # fmt: skip
+                    ],
                     notes=[explanation],
                 ),
             )
@@ -147,8 +160,10 @@ def _intermediaries(con: duckdb.DuckDBPyConnection) -> list[Finding]:
         if not signals.intermediary:
             continue
         inbound = con.execute(
-            "SELECT l.source_id, l.source_line, l.date, l.value_usd, l.controlled, l.shipper_party, p.name, p.country"
-            " FROM _nw_lines l LEFT JOIN parties p ON p.party_id = l.shipper_party WHERE l.consignee_party = ?"
+            "SELECT l.source_id, l.source_line, l.date, l.value_usd, l.controlled,"
+            " l.shipper_party, p.name, p.country"
+            " FROM _nw_lines l LEFT JOIN parties p ON p.party_id = l.shipper_party WHERE"
+            " l.consignee_party = ?"
             " ORDER BY l.date, l.source_id, l.source_line",
             [party],
         ).fetchall()
@@ -167,7 +182,8 @@ def _intermediaries(con: duckdb.DuckDBPyConnection) -> list[Finding]:
         outs = [t for t in top if t["direction"] == "customer"][:2]
         # the busiest paths through the party: supplier -> party -> customer
         notes = [
-            f"path: {a['partner']} ({a['lines']} lines in) -> {name} -> {b['partner']} ({b['lines']} lines out)"
+            f"path: {a['partner']} ({a['lines']} lines in) -> {name} -> {b['partner']}"
+            f" ({b['lines']} lines out)"
             for a in ins
             for b in outs
         ]
@@ -184,8 +200,10 @@ def _intermediaries(con: duckdb.DuckDBPyConnection) -> list[Finding]:
         since = f", founded {founded}" if founded else ""
         headline = (
             f"{name} ({country or '?'}{since}, first seen {first}) looks like an intermediary: received"
-            f" {len(inbound):,} lines ({controlled_in:,} controlled) from {len(suppliers)} suppliers and shipped"
-            f" {len(outbound):,} lines ({controlled_out:,} controlled) worth {_money(out_usd)} to {len(ru)} Russian"
+            f" {len(inbound):,} lines ({controlled_in:,} controlled) from {len(suppliers)}"
+            " suppliers and shipped"
+            f" {len(outbound):,} lines ({controlled_out:,} controlled) worth {_money(out_usd)} to"
+            f" {len(ru)} Russian"
             f" consignees; signals: {', '.join(n.replace('_', ' ') for n in names)}"
         )
         lines = sorted({(r[0], r[1]) for r in inbound + outbound})
@@ -201,15 +219,24 @@ def _intermediaries(con: duckdb.DuckDBPyConnection) -> list[Finding]:
                 period_start=min(dates) if dates else None,
                 period_end=max(dates) if dates else None,
                 metrics={
-                    "party_id": party, "signals": list(names), "in_lines": len(inbound),
-                    "in_controlled_lines": controlled_in, "suppliers": len(suppliers), "out_lines": len(outbound),
-                    "out_controlled_lines": controlled_out, "russian_consignees": len(ru),
-                    "out_value_usd": round(out_usd, 2), "founded": founded, "first_seen": first,
-                },  # fmt: skip
+                    "party_id": party,
+                    "signals": list(names),
+                    "in_lines": len(inbound),
+                    "in_controlled_lines": controlled_in,
+                    "suppliers": len(suppliers),
+                    "out_lines": len(outbound),
+                    "out_controlled_lines": controlled_out,
+                    "russian_consignees": len(ru),
+                    "out_value_usd": round(out_usd, 2),
+                    "founded": founded,
+                    "first_seen": first,
+                },
                 evidence=Evidence(
                     query=(
-                        "SELECT s.*, sp.shipper_party, sp.consignee_party FROM shipment_parties sp JOIN shipments s"
-                        f" USING (source_id, source_line) WHERE '{party}' IN (sp.shipper_party, sp.consignee_party)"
+                        "SELECT s.*, sp.shipper_party, sp.consignee_party FROM shipment_parties"
+                        " sp JOIN shipments s"
+                        f" USING (source_id, source_line) WHERE '{party}' IN (sp.shipper_party,"
+                        " sp.consignee_party)"
                     ),
                     rows=[RowRef("shipments", int(a), int(b)) for a, b in lines[:MAX_ROWS]],
                     entities=_entities(con, [r[5] for r in outbound if r[8]]),
@@ -225,9 +252,18 @@ def _partner_table(rows: list[tuple[Any, ...]], direction: str) -> list[dict[str
     by: dict[str, dict[str, Any]] = {}
     for r in rows:
         entry = by.setdefault(
-            r[5], {"direction": direction, "partner": r[6], "country": r[7], "lines": 0, "controlled_lines": 0,
-                   "value_usd": 0.0, "first": r[2], "last": r[2]}
-        )  # fmt: skip
+            r[5],
+            {
+                "direction": direction,
+                "partner": r[6],
+                "country": r[7],
+                "lines": 0,
+                "controlled_lines": 0,
+                "value_usd": 0.0,
+                "first": r[2],
+                "last": r[2],
+            },
+        )
         entry["lines"] += 1
         entry["controlled_lines"] += int(bool(r[4]))
         entry["value_usd"] = round(entry["value_usd"] + float(r[3] or 0), 2)
@@ -236,11 +272,12 @@ def _partner_table(rows: list[tuple[Any, ...]], direction: str) -> list[dict[str
 
 
 def _sanctioned_networks(con: duckdb.DuckDBPyConnection, as_of: date) -> list[Finding]:
-    controlled: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(dict)
+    controlled: dict[str, dict[str, list[list[dict[str, Any]]]]] = defaultdict(dict)
     side: dict[str, list[str]] = defaultdict(list)
     names = dict(con.execute("SELECT party_id, name FROM parties").fetchall())
     for party, chains, sbo, unknown, agg, ended in con.execute(
-        "SELECT party_id, chains, sanctioned_by_ownership, controlled_unknown_share, aggregate_share, ended_stakes"
+        "SELECT party_id, chains, sanctioned_by_ownership, controlled_unknown_share,"
+        " aggregate_share, ended_stakes"
         " FROM party_control"
     ).fetchall():
         for chain in json.loads(chains):
@@ -280,14 +317,23 @@ def _sanctioned_networks(con: duckdb.DuckDBPyConnection, as_of: date) -> list[Fi
         for sub in shipping:
             mine = [r for r in lines if r[4] == sub]
             table.append(
-                {"subsidiary": names.get(sub, sub), "chain": _chain_text(members[sub][0]), "lines": len(mine),
-                 "value_usd": round(sum(float(r[3] or 0) for r in mine), 2),
-                 "end_users": sorted({names.get(r[5], r[5]) for r in mine})}
-            )  # fmt: skip
+                {
+                    "subsidiary": names.get(sub, sub),
+                    "chain": _chain_text(members[sub][0]),
+                    "lines": len(mine),
+                    "value_usd": round(sum(float(r[3] or 0) for r in mine), 2),
+                    "end_users": sorted({names.get(r[5], r[5]) for r in mine}),
+                }
+            )
         for user in users:
             mine = [r for r in lines if r[5] == user]
-            table.append({"end_user": names.get(user, user), "lines": len(mine),
-                          "value_usd": round(sum(float(r[3] or 0) for r in mine), 2)})  # fmt: skip
+            table.append(
+                {
+                    "end_user": names.get(user, user),
+                    "lines": len(mine),
+                    "value_usd": round(sum(float(r[3] or 0) for r in mine), 2),
+                }
+            )
         headline = (
             f"{len(shipping)} subsidiaries of {root_name} (listed; {len(subs)} controlled today) shipped"
             f" {len(lines):,} lines of controlled goods worth {_money(usd)} to {len(users)} listed end users"
@@ -302,22 +348,29 @@ def _sanctioned_networks(con: duckdb.DuckDBPyConnection, as_of: date) -> list[Fi
                 period_start=min(dates) if dates else None,
                 period_end=max(dates) if dates else None,
                 metrics={
-                    "parent_party_id": root, "subsidiaries_controlled": len(subs),
-                    "subsidiaries_shipping": len(shipping), "lines": len(lines), "value_usd": round(usd, 2),
-                    "end_users": len(users), "end_user_names": [names.get(u, u) for u in users],
-                    "subsidiary_names": [names.get(s, s) for s in shipping], "as_of": as_of,
+                    "parent_party_id": root,
+                    "subsidiaries_controlled": len(subs),
+                    "subsidiaries_shipping": len(shipping),
+                    "lines": len(lines),
+                    "value_usd": round(usd, 2),
+                    "end_users": len(users),
+                    "end_user_names": [names.get(u, u) for u in users],
+                    "subsidiary_names": [names.get(s, s) for s in shipping],
+                    "as_of": as_of,
                     "hs6": sorted({r[6] for r in lines if r[6]}),
-                },  # fmt: skip
+                },
                 evidence=Evidence(
                     query=(
-                        "SELECT s.*, sp.shipper_party, sp.consignee_party FROM shipment_parties sp JOIN shipments s"
+                        "SELECT s.*, sp.shipper_party, sp.consignee_party FROM shipment_parties"
+                        " sp JOIN shipments s"
                         f" USING (source_id, source_line) WHERE sp.shipper_party IN ({_sql_list(shipping)})"
                         f" AND sp.consignee_party IN ({_sql_list(users)})"
                     ),
                     rows=[RowRef("shipments", int(r[0]), int(r[1])) for r in lines[:MAX_ROWS]],
                     entities=_entities(con, [root, *users]),
                     table=table,
-                    notes=[f"chain: {_chain_text(members[s][0])}" for s in shipping] + sorted(set(side[root])),
+                    notes=[f"chain: {_chain_text(members[s][0])}" for s in shipping]
+                    + sorted(set(side[root])),
                 ),
             )
         )

@@ -104,7 +104,9 @@ def read_gleif(paths: list[Path], source: str = "gleif") -> tuple[list[Edge], Lo
         if not child or not parent:
             skipped["relationship without both nodes"] = skipped.get("relationship without both nodes", 0) + 1
             continue
-        period = next((p for p in rel.get("periods") or [] if p.get("type") == "RELATIONSHIP_PERIOD"), {})
+        period: dict[str, Any] = next(
+            (p for p in rel.get("periods") or [] if p.get("type") == "RELATIONSHIP_PERIOD"), {}
+        )
         start = parse_date(period.get("startDate"))
         end = parse_date(period.get("endDate"), end=True)
         status = rel.get("status")
@@ -142,7 +144,11 @@ def read_gleif(paths: list[Path], source: str = "gleif") -> tuple[list[Edge], Lo
         key = f"reporting exception: {attrs.get('category')} {attrs.get('reason')}"
         skipped[key] = skipped.get(key, 0) + 1
     report = LoadReport(
-        source=source, layout="gleif-api-json", files=[str(f) for f in files], records=records, skipped=skipped
+        source=source,
+        layout="gleif-api-json",
+        files=[str(f) for f in files],
+        records=records,
+        skipped=skipped,
     )
     return edges, report, digest.hexdigest()
 

@@ -94,15 +94,22 @@ def signals(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[str, Signals]:
         if share >= RE_EXPORT_SHARE:
             out[party].add(
                 "re_exports",
-                {"in_lines": in_lines, "in_usd": round(in_usd, 2), "suppliers": suppliers, "out_lines": out_lines,
-                 "out_usd": round(out_usd, 2), "share_of_out_value_in_imported_codes": round(share, 4),
-                 "codes": (codes or [])[:10]},
-            )  # fmt: skip
+                {
+                    "in_lines": in_lines,
+                    "in_usd": round(in_usd, 2),
+                    "suppliers": suppliers,
+                    "out_lines": out_lines,
+                    "out_usd": round(out_usd, 2),
+                    "share_of_out_value_in_imported_codes": round(share, 4),
+                    "codes": (codes or [])[:10],
+                },
+            )
     for party, consignees, lines, usd in con.execute(
         """
         SELECT l.shipper_party, count(DISTINCT l.consignee_party), count(*), sum(l.value_usd)
         FROM _nw_lines l JOIN parties p ON p.party_id = l.consignee_party
-        WHERE l.controlled AND (p.country = 'RUS' OR l.consignee_country = 'RUS') AND l.shipper_party IS NOT NULL
+        WHERE l.controlled AND (p.country = 'RUS' OR l.consignee_country = 'RUS')
+          AND l.shipper_party IS NOT NULL
         GROUP BY 1 HAVING count(DISTINCT l.consignee_party) >= ?
         """,
         [MIN_RU_CONSIGNEES],
@@ -159,9 +166,12 @@ def _sudden(con: duckdb.DuckDBPyConnection, out: dict[str, Signals]) -> None:
     for party, first, usd, lines in rows:
         if first >= start + timedelta(days=365) and usd >= floor:
             detail: dict[str, Any] = {
-                "first_line": first, "data_begins": start, "first_year_usd": round(usd, 2),
-                "first_year_lines": lines, "threshold_usd": round(floor, 2),
-            }  # fmt: skip
+                "first_line": first,
+                "data_begins": start,
+                "first_year_usd": round(usd, 2),
+                "first_year_lines": lines,
+                "threshold_usd": round(floor, 2),
+            }
             if party in founded:
                 detail["founded"] = founded[party]
             out[party].add("appeared_suddenly", detail)
@@ -195,8 +205,16 @@ def _shared_owners(con: duckdb.DuckDBPyConnection, out: dict[str, Signals], as_o
     found: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for a, b, bname, owner, oname, share_a, share_b, lines, usd in rows:
         found[a].append(
-            {"partner": b, "partner_name": bname, "owner": owner, "owner_name": oname, "owner_share": share_a,
-             "owner_share_in_partner": share_b, "lines_with_partner": lines, "usd_with_partner": usd}
-        )  # fmt: skip
+            {
+                "partner": b,
+                "partner_name": bname,
+                "owner": owner,
+                "owner_name": oname,
+                "owner_share": share_a,
+                "owner_share_in_partner": share_b,
+                "lines_with_partner": lines,
+                "usd_with_partner": usd,
+            }
+        )
     for party, items in found.items():
         out[party].add("shares_owner_with_partner", {"links": items})

@@ -29,9 +29,9 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import astuple, dataclass
 
-from dualtrace.screening.names import GENERIC, analyze
+from dualtrace.screening.names import GENERIC, alternates, analyze, token_weight
 
-__all__ = ["PLACES", "NameKeys", "keys_for", "name_keys", "near_known", "skeleton"]
+__all__ = ["PLACES", "NameKeys", "keys_for", "name_keys", "near_known", "palladius_reading", "skeleton"]
 
 _PLACE_WORDS = """
 china hong kong hongkong macau macao taiwan russia russian rossiya rossii asia euro eurasia
@@ -41,7 +41,8 @@ fuzhou kunming nanchang shijiazhuang taiyuan changchun lanzhou guiyang nanning h
 changzhou wenzhou quanzhou yantai mianyang luoyang baoji zhongshan shantou yiwu jiaxing shaoxing
 guangdong zhejiang jiangsu shandong hebei henan hubei hunan sichuan shaanxi shanxi fujian anhui
 jiangxi liaoning jilin heilongjiang yunnan guizhou gansu guangxi xinjiang qilu zhongyuan huabei
-huanan huadong xinan xibei dongbei
+huanan huadong xinan xibei dongbei jinhua taizhou shaoxing jiaxing huzhou jiangmen nantong yangzhou
+xuzhou weifang zibo linyi tangshan baoding langfang kunshan zhangjiagang jiangyin cixi yuyao
 moscow moskva moskovskiy sankt saint st petersburg peterburg spb novosibirsk yekaterinburg
 ekaterinburg kazan samara omsk chelyabinsk rostov ufa krasnoyarsk perm voronezh volgograd izhevsk
 tula vladivostok khabarovsk kaliningrad nizhny nizhniy novgorod tomsk irkutsk ural uralskiy sibir
@@ -61,10 +62,90 @@ def skeleton(token: str) -> str:
 
 
 PLACES = frozenset(skeleton(w) for w in _PLACE_WORDS.split())
+_GLUED_PLACES = sorted((w for w in _PLACE_WORDS.split() if len(w) >= 4), key=len, reverse=True)
 _STOP = frozenset(
     skeleton(w) for w in ("and", "of", "the", "for", "de", "la", "le", "del", "al", "el", "ve", "i")
 )
 _DISTINCTIVE = 0.4  # token_weight: org words 0.1, activity words and places 0.3
+
+
+# Words of company names that analyze() leaves alone, read the way resolution needs them:
+# Chinese activity words missing from screening's dictionary (they come out as pinyin, often glued
+# to the brand: 天垣轴承 -> "tianyuanzhoucheng"), Russian loanwords transliterated to Latin
+# ("TREYD" for трейд), and spellings of one activity word.
+_PINYIN_ACTIVITIES = {
+    "zhoucheng": "bearing", "weibo": "microwave", "wuxiandian": "radio", "shukong": "cnc",
+    "zidonghua": "automation", "huwaiyongpin": "outdoor product", "yongpin": "product", "shijue": "vision",
+    "peijian": "part", "wujin": "hardware", "jiaju": "furniture", "fangzhi": "textile", "fuzhuang": "garment",
+    "wanju": "toy", "dengshi": "lighting", "dianzi": "electronic",
+}  # fmt: skip
+_SYNONYMS = {
+    "industry": "industrial", "treyd": "trade", "treid": "trade", "treyding": "trading", "grupp": "group",
+    "kompani": "company", "servis": "service", "logistik": "logistics", "tekhnolodzhi": "technology",
+    "tekhnolodzhis": "technology", "elektroniks": "electronic", "elektronik": "electronic",
+    "inzhiniring": "engineering", "sistems": "system", "products": "product", "parts": "part",
+}  # fmt: skip
+_ACTIVITY_WORDS = frozenset(w for v in _PINYIN_ACTIVITIES.values() for w in v.split()) | {"cnc"}
+
+
+_PINYIN_START = re.compile(r"^(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?[aeiouv]")
+
+
+def _resolution_tokens(
+    tokens: tuple[str, ...], weights: tuple[float, ...], han: bool
+) -> list[tuple[str, float]]:
+    """analyze() tokens with synonyms unified and, for names written in Chinese, glued pinyin
+    split into place + brand + activity ("jinhuatiandunhuwaiyongpin" -> jinhua tiandun outdoor
+    product)."""
+    out: list[tuple[str, float]] = []
+    for token, weight in zip(tokens, weights, strict=True):
+        if token in _SYNONYMS:
+            token = _SYNONYMS[token]
+            weight = token_weight(token)
+        pieces = [token]
+        if han and weight >= _DISTINCTIVE and token.isascii():
+            for place in _GLUED_PLACES:
+                rest = token[len(place) :]
+                if token.startswith(place) and len(rest) >= 4 and _PINYIN_START.match(rest):
+                    pieces = [place, rest]
+                    break
+            last = pieces[-1]
+            for word, english in _PINYIN_ACTIVITIES.items():
+                if last == word:
+                    pieces = [*pieces[:-1], *english.split()]
+                    break
+                if last.endswith(word) and len(last) - len(word) >= 4:
+                    pieces = [*pieces[:-1], last[: -len(word)], *english.split()]
+                    break
+        for piece in pieces:
+            if piece in _ACTIVITY_WORDS:
+                out.append((piece, 0.3))
+            elif piece == token:
+                out.append((piece, weight))
+            else:
+                out.append((piece, token_weight(piece)))
+    return out
+
+
+_PINYIN_SYLLABLES = re.compile(
+    r"^(?:(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:iang|iong|uang|ang|eng|ing|ong|uai|iao|ian|uan|ai|ei|ao|ou|an|en|in|un|ia|ie|iu|ua|uo|ui|ue|er"
+    r"|a|o|e|i|u|v))+$"
+)
+
+
+def palladius_reading(name: str) -> str | None:
+    """The pinyin reading of a Chinese name written in Cyrillic ("СЯМЫНЬ СЯНЦЮН" -> "xiamen
+    xiangqiong"), when every distinctive word of that reading is pinyin; None for Russian names
+    ("Янтарь" would read "yangtar": not pinyin)."""
+    readings = alternates(name)
+    if not readings:
+        return None
+    reading = readings[0]
+    words = [t for t, w in zip(reading.tokens, reading.weights, strict=True) if w >= _DISTINCTIVE]
+    if not words or not all(t.isascii() and _PINYIN_SYLLABLES.match(t) for t in words):
+        return None
+    return " ".join(reading.tokens)
 
 
 def _deletions(word: str) -> set[str]:
@@ -104,6 +185,7 @@ class NameKeys:
     places: int
     tokens: int
     legal: str
+    reading: str = ""  # the pinyin reading of a Chinese name written in Cyrillic, if any
 
 
 _LEGAL = [
@@ -136,9 +218,11 @@ def _bit(word: str) -> int:
 
 def keys_for(name: str) -> NameKeys:
     key = analyze(name)
-    skels = [skeleton(t) for t in key.tokens]
-    weights = list(key.weights)
-    for i, token in enumerate(key.tokens):
+    pairs = _resolution_tokens(key.tokens, key.weights, any("\u4e00" <= c <= "\u9fff" for c in name))
+    tokens = [t for t, _ in pairs]
+    skels = [skeleton(t) for t in tokens]
+    weights = [w for _, w in pairs]
+    for i, token in enumerate(tokens):
         if weights[i] >= _DISTINCTIVE and skels[i] not in PLACES:
             known = near_known(token)
             if known is not None:
@@ -161,7 +245,7 @@ def keys_for(name: str) -> NameKeys:
     core = "".join(distinct) if distinct else "".join(sorted(skels))
     ordered = "".join(written) if written else "".join(skels)
     return NameKeys(
-        norm=key.norm,
+        norm=" ".join(tokens),
         exact=" ".join(sorted(s for s in skels if s not in _STOP)),
         core=core,
         ordered=ordered,
@@ -170,6 +254,7 @@ def keys_for(name: str) -> NameKeys:
         places=places,
         tokens=len(skels),
         legal=legal_form(name),
+        reading=(palladius_reading(name) or "") if any("\u0400" <= c <= "\u04ff" for c in name) else "",
     )
 
 
@@ -179,7 +264,7 @@ def _prekey(name: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
-def _chunk(names: Sequence[str]) -> list[tuple[str, str, str, str, str, int, int, int, str]]:
+def _chunk(names: Sequence[str]) -> list[tuple[str, str, str, str, str, int, int, int, str, str]]:
     return [astuple(keys_for(n)) for n in names]  # tuples pickle faster than dataclasses
 
 
@@ -195,7 +280,9 @@ def name_keys(names: Sequence[str], workers: int | None = None) -> list[NameKeys
         chunks = [distinct[i : i + size] for i in range(0, len(distinct), size)]
         computed = []
         # spawn: workers start small instead of inheriting the caller's (large) memory
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("spawn")
+        ) as pool:
             for part in pool.map(_chunk, chunks):
                 computed.extend(part)
     by_pre = {p: NameKeys(*k) for p, k in zip(distinct, computed, strict=True)}

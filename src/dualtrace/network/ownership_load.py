@@ -15,7 +15,8 @@ __all__ = ["LAYOUTS", "detect_layout", "load_ownership"]
 
 LAYOUTS = {
     "gleif": "GLEIF API JSON: relationship-records (level 2), lei-records, reporting-exceptions",
-    "csv": "ownership table: parent_name, parent_id, child_name, child_id, share, start_date, end_date, source",
+    "csv": "ownership table: parent_name, parent_id, child_name, child_id, share, start_date, end_date,"
+    " source",
 }
 
 

@@ -134,6 +134,14 @@ def record_load(
     con.execute(
         "INSERT INTO ownership_loads (load_id, source, layout, files, sha256, records, edges, skipped)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [load_id, report.source, report.layout, json.dumps(report.files), sha256, report.records, len(edges),
-         json.dumps(report.skipped)],
-    )  # fmt: skip
+        [
+            load_id,
+            report.source,
+            report.layout,
+            json.dumps(report.files),
+            sha256,
+            report.records,
+            len(edges),
+            json.dumps(report.skipped),
+        ],
+    )

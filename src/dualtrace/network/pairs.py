@@ -191,9 +191,11 @@ _LEVELS_SQL = """
          WHEN (ca = 'CHN' AND cb = 'HKG') OR (ca = 'HKG' AND cb = 'CHN') THEN 'china/hong kong'
          ELSE 'conflict' END AS country_level,
     CASE WHEN strong_conflict THEN 'strong conflict' WHEN strong_agree THEN 'strong agree'
-         WHEN wa IS NOT NULL AND wb IS NOT NULL THEN CASE WHEN wa = wb THEN 'weak agree' ELSE 'weak conflict' END
+         WHEN wa IS NOT NULL AND wb IS NOT NULL
+              THEN CASE WHEN wa = wb THEN 'weak agree' ELSE 'weak conflict' END
          ELSE 'none' END AS id_level,
-    CASE WHEN addr_sim IS NULL THEN 'unknown' WHEN addr_sim >= 0.5 THEN 'agree' ELSE 'differ' END AS address_level,
+    CASE WHEN addr_sim IS NULL THEN 'unknown' WHEN addr_sim >= 0.5 THEN 'agree' ELSE 'differ' END
+        AS address_level,
     CASE WHEN la = '' OR lb = '' THEN 'none' WHEN la = lb THEN 'agree' ELSE 'conflict' END AS legal_level,
     CASE WHEN person AND NOT exact_eq THEN 'person named differently' ELSE 'n/a' END AS person_level
 """
@@ -217,7 +219,8 @@ def pair_features(con: duckdb.DuckDBPyConnection) -> str:
                    a.exact = b.exact AS exact_eq,
                    (a.core = b.core OR a.ordered = b.ordered OR a.core = b.ordered OR a.ordered = b.core)
                        AS core_eq,
-                   least(damerau_levenshtein(a.core, b.core), damerau_levenshtein(a.ordered, b.ordered)) AS dl,
+                   least(damerau_levenshtein(a.core, b.core), damerau_levenshtein(a.ordered,
+                       b.ordered)) AS dl,
                    greatest(length(a.core), length(b.core)) AS len,
                    jaro_winkler_similarity(a.core, b.core) AS jw,
                    a.generic AS ga, b.generic AS gb, a.places AS pa, b.places AS pb,
@@ -226,7 +229,8 @@ def pair_features(con: duckdb.DuckDBPyConnection) -> str:
                    ({strong_conflict}) AS strong_conflict, ({strong_agree}) AS strong_agree,
                    a.wid AS wa, b.wid AS wb,
                    CASE WHEN len(a.addr) > 0 AND len(b.addr) > 0
-                        THEN len(list_intersect(a.addr, b.addr)) / len(list_distinct(list_concat(a.addr, b.addr)))
+                        THEN len(list_intersect(a.addr, b.addr)) / len(list_distinct(list_concat(a.addr,
+                            b.addr)))
                    END AS addr_sim
             FROM _nw_pairs p JOIN _nw_units a ON a.unit = p.u JOIN _nw_units b ON b.unit = p.v
         )

@@ -4,7 +4,8 @@ Records (``records.py``: shipment spellings, list entities, owners named in owne
 joined in this order, each step kept as merge evidence in ``party_merges``:
 
 1. ``analyst_merge`` / ``screening_confirmed``: decisions, applied as given (``decisions.py``);
-2. ``same_entity``: the names of one list entity;
+2. ``same_entity``: the names of one list entity; ``reading``: a record and the pinyin reading
+   of its Chinese name written in Cyrillic;
 3. ``same_id``: a strong id (INN, OGRN, USCC, LEI, Korean-style importer code) in common;
 4. ``same_name``: the same words after normalisation, in the same country;
 5. ``scored``: candidate pairs scored by ``pairs.py`` at or above the threshold, best first;
@@ -33,7 +34,7 @@ from dualtrace.network import pairs as pairs_module
 from dualtrace.network.clustering import Clusters
 from dualtrace.network.decisions import decision_constraints
 from dualtrace.network.ids import is_strong, parse_ref
-from dualtrace.network.namekeys import name_keys
+from dualtrace.network.namekeys import NameKeys, keys_for, name_keys
 from dualtrace.network.records import entity_records, ownership_records, shipment_records
 from dualtrace.warehouse.db import transaction
 
@@ -106,8 +107,10 @@ def resolve_parties(
 
     names = records.column("name").to_pylist()
     distinct = sorted(set(names))
-    report.distinct_names = len(distinct)
     keys = name_keys(distinct, workers)
+    records, names, distinct, keys = _with_readings(records, names, distinct, keys)
+    n = report.records = len(records)
+    report.distinct_names = len(distinct)
     index = {name: i for i, name in enumerate(distinct)}
     timer.lap("name keys")
 
@@ -182,6 +185,36 @@ def resolve_parties(
     return report
 
 
+def _with_readings(
+    records: pa.Table, names: list[str], distinct: list[str], keys: list[NameKeys]
+) -> tuple[pa.Table, list[str], list[str], list[NameKeys]]:
+    """Add a record for the pinyin reading of each Chinese name written in Cyrillic (same ref,
+    so it joins its record), to meet the same firm written in pinyin or in Chinese."""
+    reading_of = {name: k.reading for name, k in zip(distinct, keys, strict=True) if k.reading}
+    if not reading_of:
+        return records, names, distinct, keys
+    rows = [i for i, name in enumerate(names) if name in reading_of]
+    extra = records.take(pa.array(rows, pa.int64()))
+    readings = [reading_of[names[i]] for i in rows]
+    extra = extra.set_column(extra.schema.get_field_index("name"), "name", pa.array(readings, pa.string()))
+    extra = extra.set_column(
+        extra.schema.get_field_index("origin"), "origin", pa.array(["reading"] * len(rows))
+    )
+    extra = extra.set_column(
+        extra.schema.get_field_index("party_key"), "party_key", pa.array([None] * len(rows), pa.string())
+    )
+    extra = extra.set_column(
+        extra.schema.get_field_index("lines"), "lines", pa.array([0] * len(rows), pa.int64())
+    )
+    new = sorted(set(readings) - set(distinct))
+    return (
+        pa.concat_tables([records, extra]),
+        names + readings,
+        distinct + new,
+        keys + [keys_for(x) for x in new],
+    )
+
+
 def _constrain(
     clusters: Clusters,
     records: pa.Table,
@@ -237,9 +270,10 @@ def _forced(
             clusters.union(members[0], other, rule, detail, check=False)
     con.execute("DROP TABLE _nw_forced")
     for ref, members in by_ref.items():
-        if len(members) > 1 and ref.startswith("entity:"):
+        if len(members) > 1:
+            rule = "same_entity" if ref.startswith("entity:") else "reading"
             for other in members[1:]:
-                clusters.union(members[0], other, "same_entity", ref, check=False)
+                clusters.union(members[0], other, rule, ref, check=False)
 
 
 def _same_id(clusters: Clusters, records: pa.Table) -> None:
@@ -356,7 +390,8 @@ def _write(
             con.execute("DELETE FROM party_records")
             con.execute(
                 """
-                INSERT INTO party_records (record_id, ref, origin, party_key, name, norm, country, raw_id, ids,
+                INSERT INTO party_records (record_id, ref, origin, party_key, name, norm, country, raw_id,
+                    ids,
                     address, schema, list, entity_id, lines, roles, party_id)
                 SELECT o.record_id, o.ref, o.origin, o.party_key, o.name, r.norm, o.country, o.raw_id, o.ids,
                        o.address, o.schema, o.list, o.entity_id, o.lines, o.roles, o.party_id
@@ -415,7 +450,8 @@ def refresh_parties(con: duckdb.DuckDBPyConnection, party_ids: list[str] | None 
         hits AS (
             SELECT r.party_id, l.programs
             FROM r JOIN party_links l ON l.party_key = r.party_key
-            WHERE l.decision = 'confirmed' OR (l.score >= {STRONG_HIT} AND coalesce(l.decision, '') <> 'dismissed')
+            WHERE l.decision = 'confirmed' OR (l.score >= {STRONG_HIT} AND coalesce(l.decision,
+                '') <> 'dismissed')
         ),
         names AS (
             SELECT party_id, list(name ORDER BY w DESC, name)[1:50] AS aliases
@@ -470,7 +506,9 @@ def _relabel(con: duckdb.DuckDBPyConnection, refs: list[str], new_id: str) -> li
             "SELECT DISTINCT party_id FROM party_records WHERE ref IN (SELECT unnest(?::VARCHAR[]))", [refs]
         ).fetchall()
     ]
-    con.execute("UPDATE party_records SET party_id = ? WHERE ref IN (SELECT unnest(?::VARCHAR[]))", [new_id, refs])
+    con.execute(
+        "UPDATE party_records SET party_id = ? WHERE ref IN (SELECT unnest(?::VARCHAR[]))", [new_id, refs]
+    )
     return old
 
 
@@ -494,14 +532,21 @@ def apply_decision(con: duckdb.DuckDBPyConnection, decision: dict[str, Any]) -> 
                 "SELECT party_id FROM party_records WHERE ref = ? LIMIT 1", [refs_a[0]]
             ).fetchall()[0][0]
             touched = set(_relabel(con, refs_b, target)) | {target}
-            a_rec = con.execute("SELECT min(record_id) FROM party_records WHERE ref = ?", [refs_a[0]]).fetchall()
-            b_rec = con.execute("SELECT min(record_id) FROM party_records WHERE ref = ?", [refs_b[0]]).fetchall()
+            a_rec = con.execute(
+                "SELECT min(record_id) FROM party_records WHERE ref = ?", [refs_a[0]]
+            ).fetchall()
+            b_rec = con.execute(
+                "SELECT min(record_id) FROM party_records WHERE ref = ?", [refs_b[0]]
+            ).fetchall()
             con.execute(
-                "INSERT INTO party_merges (party_id, a_record, b_record, rule, detail) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO party_merges (party_id, a_record, b_record, rule, detail) VALUES (?,"
+                " ?, ?, ?, ?)",
                 [target, a_rec[0][0], b_rec[0][0], "analyst_merge", detail],
             )
         else:
-            old = con.execute("SELECT party_id FROM party_records WHERE ref = ? LIMIT 1", [refs_a[0]]).fetchall()
+            old = con.execute(
+                "SELECT party_id FROM party_records WHERE ref = ? LIMIT 1", [refs_a[0]]
+            ).fetchall()
             old_id = str(old[0][0])
             anchor_a, anchor_b = _anchor(con, refs_a), _anchor(con, refs_b)
             # the side that keeps the party's anchor keeps its id
@@ -518,7 +563,8 @@ def apply_decision(con: duckdb.DuckDBPyConnection, decision: dict[str, Any]) -> 
                     f"""
                     UPDATE shipment_parties sp SET {role}_party = r.party_id
                     FROM shipments s, party_records r
-                    WHERE sp.source_id = s.source_id AND sp.source_line = s.source_line AND sp.{role}_party = ?
+                    WHERE sp.source_id = s.source_id AND sp.source_line = s.source_line
+                      AND sp.{role}_party = ?
                       AND r.origin = 'shipment' AND r.name = s.{role}_name
                       AND coalesce(r.country, '') = coalesce(s.{role}_country, '')
                       AND coalesce(r.raw_id, '') = coalesce(nullif(trim(s.{role}_id), ''), '')

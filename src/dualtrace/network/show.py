@@ -27,14 +27,16 @@ def party_show(con: duckdb.DuckDBPyConnection, text: str, *, limit: int = 10) ->
     out: dict[str, Any] = {"party": party}
     out["aliases"] = _records(
         con,
-        "SELECT name, country, raw_id AS id, origin, sum(lines) AS lines FROM party_records WHERE party_id = ?"
+        "SELECT name, country, raw_id AS id, origin, sum(lines) AS lines FROM party_records WHERE"
+        " party_id = ?"
         " GROUP BY ALL ORDER BY lines DESC, name LIMIT 50",
         [pid],
     )
     out["lists"] = _records(
         con,
         "SELECT e.list, e.entity_id, e.caption, e.schema, e.target, e.programs, e.listing_date"
-        " FROM (SELECT DISTINCT list, entity_id FROM party_records WHERE party_id = ? AND origin = 'entity') r"
+        " FROM (SELECT DISTINCT list, entity_id FROM party_records WHERE party_id = ? AND origin"
+        " = 'entity') r"
         " JOIN entities e USING (list, entity_id) ORDER BY e.list, e.entity_id",
         [pid],
     )
@@ -47,19 +49,25 @@ def party_show(con: duckdb.DuckDBPyConnection, text: str, *, limit: int = 10) ->
     )
     control = _records(con, "SELECT * FROM party_control WHERE party_id = ?", [pid])
     out["control"] = (
-        {k: (json.loads(v) if k in ("owners", "chains", "ended_stakes") and v else v) for k, v in control[0].items()}
+        {
+            k: (json.loads(v) if k in ("owners", "chains", "ended_stakes") and v else v)
+            for k, v in control[0].items()
+        }
         if control
         else None
     )
     stakes = """
         WITH refs AS (SELECT DISTINCT ref, party_id FROM party_records)
         SELECT pp.party_id AS owner_id, coalesce(po.name, o.parent_name) AS owner, pc.party_id AS asset_id,
-               coalesce(pa.name, o.child_name) AS asset, o.share, o.relation, o.start_date, o.end_date, o.source,
+               coalesce(pa.name, o.child_name) AS asset, o.share, o.relation, o.start_date, o.end_date,
+                   o.source,
                o.ownership_id
         FROM ownership o JOIN refs pp ON pp.ref = o.parent JOIN refs pc ON pc.ref = o.child
         LEFT JOIN parties po ON po.party_id = pp.party_id LEFT JOIN parties pa ON pa.party_id = pc.party_id
     """
-    out["owners"] = _records(con, f"{stakes} WHERE pc.party_id = ? ORDER BY o.end_date NULLS FIRST, o.share DESC", [pid])
+    out["owners"] = _records(
+        con, f"{stakes} WHERE pc.party_id = ? ORDER BY o.end_date NULLS FIRST, o.share DESC", [pid]
+    )
     out["holdings"] = _records(
         con, f"{stakes} WHERE pp.party_id = ? ORDER BY o.end_date NULLS FIRST, o.share DESC", [pid]
     )
@@ -111,13 +119,19 @@ def party_show(con: duckdb.DuckDBPyConnection, text: str, *, limit: int = 10) ->
         [pid],
     )
     out["merge_rules"] = dict(
-        con.execute("SELECT rule, count(*) FROM party_merges WHERE party_id = ? GROUP BY 1 ORDER BY 1", [pid]).fetchall()
+        con.execute(
+            "SELECT rule, count(*) FROM party_merges WHERE party_id = ? GROUP BY 1 ORDER BY 1", [pid]
+        ).fetchall()
     )
-    refs = [r[0] for r in con.execute("SELECT DISTINCT ref FROM party_records WHERE party_id = ?", [pid]).fetchall()]
+    refs = [
+        r[0]
+        for r in con.execute("SELECT DISTINCT ref FROM party_records WHERE party_id = ?", [pid]).fetchall()
+    ]
     out["decisions"] = _records(
         con,
         "SELECT decision_id, action, note, reviewer, decided_at FROM party_decisions"
-        " WHERE list_has_any(refs_a, ?::VARCHAR[]) OR list_has_any(refs_b, ?::VARCHAR[]) ORDER BY decision_id",
+        " WHERE list_has_any(refs_a, ?::VARCHAR[]) OR list_has_any(refs_b, ?::VARCHAR[]) ORDER BY"
+        " decision_id",
         [refs, refs],
     )
     return out

@@ -53,7 +53,8 @@ _HAN = (
 )
 _HAN = "".join(dict.fromkeys(_HAN))
 _CITIES = [
-    ("SHENZHEN", "深圳"), ("GUANGZHOU", "广州"), ("DONGGUAN", "东莞"), ("SHANGHAI", "上海"), ("BEIJING", "北京"),
+    ("SHENZHEN", "深圳"), ("GUANGZHOU", "广州"), ("DONGGUAN", "东莞"), ("SHANGHAI", "上海"),
+    ("BEIJING", "北京"),
     ("HANGZHOU", "杭州"), ("NINGBO", "宁波"), ("XIAMEN", "厦门"), ("SUZHOU", "苏州"), ("WUXI", "无锡"),
     ("NANJING", "南京"), ("WUHAN", "武汉"), ("CHENGDU", "成都"), ("TIANJIN", "天津"), ("QINGDAO", "青岛"),
     ("JINAN", "济南"), ("CHANGSHA", "长沙"), ("ZHENGZHOU", "郑州"), ("XI'AN", "西安"), ("HEFEI", "合肥"),
@@ -64,7 +65,8 @@ _ACTIVITIES = [
     ("ELECTRONIC TECHNOLOGY", "电子科技"), ("TRADING", "贸易"), ("MACHINERY EQUIPMENT", "机械设备"),
     ("OPTOELECTRONIC TECHNOLOGY", "光电科技"), ("IMPORT AND EXPORT", "进出口"),
     ("INTERNATIONAL TRADING", "国际贸易"), ("PRECISION INSTRUMENT", "精密仪器"), ("NEW MATERIAL", "新材料"),
-    ("SUPPLY CHAIN MANAGEMENT", "供应链管理"), ("SEMICONDUCTOR", "半导体"), ("AVIATION TECHNOLOGY", "航空科技"),
+    ("SUPPLY CHAIN MANAGEMENT", "供应链管理"), ("SEMICONDUCTOR", "半导体"),
+    ("AVIATION TECHNOLOGY", "航空科技"),
     ("INDUSTRIAL", "实业"), ("ENERGY TECHNOLOGY", "能源科技"), ("COMMUNICATION TECHNOLOGY", "通信技术"),
     ("INTELLIGENT TECHNOLOGY", "智能科技"), ("CHEMICAL", "化工"), ("AUTO PARTS", "汽车配件"),
     ("TECHNOLOGY", "科技"), ("ELECTRONICS", "电子"), ("LOGISTICS", "物流"),
@@ -213,6 +215,7 @@ _COUNTRY_SHARES = [
 
 
 def _company(i: int, country: str, rng: random.Random) -> Company:
+    ids: dict[str, str]
     if country in ("CHN", "HKG"):
         size = 2 if rng.random() < 0.6 else 3
         han = "".join(rng.choice(_HAN) for _ in range(size))
@@ -245,22 +248,22 @@ def _company(i: int, country: str, rng: random.Random) -> Company:
         local = f'{form[0]} "{brand.upper()}"'
         english = f"{_translit(brand).upper()} {form[1]}"
         ids = {"inn": _inn(rng), "ogrn": _ogrn(rng)}
-        city = rng.choice(_RU_CITIES)
-        address = f"{rng.randint(101000, 692999)}, г. {city}, ул. {rng.choice(_RU_PIECES)}ская, д. {rng.randint(1, 150)}"
+        street = f"ул. {rng.choice(_RU_PIECES)}ская, д. {rng.randint(1, 150)}"
+        address = f"{rng.randint(101000, 692999)}, г. {rng.choice(_RU_CITIES)}, {street}"
         return Company(i, country, local, english, ids, address, {"brand": brand, "form": form})
     n = 2 if rng.random() < 0.6 else 3
     brand = "".join(rng.choice(_LATIN_PIECES) for _ in range(n))
     second = "".join(rng.choice(_LATIN_PIECES) for _ in range(2)) if rng.random() < 0.5 else ""
     name = f"{brand} {second}".strip()
-    form = rng.choice(_FOREIGN_FORMS[country])
-    english = f"{name} {form}"
-    ids: dict[str, str] = {}
+    suffix = rng.choice(_FOREIGN_FORMS[country])
+    english = f"{name} {suffix}"
+    ids = {}
     if country == "KOR":
         ids["kcs"] = _kcs(rng)
     elif country == "KAZ":
         ids["bin"] = "".join(str(rng.randint(0, 9)) for _ in range(12))
     address = f"{rng.randint(1, 300)} {rng.choice(_LATIN_PIECES)} STREET, {country}"
-    return Company(i, country, english, english, ids, address, {"name": name, "form": form})
+    return Company(i, country, english, english, ids, address, {"name": name, "form": suffix})
 
 
 # --- spellings --------------------------------------------------------------------------------
@@ -391,7 +394,8 @@ def _addresses(c: Company, rng: random.Random) -> tuple[str, str, str]:
         else a.replace("ул.", "улица").replace("д.", "дом").split(", ", 1)[-1]
     )
     if c.country == "RUS":
-        other = f"{rng.randint(101000, 692999)}, г. {rng.choice(_RU_CITIES)}, ул. Складская, д. {rng.randint(1, 150)}"
+        street = f"ул. Складская, д. {rng.randint(1, 150)}"
+        other = f"{rng.randint(101000, 692999)}, г. {rng.choice(_RU_CITIES)}, {street}"
     else:
         other = f"WAREHOUSE {rng.randint(1, 99)}, NO. {rng.randint(1, 999)} INDUSTRIAL ZONE, {c.country}"
     return a, variant, other
@@ -414,9 +418,10 @@ class _Pool:
         return cls(arr, cum / cum[-1])
 
     def draw(self, n: int, rng: np.random.Generator) -> np.ndarray:
-        return self.members[
+        picked: np.ndarray = self.members[
             np.searchsorted(self.cum, rng.random(n), side="right").clip(0, len(self.members) - 1)
         ]
+        return picked
 
 
 def generate(lines: int, companies: int, seed: int = 7) -> pa.Table:
@@ -528,13 +533,21 @@ def generate(lines: int, companies: int, seed: int = 7) -> pa.Table:
             "direction": pa.array(np.where(kind == 1, "export", "import").tolist()),
             "shipper_name": pa.array(text_arr[s_idx].tolist(), pa.string()),
             "shipper_address": pa.array(
-                np.where(has_addr[:, 0], addresses[shipper, pick[:, 0]], None).tolist(), pa.string()
+                [
+                    a if keep else None
+                    for a, keep in zip(addresses[shipper, pick[:, 0]], has_addr[:, 0], strict=True)
+                ],
+                pa.string(),
             ),
             "shipper_country": pa.array(s_country.tolist(), pa.string()),
             "shipper_id": pa.array(s_id.tolist(), pa.string()),
             "consignee_name": pa.array(text_arr[c_idx].tolist(), pa.string()),
             "consignee_address": pa.array(
-                np.where(has_addr[:, 1], addresses[consignee, pick[:, 1]], None).tolist(), pa.string()
+                [
+                    a if keep else None
+                    for a, keep in zip(addresses[consignee, pick[:, 1]], has_addr[:, 1], strict=True)
+                ],
+                pa.string(),
             ),
             "consignee_country": pa.array(c_country.tolist(), pa.string()),
             "consignee_id": pa.array(c_id.tolist(), pa.string()),
@@ -565,14 +578,19 @@ def install(con: duckdb.DuckDBPyConnection, table: pa.Table, name: str = "synthe
                 return (f'"{name}"::{dtype}' if name in have else f"NULL::{dtype}") + f' AS "{name}"'
 
             select = ", ".join(column(c, t) for c, t in stored)
+            truth = ", ".join(
+                f"{c}" if c in have else f"NULL::BIGINT AS {c}"
+                for c in ("_truth_shipper", "_truth_consignee")
+            )
             con.execute(
-                f'CREATE TABLE "{storage}" AS SELECT {select},'
-                f" NULL::VARCHAR AS {facts.ERROR_COLUMN}, _truth_shipper, _truth_consignee FROM _syn"
+                f'CREATE TABLE "{storage}" AS SELECT {select}, NULL::VARCHAR AS {facts.ERROR_COLUMN},'
+                f" {truth} FROM _syn"
             )
         finally:
             con.unregister("_syn")
         con.execute(
-            "INSERT INTO sources (source_id, path, filename, sha256, layout, target_table, rows_read, rows_loaded,"
+            "INSERT INTO sources (source_id, path, filename, sha256, layout, target_table,"
+            " rows_read, rows_loaded,"
             " rows_quarantined, storage_table, line_offset, line_stored)"
             " VALUES (?, ?, ?, ?, 'synthetic', 'shipments', ?, ?, 0, ?, 2, false)",
             [
