@@ -185,6 +185,29 @@ class Dualtrace:
             on_report=on_report,
         )
 
+    def lists_update(
+        self,
+        *,
+        only: Sequence[str] | None = None,
+        folder: PathLike | None = None,
+        timeout: float = 60.0,
+        load: bool = True,
+    ) -> list[Any]:
+        """Download the official list files (conditional requests, previous version kept) and load
+        the ones that changed. Raises OfflineError (one line) without a network."""
+        import os
+
+        from dualtrace.lists.update import update
+
+        target = Path(folder or os.environ.get("DUALTRACE_LISTS_DIR") or self.path.parent / "lists")
+
+        def loader(paths: list[Path], name: str) -> list[dict[str, Any]]:
+            return [r.as_dict() for r in self.lists_load(paths, list_name=name)]
+
+        return update(
+            self.con, target, only=list(only) if only else None, timeout=timeout, load=load, loader=loader
+        )
+
     def lists_status(self) -> list[dict[str, Any]]:
         """Each loaded list: version date, counts, what its last version added and removed."""
         from dualtrace.lists.status import status

@@ -79,6 +79,36 @@ def lists_load(
         emit([r.as_dict() for r in reports], fmt)
 
 
+@lists_app.command("update")
+@user_errors
+def lists_update(
+    only: Annotated[list[str] | None, typer.Option("--only", help="Only this list (repeatable).")] = None,
+    folder: Annotated[
+        Path | None,
+        typer.Option("--folder", help="Where to keep the files (default: lists/ beside the warehouse)."),
+    ] = None,
+    no_load: Annotated[bool, typer.Option("--no-load", help="Download only; do not load.")] = False,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds per request.")] = 60.0,
+    db: DbOption = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Download the official list files from their publishers and load what changed."""
+    from dualtrace.lists.update import OFFICIAL
+
+    with Dualtrace(db) as dt:
+        downloads = dt.lists_update(only=only, folder=folder, timeout=timeout, load=not no_load)
+    emit([d.as_dict() for d in downloads], fmt, title="downloads")
+    for d in downloads:
+        for loaded in d.loaded:
+            err_console.print(
+                f"{loaded['list']}: loaded version {loaded['version_date'] or 'undated'},"
+                f" added {loaded['added']}, removed {loaded['removed']}",
+                highlight=False,
+            )
+    if not downloads:
+        err_console.print(f"nothing to do (lists: {', '.join(OFFICIAL)})")
+
+
 @lists_app.command("status")
 @user_errors
 def lists_status(db: DbOption = None, fmt: FormatOption = OutputFormat.table) -> None:

@@ -25,9 +25,10 @@ _MONTHS = {
 }
 
 
-def parse_date(text: str | None) -> str | None:
+def parse_date(text: str | None, *, dayfirst: bool = False) -> str | None:
     """ISO date (or year / year-month) from the date forms lists use: 2014-09-12, 12.9.2014,
-    12 Sep 2014, 09/12/2014 (US), 1971. None when it is not a date."""
+    12 Sep 2014, 09/12/2014 (US; ``dayfirst`` for the UK's 12/09/2014), 1971. None when it is
+    not a date."""
     if not text:
         return None
     t = text.strip()
@@ -37,13 +38,14 @@ def parse_date(text: str | None) -> str | None:
     if m := re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", t):
         return f"{m[3]}-{int(m[2]):02d}-{int(m[1]):02d}"
     if m := re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", t):
-        return f"{m[3]}-{int(m[1]):02d}-{int(m[2]):02d}"
+        month, day = (int(m[2]), int(m[1])) if dayfirst else (int(m[1]), int(m[2]))
+        return f"{m[3]}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else None
     if m := re.fullmatch(r"(\d{1,2}) ([A-Za-z]{3})[a-z]* (\d{4})", t):
-        month = _MONTHS.get(m[2].lower())
-        return f"{m[3]}-{month:02d}-{int(m[1]):02d}" if month else None
+        named = _MONTHS.get(m[2].lower())
+        return f"{m[3]}-{named:02d}-{int(m[1]):02d}" if named else None
     if m := re.fullmatch(r"([A-Za-z]{3})[a-z]* (\d{4})", t):
-        month = _MONTHS.get(m[1].lower())
-        return f"{m[2]}-{month:02d}" if month else None
+        named = _MONTHS.get(m[1].lower())
+        return f"{m[2]}-{named:02d}" if named else None
     return None
 
 

@@ -27,7 +27,7 @@ def read(path: Path, list_name: str | None = None) -> Batch:
     lines = text.splitlines(keepends=True)
     updated = None
     if lines and lines[0].lower().startswith("last updated"):
-        updated = parse_date(lines[0].split(",", 1)[1].strip().strip('"'))
+        updated = parse_date(lines[0].split(",", 1)[1].strip().strip('"'), dayfirst=True)
         lines = lines[1:]
     reader = csv.DictReader(io.StringIO("".join(lines)))
     require_columns(path, list(reader.fieldnames or []), ["Name 6", "Group Type", "Group ID"])
@@ -50,7 +50,7 @@ def read(path: Path, list_name: str | None = None) -> Batch:
             sanction.add("entity", entity.id)
             sanction.add("authority", "Office of Financial Sanctions Implementation")
             sanction.add("program", row.get("Regime"))
-            sanction.add("listingDate", parse_date(row.get("Listed On")))
+            sanction.add("listingDate", parse_date(row.get("Listed On"), dayfirst=True))
             sanction.add("authorityId", group)
             sanction.add("country", "gb")
             sanctions[group] = sanction
@@ -70,7 +70,7 @@ def read(path: Path, list_name: str | None = None) -> Batch:
         entity.add("name", row.get("Name Non-Latin Script"))
         props = entity.ftm_schema.properties if entity.ftm_schema else {}
         if person:
-            entity.add("birthDate", parse_date(row.get("DOB")))
+            entity.add("birthDate", parse_date(row.get("DOB"), dayfirst=True))
             entity.add("nationality", row.get("Nationality"))
             entity.add("passportNumber", row.get("Passport Number"))
             entity.add("idNumber", row.get("National Identification Number"))

@@ -16,6 +16,7 @@ so a query that is a shorter form of the list name still scores well ("Svetorog"
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
@@ -42,6 +43,7 @@ class NameMatch:
         return ", ".join(parts) if parts else "no word in common"
 
 
+@lru_cache(maxsize=500_000)
 def token_similarity(a: str, b: str) -> float:
     """1.0 for equal skeletons; for longer tokens the normalised edit similarity when it is high
     enough to be a spelling variant, else 0."""
@@ -56,7 +58,8 @@ def token_similarity(a: str, b: str) -> float:
     return sim if sim >= 0.7 else 0.0
 
 
-def _units(skeletons: tuple[str, ...]) -> list[tuple[tuple[int, ...], str]]:
+@lru_cache(maxsize=200_000)
+def _units(skeletons: tuple[str, ...]) -> tuple[tuple[tuple[int, ...], str], ...]:
     """Concatenations of 2 and 3 adjacent tokens."""
     out = []
     n = len(skeletons)
@@ -64,16 +67,17 @@ def _units(skeletons: tuple[str, ...]) -> list[tuple[tuple[int, ...], str]]:
         for start in range(0, n - size + 1):
             idx = tuple(range(start, start + size))
             out.append((idx, "".join(skeletons[i] for i in idx)))
-    return out
+    return tuple(out)
 
 
-def _acronyms(tokens: tuple[str, ...]) -> list[tuple[tuple[int, ...], str]]:
-    out = []
+@lru_cache(maxsize=200_000)
+def _acronyms(tokens: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
+    out: dict[str, tuple[int, ...]] = {}
     n = len(tokens)
     for size in range(2, min(5, n) + 1):
         for start in range(0, n - size + 1):
             idx = tuple(range(start, start + size))
-            out.append((idx, "".join(tokens[i][0] for i in idx)))
+            out.setdefault("".join(tokens[i][0] for i in idx), idx)
     return out
 
 
@@ -84,36 +88,46 @@ def compare_names(query: NameKey, listed: NameKey) -> NameMatch:
     qs, cs = query.skeletons, listed.skeletons
     if not qs or not cs:
         return NameMatch(0.0, 0.0, 0.0, ())
+    if qs == cs:  # the same words in the same order: nothing to align
+        same = tuple((a, b, 1.0) for a, b in zip(query.tokens, listed.tokens, strict=True))
+        return NameMatch(1.0, 1.0, 1.0, same)
     qw, cw = query.weights, listed.weights
     found: list[Candidate] = []
+    exact_q: set[int] = set()
+    exact_c: set[int] = set()
     for i, a in enumerate(qs):
         for j, b in enumerate(cs):
-            sim = token_similarity(a, b)
+            sim = 1.0 if a == b else token_similarity(a, b)
             if sim:
                 found.append((sim, qw[i] + cw[j], (i,), (j,)))
-    # Tokens written together on one side and apart on the other.
-    if len(qs) > 1 or len(cs) > 1:
+                if sim == 1.0:
+                    exact_q.add(i)
+                    exact_c.add(j)
+    # Tokens written together on one side and apart on the other, and acronyms: only worth
+    # looking for while some token has no exact partner.
+    if (len(exact_q) < len(qs) or len(exact_c) < len(cs)) and (len(qs) > 1 or len(cs) > 1):
         for idx, joined in _units(qs):
             for j, b in enumerate(cs):
-                if len(b) >= 5 and abs(len(b) - len(joined)) <= 2:
+                if j not in exact_c and len(b) >= 5 and abs(len(b) - len(joined)) <= 2:
                     sim = token_similarity(joined, b)
                     if sim >= 0.85:
                         found.append((sim, sum(qw[i] for i in idx) + cw[j], idx, (j,)))
         for idx, joined in _units(cs):
             for i, a in enumerate(qs):
-                if len(a) >= 5 and abs(len(a) - len(joined)) <= 2:
+                if i not in exact_q and len(a) >= 5 and abs(len(a) - len(joined)) <= 2:
                     sim = token_similarity(a, joined)
                     if sim >= 0.85:
                         found.append((sim, qw[i] + sum(cw[j] for j in idx), (i,), idx))
-        # Acronyms: one token equal to the initials of a run of the other name's tokens.
-        for idx, initials in _acronyms(listed.tokens):
-            for i, a in enumerate(query.tokens):
-                if a == initials:
-                    found.append((0.9, qw[i] + sum(cw[j] for j in idx), (i,), idx))
-        for idx, initials in _acronyms(query.tokens):
-            for j, b in enumerate(listed.tokens):
-                if b == initials:
-                    found.append((0.9, sum(qw[i] for i in idx) + cw[j], idx, (j,)))
+        listed_acronyms = _acronyms(listed.tokens)
+        for i, a in enumerate(query.tokens):
+            if i not in exact_q and a in listed_acronyms:
+                idx = listed_acronyms[a]
+                found.append((0.9, qw[i] + sum(cw[j] for j in idx), (i,), idx))
+        query_acronyms = _acronyms(query.tokens)
+        for j, b in enumerate(listed.tokens):
+            if j not in exact_c and b in query_acronyms:
+                idx = query_acronyms[b]
+                found.append((0.9, sum(qw[i] for i in idx) + cw[j], idx, (j,)))
     found.sort(key=lambda c: (c[0], c[1]), reverse=True)
     used_q: set[int] = set()
     used_c: set[int] = set()

@@ -4,6 +4,8 @@ explanation, keep the hits above the threshold."""
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -11,6 +13,7 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
+from dualtrace import config
 from dualtrace.errors import InputError
 from dualtrace.lists.identifiers import normalize_id
 from dualtrace.reference import resolve as resolve_country
@@ -56,7 +59,8 @@ class Screener:
     """Screens queries against the active listed parties of the warehouse."""
 
     con: duckdb.DuckDBPyConnection
-    top_k: int = 12
+    top_k: int = 10
+    workers: int | None = None  # processes for bulk scoring (default: DUALTRACE_THREADS or cores)
 
     def __post_init__(self) -> None:
         self.names = ensure_index(self.con)
@@ -75,11 +79,13 @@ class Screener:
                 " FROM entities e JOIN _dt_want w USING (list, entity_id)"
             ).fetchall()
             names = self.con.execute(
-                "SELECT n.list, n.entity_id, n.name FROM entity_names n JOIN _dt_want w USING (list, entity_id)"
+                "SELECT n.list, n.entity_id, n.name FROM entity_names n"
+                " JOIN _dt_want w USING (list, entity_id)"
                 " WHERE n.norm <> ''"
             ).fetchall()
             ids = self.con.execute(
-                "SELECT i.list, i.entity_id, i.scheme, i.value FROM entity_ids i JOIN _dt_want w USING (list, entity_id)"
+                "SELECT i.list, i.entity_id, i.scheme, i.value FROM entity_ids i"
+                " JOIN _dt_want w USING (list, entity_id)"
             ).fetchall()
         finally:
             self.con.unregister("_dt_want")
@@ -133,6 +139,19 @@ class Screener:
             return results
         if self.names == 0:
             raise InputError("no lists loaded: run `dualtrace lists load FILE...` first")
+        if len(queries) > CHUNK:  # bounded SQL joins and memory, whatever the input size
+            out: list[list[Scored]] = []
+            for start in range(0, len(queries), CHUNK):
+                out.extend(
+                    self.screen(
+                        queries[start : start + CHUNK],
+                        threshold=threshold,
+                        limit=limit,
+                        restrict=restrict,
+                        lists=lists,
+                    )
+                )
+            return out
         blocked = block(self.con, [q.key for q in queries], top_k=self.top_k, restrict=restrict)
         id_hits = self._by_ids(queries)
         if restrict is not None:
@@ -144,25 +163,59 @@ class Screener:
         for keys in id_hits.values():
             wanted.update(keys)
         self._load(wanted)
+        tasks: list[tuple[Query, list[tuple[Candidate, list[str]]]]] = []
         for qid, query in enumerate(queries):
             per_entity: dict[tuple[str, str], list[str]] = defaultdict(list)
             for _, lst, eid, name, _ in blocked.get(qid, []):
                 per_entity[(lst, eid)].append(name)
             for key in id_hits.get(qid, ()):
                 per_entity.setdefault(key, [])
-            hits = []
-            for key, names in per_entity.items():
-                if lists and key[0] not in lists:
-                    continue
-                candidate = self._entities.get(key)
-                if candidate is None:
-                    continue
-                scored = score(query, candidate, names or None)
-                if scored.score >= threshold:
-                    hits.append(scored)
-            hits.sort(key=lambda s: (-s.score, -s.name.similarity, s.candidate.list, s.candidate.entity_id))
-            results[qid] = hits[:limit]
-        return results
+            cands = [
+                (self._entities[key], names)
+                for key, names in per_entity.items()
+                if key in self._entities and not (lists and key[0] not in lists)
+            ]
+            tasks.append((query, cands))
+        workers = self.workers if self.workers is not None else (config.threads() or os.cpu_count() or 1)
+        if workers > 1 and len(tasks) >= PARALLEL_FROM:
+            return _score_parallel(tasks, threshold, limit, workers)
+        return [_score_one(task, threshold, limit) for task in tasks]
+
+
+# Bulk scoring is pure Python: above this many queries it is spread over worker processes
+# (forked, so they share the loaded candidates without copying them up front).
+PARALLEL_FROM = 3000
+CHUNK = 20_000
+_TASKS: list[tuple[Query, list[tuple[Candidate, list[str]]]]] = []
+
+
+def _score_one(
+    task: tuple[Query, list[tuple[Candidate, list[str]]]], threshold: float, limit: int
+) -> list[Scored]:
+    query, cands = task
+    hits = [s for s in (score(query, c, names or None) for c, names in cands) if s.score >= threshold]
+    hits.sort(key=lambda s: (-s.score, -s.name.similarity, s.candidate.list, s.candidate.entity_id))
+    return hits[:limit]
+
+
+def _score_range(args: tuple[int, int, float, int]) -> list[list[Scored]]:
+    start, stop, threshold, limit = args
+    return [_score_one(_TASKS[i], threshold, limit) for i in range(start, stop)]
+
+
+def _score_parallel(
+    tasks: list[tuple[Query, list[tuple[Candidate, list[str]]]]], threshold: float, limit: int, workers: int
+) -> list[list[Scored]]:
+    global _TASKS
+    _TASKS = tasks
+    try:
+        step = max(500, len(tasks) // (workers * 4))
+        chunks = [(i, min(i + step, len(tasks)), threshold, limit) for i in range(0, len(tasks), step)]
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(_score_range, chunks)
+    finally:
+        _TASKS = []
+    return [hits for part in parts for hits in part]
 
 
 def features_json(scored: Scored) -> str:

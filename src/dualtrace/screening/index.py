@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -24,6 +23,8 @@ __all__ = ["MAX_DF_SHARE", "block", "ensure_index", "index_version", "keys_of"]
 
 MAX_DF_SHARE = 0.02
 MIN_DF_CAP = 200
+# A candidate shares at least this share of the weight of the query's keys.
+MIN_SHARE = 0.3
 SCREENABLE = ("Person", "Company", "Organization", "LegalEntity", "PublicBody", "Vessel", "Airplane")
 
 
@@ -62,11 +63,13 @@ def ensure_index(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> int:
         " ORDER BY n.list, n.entity_id, n.name"
     ).fetchall()
     key_rows: list[tuple[str, int]] = []
+    nkeys: list[int] = []
     for name_id, (_, _, name) in enumerate(names):
         keys: dict[str, float] = {}
         for reading in (analyze(name), *alternates(name)):
             keys.update(keys_of(reading))
         key_rows.extend((k, name_id) for k in keys)
+        nkeys.append(max(len(keys), 1))
     df: dict[str, int] = {}
     for k, _ in key_rows:
         df[k] = df.get(k, 0) + 1
@@ -74,6 +77,7 @@ def ensure_index(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> int:
     with transaction(con):
         con.execute("DELETE FROM screen_names")
         con.execute("DELETE FROM screen_keys")
+        con.execute("DELETE FROM screen_key_stats")
         if names:
             con.register(
                 "_dt_names",
@@ -83,6 +87,7 @@ def ensure_index(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> int:
                         "list": [n[0] for n in names],
                         "entity_id": [n[1] for n in names],
                         "name": [n[2] for n in names],
+                        "nkeys": nkeys,
                     }
                 ),
             )
@@ -97,12 +102,21 @@ def ensure_index(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> int:
                 ),
             )
             try:
-                con.execute("INSERT INTO screen_names SELECT name_id, list, entity_id, name FROM _dt_names")
+                con.execute(
+                    "INSERT INTO screen_names SELECT name_id, list, entity_id, name, nkeys FROM _dt_names"
+                )
                 con.execute("INSERT INTO screen_keys SELECT key, name_id, idf FROM _dt_keys")
+                con.execute(
+                    "INSERT INTO screen_key_stats SELECT key, any_value(idf) FROM _dt_keys GROUP BY key"
+                )
             finally:
                 con.unregister("_dt_names")
                 con.unregister("_dt_keys")
         con.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('screen_index_version', ?)", [version])
+        con.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('screen_index_max_idf', ?)",
+            [repr(math.log(total) + 0.1)],
+        )
         # keys in more names than the cap are too common to block on: their idf is below this
         cap = max(MIN_DF_CAP, int(total * MAX_DF_SHARE))
         con.execute(
@@ -116,10 +130,14 @@ def block(
     con: duckdb.DuckDBPyConnection,
     queries: Sequence[NameKey],
     *,
-    top_k: int = 12,
+    top_k: int = 10,
     restrict: Sequence[tuple[str, str]] | None = None,
+    min_share: float = MIN_SHARE,
 ) -> dict[int, list[tuple[int, str, str, str, float]]]:
-    """Candidate list names per query index: [(name_id, list, entity_id, name, block score)]."""
+    """Candidate list names per query index: [(name_id, list, entity_id, name, block score)].
+
+    A name is a candidate when the keys it shares with the query weigh at least ``min_share`` of
+    all the query's keys (keys unknown to the lists weigh as much as the rarest)."""
     qrows: list[tuple[int, str, float]] = []
     for qid, key in enumerate(queries):
         keys: dict[str, float] = {}
@@ -130,12 +148,13 @@ def block(
         return {}
     floor_row = fetch_one(con, "SELECT value FROM meta WHERE key = 'screen_index_min_idf'")
     min_idf = float(floor_row[0]) if floor_row else 0.0
+    top_row = fetch_one(con, "SELECT value FROM meta WHERE key = 'screen_index_max_idf'")
+    top_idf = float(top_row[0]) if top_row else 1.0
     con.register(
         "_dt_qkeys",
         pa.table({"qid": [r[0] for r in qrows], "key": [r[1] for r in qrows], "w": [r[2] for r in qrows]}),
     )
     restrict_sql = ""
-    params: list[Any] = [min_idf, top_k]
     if restrict is not None:
         con.register(
             "_dt_restrict",
@@ -145,19 +164,33 @@ def block(
     try:
         result = con.execute(
             f"""
-            WITH hits AS (
-                SELECT q.qid, k.name_id, sum(q.w * k.idf) AS score
-                FROM _dt_qkeys q JOIN screen_keys k USING (key)
-                WHERE k.idf >= ?
+            WITH qk AS (
+                SELECT q.qid, q.key, q.w, s.idf FROM _dt_qkeys q LEFT JOIN screen_key_stats s USING (key)
+            ), self AS (
+                -- what the query's keys weigh in all: keys the lists do not know weigh the most
+                SELECT qid, sum(w * coalesce(idf, ?)) AS total FROM qk GROUP BY qid
+            ), hits AS (
+                SELECT q.qid, k.name_id, sum(q.w * q.idf) AS score
+                FROM qk q JOIN screen_keys k USING (key)
+                WHERE q.idf >= ?
                 GROUP BY q.qid, k.name_id
-            ), ranked AS (
-                SELECT h.qid, h.name_id, n.list, n.entity_id, n.name, h.score
-                FROM hits h JOIN screen_names n USING (name_id) {restrict_sql}
-                QUALIFY row_number() OVER (PARTITION BY h.qid ORDER BY h.score DESC, h.name_id) <= ?
+            ), kept AS (
+                SELECT h.* FROM hits h JOIN self s USING (qid) WHERE h.score >= ? * s.total
+            ), named AS (
+                -- long names share more keys by chance: scale like a cosine
+                SELECT h.qid, h.name_id, n.list, n.entity_id, n.name, h.score / sqrt(n.nkeys) AS score
+                FROM kept h JOIN screen_names n USING (name_id) {restrict_sql}
+                QUALIFY row_number() OVER (
+                    PARTITION BY h.qid, n.list, n.entity_id ORDER BY score DESC, h.name_id
+                ) <= 2
+            ), entity_rank AS (
+                SELECT qid, list, entity_id, max(score) AS best FROM named GROUP BY qid, list, entity_id
+                QUALIFY row_number() OVER (PARTITION BY qid ORDER BY best DESC, list, entity_id) <= ?
             )
-            SELECT qid, name_id, list, entity_id, name, score FROM ranked
+            SELECT n.qid, n.name_id, n.list, n.entity_id, n.name, n.score
+            FROM named n JOIN entity_rank r USING (qid, list, entity_id)
             """,
-            params,
+            [top_idf, min_idf, min_share, top_k],
         ).fetchall()
     finally:
         con.unregister("_dt_qkeys")

@@ -17,7 +17,7 @@ from dualtrace.lists.identifiers import normalize_id, scheme_of
 from dualtrace.reference import resolve as resolve_country
 from dualtrace.screening.score import Candidate, Query, Scored, score
 
-__all__ = ["PairResult", "THRESHOLDS", "metrics", "read_pairs", "score_pairs"]
+__all__ = ["THRESHOLDS", "PairResult", "metrics", "read_pairs", "score_pairs"]
 
 THRESHOLDS = [round(0.05 * i, 2) for i in range(2, 20)]
 _TRUE = {"1", "true", "yes", "y", "t", "match"}

@@ -239,7 +239,8 @@ def screen_parties(
             )
             try:
                 con.execute(
-                    "DELETE FROM party_links WHERE (list, entity_id) IN (SELECT (list, entity_id) FROM _dt_changed)"
+                    "DELETE FROM party_links"
+                    " WHERE (list, entity_id) IN (SELECT (list, entity_id) FROM _dt_changed)"
                 )
             finally:
                 con.unregister("_dt_changed")
@@ -261,7 +262,8 @@ def screen_parties(
             )
             try:
                 con.execute(
-                    "INSERT OR REPLACE INTO screen_parties (party_key, name, country, party_id, roles, lines, watermark)"
+                    "INSERT OR REPLACE INTO screen_parties"
+                    " (party_key, name, country, party_id, roles, lines, watermark)"
                     " SELECT party_key, name, country, party_id, roles, lines, ? FROM _dt_parties",
                     [watermark],
                 )
@@ -400,10 +402,9 @@ def build_findings(con: duckdb.DuckDBPyConnection) -> list[Finding]:
                 },
                 evidence=Evidence(
                     query=(
-                        "SELECT l.*, s.* FROM party_links l JOIN screen_parties p USING (party_key) JOIN shipments s"
-                        " ON s.shipper_name = p.name OR s.consignee_name = p.name WHERE l.party_key IN ("
-                        + ", ".join(f"'{k}'" for k in sorted(members))
-                        + ")"
+                        "SELECT l.*, s.* FROM party_links l JOIN screen_parties p USING (party_key)"
+                        " JOIN shipments s ON s.shipper_name = p.name OR s.consignee_name = p.name"
+                        " WHERE l.party_key IN (" + ", ".join(f"'{k}'" for k in sorted(members)) + ")"
                     ),
                     rows=[RowRef("shipments", int(r[1]), int(r[2])) for r in lines],
                     entities=[f"{lst}:{eid}" for lst, eid in entities],
@@ -419,7 +420,7 @@ def build_findings(con: duckdb.DuckDBPyConnection) -> list[Finding]:
                             "decision": h[11],
                         }
                         for h in hits
-                    ],  # fmt: skip
+                    ],
                     notes=sorted({h[10] for h in hits}),
                 ),
             )

@@ -61,7 +61,8 @@ def review(
     with transaction(con):
         review_id = int(fetch_one(con, "SELECT nextval('screen_review_seq')")[0])
         con.execute(
-            "INSERT INTO screen_reviews (review_id, party_key, name, list, entity_id, decision, note, reviewer)"
+            "INSERT INTO screen_reviews"
+            " (review_id, party_key, name, list, entity_id, decision, note, reviewer)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [review_id, key, name, lst, eid, decision, note, who],
         )

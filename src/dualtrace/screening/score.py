@@ -20,6 +20,7 @@ Every score carries its explanation: each feature's value and weight, and the ma
 
 from __future__ import annotations
 
+import builtins
 import math
 from dataclasses import dataclass, field
 from datetime import date
@@ -86,10 +87,10 @@ class Candidate:
     entity_id: str
     schema: str
     caption: str
-    names: list[str]
-    countries: list[str] = field(default_factory=list)
+    names: builtins.list[str]
+    countries: builtins.list[str] = field(default_factory=builtins.list)
     ids: dict[str, set[str]] = field(default_factory=dict)  # scheme -> normalised values
-    programs: list[str] = field(default_factory=list)
+    programs: builtins.list[str] = field(default_factory=builtins.list)
     listing_date: date | None = None
 
 

@@ -6,7 +6,8 @@ CREATE TABLE IF NOT EXISTS screen_names (
     name_id   BIGINT NOT NULL,
     list      VARCHAR NOT NULL,
     entity_id VARCHAR NOT NULL,
-    name      VARCHAR NOT NULL
+    name      VARCHAR NOT NULL,
+    nkeys     INTEGER NOT NULL
 );
 
 -- Blocking keys (token skeletons, joined neighbours, phonetic codes) with their idf.
@@ -14,6 +15,12 @@ CREATE TABLE IF NOT EXISTS screen_keys (
     key     VARCHAR NOT NULL,
     name_id BIGINT NOT NULL,
     idf     DOUBLE NOT NULL
+);
+
+-- Each key once, with its idf (the query side of the blocking join looks keys up here).
+CREATE TABLE IF NOT EXISTS screen_key_stats (
+    key VARCHAR NOT NULL,
+    idf DOUBLE NOT NULL
 );
 
 -- Every shipment party screened, and against which list versions (the watermark).
