@@ -126,7 +126,7 @@ def _units_only(con: object) -> None:
     records = shipment_records(con)  # type: ignore[arg-type]
     names = records.column("name").to_pylist()
     distinct = sorted(set(names))
-    keys = name_keys(distinct)
+    keys = name_keys(distinct, None)
     index = {n: i for i, n in enumerate(distinct)}
     k = [keys[index[n]] for n in names]
     rec = pa.table(

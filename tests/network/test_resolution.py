@@ -278,3 +278,21 @@ def test_quality_on_a_labelled_synthetic_set(tmp_path: Path) -> None:
     assert mentions["precision"] >= 0.95 and mentions["recall"] >= 0.95, scores
     assert scores["records"]["precision"] >= 0.9 and scores["records"]["recall"] >= 0.9, scores
     assert mentions["recall"] > base["recall"] + 0.05  # ids, typos, scripts: far beyond exact names
+
+
+def test_trade_edges_use_goods_tags_when_the_goods_engine_ran(tmp_path: Path) -> None:
+    dt = _warehouse(tmp_path, [("ORION NOVA TRADING LIMITED", None, "HKG", 'ООО "ВЕКТОР"', INN_A, 4)])
+    dt.network_build()
+    [edge] = dt.sql("SELECT lines, controlled_lines, categories FROM trade_edges")
+    assert edge == {"lines": 4, "controlled_lines": 4, "categories": ["chpl"]}  # 854231 is on the CHPL
+    # the goods engine's view, as its migration defines it (only the columns read here): two lines
+    # tagged, one of them with a CHPL tier
+    dt.con.execute(
+        "CREATE TEMP VIEW goods_shipment_tags AS SELECT * FROM (VALUES"
+        " (1, 2, '1', ['microelectronics']), (1, 3, NULL, ['electronics'])) t(source_id, source_line, chpl_tier,"
+        " categories)"
+    )
+    dt.network_build()
+    [edge] = dt.sql("SELECT lines, controlled_lines, categories FROM trade_edges")
+    assert edge == {"lines": 4, "controlled_lines": 1, "categories": ["electronics", "microelectronics"]}
+    dt.close()

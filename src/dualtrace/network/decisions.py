@@ -104,7 +104,7 @@ def find_party(con: duckdb.DuckDBPyConnection, text: str) -> str:
     if not text:
         raise InputError("give a party id, name or identifier")
     if fetch_one(con, "SELECT count(*) FROM parties")[0] == 0:
-        raise InputError("no parties yet: run `dualtrace network build` first")
+        raise InputError("no parties yet: load declarations or lists, then run `dualtrace network build`")
     row = fetch_one(con, "SELECT party_id FROM parties WHERE party_id = ?", [text])
     if row:
         return str(row[0])

@@ -48,7 +48,7 @@ def _iso2(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 def _require_build(con: duckdb.DuckDBPyConnection) -> None:
     if con.execute("SELECT count(*) FROM parties").fetchall()[0][0] == 0:
-        raise InputError("no parties yet: run `dualtrace network build` first")
+        raise InputError("no parties yet: load declarations or lists, then run `dualtrace network build`")
 
 
 def ftm_entities(con: duckdb.DuckDBPyConnection, *, lines: bool = True) -> Iterator[dict[str, Any]]:

@@ -267,7 +267,7 @@ def exposure_rows(
     from dualtrace.errors import InputError
 
     if con.execute("SELECT count(*) FROM parties").fetchall()[0][0] == 0:
-        raise InputError("no parties yet: run `dualtrace network build` first")
+        raise InputError("no parties yet: load declarations or lists, then run `dualtrace network build`")
     hops = MAX_HOPS if max_hops is None else max_hops
     if hops < 0:
         raise InputError("--max-hops must be 0 or more")

@@ -31,7 +31,16 @@ from dataclasses import astuple, dataclass
 
 from dualtrace.screening.names import GENERIC, alternates, analyze, token_weight
 
-__all__ = ["PLACES", "NameKeys", "keys_for", "name_keys", "near_known", "palladius_reading", "skeleton"]
+__all__ = [
+    "PLACES",
+    "NameKeys",
+    "key_pool",
+    "keys_for",
+    "name_keys",
+    "near_known",
+    "palladius_reading",
+    "skeleton",
+]
 
 _PLACE_WORDS = """
 china hong kong hongkong macau macao taiwan russia russian rossiya rossii asia euro eurasia
@@ -268,22 +277,29 @@ def _chunk(names: Sequence[str]) -> list[tuple[str, str, str, str, str, int, int
     return [astuple(keys_for(n)) for n in names]  # tuples pickle faster than dataclasses
 
 
-def name_keys(names: Sequence[str], workers: int | None = None) -> list[NameKeys]:
-    """Keys of every name, in order; in ``workers`` processes when the list is long."""
+def key_pool(workers: int | None = None) -> ProcessPoolExecutor | None:
+    """Worker processes for ``name_keys``, or None for one process. Start it early: forked
+    workers share what the caller held at that moment (copy-on-write), so forking before the
+    records are read keeps them small; fork, unlike spawn, never re-imports the caller's script."""
+    workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+    pool.submit(os.getpid).result()  # with fork, the first task starts every worker: now
+    return pool
+
+
+def name_keys(names: Sequence[str], pool: ProcessPoolExecutor | None = None) -> list[NameKeys]:
+    """Keys of every name, in order; in the pool's processes when the list is long."""
     pre = [_prekey(n) for n in names]
     distinct = sorted(set(pre))
-    workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
-    if workers <= 1 or len(distinct) < 50_000:
+    if pool is None or len(distinct) < 50_000:
         computed = _chunk(distinct)
     else:
-        size = max(5_000, len(distinct) // (workers * 8))
+        size = max(5_000, len(distinct) // 32)
         chunks = [distinct[i : i + size] for i in range(0, len(distinct), size)]
         computed = []
-        # spawn: workers start small instead of inheriting the caller's (large) memory
-        with ProcessPoolExecutor(
-            max_workers=workers, mp_context=multiprocessing.get_context("spawn")
-        ) as pool:
-            for part in pool.map(_chunk, chunks):
-                computed.extend(part)
+        for part in pool.map(_chunk, chunks):
+            computed.extend(part)
     by_pre = {p: NameKeys(*k) for p, k in zip(distinct, computed, strict=True)}
     return [by_pre[p] for p in pre]

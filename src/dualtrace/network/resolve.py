@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from concurrent.futures import ProcessPoolExecutor
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,7 +35,7 @@ from dualtrace.network import pairs as pairs_module
 from dualtrace.network.clustering import Clusters
 from dualtrace.network.decisions import decision_constraints
 from dualtrace.network.ids import is_strong, parse_ref
-from dualtrace.network.namekeys import NameKeys, keys_for, name_keys
+from dualtrace.network.namekeys import NameKeys, key_pool, keys_for, name_keys
 from dualtrace.network.records import entity_records, ownership_records, shipment_records
 from dualtrace.warehouse.db import transaction
 
@@ -98,6 +99,21 @@ def resolve_parties(
     shipment_parties."""
     report = ResolveReport()
     timer = _Timer(report, progress)
+    pool = key_pool(workers)  # before anything large is read: forked workers stay small
+    try:
+        return _resolve(con, report, timer, pool, threshold)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+
+
+def _resolve(
+    con: duckdb.DuckDBPyConnection,
+    report: ResolveReport,
+    timer: _Timer,
+    pool: ProcessPoolExecutor | None,
+    threshold: float,
+) -> ResolveReport:
     parts = [shipment_records(con), entity_records(con), ownership_records(con)]
     report.shipment_records, report.entity_records, report.ownership_records = (len(p) for p in parts)
     records = pa.concat_tables(parts)
@@ -107,7 +123,7 @@ def resolve_parties(
 
     names = records.column("name").to_pylist()
     distinct = sorted(set(names))
-    keys = name_keys(distinct, workers)
+    keys = name_keys(distinct, pool)
     records, names, distinct, keys = _with_readings(records, names, distinct, keys)
     n = report.records = len(records)
     report.distinct_names = len(distinct)

@@ -16,12 +16,13 @@ __all__ = ["build_trade_edges", "has_goods_tags", "line_facts_sql"]
 
 
 def has_goods_tags(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when the goods engine has tagged shipment lines (its tables are optional here)."""
     row = con.execute(
         "SELECT count(*) FROM duckdb_views() WHERE view_name = 'goods_shipment_tags'"
     ).fetchall()
     if not row[0][0]:
         return False
-    return bool(con.execute("SELECT count(*) > 0 FROM goods_line_tags").fetchall()[0][0])
+    return bool(con.execute("SELECT EXISTS (SELECT 1 FROM goods_shipment_tags)").fetchall()[0][0])
 
 
 def line_facts_sql(con: duckdb.DuckDBPyConnection) -> str:
