@@ -289,8 +289,8 @@ def test_trade_edges_use_goods_tags_when_the_goods_engine_ran(tmp_path: Path) ->
     # tagged, one of them with a CHPL tier
     dt.con.execute(
         "CREATE TEMP VIEW goods_shipment_tags AS SELECT * FROM (VALUES"
-        " (1, 2, '1', ['microelectronics']), (1, 3, NULL, ['electronics'])) t(source_id, source_line, chpl_tier,"
-        " categories)"
+        " (1, 2, '1', ['microelectronics']), (1, 3, NULL, ['electronics']))"
+        " t(source_id, source_line, chpl_tier, categories)"
     )
     dt.network_build()
     [edge] = dt.sql("SELECT lines, controlled_lines, categories FROM trade_edges")
