@@ -34,7 +34,7 @@ import pyarrow as pa
 from dualtrace.network import pairs as pairs_module
 from dualtrace.network.clustering import Clusters
 from dualtrace.network.decisions import decision_constraints
-from dualtrace.network.ids import is_strong, parse_ref
+from dualtrace.network.ids import STRONG, is_strong, parse_ref
 from dualtrace.network.namekeys import NameKeys, key_pool, keys_for, name_keys
 from dualtrace.network.records import entity_records, ownership_records, shipment_records
 from dualtrace.warehouse.db import transaction
@@ -308,16 +308,48 @@ def _same_id(clusters: Clusters, records: pa.Table) -> None:
 
 
 def _same_name(clusters: Clusters, con: duckdb.DuckDBPyConnection) -> None:
+    """Join the records of each unit (same words, country, legal form). When the unit holds
+    several firms already told apart by their ids (one name, two INNs), a record without an id
+    joins the firm whose address numbers it shares, else the busiest."""
+    strong_schemes = ", ".join(f"'{x}'" for x in sorted(STRONG))
     rows = con.execute(
         """
-        SELECT m.unit, list(r.record_id ORDER BY r.lines DESC, r.record_id) AS members
+        SELECT m.unit,
+               list(r.record_id ORDER BY r.lines DESC, r.record_id) AS members,
+               list(r.lines ORDER BY r.lines DESC, r.record_id) AS lines,
+               list(len(list_filter(r.ids, lambda x: split_part(x, ':', 1) IN ({strong}))) > 0
+                    ORDER BY r.lines DESC, r.record_id) AS strong,
+               list(coalesce(list_filter(regexp_split_to_array(lower(r.address), '[^[:alnum:]]+'),
+                                         lambda x: regexp_matches(x, '[0-9]')), [])
+                    ORDER BY r.lines DESC, r.record_id) AS numbers
         FROM _nw_rec r JOIN _nw_unitmap m USING (record_id)
         GROUP BY m.unit HAVING count(*) > 1
-        """
+        """.replace("{strong}", strong_schemes)
     ).fetchall()
-    for _, members in rows:
-        for other in members[1:]:
-            clusters.union(members[0], other, "same_name", None)
+    find = clusters.find
+    for _, members, lines, strong, numbers in rows:
+        with_ids = [r for i, r in enumerate(members) if strong[i]]
+        for other in with_ids[1:]:  # an INN and an OGRN of one firm: no conflict, joined
+            clusters.union(with_ids[0], other, "same_name", None)
+        firms: dict[int, tuple[int, set[str]]] = {}  # root of an id-bearing firm -> (lines, numbers)
+        for i, record in enumerate(members):
+            if strong[i]:
+                root = find(record)
+                busy, nums = firms.get(root, (0, set()))
+                firms[root] = (busy + int(lines[i] or 0), nums | set(numbers[i]))
+        if len(firms) <= 1:
+            for other in members[1:]:
+                clusters.union(members[0], other, "same_name", None)
+            continue
+        busiest = max(firms, key=lambda r: (firms[r][0], -r))
+        for i, record in enumerate(members):
+            if strong[i]:
+                continue
+            mine = set(numbers[i])
+            matching = [r for r, (_, nums) in firms.items() if mine and len(mine & nums) * 2 >= len(mine)]
+            target = matching[0] if len(matching) == 1 else busiest
+            detail = "same address numbers" if len(matching) == 1 else "busiest firm of that name"
+            clusters.union(target, record, "same_name", detail)
 
 
 def _scored(clusters: Clusters, scored: pa.Table) -> None:
