@@ -1,7 +1,7 @@
 """Run every benchmark in this folder, one after another, with its default sizes.
 
-    python benchmarks/run_all.py            # all of them (long: tens of minutes)
-    python benchmarks/run_all.py ingest     # only those whose name contains "ingest"
+python benchmarks/run_all.py            # all of them (long: tens of minutes)
+python benchmarks/run_all.py ingest     # only those whose name contains "ingest"
 """
 
 from __future__ import annotations

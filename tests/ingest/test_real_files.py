@@ -112,6 +112,10 @@ def test_eurostat_extractions_load_whole_in_either_label_style(warehouse: Dualtr
         with path.open(encoding="utf-8", newline="") as handle:
             rows = list(csv.DictReader(handle))
         assert report.layout == "eurostat-extract"
-        assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (len(rows), len(rows), 0), path.name
-        total = warehouse.sql("SELECT sum(value) AS v FROM trade_flows WHERE source_id = ?", [report.source_id])[0]["v"]
+        assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (len(rows), len(rows), 0), (
+            path.name
+        )
+        total = warehouse.sql(
+            "SELECT sum(value) AS v FROM trade_flows WHERE source_id = ?", [report.source_id]
+        )[0]["v"]
         assert total == sum(Decimal(r["VALUE_IN_EUR"]) for r in rows)

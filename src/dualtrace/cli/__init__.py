@@ -16,7 +16,19 @@ app = typer.Typer(
 
 def build_app() -> typer.Typer:
     """The app with every command group registered (modules add their commands on import)."""
-    from dualtrace.cli import analyze, demo, findings, goods, ingest, lists, report, screen, sql  # noqa: F401
+    from dualtrace.cli import (  # noqa: F401
+        analyze,
+        demo,
+        findings,
+        goods,
+        ingest,
+        lists,
+        network,
+        party,
+        report,
+        screen,
+        sql,
+    )
 
     return app
 

@@ -35,9 +35,16 @@ Step = tuple[str, Callable[[DemoContext], None]]
 
 
 def steps() -> list[Step]:
-    from dualtrace.demo import steps_analytics, steps_goods, steps_ingest, steps_screening
+    from dualtrace.demo import steps_analytics, steps_goods, steps_ingest, steps_network, steps_screening
 
-    return [*steps_ingest.STEPS, *steps_screening.STEPS, *steps_goods.STEPS, *steps_analytics.STEPS]
+    # Later steps use what earlier ones found: the network reads goods tags, the report every finding.
+    return [
+        *steps_ingest.STEPS,
+        *steps_screening.STEPS,
+        *steps_goods.STEPS,
+        *steps_network.STEPS,
+        *steps_analytics.STEPS,
+    ]
 
 
 def run(out_dir: Path, say: Callable[[str], None], *, seed: int = 2024) -> DemoContext:
