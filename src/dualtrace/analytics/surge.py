@@ -311,6 +311,10 @@ def run(ctx: Context) -> evidence.Pending:
     return evidence.Pending(finish)
 
 
+# Which comparison is stated when several describe the same change equally well.
+CMP_ORDER = {"baseline": 0, "previous": 1, "last_year": 2}
+
+
 def _choose(
     found: list[dict[str, Any]],
     n: int,
@@ -338,7 +342,9 @@ def _choose(
     for rows in by_year.values():
         top = max(r["score"] for r in rows)
         near = [r for r in rows if r["score"] >= top * 0.97]
-        pick = min(near, key=lambda r: (r["b"], r["cmp"] != "baseline"))
+        # Ties go to the earliest period, then baseline, previous period, same period last year:
+        # the choice must not depend on the order rows come back in.
+        pick = min(near, key=lambda r: (r["b"], CMP_ORDER.get(r["cmp"], 9), r["ytd"], r["base_b"]))
         pick["score"] = top
         best_rows.append(pick)
     grouped: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
