@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -422,11 +423,24 @@ def load_file(
     fmt = readers.file_format(path)
     table = FACT_TABLES[request.table]
 
-    progress.phase(f"{label}: fingerprint")
-    fp = fingerprint(path)
-    known = fetch_one(con, "SELECT source_id FROM sources WHERE sha256 = ?", [fp.sha256])
-    if known is not None:
-        return LoadReport(str(path), table.name, "already-loaded", source_id=int(known[0]))
+    # The sha256 decides whether a file was loaded before. Hashing gigabytes takes seconds, so it
+    # runs beside the load, which is rolled back if the hash turns out known; a file that looks
+    # like one already loaded (same name, size and time) is hashed first instead.
+    stat = path.stat()
+    lookalike = fetch_one(
+        con,
+        "SELECT count(*) FROM sources WHERE filename = ? AND size_bytes = ? AND modified_at = ?",
+        [path.name, stat.st_size, dt.datetime.fromtimestamp(stat.st_mtime)],
+    )
+    if lookalike and lookalike[0]:
+        progress.phase(f"{label}: fingerprint")
+        known_fp = fingerprint(path)
+        known = _known_source(con, known_fp)
+        if known is not None:
+            return LoadReport(str(path), table.name, "already-loaded", source_id=known)
+    hashing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dualtrace-sha256")
+    fp_future = hashing.submit(fingerprint, path)
+    hashing.shutdown(wait=False)
 
     ensure_installed(con)
     _setup_session(con)
@@ -457,7 +471,7 @@ def load_file(
             con,
             source,
             mapping,
-            fp,
+            fp_future,
             bad_lines,
             decimal,
             has_rates,
@@ -467,17 +481,23 @@ def load_file(
             fmt=fmt,
         )
     report.duration_s = time.perf_counter() - started
-    con.execute(
-        "UPDATE sources SET duration_s = ? WHERE source_id = ?", [report.duration_s, report.source_id]
-    )
+    if report.status == "loaded":
+        con.execute(
+            "UPDATE sources SET duration_s = ? WHERE source_id = ?", [report.duration_s, report.source_id]
+        )
     return report
+
+
+def _known_source(con: duckdb.DuckDBPyConnection, fp: Fingerprint) -> int | None:
+    row = fetch_one(con, "SELECT source_id FROM sources WHERE sha256 = ?", [fp.sha256])
+    return int(row[0]) if row else None
 
 
 def _load_in_transaction(
     con: duckdb.DuckDBPyConnection,
     source: readers.Source,
     mapping: Mapping,
-    fp: Fingerprint,
+    fp_future: Future[Fingerprint],
     bad_lines: list[tuple[int, bytes]],
     decimal: str,
     has_rates: bool,
@@ -528,6 +548,11 @@ def _load_in_transaction(
         assert counts is not None
         n_records, n_errors = int(counts[0]), int(counts[1])
 
+        fp = fp_future.result()
+        known = _known_source(con, fp)
+        if known is not None:
+            con.execute("ROLLBACK")
+            return LoadReport(str(source.path), fact, "already-loaded", source_id=known)
         line_stored = source.line_column is not None
         offset = source.first_line
         # Inside the transaction the new rows carry provisional row ids counted from a base;
