@@ -27,8 +27,7 @@ import duckdb
 
 from dualtrace.errors import InputError
 from dualtrace.network.ownership_lists import parse_date
-from dualtrace.network.ownership_store import Edge, LoadReport, record_load
-from dualtrace.warehouse.db import fetch_one, transaction
+from dualtrace.network.ownership_store import Edge, LoadReport, store_once
 
 __all__ = ["load_gleif", "read_gleif"]
 
@@ -167,12 +166,4 @@ def load_gleif(
     """Load GLEIF relationships into ``ownership``, replacing an earlier load under the same
     source name."""
     edges, report, sha = read_gleif(paths, source)
-    row = fetch_one(con, "SELECT load_id FROM ownership_loads WHERE sha256 = ? AND source = ?", [sha, source])
-    if row and fetch_one(con, "SELECT count(*) FROM ownership WHERE load_id = ?", [row[0]])[0]:
-        report.status = "already-loaded"
-        report.load_id = int(row[0])
-        report.edges = len(edges)
-        return report
-    with transaction(con):
-        record_load(con, report, sha, edges, as_of or date.today())
-    return report
+    return store_once(con, report, sha, edges, as_of)

@@ -27,8 +27,7 @@ import duckdb
 
 from dualtrace.errors import InputError
 from dualtrace.network.ownership_lists import parse_date
-from dualtrace.network.ownership_store import Edge, LoadReport, node_ref, record_load
-from dualtrace.warehouse.db import fetch_one, transaction
+from dualtrace.network.ownership_store import Edge, LoadReport, node_ref, store_once
 
 __all__ = ["load_ownership_csv", "read_ownership_csv"]
 
@@ -156,14 +155,4 @@ def load_ownership_csv(
     con: duckdb.DuckDBPyConnection, path: Path, *, source: str | None = None, as_of: date | None = None
 ) -> LoadReport:
     edges, report, sha = read_ownership_csv(path, source)
-    row = fetch_one(
-        con, "SELECT load_id FROM ownership_loads WHERE sha256 = ? AND source = ?", [sha, report.source]
-    )
-    if row and fetch_one(con, "SELECT count(*) FROM ownership WHERE load_id = ?", [row[0]])[0]:
-        report.status = "already-loaded"
-        report.load_id = int(row[0])
-        report.edges = len(edges)
-        return report
-    with transaction(con):
-        record_load(con, report, sha, edges, as_of or date.today())
-    return report
+    return store_once(con, report, sha, edges, as_of)

@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from dualtrace.warehouse.db import fetch_one
+from dualtrace.warehouse.db import fetch_one, transaction
 
 __all__ = ["Edge", "LoadReport", "insert_edges", "is_current", "node_ref", "record_load"]
 
@@ -145,3 +145,20 @@ def record_load(
             json.dumps(report.skipped),
         ],
     )
+
+
+def store_once(
+    con: duckdb.DuckDBPyConnection, report: LoadReport, sha256: str, edges: list[Edge], as_of: date | None
+) -> LoadReport:
+    """Record a load unless the same file is already loaded under the same source name."""
+    row = fetch_one(
+        con, "SELECT load_id FROM ownership_loads WHERE sha256 = ? AND source = ?", [sha256, report.source]
+    )
+    if row and fetch_one(con, "SELECT count(*) FROM ownership WHERE load_id = ?", [row[0]])[0]:
+        report.status = "already-loaded"
+        report.load_id = int(row[0])
+        report.edges = len(edges)
+        return report
+    with transaction(con):
+        record_load(con, report, sha256, edges, as_of or date.today())
+    return report
