@@ -25,8 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from dualtrace import yamlfile
 from dualtrace.errors import DualtraceError
 
 MEASURES = ("value", "net_kg", "qty")
@@ -315,13 +314,5 @@ def load(path: str | Path | None) -> AnalyticsConfig:
     """The defaults, overridden by the YAML file at path when given."""
     if path is None:
         return validate(AnalyticsConfig())
-    file = Path(path)
-    if not file.exists():
-        raise ConfigError(f"config file not found: {file}")
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark is not None else ""
-        raise ConfigError(f"config {file.name}:{where} is not valid YAML") from None
+    data = yamlfile.read(Path(path), "config file", ConfigError)
     return from_dict(data or {})

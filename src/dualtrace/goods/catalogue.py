@@ -16,8 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from dualtrace import yamlfile
 from dualtrace.errors import InputError
 from dualtrace.reference import TIERS, chpl_entries
 
@@ -252,20 +251,10 @@ def _read(path: Path | None) -> tuple[dict[str, Any], str]:
     if path is None:
         text = resources.files(__package__).joinpath("data/categories.yaml").read_text("utf-8")
         source = "dualtrace"
+        data = yamlfile.parse(text, source, CatalogueError)
     else:
-        try:
-            text = Path(path).read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
-            raise CatalogueError(f"watch-category file not found: {path}") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise CatalogueError(f"cannot read watch-category file {path}: {exc}") from None
+        data = yamlfile.read(Path(path), "watch-category file", CatalogueError)
         source = Path(path).name
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" line {mark.line + 1}" if mark is not None else ""
-        raise CatalogueError(f"{source}:{line} is not valid YAML ({getattr(exc, 'problem', exc)})") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):

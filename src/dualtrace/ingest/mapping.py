@@ -17,8 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from dualtrace import yamlfile
 from dualtrace.errors import MappingError
 from dualtrace.warehouse.schema import FACT_TABLES, FactTable, Kind
 
@@ -174,12 +173,4 @@ def _validate(mapping: Mapping) -> None:
 
 
 def load(path: Path) -> Mapping:
-    if not path.exists():
-        raise MappingError(f"mapping file not found: {path}")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise MappingError(f"{path}: not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
-    return from_dict(data, path.name)
+    return from_dict(yamlfile.read(path, "mapping file", MappingError), path.name)
