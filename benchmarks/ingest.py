@@ -181,6 +181,7 @@ def main() -> None:
     )
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--pandas-memory-gb", type=float, default=16.0, help="cap for the pandas process")
+    parser.add_argument("--skip-pandas", action="store_true", help="only time dualtrace")
     args = parser.parse_args()
 
     data = DATA / f"declarations_{args.rows}.csv"
@@ -197,10 +198,12 @@ def main() -> None:
     for suffix in ("", ".wal"):
         Path(str(db) + suffix).unlink(missing_ok=True)
     ours = run_child(DUALTRACE, str(db), str(data), str(mapping))
-    theirs = run_child(PANDAS, str(data), memory_cap_gb=args.pandas_memory_gb)
     print(describe("dualtrace", args.rows, ours))
-    print(describe("pandas", args.rows, theirs))
-    if ours.ok and theirs.ok:
+    theirs = None
+    if not args.skip_pandas:
+        theirs = run_child(PANDAS, str(data), memory_cap_gb=args.pandas_memory_gb)
+        print(describe("pandas", args.rows, theirs))
+    if theirs and ours.ok and theirs.ok:
         print(f"dualtrace / pandas speed: {theirs.seconds / ours.seconds:.2f}x")
     target = 500_000
     if ours.ok:
