@@ -1,0 +1,5 @@
+"""`python -m dualtrace` is the `dualtrace` command."""
+
+from dualtrace.cli import main
+
+main()
