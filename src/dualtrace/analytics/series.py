@@ -142,18 +142,44 @@ def buckets(runner: Runner, prepared: Prepared, period: str) -> tuple[str, str, 
     )
     b = bucket_expr(period, "f.period")
     month = "EXTRACT(MONTH FROM f.period)"
+    # The join that picks monthly over annual rows, and the same-months-last-year sums, cost a
+    # third of this scan: leave them out when no group needs them (no overlap, no partial year).
+    overlap = any(
+        {y for y, _ in prepared.coverage.months.get(g, set())} & prepared.coverage.annual.get(g, set())
+        for g in prepared.coverage.groups()
+    )
+    partial = any(r.cutoff is not None for r in cov_rows)
+    ytd = ",\n       ".join(
+        f"SUM(CASE WHEN f.freq = 'M' AND {month} <= u.cutoff THEN f.{m} END) AS {m}_ytd"
+        if partial and (m == "value" or m in prepared.coverage.measures)
+        else f"CAST(NULL AS DOUBLE) AS {m}_ytd"
+        for m in ("value", "net_kg", "qty")
+    )
+    # the code decides hs6 (ANY_VALUE is enough); files without quantities skip their sums
+    quantities = ",\n       ".join(
+        [
+            f"SUM(f.{m}) AS {m}" if m in prepared.coverage.measures else f"CAST(NULL AS DOUBLE) AS {m}"
+            for m in ("net_kg", "qty")
+        ]
+        + (
+            ["MIN(f.qty_unit) AS unit_min", "MAX(f.qty_unit) AS unit_max"]
+            if "qty" in prepared.coverage.measures
+            else ["CAST(NULL AS VARCHAR) AS unit_min", "CAST(NULL AS VARCHAR) AS unit_max"]
+        )
+    )
+    join = (
+        f"\nJOIN {use} u ON u.reporter = f.reporter AND u.flow = f.flow AND u.currency = f.currency"
+        f"\n AND u.freq = f.freq AND u.b = {b}"
+        if overlap or partial
+        else ""
+    )
     runner.table(
         buckets,
         f"""SELECT f.reporter, f.partner, f.flow, f.currency, f.hs_code, f.hs_version, {b} AS b,
-       MIN(f.hs6) AS hs6, SUM(f.value) AS value, SUM(f.net_kg) AS net_kg, SUM(f.qty) AS qty,
-       MIN(f.qty_unit) AS unit_min, MAX(f.qty_unit) AS unit_max,
-       SUM(CASE WHEN f.freq = 'M' AND {month} <= u.cutoff THEN f.value END) AS value_ytd,
-       SUM(CASE WHEN f.freq = 'M' AND {month} <= u.cutoff THEN f.net_kg END) AS net_kg_ytd,
-       SUM(CASE WHEN f.freq = 'M' AND {month} <= u.cutoff THEN f.qty END) AS qty_ytd,
+       ANY_VALUE(f.hs6) AS hs6, SUM(f.value) AS value, {quantities},
+       {ytd},
        COUNT(*) AS n
-FROM {FLOWS} f
-JOIN {use} u ON u.reporter = f.reporter AND u.flow = f.flow AND u.currency = f.currency
- AND u.freq = f.freq AND u.b = {b}
+FROM {FLOWS} f{join}
 GROUP BY f.reporter, f.partner, f.flow, f.currency, f.hs_code, f.hs_version, {b}""",
         f"buckets by {period}",
     )

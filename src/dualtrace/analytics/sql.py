@@ -45,11 +45,19 @@ def ident(name: str) -> str:
 def to_spark(sql: str) -> str:
     """The same query in Spark SQL (raises when a construct has no Spark equivalent)."""
     import sqlglot
+    from sqlglot import exp
     from sqlglot.errors import ErrorLevel
 
-    return ";\n".join(
-        sqlglot.transpile(sql, read="duckdb", write="spark", unsupported_level=ErrorLevel.RAISE, pretty=True)
-    )
+    out = []
+    for tree in sqlglot.parse(sql, read="duckdb"):
+        if tree is None:
+            continue
+        # MATERIALIZED is a DuckDB planning hint (a CTE read several times is computed once);
+        # Spark has no such clause and plans shared subqueries itself.
+        for cte in tree.find_all(exp.CTE):
+            cte.set("materialized", None)
+        out.append(tree.sql(dialect="spark", unsupported_level=ErrorLevel.RAISE, pretty=True))
+    return ";\n".join(out)
 
 
 @dataclass

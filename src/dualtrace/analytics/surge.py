@@ -126,7 +126,7 @@ d AS (
   LEFT JOIN s ON s.level = k.level AND s.product = k.product AND s.reporter = k.reporter
    AND s.partner = k.partner AND s.flow = k.flow AND s.currency = k.currency AND s.b = c.b
 ),
-w AS (
+w AS MATERIALIZED (
   SELECT d.*, {", ".join(lags)}
   FROM d
 ),
@@ -225,6 +225,7 @@ def yearly_sql(ctx: Context, wide: Wide, limit: int) -> str:
         return "SELECT NULL AS measure WHERE FALSE"
     has = ", ".join(f"{wide.any_of(m)} AS has_{m}" for m in wide.measures)
     union = "\n  UNION ALL\n  ".join(selects)
+    # every comparison reads `l`: computed once (MATERIALIZED) rather than once per comparison
     return f"""WITH w AS (
   SELECT t.*, {wide.cov_columns("c")}
   FROM {wide.table} t
@@ -233,7 +234,7 @@ def yearly_sql(ctx: Context, wide: Wide, limit: int) -> str:
     -- a sum over every reporter (or partner) that only one of them feeds repeats that one series
     AND (t.parties > 1 OR (t.reporter <> '*' AND t.partner <> '*'))
 ),
-l AS (
+l AS MATERIALIZED (
   SELECT w.*, {has}, {", ".join(logs)}
   FROM w
 ),

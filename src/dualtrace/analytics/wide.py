@@ -29,6 +29,7 @@ from dualtrace.analytics.series import coverage_rows
 from dualtrace.analytics.sql import Runner, in_list
 
 WIDE = "_an_wide"
+WIDE_PARTNERS = "_an_wide_p"
 WCOV = "_an_wcov"
 
 
@@ -97,42 +98,49 @@ def build(runner: Runner, prepared: Prepared, levels: list[str], measures: list[
         return wide
     buckets, _use, _cov = build_buckets(runner, prepared, "year")
     _coverage_table(runner, prepared, years)
-    sums = []
+    sums, star = [], []
     for m in measures:
         for y in years:
             for ytd in (False, True) if wide.ytd else (False,):
-                source = f"{m}_ytd" if ytd else m
-                sums.append(f"SUM(CASE WHEN b = {y} THEN {source} END) AS {wide.col(m, y, ytd)}")
+                source, column = f"{m}_ytd" if ytd else m, wide.col(m, y, ytd)
+                sums.append(f"SUM(CASE WHEN x.b = {y} THEN x.{source} END) AS {column}")
+                star.append(f"SUM({column}) AS {column}")
     select_sums = ",\n       ".join(sums)
+    # "every partner" and "every reporter" add up the per-partner table, a sixth of the rows
+    star_sums = ",\n       ".join(star)
     areas = in_list(prepared.areas)
     runner.table(
+        WIDE_PARTNERS,
+        f"""SELECT p.level, p.product, x.reporter, x.partner, x.flow, x.currency, 1 AS parties,
+       MIN(x.unit_min) AS unit_min, MAX(x.unit_max) AS unit_max,
+       {select_sums}
+FROM {buckets} x
+JOIN {PRODUCTS} p ON p.hs_code = x.hs_code AND p.hs_version = x.hs_version
+WHERE p.level IN {in_list(levels)}
+GROUP BY p.level, p.product, x.reporter, x.partner, x.flow, x.currency""",
+        "wide years per partner",
+    )
+    runner.table(
         WIDE,
-        f"""WITH bp AS (
-  SELECT p.level, p.product, x.* FROM {buckets} x
-  JOIN {PRODUCTS} p ON p.hs_code = x.hs_code AND p.hs_version = x.hs_version
-  WHERE p.level IN {in_list(levels)}
-),
-agg AS (
-  SELECT level, product, reporter, partner, flow, currency, 1 AS parties,
-         MIN(unit_min) AS unit_min, MAX(unit_max) AS unit_max,
-         {select_sums}
-  FROM bp GROUP BY level, product, reporter, partner, flow, currency
+        f"""WITH agg AS (
+  SELECT * FROM {WIDE_PARTNERS}
   UNION ALL
-  SELECT level, product, reporter, '*' AS partner, flow, currency, COUNT(DISTINCT partner) AS parties,
+  SELECT level, product, reporter, '*' AS partner, flow, currency, COUNT(*) AS parties,
          MIN(unit_min), MAX(unit_max),
-         {select_sums}
-  FROM bp WHERE partner NOT IN {areas} GROUP BY level, product, reporter, flow, currency
+         {star_sums}
+  FROM {WIDE_PARTNERS} WHERE partner NOT IN {areas} GROUP BY level, product, reporter, flow, currency
   UNION ALL
-  SELECT level, product, '*' AS reporter, partner, flow, currency, COUNT(DISTINCT reporter) AS parties,
+  SELECT level, product, '*' AS reporter, partner, flow, currency, COUNT(*) AS parties,
          MIN(unit_min), MAX(unit_max),
-         {select_sums}
-  FROM bp WHERE reporter NOT IN {areas} GROUP BY level, product, partner, flow, currency
+         {star_sums}
+  FROM {WIDE_PARTNERS} WHERE reporter NOT IN {areas} GROUP BY level, product, partner, flow, currency
 )
 SELECT agg.*, CASE WHEN agg.unit_min = agg.unit_max THEN agg.unit_min END AS qty_unit,
        e.level IS NOT NULL AS sens
 FROM agg LEFT JOIN {SENSITIVE} e ON e.level = agg.level AND e.product = agg.product""",
         "wide years",
     )
+    runner.drop(WIDE_PARTNERS)
     runner.built.add(WIDE)
     return wide
 
