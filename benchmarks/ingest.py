@@ -8,7 +8,9 @@ Compares, in the same run and on the same file:
              checked, bad rows to quarantine with line and reason, rows stored in the warehouse
   pandas     `pandas.read_csv(engine="pyarrow")` plus the same checks written in pandas, good rows
              registered into DuckDB without copying (nothing is persisted)
-Prints rows per second, the ratio, and each path's peak memory (each runs in its own process).
+  raw copy   DuckDB's own `read_csv` into a table of text columns, no checks, no quarantine: the
+             floor any load that persists these lines into the warehouse starts from
+Prints rows per second, the ratios, and each path's peak memory (each runs in its own process).
 """
 
 from __future__ import annotations
@@ -164,14 +166,32 @@ print(json.dumps({"read": read, "loaded": int(loaded), "quarantined": int(errors
 """
 
 
+RAW_COPY = """
+import json, sys, duckdb
+con = duckdb.connect(sys.argv[1])
+con.execute(
+    "CREATE TABLE raw AS SELECT * FROM read_csv(?, delim = ';', header = true, all_varchar = true,"
+    " ignore_errors = true)",
+    [sys.argv[2]],
+)
+con.execute("CHECKPOINT")
+print(json.dumps({"loaded": con.execute("SELECT count(*) FROM raw").fetchone()[0]}))
+"""
+
+
 def describe(name: str, rows: int, m: Measured) -> str:
     if not m.ok:
         reason = m.stderr.strip().splitlines()[-1] if m.stderr.strip() else "killed"
         return f"{name:>10}: FAILED ({reason[:100]})"
     o = m.output
+    accounting = (
+        f"read {o['read']:,} = loaded {o['loaded']:,} + quarantined {o['quarantined']:,}"
+        if "read" in o
+        else f"{o.get('loaded', 0):,} rows kept, unchecked"
+    )
     return (
         f"{name:>10}: {m.seconds:7.1f} s  {rows / m.seconds:>10,.0f} rows/s  peak {m.peak_mb or 0:,.0f} MB"
-        f"  (read {o.get('read', 0):,} = loaded {o.get('loaded', 0):,} + quarantined {o.get('quarantined', 0):,})"
+        f"  ({accounting})"
     )
 
 
@@ -182,6 +202,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--pandas-memory-gb", type=float, default=16.0, help="cap for the pandas process")
     parser.add_argument("--skip-pandas", action="store_true", help="only time dualtrace")
+    parser.add_argument("--skip-raw", action="store_true", help="do not time the unchecked raw copy")
     args = parser.parse_args()
 
     data = DATA / f"declarations_{args.rows}.csv"
@@ -203,6 +224,16 @@ def main() -> None:
     if not args.skip_pandas:
         theirs = run_child(PANDAS, str(data), memory_cap_gb=args.pandas_memory_gb)
         print(describe("pandas", args.rows, theirs))
+    if not args.skip_raw:
+        raw_db = DATA / "bench_raw.duckdb"
+        for suffix in ("", ".wal"):
+            Path(str(raw_db) + suffix).unlink(missing_ok=True)
+        raw = run_child(RAW_COPY, str(raw_db), str(data))
+        print(describe("raw copy", args.rows, raw))
+        if raw.ok and ours.ok:
+            print(
+                f"dualtrace / raw copy speed: {raw.seconds / ours.seconds:.2f}x (checks and quarantine cost)"
+            )
     if theirs and ours.ok and theirs.ok:
         print(f"dualtrace / pandas speed: {theirs.seconds / ours.seconds:.2f}x")
     target = 500_000
