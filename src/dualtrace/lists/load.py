@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 
 from dualtrace.errors import InputError
-from dualtrace.lists import eu_journal, ofac_csv, opensanctions, un_xml, us_trade
+from dualtrace.lists import eu_journal, ofac_advanced, ofac_csv, opensanctions, un_xml, us_trade
 from dualtrace.lists.model import Batch
 from dualtrace.lists.store import VersionReport, store
 
@@ -24,6 +24,7 @@ Reader = Callable[[Path, str | None], Batch]
 LAYOUTS: dict[str, str] = {
     "ofac-csv": "OFAC legacy CSV set: sdn.csv + alt.csv + add.csv + sdn_comments.csv (or cons_*.csv)",
     "ofac-xml": "OFAC SDN XML (sdn.xml, consolidated.xml)",
+    "ofac-advanced-xml": "OFAC advanced XML (SDN_ADVANCED.xml, CONS_ADVANCED.xml)",
     "eu-journal-csv": "EU Official Journal annex CSV (OpenSanctions eu_journal layout)",
     "eu-fsf-xml": "EU consolidated financial sanctions file, XML",
     "eu-fsf-csv": "EU consolidated financial sanctions file, CSV (';'-separated)",
@@ -85,6 +86,7 @@ def detect(path: Path) -> str:
         for marker, layout in (
             ("<CONSOLIDATED_LIST", "un-xml"),
             ("<sdnList", "ofac-xml"),
+            (ofac_advanced.MARKER, "ofac-advanced-xml"),
             ("<export", "eu-fsf-xml"),
         ):
             if marker in head:
@@ -132,6 +134,7 @@ def detect(path: Path) -> str:
 _READERS: dict[str, Reader] = {
     "eu-journal-csv": eu_journal.read,
     "un-xml": un_xml.read,
+    "ofac-advanced-xml": ofac_advanced.read,
     "us-csl": us_trade.read_csl,
     "bis-dpl": us_trade.read_dpl,
     "ftm-json": opensanctions.read_ftm,

@@ -3,7 +3,7 @@
 nationalityList, dateOfBirthList, placeOfBirthList, vesselInfo and remarks. The entity ids equal
 those of the legacy CSV (``ofac-<uid>``) so the two layouts describe the same entities.
 
-SDN_ADVANCED.xml (the "advanced" reference-value layout) is a different format and is not read.
+SDN_ADVANCED.xml, the reference-value layout, has its own reader (``ofac_advanced``).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from dualtrace.lists.ofac_remarks import apply_remarks
 __all__ = ["read"]
 
 _SCHEMA = {"individual": "Person", "vessel": "Vessel", "aircraft": "Airplane"}
-_ID_PROPS = {
+ID_PROPS = {
     "tax id no.": "taxNumber",
     "registration number": "registrationNumber",
     "registration id": "registrationNumber",
@@ -81,7 +81,7 @@ def read(path: Path, list_name: str | None = None) -> Batch:
         props = entity.ftm_schema.properties if entity.ftm_schema else {}
         for ident in node.findall("idList/id"):
             kind = _t(ident, "idType").lower()
-            prop = _ID_PROPS.get(kind)
+            prop = ID_PROPS.get(kind)
             if prop and prop in props:
                 entity.add(prop, _t(ident, "idNumber"))
             elif kind == "organization established date" and "incorporationDate" in props:
