@@ -269,7 +269,7 @@ def _finding(
             f"{amount(xb)})"
         )
         if xb and xa / xb >= 2:
-            headline += f"; {na} now takes {xa / xb:.1f} times as much"
+            headline += f"; {na} now takes {text.times(xa / xb).removeprefix('x')} times as much"
     else:
         big, small, nbig, nsmall = (xa, xb, na, nb) if xa >= xb else (xb, xa, nb, na)
         ratio = big / small if small else math.inf
