@@ -23,6 +23,7 @@ from datetime import date
 from typing import Any
 
 from dualtrace.analytics import evidence, text
+from dualtrace.analytics.config import ShareConfig
 from dualtrace.analytics.context import Context
 from dualtrace.analytics.evidence import SeriesKey
 from dualtrace.analytics.series import SeriesTables, bucket_months
@@ -46,6 +47,30 @@ def _base_bucket(period: str, b: str, base_year: int) -> str:
     if period == "quarter":
         return f"({base_year} * 4 + MOD({b}, 4))"
     return f"({base_year} * 12 + MOD({b}, 12))"
+
+
+def _ranked(cfg: ShareConfig, min_total: str, series: str, limit: int) -> str:
+    """The tail both candidate queries share: the minimum change, the explainable score (change,
+    dominance, size) and the best four comparisons per series and direction."""
+    return f"""ok AS (
+  SELECT sh.*, share - base_share AS delta,
+         LEAST(1.0, ABS(share - base_share) / 0.5) AS s_change,
+         GREATEST(share, base_share) AS s_dominance,
+         LEAST(1.0, LOG10(total / {min_total}) / 3) AS s_size
+  FROM sh WHERE ABS(share - base_share) >= {lit(cfg.min_change)}
+),
+ranked AS (
+  SELECT ok.*, {WEIGHTS["change"]} * s_change + {WEIGHTS["dominance"]} * s_dominance
+         + {WEIGHTS["size"]} * GREATEST(0.0, s_size) AS score
+  FROM ok
+)
+SELECT * FROM (
+  SELECT ranked.*, ROW_NUMBER() OVER (
+    PARTITION BY {series}, SIGN(delta) ORDER BY score DESC, b) AS rn
+  FROM ranked
+) r WHERE rn <= 4
+ORDER BY score DESC, level, product, party
+LIMIT {int(limit)}"""
 
 
 def candidates_sql(ctx: Context, t: SeriesTables, mode: str, measure: str, limit: int) -> str:
@@ -108,25 +133,7 @@ sh AS (
   FROM cmp WHERE total >= {min_total} AND base_total >= {min_total}
    AND np >= {int(cfg.min_parties)} AND npb >= {int(cfg.min_parties)}
 ),
-ok AS (
-  SELECT sh.*, share - base_share AS delta,
-         LEAST(1.0, ABS(share - base_share) / 0.5) AS s_change,
-         GREATEST(share, base_share) AS s_dominance,
-         LEAST(1.0, LOG10(total / {min_total}) / 3) AS s_size
-  FROM sh WHERE ABS(share - base_share) >= {lit(cfg.min_change)}
-),
-ranked AS (
-  SELECT ok.*, {WEIGHTS["change"]} * s_change + {WEIGHTS["dominance"]} * s_dominance
-         + {WEIGHTS["size"]} * GREATEST(0.0, s_size) AS score
-  FROM ok
-)
-SELECT * FROM (
-  SELECT ranked.*, ROW_NUMBER() OVER (
-    PARTITION BY {gkey}, party, SIGN(delta) ORDER BY score DESC, b) AS rn
-  FROM ranked
-) r WHERE rn <= 4
-ORDER BY score DESC, level, product, party
-LIMIT {int(limit)}"""
+{_ranked(cfg, min_total, f"{gkey}, party", limit)}"""
 
 
 def yearly_sql(ctx: Context, wide: Wide, mode: str, limit: int) -> str:
@@ -200,25 +207,7 @@ sh AS (
   SELECT cmp.*, cur / total AS share, base / base_total AS base_share
   FROM cmp WHERE np >= {int(cfg.min_parties)} AND npb >= {int(cfg.min_parties)}
 ),
-ok AS (
-  SELECT sh.*, share - base_share AS delta,
-         LEAST(1.0, ABS(share - base_share) / 0.5) AS s_change,
-         GREATEST(share, base_share) AS s_dominance,
-         LEAST(1.0, LOG10(total / min_total) / 3) AS s_size
-  FROM sh WHERE ABS(share - base_share) >= {lit(cfg.min_change)}
-),
-ranked AS (
-  SELECT ok.*, {WEIGHTS["change"]} * s_change + {WEIGHTS["dominance"]} * s_dominance
-         + {WEIGHTS["size"]} * GREATEST(0.0, s_size) AS score
-  FROM ok
-)
-SELECT * FROM (
-  SELECT ranked.*, ROW_NUMBER() OVER (
-    PARTITION BY measure, level, product, g, flow, currency, party, SIGN(delta) ORDER BY score DESC, b) AS rn
-  FROM ranked
-) r WHERE rn <= 4
-ORDER BY score DESC, level, product, party
-LIMIT {int(limit)}"""
+{_ranked(cfg, "min_total", "measure, level, product, g, flow, currency, party", limit)}"""
 
 
 def run(ctx: Context) -> evidence.Pending:

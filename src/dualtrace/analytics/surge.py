@@ -22,6 +22,7 @@ from collections import defaultdict
 from typing import Any
 
 from dualtrace.analytics import evidence, text
+from dualtrace.analytics.config import SurgeConfig
 from dualtrace.analytics.context import Context
 from dualtrace.analytics.evidence import SeriesKey
 from dualtrace.analytics.products import SENSITIVE, edition_expr
@@ -41,6 +42,33 @@ _KEY = "level, product, reporter, partner, flow, currency"
 def _window(order: bool = True, frame: str = "") -> str:
     body = f"PARTITION BY {_KEY}" + (" ORDER BY b" if order else "")
     return f"OVER ({body}{(' ' + frame) if frame else ''})"
+
+
+def _ranked(cfg: SurgeConfig, floor: str, series: str, limit: int) -> str:
+    """The tail both candidate queries share: thresholds, the explainable score (magnitude,
+    surprise, size) and the best four comparisons per series and direction."""
+    return f"""ok AS (
+  SELECT sc.*,
+         LEAST(1.0, ABS(lr) / LN(10)) AS s_magnitude,
+         CASE WHEN z IS NULL THEN 0.4 ELSE LEAST(1.0, ABS(z) / 5) END AS s_surprise,
+         LEAST(1.0, LOG10(1 + ABS(delta) / {floor}) / 3) AS s_size
+  FROM sc
+  WHERE (lr >= LN({lit(cfg.ratio)}) OR lr <= LN({lit(cfg.collapse_ratio)}))
+    AND ABS(delta) >= {lit(cfg.min_change_floors)} * {floor}
+    AND (z IS NULL OR (ABS(z) >= {lit(cfg.min_z)} AND z * lr > 0))
+),
+ranked AS (
+  SELECT ok.*, {WEIGHTS["magnitude"]} * s_magnitude + {WEIGHTS["surprise"]} * s_surprise
+         + {WEIGHTS["size"]} * s_size AS score
+  FROM ok
+)
+SELECT * FROM (
+  SELECT ranked.*, ROW_NUMBER() OVER (
+    PARTITION BY {series}, SIGN(lr) ORDER BY score DESC, b) AS rn
+  FROM ranked
+) t WHERE rn <= 4
+ORDER BY score DESC, level, product, reporter, partner
+LIMIT {int(limit)}"""
 
 
 def candidates_sql(ctx: Context, t: SeriesTables, measure: str, limit: int) -> str:
@@ -140,27 +168,7 @@ sc AS (
   FROM c LEFT JOIN {SENSITIVE} e ON e.level = c.level AND e.product = c.product
   WHERE e.level IS NULL OR {edition_expr("c.b", t.period)} = {edition_expr("c.base_b", t.period)}
 ),
-ok AS (
-  SELECT sc.*,
-         LEAST(1.0, ABS(lr) / LN(10)) AS s_magnitude,
-         CASE WHEN z IS NULL THEN 0.4 ELSE LEAST(1.0, ABS(z) / 5) END AS s_surprise,
-         LEAST(1.0, LOG10(1 + ABS(delta) / {f}) / 3) AS s_size
-  FROM sc
-  WHERE (lr >= LN({lit(cfg.ratio)}) OR lr <= LN({lit(cfg.collapse_ratio)}))
-    AND ABS(delta) >= {lit(cfg.min_change_floors)} * {f}
-    AND (z IS NULL OR (ABS(z) >= {lit(cfg.min_z)} AND z * lr > 0))
-),
-ranked AS (
-  SELECT ok.*, {WEIGHTS["magnitude"]} * s_magnitude + {WEIGHTS["surprise"]} * s_surprise
-         + {WEIGHTS["size"]} * s_size AS score
-  FROM ok
-)
-SELECT * FROM (
-  SELECT ranked.*, ROW_NUMBER() OVER (PARTITION BY {_KEY}, SIGN(lr) ORDER BY score DESC, b) AS rn
-  FROM ranked
-) t WHERE rn <= 4
-ORDER BY score DESC, level, product, reporter, partner
-LIMIT {int(limit)}"""
+{_ranked(cfg, f, _KEY, limit)}"""
 
 
 def yearly_sql(ctx: Context, wide: Wide, limit: int) -> str:
@@ -247,28 +255,7 @@ sc AS (
          cur - base AS delta
   FROM c
 ),
-ok AS (
-  SELECT sc.*,
-         LEAST(1.0, ABS(lr) / LN(10)) AS s_magnitude,
-         CASE WHEN z IS NULL THEN 0.4 ELSE LEAST(1.0, ABS(z) / 5) END AS s_surprise,
-         LEAST(1.0, LOG10(1 + ABS(delta) / floor) / 3) AS s_size
-  FROM sc
-  WHERE (lr >= LN({lit(cfg.ratio)}) OR lr <= LN({lit(cfg.collapse_ratio)}))
-    AND ABS(delta) >= {lit(cfg.min_change_floors)} * floor
-    AND (z IS NULL OR (ABS(z) >= {lit(cfg.min_z)} AND z * lr > 0))
-),
-ranked AS (
-  SELECT ok.*, {WEIGHTS["magnitude"]} * s_magnitude + {WEIGHTS["surprise"]} * s_surprise
-         + {WEIGHTS["size"]} * s_size AS score
-  FROM ok
-)
-SELECT * FROM (
-  SELECT ranked.*, ROW_NUMBER() OVER (
-    PARTITION BY measure, {_KEY}, SIGN(lr) ORDER BY score DESC, b) AS rn
-  FROM ranked
-) t WHERE rn <= 4
-ORDER BY score DESC, level, product, reporter, partner
-LIMIT {int(limit)}"""
+{_ranked(cfg, "floor", f"measure, {_KEY}", limit)}"""
 
 
 def run(ctx: Context) -> evidence.Pending:

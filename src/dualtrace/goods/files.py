@@ -21,6 +21,7 @@ from dualtrace.errors import InputError
 from dualtrace.goods.catalogue import Catalogue
 from dualtrace.goods.codes import CodeResolver
 from dualtrace.goods.engine import Classifier
+from dualtrace.ingest.encoding import read_text
 from dualtrace.reference import CorrelationTable, hs_version_for_period
 from dualtrace.reference.correlation import HS_VERSIONS
 
@@ -65,18 +66,8 @@ class FileColumns:
 def _read(
     path: Path, encoding: str | None, delimiter: str | None
 ) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    if not path.exists():
-        raise InputError(f"file not found: {path}")
-    raw = path.read_bytes()
-    if not raw.strip():
-        raise InputError(f"{path.name}: the file is empty")
-    try:
-        text = raw.decode(encoding or "utf-8-sig")
-    except (UnicodeDecodeError, LookupError) as exc:
-        hint = "" if encoding else " (give --encoding, e.g. cp1251 or gb18030)"
-        raise InputError(
-            f"{path.name}: cannot decode as {encoding or 'UTF-8'}: {getattr(exc, 'reason', exc)}{hint}"
-        ) from None
+    hint = "" if encoding else " (give --encoding, e.g. cp1251 or gb18030)"
+    text = read_text(path, encoding, hint)
     if delimiter is None:
         try:
             delimiter = csv.Sniffer().sniff(text[:65536], delimiters=_DELIMITERS).delimiter

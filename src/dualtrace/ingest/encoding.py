@@ -53,6 +53,22 @@ def normalise_name(name: str) -> str:
     return KNOWN[key]
 
 
+def read_text(path: Path, encoding: str | None = None, hint: str = "") -> str:
+    """A small user file (a goods list, an ownership table) as text: UTF-8 with or without a BOM
+    unless told otherwise; a missing, empty or undecodable file is a one-line error."""
+    if not path.exists():
+        raise InputError(f"file not found: {path}")
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise InputError(f"{path.name}: the file is empty")
+    try:
+        return raw.decode(encoding or "utf-8-sig")
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise InputError(
+            f"{path.name}: cannot decode as {encoding or 'UTF-8'}: {getattr(exc, 'reason', exc)}{hint}"
+        ) from None
+
+
 def open_binary(path: Path) -> BinaryIO:
     if path.suffix.lower() == ".gz":
         return gzip.open(path, "rb")  # type: ignore[return-value]

@@ -384,6 +384,21 @@ def _changes(
     )
 
 
+def _update_entities(
+    con: duckdb.DuckDBPyConnection, assignments: str, params: list[Any], list_name: str, ids: list[str]
+) -> None:
+    """SET ``assignments`` on the given entities of a list (ids passed as a table, not a literal)."""
+    con.register("_dt_ids", pa.table({"entity_id": ids}))
+    try:
+        con.execute(
+            f"UPDATE entities SET {assignments}"
+            " WHERE list = ? AND entity_id IN (SELECT entity_id FROM _dt_ids)",
+            [*params, list_name],
+        )
+    finally:
+        con.unregister("_dt_ids")
+
+
 def _apply_full(
     con: duckdb.DuckDBPyConnection,
     batch: Batch,
@@ -439,25 +454,15 @@ def _apply_full(
     _insert_entities(con, new_rows)
     report.names, report.ids = _write_details(con, list_name, added + changed)
     if unchanged:
-        con.register("_dt_ids", pa.table({"entity_id": [e.id for e in unchanged]}))
-        try:
-            con.execute(
-                "UPDATE entities SET version_id = ?, last_seen = greatest(last_seen, ?::TIMESTAMP)"
-                " WHERE list = ? AND entity_id IN (SELECT entity_id FROM _dt_ids)",
-                [version_id, seen, list_name],
-            )
-        finally:
-            con.unregister("_dt_ids")
+        _update_entities(
+            con,
+            "version_id = ?, last_seen = greatest(last_seen, ?::TIMESTAMP)",
+            [version_id, seen],
+            list_name,
+            [e.id for e in unchanged],
+        )
     if removed:
-        con.register("_dt_ids", pa.table({"entity_id": removed}))
-        try:
-            con.execute(
-                "UPDATE entities SET active = false, removed_in = ?"
-                " WHERE list = ? AND entity_id IN (SELECT entity_id FROM _dt_ids)",
-                [version_id, list_name],
-            )
-        finally:
-            con.unregister("_dt_ids")
+        _update_entities(con, "active = false, removed_in = ?", [version_id], list_name, removed)
     captions = {
         r[0]: (r[1], r[2])
         for r in con.execute(
@@ -499,15 +504,7 @@ def _apply_delta(
     report.names, report.ids = _write_details(con, list_name, upserts)
     gone = [d for d in deletes if d in existing and existing[d][1]]
     if gone:
-        con.register("_dt_ids", pa.table({"entity_id": gone}))
-        try:
-            con.execute(
-                "UPDATE entities SET active = false, removed_in = ?"
-                " WHERE list = ? AND entity_id IN (SELECT entity_id FROM _dt_ids)",
-                [version_id, list_name],
-            )
-        finally:
-            con.unregister("_dt_ids")
+        _update_entities(con, "active = false, removed_in = ?", [version_id], list_name, gone)
         change_rows += [(d, "removed", None, None) for d in gone]
     report.removed = sum(1 for d in gone if existing[d][2])
     missing = [d for d in deletes if d not in existing or not existing[d][1]]

@@ -15,13 +15,13 @@ too: a confirmed hit joins the party to the list entity, a dismissed one keeps t
 
 from __future__ import annotations
 
-import getpass
 from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
 
 from dualtrace.errors import InputError
+from dualtrace.screening.review import reviewer_name
 from dualtrace.warehouse.db import fetch_one, transaction
 
 __all__ = ["Constraints", "decision_constraints", "find_party", "record_merge", "record_split"]
@@ -38,15 +38,6 @@ class Constraints:
 
     def tag(self, ref: str, scheme: str, value: str) -> None:
         self.tags.setdefault(ref, []).append((scheme, value))
-
-
-def _reviewer(reviewer: str | None) -> str:
-    if reviewer:
-        return reviewer
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
 
 
 def decision_constraints(con: duckdb.DuckDBPyConnection) -> Constraints:
@@ -153,7 +144,7 @@ def _insert(
     note: str | None,
     reviewer: str | None,
 ) -> dict[str, Any]:
-    who = _reviewer(reviewer)
+    who = reviewer_name(reviewer)
     with transaction(con):
         did = int(fetch_one(con, "SELECT nextval('party_decision_seq')")[0])
         con.execute(

@@ -26,6 +26,7 @@ from pathlib import Path
 import duckdb
 
 from dualtrace.errors import InputError
+from dualtrace.ingest.encoding import read_text
 from dualtrace.network.ownership_lists import parse_date
 from dualtrace.network.ownership_store import Edge, LoadReport, node_ref, store_once
 
@@ -80,15 +81,7 @@ def _country(text: str, line: int, column: str) -> str | None:
 
 
 def read_ownership_csv(path: Path, source: str | None = None) -> tuple[list[Edge], LoadReport, str]:
-    if not path.exists():
-        raise InputError(f"file not found: {path}")
-    raw = path.read_bytes()
-    if not raw.strip():
-        raise InputError(f"{path.name}: the file is empty")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(f"{path.name}: not UTF-8 text; save the ownership table as UTF-8 CSV") from None
+    text = read_text(path, hint="; save the ownership table as UTF-8 CSV")
     dialect = ";" if text.splitlines()[0].count(";") > text.splitlines()[0].count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=dialect)
     header = [h.strip().lower() for h in reader.fieldnames or []]
@@ -148,7 +141,7 @@ def read_ownership_csv(path: Path, source: str | None = None) -> tuple[list[Edge
     if not edges:
         raise InputError(f"{path.name}: no rows under the header")
     report = LoadReport(source=f"csv:{label}", layout="ownership-csv", files=[str(path)], records=records)
-    return edges, report, hashlib.sha256(raw).hexdigest()
+    return edges, report, hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def load_ownership_csv(

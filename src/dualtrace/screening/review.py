@@ -15,12 +15,13 @@ import duckdb
 from dualtrace.errors import InputError
 from dualtrace.warehouse.db import fetch_one, transaction
 
-__all__ = ["DECISIONS", "history", "review"]
+__all__ = ["DECISIONS", "history", "review", "reviewer_name"]
 
 DECISIONS = ("confirmed", "dismissed")
 
 
-def _reviewer(reviewer: str | None) -> str:
+def reviewer_name(reviewer: str | None) -> str:
+    """Who made a decision, for the audit tables: the name given, else the system user."""
     if reviewer:
         return reviewer
     try:
@@ -57,7 +58,7 @@ def review(
         keys = ", ".join(r[0] for r in rows)
         raise InputError(f"{party!r} names several parties ({keys}); give the party_key instead")
     key, name, lst, eid = rows[0]
-    who = _reviewer(reviewer)
+    who = reviewer_name(reviewer)
     with transaction(con):
         review_id = int(fetch_one(con, "SELECT nextval('screen_review_seq')")[0])
         con.execute(
