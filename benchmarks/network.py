@@ -10,7 +10,7 @@ a child process of its own (so its time and peak memory are its own) resolves ev
 ``dualtrace.network.resolve.resolve_parties``. Prints seconds, peak memory and pairwise
 precision / recall, per declaration mention and per distinct written record, next to the
 baseline measured in the same run on the same records: grouping names by their normalised
-form (``dualtrace.screening.names.analyze(name).norm``) alone.
+form (``dualtrace.normalize.names.analyze(name).norm``) alone.
 """
 
 from __future__ import annotations
@@ -120,8 +120,8 @@ def _units_only(con: object) -> None:
     import pyarrow as pa
 
     from dualtrace.network import pairs
-    from dualtrace.network.namekeys import name_keys
     from dualtrace.network.records import shipment_records
+    from dualtrace.normalize.name_keys import name_keys
 
     records = shipment_records(con)  # type: ignore[arg-type]
     names = records.column("name").to_pylist()

@@ -37,10 +37,10 @@ sys.path.insert(0, str(ROOT))
 
 from dualtrace import warehouse  # noqa: E402
 from dualtrace.lists.load import load_paths  # noqa: E402
+from dualtrace.normalize.names import analyze  # noqa: E402
 from dualtrace.reference import by_code  # noqa: E402
 from dualtrace.screening.engine import Screener  # noqa: E402
 from dualtrace.screening.index import block  # noqa: E402
-from dualtrace.screening.names import analyze  # noqa: E402
 from dualtrace.screening.pairs import metrics, read_pairs, score_pairs  # noqa: E402
 from dualtrace.screening.score import DEFAULT_THRESHOLD, Query  # noqa: E402
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import os
 from pathlib import Path
 
@@ -21,3 +22,13 @@ def memory_limit() -> str:
 def threads() -> int | None:
     value = os.environ.get("DUALTRACE_THREADS")
     return int(value) if value else None
+
+
+def reviewer_name(reviewer: str | None) -> str:
+    """Who made a decision, for the audit tables: the name given, else the system user."""
+    if reviewer:
+        return reviewer
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"

@@ -17,7 +17,7 @@ from dualtrace.errors import InputError
 from dualtrace.network.build import compute_and_store_control
 from dualtrace.network.ownership_lists import refresh_list_ownership
 from dualtrace.network.resolve import resolve_parties
-from dualtrace.screening.names import analyze
+from dualtrace.normalize.names import analyze
 from dualtrace.session import Dualtrace
 from tests.conftest import shared_file
 

@@ -15,8 +15,8 @@ import dualtrace
 from dualtrace.errors import InputError
 from dualtrace.network import synthetic
 from dualtrace.network.ids import clean_ids
-from dualtrace.network.namekeys import keys_for, palladius_reading
 from dualtrace.network.resolve import resolve_parties
+from dualtrace.normalize.name_keys import keys_for, palladius_reading
 from dualtrace.session import Dualtrace
 
 # Fictional companies; INN / USCC values carry valid check digits and belong to no one.

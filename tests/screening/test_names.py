@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dualtrace.lists.identifiers import scheme_of
+from dualtrace.normalize.identifiers import scheme_of
+from dualtrace.normalize.names import alternates, analyze, script_of, skeleton
 from dualtrace.screening.compare import compare_names
-from dualtrace.screening.names import alternates, analyze, script_of, skeleton
 
 
 @pytest.mark.parametrize(

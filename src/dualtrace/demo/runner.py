@@ -9,11 +9,11 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from dualtrace.demo.scenario import Scenario, generate
+from dualtrace.demo import steps_analytics, steps_goods, steps_ingest, steps_network, steps_screening
+from dualtrace.demo.context import DemoContext, Step
+from dualtrace.demo.scenario import generate
 from dualtrace.session import Dualtrace
 
 BANNER = (
@@ -22,21 +22,7 @@ BANNER = (
 )
 
 
-@dataclass
-class DemoContext:
-    out_dir: Path
-    scenario: Scenario
-    dt: Dualtrace
-    say: Callable[[str], None]
-    results: dict[str, Any] = field(default_factory=dict)
-
-
-Step = tuple[str, Callable[[DemoContext], None]]
-
-
 def steps() -> list[Step]:
-    from dualtrace.demo import steps_analytics, steps_goods, steps_ingest, steps_network, steps_screening
-
     # Later steps use what earlier ones found: the network reads goods tags, the report every finding.
     return [
         *steps_ingest.STEPS,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dualtrace.demo.runner import DemoContext, Step
+from dualtrace.demo.context import DemoContext, Step
 from dualtrace.report.data import KIND_ORDER, title
 
 

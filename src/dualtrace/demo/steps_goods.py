@@ -3,7 +3,7 @@ from what the engine found (never from truth.json)."""
 
 from __future__ import annotations
 
-from dualtrace.demo.runner import DemoContext, Step
+from dualtrace.demo.context import DemoContext, Step
 from dualtrace.goods.codes import dotted
 from dualtrace.goods.findings import party_key_sql
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dualtrace.demo.runner import DemoContext, Step
+from dualtrace.demo.context import DemoContext, Step
 
 
 def load_trade(ctx: DemoContext) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dualtrace.demo.runner import DemoContext, Step
+from dualtrace.demo.context import DemoContext, Step
 from dualtrace.findings import Finding
 
 

@@ -3,7 +3,7 @@ with their explanation and the findings they became."""
 
 from __future__ import annotations
 
-from dualtrace.demo.runner import DemoContext, Step
+from dualtrace.demo.context import DemoContext, Step
 
 
 def load_lists(ctx: DemoContext) -> None:

@@ -1,6 +1,14 @@
 """Findings shared by every engine: the model and its store."""
 
-from dualtrace.findings.model import SEVERITIES, Evidence, Finding, RowRef, severity_from_score
+from dualtrace.findings.model import (
+    SEVERITIES,
+    Evidence,
+    Finding,
+    RowRef,
+    ScorePart,
+    explain,
+    severity_from_score,
+)
 from dualtrace.findings.store import latest, record_run
 
 __all__ = [
@@ -8,6 +16,8 @@ __all__ = [
     "Evidence",
     "Finding",
     "RowRef",
+    "ScorePart",
+    "explain",
     "latest",
     "record_run",
     "severity_from_score",

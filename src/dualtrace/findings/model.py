@@ -71,6 +71,38 @@ class Evidence:
         return cls(**data)
 
 
+@dataclass(frozen=True)
+class ScorePart:
+    """One named feature behind a score, the same shape for every engine (as Splink's match
+    weights or nomenklatura's FtResult features).
+
+    name:   the feature ("name_similarity", "country", "growth", "money", "chpl_tier"...).
+    weight: what it contributed to the score, in the engine's own unit (a log2 match weight for
+            screening, a share of the 0..1 score for analytics); sign says which way it pushed.
+    value:  the feature's own value (a similarity, a ratio, an amount), or None.
+    detail: the reason in words a person can check.
+    """
+
+    name: str
+    weight: float
+    value: float | str | None = None
+    detail: str = ""
+
+    def describe(self) -> str:
+        shown = "" if self.value is None else f" {_short(self.value)}"
+        why = f" ({self.detail})" if self.detail else ""
+        return f"{self.name}{shown} {self.weight:+.2f}{why}"
+
+
+def explain(parts: list[ScorePart]) -> str:
+    """The explanation as one line, as every face shows it."""
+    return "; ".join(part.describe() for part in parts)
+
+
+def _short(value: float | str) -> str:
+    return f"{value:.3g}" if isinstance(value, float) else str(value)
+
+
 @dataclass
 class Finding:
     kind: str
@@ -83,6 +115,7 @@ class Finding:
     period_end: date | None = None
     metrics: dict[str, Any] = field(default_factory=dict)
     evidence: Evidence = field(default_factory=Evidence)
+    explanation: list[ScorePart] = field(default_factory=list)
     finding_id: str = ""
     run_id: str = ""
 
@@ -102,7 +135,17 @@ class Finding:
     def to_record(self) -> dict[str, Any]:
         record = asdict(self)
         record["evidence"] = asdict(self.evidence)
+        record["explanation"] = [asdict(part) for part in self.explanation]
         return record
+
+    def explanation_json(self) -> str:
+        return dumps([asdict(part) for part in self.explanation])
+
+
+def parts_from_json(text: str | None) -> list[ScorePart]:
+    if not text:
+        return []
+    return [ScorePart(**part) for part in json.loads(text)]
 
 
 def _json_default(value: Any) -> Any:

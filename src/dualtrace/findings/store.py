@@ -15,6 +15,7 @@ from dualtrace.findings.model import (
     Evidence,
     Finding,
     dumps,
+    parts_from_json,
     severity_rank,
 )
 
@@ -52,13 +53,14 @@ def write(con: duckdb.DuckDBPyConnection, run_id: str, findings: Iterable[Findin
                 finding.headline,
                 dumps(finding.metrics),
                 finding.evidence.to_json(),
+                finding.explanation_json(),
             )
         )
     if rows:
         con.executemany(
             "INSERT INTO findings (finding_id, run_id, kind, severity, score, subject_type, subject,"
-            " period_start, period_end, headline, metrics, evidence)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " period_start, period_end, headline, metrics, evidence, explanation)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
     return len(rows)
@@ -136,6 +138,7 @@ def _from_row(row: dict[str, Any]) -> Finding:
         period_end=as_date(row["period_end"]),
         metrics=json.loads(row["metrics"]) if row["metrics"] else {},
         evidence=Evidence.from_json(row["evidence"]),
+        explanation=parts_from_json(row.get("explanation")),
         finding_id=row["finding_id"],
         run_id=row["run_id"],
     )

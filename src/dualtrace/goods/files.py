@@ -21,7 +21,7 @@ from dualtrace.errors import InputError
 from dualtrace.goods.catalogue import Catalogue
 from dualtrace.goods.codes import CodeResolver
 from dualtrace.goods.engine import Classifier
-from dualtrace.ingest.encoding import read_text
+from dualtrace.normalize.encodings import read_text
 from dualtrace.reference import CorrelationTable, hs_version_for_period
 from dualtrace.reference.correlation import HS_VERSIONS
 

@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from dualtrace.ingest.encoding import open_binary
+from dualtrace.normalize.encodings import open_binary
 
 CHUNK = 1 << 24
 

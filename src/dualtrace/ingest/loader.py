@@ -24,7 +24,6 @@ import numpy as np
 import pyarrow as pa
 
 from dualtrace.errors import InputError, MappingError
-from dualtrace.ingest import encoding as enc
 from dualtrace.ingest import layouts, readers
 from dualtrace.ingest.expressions import country_key, ident, lit, period
 from dualtrace.ingest.fingerprint import Fingerprint, fingerprint
@@ -39,6 +38,7 @@ from dualtrace.ingest.sqlbuild import (
     parse_column,
     raw_expression,
 )
+from dualtrace.normalize import encodings as enc
 from dualtrace.reference import currencies
 from dualtrace.reference.countries import alias_key, resolve
 from dualtrace.reference.install import ensure_installed

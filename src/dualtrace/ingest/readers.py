@@ -17,8 +17,8 @@ import duckdb
 import pyarrow as pa
 
 from dualtrace.errors import InputError
-from dualtrace.ingest.encoding import open_binary
 from dualtrace.ingest.expressions import ident, lit
+from dualtrace.normalize.encodings import open_binary
 
 # Empty fields must read as '' and padded (missing) fields as NULL, so that a short row can be
 # told from a row with empty trailing fields. This null marker never occurs in real text.

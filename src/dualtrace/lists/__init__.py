@@ -34,11 +34,12 @@ parsed into FtM entities by one module of this package and stored by ``store.py`
 
 ``entity_names`` — (list, entity_id, prop, name, norm, latin, script): every name-typed value
     (name, alias, weakAlias, previousName...); ``norm`` is the comparable form of
-    ``dualtrace.screening.names.analyze`` (tokens, legal forms removed, Latin script),
+    ``dualtrace.normalize.names.analyze`` (tokens, legal forms removed, Latin script),
     ``latin`` the transliterated name, ``script`` an ISO 15924 code (Latn, Cyrl, Hani...).
 ``entity_ids`` — (list, entity_id, prop, scheme, value, raw): identifiers; ``scheme`` is inn, ogrn,
     uscc, lei, imo, bic, okpo, kpp, registration, tax, passport, id... (recognised by format
-    and check digits where possible, see ``identifiers.py``); ``value`` upper-case alphanumeric.
+    and check digits where possible, see ``dualtrace.normalize.identifiers``); ``value``
+    upper-case alphanumeric.
 ``entity_links`` — (list, entity_id, prop, target_id): every entity-typed property, e.g.
     Ownership ``owner``/``asset``, Sanction ``entity``, LegalEntity ``parent`` (DoD 1260H parent
     column), UnknownLink ``subject``/``object`` (OFAC "Linked To"), ``addressEntity``.

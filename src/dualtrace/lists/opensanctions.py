@@ -26,7 +26,7 @@ from dualtrace.lists.model import (
     require_columns,
     slug,
 )
-from dualtrace.screening.names import analyze
+from dualtrace.normalize.names import analyze
 
 __all__ = [
     "CN_MARK",

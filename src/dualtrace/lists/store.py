@@ -24,10 +24,10 @@ from followthemoney import model
 from followthemoney.types import registry
 
 from dualtrace.errors import InputError
-from dualtrace.lists.identifiers import PROPERTY_SCHEMES, normalize_id, scheme_of, split_ids
 from dualtrace.lists.model import Batch, ListEntity, iso_timestamp, parse_date
+from dualtrace.normalize.identifiers import PROPERTY_SCHEMES, normalize_id, scheme_of, split_ids
+from dualtrace.normalize.names import analyze
 from dualtrace.reference import resolve as resolve_country
-from dualtrace.screening.names import analyze
 from dualtrace.warehouse.db import fetch_one, transaction
 
 __all__ = ["VersionReport", "file_sha256", "store"]

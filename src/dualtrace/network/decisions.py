@@ -20,8 +20,8 @@ from typing import Any
 
 import duckdb
 
+from dualtrace.config import reviewer_name
 from dualtrace.errors import InputError
-from dualtrace.screening.review import reviewer_name
 from dualtrace.warehouse.db import fetch_one, transaction
 
 __all__ = ["Constraints", "decision_constraints", "find_party", "record_merge", "record_split"]
@@ -114,7 +114,7 @@ def find_party(con: duckdb.DuckDBPyConnection, text: str) -> str:
             "SELECT DISTINCT party_id FROM party_records WHERE upper(name) = upper(?)", [text]
         ).fetchall()
     if not rows:
-        from dualtrace.network.namekeys import keys_for
+        from dualtrace.normalize.name_keys import keys_for
 
         rows = con.execute(
             "SELECT DISTINCT party_id FROM party_records WHERE norm = ?", [keys_for(text).norm]

@@ -1,7 +1,7 @@
 """Identifiers as party resolution uses them: one ``scheme:value`` string per id.
 
 Strong schemes identify a company wherever they appear: INN, OGRN, USCC and LEI (recognised by
-format and check digits, ``dualtrace.lists.identifiers.scheme_of``), and the 7-character importer
+format and check digits, ``dualtrace.normalize.identifiers.scheme_of``), and the 7-character importer
 and seller codes of Korean-style customs declarations (letters and digits mixed, e.g. ``QLRUBN9``).
 Two records with the same strong id are one party; two different values of one strong scheme
 mean two parties. Any other id (an HK company number, a registration number without check
@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from dualtrace.lists.identifiers import STRONG_SCHEMES, normalize_id, scheme_of
+from dualtrace.normalize.identifiers import STRONG_SCHEMES, normalize_id, scheme_of
 
 __all__ = ["STRONG", "clean_ids", "is_strong", "parse_ref"]
 

@@ -26,9 +26,9 @@ from pathlib import Path
 import duckdb
 
 from dualtrace.errors import InputError
-from dualtrace.ingest.encoding import read_text
 from dualtrace.network.ownership_lists import parse_date
 from dualtrace.network.ownership_store import Edge, LoadReport, node_ref, store_once
+from dualtrace.normalize.encodings import read_text
 
 __all__ = ["load_ownership_csv", "read_ownership_csv"]
 

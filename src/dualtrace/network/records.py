@@ -18,9 +18,9 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from dualtrace.lists.identifiers import PROPERTY_SCHEMES
 from dualtrace.network.ids import STRONG, clean_ids
-from dualtrace.screening.parties import party_key
+from dualtrace.normalize.identifiers import PROPERTY_SCHEMES
+from dualtrace.normalize.party_keys import party_key
 
 __all__ = ["RECORD_COLUMNS", "entity_records", "ownership_records", "shipment_records"]
 

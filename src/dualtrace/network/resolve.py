@@ -35,8 +35,8 @@ from dualtrace.network import pairs as pairs_module
 from dualtrace.network.clustering import Clusters
 from dualtrace.network.decisions import decision_constraints
 from dualtrace.network.ids import STRONG, is_strong, parse_ref
-from dualtrace.network.namekeys import NameKeys, key_pool, keys_for, name_keys
 from dualtrace.network.records import entity_records, ownership_records, shipment_records
+from dualtrace.normalize.name_keys import NameKeys, key_pool, keys_for, name_keys
 from dualtrace.warehouse.db import transaction
 
 __all__ = ["LISTED_SQL", "ResolveReport", "apply_decision", "refresh_parties", "resolve_parties"]

@@ -633,7 +633,7 @@ def evaluate(con: duckdb.DuckDBPyConnection, source_id: int) -> dict[str, dict[s
     """Pairwise precision and recall of the resolved parties against the generator's truth, per
     declaration mention (each shipper and consignee of each line) and per distinct written
     record (name, country, id), next to the baseline that groups names by their normalised form
-    (``dualtrace.screening.names``) alone."""
+    (``dualtrace.normalize.names``) alone."""
     storage = facts.storage_table("shipments", source_id)
     mentions = f"""
         SELECT sp.shipper_party AS party, t._truth_shipper AS truth, t.shipper_name AS name,

@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
-from dualtrace.screening.names import NameKey
+from dualtrace.normalize.names import NameKey
 
 __all__ = ["QUERY_SHARE", "NameMatch", "compare_names", "token_similarity"]
 

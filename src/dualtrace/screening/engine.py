@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from dualtrace import config
 from dualtrace.errors import InputError
-from dualtrace.lists.identifiers import normalize_id
+from dualtrace.normalize.identifiers import normalize_id
 from dualtrace.reference import resolve as resolve_country
 from dualtrace.screening.index import block, ensure_index
 from dualtrace.screening.score import DEFAULT_THRESHOLD, Candidate, Query, Scored, score

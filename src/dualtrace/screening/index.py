@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import duckdb
 import pyarrow as pa
 
-from dualtrace.screening.names import NameKey, alternates, analyze, phonetic
+from dualtrace.normalize.names import NameKey, alternates, analyze, phonetic
 from dualtrace.warehouse.db import fetch_one, transaction
 
 __all__ = ["MAX_DF_SHARE", "block", "ensure_index", "index_version", "keys_of"]

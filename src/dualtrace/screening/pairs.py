@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from dualtrace.errors import InputError
-from dualtrace.lists.identifiers import normalize_id, scheme_of
+from dualtrace.normalize.identifiers import normalize_id, scheme_of
 from dualtrace.reference import resolve as resolve_country
 from dualtrace.screening.score import Candidate, Query, Scored, score
 

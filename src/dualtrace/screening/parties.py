@@ -12,7 +12,6 @@ evidence.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Callable
@@ -24,20 +23,16 @@ import duckdb
 import pyarrow as pa
 
 from dualtrace.findings import Evidence, Finding, RowRef, record_run
+from dualtrace.normalize.party_keys import party_key
 from dualtrace.screening.engine import Screener
 from dualtrace.screening.score import DEFAULT_THRESHOLD, Query, Scored
 from dualtrace.warehouse.db import fetch_one, transaction
 
-__all__ = ["STRONG", "PartiesReport", "party_key", "screen_parties"]
+__all__ = ["STRONG", "PartiesReport", "screen_parties"]
 
 STRONG = 0.9
 BATCH = 5000
 KIND = "sanctioned_counterparty"
-
-
-def party_key(name: str, country: str | None, party_id: str | None) -> str:
-    text = "|".join([" ".join(name.split()).upper(), country or "", (party_id or "").strip().upper()])
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass
@@ -62,7 +57,7 @@ Party = tuple[str, str, str | None, str | None, list[str], int]
 def inferred_ids(parties: list[Party]) -> dict[str, str]:
     """An id for parties written without one, borrowed from declarations that give the same
     name (same normalised form and country) with an id - when they all give the same id."""
-    from dualtrace.screening.names import analyze
+    from dualtrace.normalize.names import analyze
 
     known: dict[tuple[str, str | None], set[str]] = defaultdict(set)
     for _, name, country, pid, _, _ in parties:

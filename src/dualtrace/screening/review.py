@@ -7,27 +7,17 @@ applies it in every later run.
 
 from __future__ import annotations
 
-import getpass
 from typing import Any
 
 import duckdb
 
+from dualtrace.config import reviewer_name
 from dualtrace.errors import InputError
 from dualtrace.warehouse.db import fetch_one, transaction
 
-__all__ = ["DECISIONS", "history", "review", "reviewer_name"]
+__all__ = ["DECISIONS", "history", "review"]
 
 DECISIONS = ("confirmed", "dismissed")
-
-
-def reviewer_name(reviewer: str | None) -> str:
-    """Who made a decision, for the audit tables: the name given, else the system user."""
-    if reviewer:
-        return reviewer
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
 
 
 def review(

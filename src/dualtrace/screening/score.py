@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from dualtrace.lists.identifiers import STRONG_SCHEMES, normalize_id, scheme_of
+from dualtrace.normalize.identifiers import STRONG_SCHEMES, normalize_id, scheme_of
+from dualtrace.normalize.names import NameKey, alternates, analyze
 from dualtrace.screening.compare import NameMatch, compare_names
-from dualtrace.screening.names import NameKey, alternates, analyze
 
 __all__ = [
     "DEFAULT_THRESHOLD",

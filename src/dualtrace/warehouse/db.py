@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from dualtrace import config
 from dualtrace.errors import WarehouseError
@@ -107,3 +108,46 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         con.execute("ROLLBACK")
         raise
     con.execute("COMMIT")
+
+
+def records(
+    con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | None = None
+) -> list[dict[str, Any]]:
+    """A query's rows as dicts keyed by column name, fully fetched."""
+    cursor = con.execute(sql, list(params or []))
+    columns = [d[0] for d in cursor.description or []]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def insert_rows(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    columns: Sequence[str] | None = None,
+) -> int:
+    """Insert dicts into a table by column name (one statement); returns how many."""
+    if not rows:
+        return 0
+    names = list(columns or rows[0].keys())
+    placeholders = ", ".join("?" for _ in names)
+    quoted = ", ".join(f'"{n}"' for n in names)
+    con.executemany(
+        f"INSERT INTO {table} ({quoted}) VALUES ({placeholders})",
+        [[row.get(n) for n in names] for row in rows],
+    )
+    return len(rows)
+
+
+@contextmanager
+def register_frame(
+    con: duckdb.DuckDBPyConnection, name: str, frame: pa.Table | Sequence[Mapping[str, Any]]
+) -> Iterator[str]:
+    """An Arrow table (or records) visible to SQL as ``name`` for the block, then unregistered,
+    so no view outlives the step that needed it."""
+    table = frame if isinstance(frame, pa.Table) else pa.Table.from_pylist(list(frame))
+    con.register(name, table)
+    try:
+        yield name
+    finally:
+        con.unregister(name)

@@ -1,4 +1,4 @@
-"""Comparable keys of a party name, built on ``dualtrace.screening.names.analyze``.
+"""Comparable keys of a party name, built on ``dualtrace.normalize.names.analyze``.
 
 For "SHENZHEN HUARUI ELEC TECH CO., LTD." analyze gives the tokens ``shenzhen huarui electronic
 technology`` (legal form gone, abbreviations expanded, Chinese and Cyrillic names in Latin letters);
@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import astuple, dataclass
 
-from dualtrace.screening.names import GENERIC, alternates, analyze, token_weight
+from dualtrace.normalize.names import GENERIC, alternates, analyze, token_weight
 
 __all__ = [
     "PLACES",
