@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from dualtrace.cli import app
-from dualtrace.cli.common import console, user_errors
+from dualtrace.cli.common import DbOption, console, user_errors
 
 
 @app.command("demo")
@@ -18,8 +18,14 @@ def demo(
         "demo-output"
     ),
     seed: Annotated[int, typer.Option("--seed", help="Scenario seed (same seed, same data).")] = 2024,
+    db: DbOption = None,
 ) -> None:
-    """Generate a fictional scenario, load it and run every capability on it (offline)."""
+    """Generate a fictional scenario, load it and run every capability on it (offline).
+
+    The warehouse is OUT/demo.duckdb unless --db names a new file (an existing one is refused)."""
     from dualtrace.demo.runner import run
 
-    run(out, lambda line: console.print(line, highlight=False, markup=False, soft_wrap=True), seed=seed)
+    def say(line: str) -> None:
+        console.print(line, highlight=False, markup=False, soft_wrap=True)
+
+    run(out, say, seed=seed, db_path=db)

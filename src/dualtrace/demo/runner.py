@@ -14,6 +14,7 @@ from pathlib import Path
 from dualtrace.demo import steps_analytics, steps_goods, steps_ingest, steps_network, steps_screening
 from dualtrace.demo.context import DemoContext, Step
 from dualtrace.demo.scenario import generate
+from dualtrace.errors import InputError
 from dualtrace.session import Dualtrace
 
 BANNER = (
@@ -33,8 +34,14 @@ def steps() -> list[Step]:
     ]
 
 
-def run(out_dir: Path, say: Callable[[str], None], *, seed: int = 2024) -> DemoContext:
-    """Build a fresh warehouse in out_dir from the generated scenario and run every step."""
+def run(
+    out_dir: Path, say: Callable[[str], None], *, seed: int = 2024, db_path: Path | None = None
+) -> DemoContext:
+    """Build a fresh warehouse (out_dir/demo.duckdb unless db_path names another) from the
+    generated scenario and run every step."""
+    warehouse = db_path or out_dir / "demo.duckdb"
+    if db_path is not None and db_path.exists():  # never replace a warehouse the user named
+        raise InputError(f"{db_path}: the demo builds a fresh warehouse; remove it or name another --db")
     if out_dir.exists():
         shutil.rmtree(out_dir)
     out_dir.mkdir(parents=True)
@@ -45,7 +52,7 @@ def run(out_dir: Path, say: Callable[[str], None], *, seed: int = 2024) -> DemoC
         f"Generated the scenario in {scenario.elapsed_s:.1f}s: "
         f"{len(scenario.files)} files in {out_dir / 'data'}"
     )
-    with Dualtrace(out_dir / "demo.duckdb") as dt:
+    with Dualtrace(warehouse) as dt:
         ctx = DemoContext(out_dir, scenario, dt, say)
         for title, step in steps():
             say("")
@@ -53,6 +60,6 @@ def run(out_dir: Path, say: Callable[[str], None], *, seed: int = 2024) -> DemoC
             step(ctx)
         ctx.results["seconds"] = time.perf_counter() - started
     say("")
-    say(f"Demo finished in {ctx.results['seconds']:.0f}s. Warehouse: {out_dir / 'demo.duckdb'}")
+    say(f"Demo finished in {ctx.results['seconds']:.0f}s. Warehouse: {warehouse}")
     say(BANNER)
     return ctx
