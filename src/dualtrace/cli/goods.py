@@ -10,6 +10,7 @@ import typer
 
 from dualtrace.cli import app
 from dualtrace.cli.common import DbOption, OutputFormat, console, emit, err_console, user_errors
+from dualtrace.goods.files import line_counts
 from dualtrace.session import Dualtrace
 
 goods_app = typer.Typer(
@@ -125,15 +126,16 @@ def goods_classify(
         unit=unit_column,
         net_kg=kg_column,
     )
-    flagged = sum(1 for row in rows if row["mismatch"])
-    watched = sum(1 for row in rows if row["categories"])
+    counts = line_counts(rows)
     if output is not None:
         with output.open("w", encoding="utf-8", newline="") as handle, contextlib.redirect_stdout(handle):
             emit(_flat(rows, fmt), fmt)
     else:
         emit(_flat(rows, fmt), fmt, title=file.name)
     err_console.print(
-        f"{len(rows):,} lines: {watched:,} carry watched goods, {flagged:,} flagged", highlight=False
+        f"{counts['lines']:,} lines: {counts['watched']:,} carry watched goods,"
+        f" {counts['flagged']:,} flagged",
+        highlight=False,
     )
 
 

@@ -11,6 +11,7 @@ import typer
 from dualtrace.cli import app
 from dualtrace.cli.common import DbOption, FormatOption, OutputFormat, console, emit, err_console, user_errors
 from dualtrace.errors import InputError
+from dualtrace.screening.pairs import best_threshold
 from dualtrace.session import Dualtrace
 
 
@@ -150,7 +151,8 @@ def match(
         return
     emit(rows, fmt)
     if metrics:
-        best = max(metrics, key=lambda m: (m["f1"], m["threshold"]))
+        best = best_threshold(metrics)
+        assert best is not None  # metrics is not empty
         err_console.print(
             f"best F1 {best['f1']:.3f} at threshold {best['threshold']} "
             f"(precision {best['precision']:.3f}, recall {best['recall']:.3f})",

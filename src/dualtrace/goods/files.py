@@ -187,3 +187,12 @@ def classify_file(
         tag = tags[line]
         out.append({"line": line, **record, **{name: tag[name] for name in OUTPUT_COLUMNS}})
     return out
+
+
+def line_counts(rows: list[dict[str, Any]]) -> dict[str, int]:
+    """How many classified lines there are, carry watched goods, and are flagged."""
+    return {
+        "lines": len(rows),
+        "watched": sum(1 for row in rows if row["categories"]),
+        "flagged": sum(1 for row in rows if row["mismatch"]),
+    }

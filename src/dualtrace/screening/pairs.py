@@ -126,3 +126,8 @@ def metrics(results: list[PairResult], thresholds: list[float] | None = None) ->
             }
         )
     return out
+
+
+def best_threshold(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The threshold row of ``metrics`` with the best F1 (the higher threshold on a tie)."""
+    return max(rows, key=lambda m: (m["f1"], m["threshold"])) if rows else None
