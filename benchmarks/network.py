@@ -4,7 +4,7 @@
     python benchmarks/network.py --lines 500000 --companies 30000
     python benchmarks/network.py --calibrate --seed 11    # m/u weights per feature level
 
-Generates labelled lines (``dualtrace.network.synthetic``: Chinese, Russian, Korean... firms with
+Generates labelled lines (``dualtrace.demo.party_lines``: Chinese, Russian, Korean... firms with
 noisy spellings, transliterations, typos, missing ids), stores them in a fresh warehouse, then in
 a child process of its own (so its time and peak memory are its own) resolves every party with
 ``dualtrace.network.resolve.resolve_parties``. Prints seconds, peak memory and pairwise
@@ -47,7 +47,7 @@ print(json.dumps({"seconds": seconds, "peak_mb": peak, "workers_peak_mb": childr
 
 
 def build(path: Path, lines: int, companies: int, seed: int) -> tuple[int, float]:
-    from dualtrace.network import synthetic
+    from dualtrace.demo import party_lines as synthetic
     from dualtrace.warehouse.db import connect
 
     started = time.perf_counter()
@@ -189,7 +189,7 @@ def main() -> int:
         return 1
     result = json.loads(process.stdout.strip().splitlines()[-1])
     report = result["report"]
-    from dualtrace.network import synthetic
+    from dualtrace.demo import party_lines as synthetic
     from dualtrace.warehouse.db import connect
 
     con = connect(path)

@@ -12,8 +12,8 @@ import pyarrow as pa
 import pytest
 
 import dualtrace
+from dualtrace.demo import party_lines as synthetic
 from dualtrace.errors import InputError
-from dualtrace.network import synthetic
 from dualtrace.network.ids import clean_ids
 from dualtrace.network.resolve import resolve_parties
 from dualtrace.normalize.name_keys import keys_for, palladius_reading
