@@ -13,13 +13,31 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "dualtrace"
 
 # Higher ranks may import lower ones; the same rank only within its own package.
 RANKS = {
-    "errors": 0, "config": 0, "yamlfile": 0, "warehouse": 0,
-    "findings": 1, "reference": 1, "normalize": 1,
+    "errors": 0,
+    "config": 0,
+    "yamlfile": 0,
+    "warehouse": 0,
+    "findings": 1,
+    "reference": 1,
+    "normalize": 1,
     # sources and engines: each reads the warehouse and the shared layers, never a sibling
-    "ingest": 2, "lists": 2, "screening": 2, "goods": 2, "analytics": 2, "network": 2,
-    "claims": 2, "cases": 2,
+    "ingest": 2,
+    "lists": 2,
+    "screening": 2,
+    "goods": 2,
+    "analytics": 2,
+    "network": 2,
+    "claims": 2,
+    "cases": 2,
     # faces
-    "report": 3, "api": 3, "session": 3, "serve": 3, "cli": 3, "demo": 3, "__init__": 4, "__main__": 4,
+    "report": 3,
+    "api": 3,
+    "session": 3,
+    "serve": 3,
+    "cli": 3,
+    "demo": 3,
+    "__init__": 4,
+    "__main__": 4,
 }
 # The base, the shared layers and the faces may use their peers; sources and engines may not.
 SHARED_RANK = {0, 1, 3}
@@ -103,8 +121,28 @@ def test_no_import_circles() -> None:
             if target in graph and target != "dualtrace":
                 g.add_edge(module, target)
     # a package's __init__ re-exporting its own modules is not a circle of design
-    g.remove_edges_from(
-        [(a, b) for a, b in list(g.edges) if b.startswith(a + ".") or a.startswith(b + ".")]
-    )
+    g.remove_edges_from([(a, b) for a, b in list(g.edges) if b.startswith(a + ".") or a.startswith(b + ".")])
     cycles = [c for c in nx.simple_cycles(g) if len(c) > 1]
     assert not cycles, "import circles:\n" + "\n".join(" -> ".join([*c, c[0]]) for c in cycles[:20])
+
+
+def test_the_python_api_is_one_class_over_capability_modules() -> None:
+    # api/ imports its engines at the top of each capability module, so what a capability needs
+    # is read in one place; session.py only keeps the old import path working
+    from dualtrace.api import Dualtrace
+    from dualtrace.session import Dualtrace as Old
+
+    assert Old is Dualtrace
+    inner = []
+    for path in (SRC / "api").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                inner += [
+                    f"{path.name}:{n.lineno}"
+                    for n in ast.walk(node)
+                    if isinstance(n, ast.Import | ast.ImportFrom)
+                ]
+    assert not inner, f"imports inside functions of api/: {inner}"
+    assert {"ingest_trade", "lists_load", "screen", "network_build", "classify", "analyze", "report"} <= set(
+        dir(Dualtrace)
+    )

@@ -1,0 +1,26 @@
+"""The trade-flow analytics, stored as one run of findings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from dualtrace.analytics import AnalyticsConfig, AnalyzeResult, analyze, load_config
+from dualtrace.api.base import PathLike, SessionBase
+
+
+class AnalyticsMixin(SessionBase):
+    def analyze(
+        self,
+        only: Sequence[str] | None = None,
+        config: PathLike | Any | None = None,
+        *,
+        on_step: Callable[[str], None] | None = None,
+    ) -> AnalyzeResult:
+        """Run the trade-flow analytics (surge, share, divergence, diversion, mirror_gap,
+        unit_value, new_party) and store their findings as one run.
+
+        ``config`` is a YAML file or an ``AnalyticsConfig``; ``only`` names analytics to run.
+        """
+        settings = config if isinstance(config, AnalyticsConfig) else load_config(config)
+        return analyze(self.con, settings, only, on_step=on_step)

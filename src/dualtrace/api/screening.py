@@ -1,0 +1,89 @@
+"""Screening names, files and shipment parties against the loaded lists."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from dualtrace.api.base import PathLike, SessionBase
+from dualtrace.screening.batch import read_names
+from dualtrace.screening.engine import Screener, make_query
+from dualtrace.screening.pairs import metrics, read_pairs, score_pairs
+from dualtrace.screening.parties import screen_parties
+from dualtrace.screening.review import review
+from dualtrace.screening.score import DEFAULT_THRESHOLD
+
+
+class ScreeningMixin(SessionBase):
+    def screen(
+        self,
+        names: Sequence[str],
+        *,
+        country: str | None = None,
+        ids: Sequence[str] = (),
+        schema: str | None = None,
+        threshold: float | None = None,
+        limit: int = 5,
+        lists: Sequence[str] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Screen names against the loaded lists; one record per hit, with its explanation."""
+        queries = [make_query(n, country, ids, schema) for n in names]
+        results = Screener(self.con).screen(
+            queries, threshold=DEFAULT_THRESHOLD if threshold is None else threshold, limit=limit, lists=lists
+        )
+        out = []
+        for query, hits in zip(queries, results, strict=True):
+            for rank, hit in enumerate(hits, start=1):
+                out.append({"rank": rank, **hit.as_dict(), "query": query.name})
+        return out
+
+    def screen_file(
+        self,
+        path: PathLike,
+        column: str,
+        *,
+        country_column: str | None = None,
+        id_column: str | None = None,
+        **options: Any,
+    ) -> list[dict[str, Any]]:
+        """Screen every name of a CSV column (batch screening)."""
+        rows = read_names(Path(path), column, country_column, id_column)
+        out: list[dict[str, Any]] = []
+        by_key: dict[tuple[str | None, str | None], list[str]] = {}
+        for name, country, ident in rows:
+            by_key.setdefault((country, ident), []).append(name)
+        for (country, ident), names in by_key.items():
+            out.extend(
+                self.screen(
+                    names,
+                    country=country or options.get("country"),
+                    ids=[ident] if ident else (),
+                    schema=options.get("schema"),
+                    threshold=options.get("threshold"),
+                    limit=options.get("limit", 5),
+                )
+            )
+        return out
+
+    def screen_parties(
+        self, *, threshold: float | None = None, full: bool = False, progress: Any = None
+    ) -> Any:
+        """Screen every shipment party into party_links; write sanctioned_counterparty findings."""
+        return screen_parties(
+            self.con,
+            threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
+            full=full,
+            progress=progress,
+        )
+
+    def screen_review(
+        self, party: str, entity: str, decision: str, *, note: str | None = None, reviewer: str | None = None
+    ) -> dict[str, Any]:
+        """Confirm or dismiss a screening hit; kept in the append-only screen_reviews audit table."""
+        return review(self.con, party, entity, decision, note=note, reviewer=reviewer)
+
+    def match(self, pairs: PathLike) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """Score labelled or unlabelled name pairs; with is_match, precision/recall/F1 per threshold."""
+        results = score_pairs(read_pairs(Path(pairs)))
+        return [r.as_dict() for r in results], metrics(results)
