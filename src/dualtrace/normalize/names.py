@@ -29,7 +29,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 
+import yaml
+from normality import ascii_text
 from pypinyin import lazy_pinyin
 from rigour.names import remove_org_types
 
@@ -425,16 +428,56 @@ def latinize(name: str) -> str:
         text = " ".join(
             _translit_cyrillic(w) if any(_char_script(c) == "Cyrl" for c in w) else w for w in text.split()
         )
+    if any(_char_script(c) in _ICU_SCRIPTS for c in text):
+        # Arabic, Hebrew, Greek, Korean, Japanese: ICU transliteration through normality (the
+        # library nomenklatura and rigour use), word by word so Latin words stay as they are.
+        text = " ".join(
+            (ascii_text(w) or w) if any(_char_script(c) in _ICU_SCRIPTS for c in w) else w
+            for w in text.split()
+        )
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     return " ".join(_PUNCT.sub(" ", text).replace("_", " ").split())
 
 
+_ICU_SCRIPTS = {"Arab", "Hebr", "Grek", "Hang", "Jpan", "Zyyy"}
+# Scripts that do not write short vowels: their transliterations compare by consonants.
+VOWELLESS = {"Arab", "Hebr"}
+
+
+def _number_tables() -> tuple[dict[str, str], frozenset[str]]:
+    text = resources.files(__package__).joinpath("data/number_words.yaml").read_text("utf-8")
+    data = yaml.safe_load(text)
+    return {str(k): str(v) for k, v in data["numbers"].items()}, frozenset(data["number_markers"])
+
+
+_NUMBER_WORDS, _NUMBER_MARKERS = _number_tables()
+# A legal form glued to the name in the list's own capitals ("SiemensAG", "GazpromOOO").
+_GLUED_FORM = re.compile(
+    r"(?<=[a-z])(AG|GmbH|LLC|LLP|Ltd|LTD|Inc|Corp|SA|SpA|BV|NV|PLC|JSC|OOO|OAO|ZAO|PAO)\b"
+)
+
+
+def _numbers(words: list[str]) -> list[str]:
+    """Number words to digits; "number"/"no"/"nomer" before a number dropped."""
+    out = [_NUMBER_WORDS.get(w, w) for w in words]
+    return [
+        w
+        for i, w in enumerate(out)
+        if not (w in _NUMBER_MARKERS and i + 1 < len(out) and out[i + 1].isdigit())
+    ]
+
+
 @lru_cache(maxsize=200_000)
 def _tokens(name: str) -> tuple[str, ...]:
-    text = latinize(name)
+    name = _GLUED_FORM.sub(r" \1", name)
+    # Legal forms are removed before accents are: rigour's tables spell them with accents
+    # ("Gesellschaft mit beschränkter Haftung").
+    cleaned = " ".join(_PUNCT.sub(" ", _clean(name)).split())
+    unformed = remove_org_types(cleaned).strip()
+    text = latinize(unformed if unformed and unformed != cleaned else name)
     text = _DIGITS_LETTERS.sub(" ", text) if re.search(r"\d", text) else text
-    words = [_ABBREVIATIONS.get(w, w) for w in text.split()]
+    words = _numbers([_ABBREVIATIONS.get(w, w) for w in text.split()])
     text = " ".join(words)
     stripped = remove_org_types(text)
     stripped = _ORG_PHRASES.sub(" ", stripped)

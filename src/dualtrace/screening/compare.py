@@ -20,11 +20,16 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
-from dualtrace.normalize.names import NameKey
+from dualtrace.normalize.names import VOWELLESS, NameKey, phonetic
 
 __all__ = ["QUERY_SHARE", "NameMatch", "compare_names", "token_similarity"]
 
 QUERY_SHARE = 0.7
+# A name transliterated from a script without short vowels (Arabic "hsyn") against its Latin
+# form ("Hussein"): the same consonants in order are a likely match, not a certain one.
+CONSONANT_MATCH = 0.85
+# An initial ("V.") against a word it abbreviates ("Vladimir").
+INITIAL_MATCH = 0.8
 # When no distinctive token (weight >= 0.7) matched and the names are not word for word the
 # same, they share only generic words.
 GENERIC_ONLY_FACTOR = 0.6
@@ -56,6 +61,17 @@ def token_similarity(a: str, b: str) -> float:
     if max(len(a), len(b)) <= 5:
         return sim if sim >= 0.8 else 0.0
     return sim if sim >= 0.7 else 0.0
+
+
+def _loose_similarity(a: str, b: str, vowelless: bool) -> float:
+    sim = token_similarity(a, b)
+    if sim:
+        return sim
+    if (len(a) == 1) != (len(b) == 1) and a[0] == b[0]:
+        return INITIAL_MATCH
+    if vowelless and min(len(a), len(b)) >= 3 and phonetic(a) == phonetic(b):
+        return CONSONANT_MATCH
+    return 0.0
 
 
 @lru_cache(maxsize=200_000)
@@ -95,9 +111,10 @@ def compare_names(query: NameKey, listed: NameKey) -> NameMatch:
     found: list[Candidate] = []
     exact_q: set[int] = set()
     exact_c: set[int] = set()
+    vowelless = query.script in VOWELLESS or listed.script in VOWELLESS
     for i, a in enumerate(qs):
         for j, b in enumerate(cs):
-            sim = 1.0 if a == b else token_similarity(a, b)
+            sim = 1.0 if a == b else _loose_similarity(a, b, vowelless)
             if sim:
                 found.append((sim, qw[i] + cw[j], (i,), (j,)))
                 if sim == 1.0:
@@ -109,13 +126,13 @@ def compare_names(query: NameKey, listed: NameKey) -> NameMatch:
         for idx, joined in _units(qs):
             for j, b in enumerate(cs):
                 if j not in exact_c and len(b) >= 5 and abs(len(b) - len(joined)) <= 2:
-                    sim = token_similarity(joined, b)
+                    sim = _loose_similarity(joined, b, vowelless)
                     if sim >= 0.85:
                         found.append((sim, sum(qw[i] for i in idx) + cw[j], idx, (j,)))
         for idx, joined in _units(cs):
             for i, a in enumerate(qs):
                 if i not in exact_q and len(a) >= 5 and abs(len(a) - len(joined)) <= 2:
-                    sim = token_similarity(a, joined)
+                    sim = _loose_similarity(a, joined, vowelless)
                     if sim >= 0.85:
                         found.append((sim, qw[i] + sum(cw[j] for j in idx), (i,), idx))
         listed_acronyms = _acronyms(listed.tokens)

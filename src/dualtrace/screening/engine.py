@@ -193,9 +193,18 @@ def _score_one(
     task: tuple[Query, list[tuple[Candidate, list[str]]]], threshold: float, limit: int
 ) -> list[Scored]:
     query, cands = task
-    hits = [s for s in (score(query, c, names or None) for c, names in cands) if s.score >= threshold]
+    # Blocking finds the entity; the score compares every name of it (the blocked names first, so
+    # an exact one ends the search early): a blocked long name must not hide a short alias.
+    hits = [
+        s for s in (score(query, c, _ordered(names, c.names)) for c, names in cands) if s.score >= threshold
+    ]
     hits.sort(key=lambda s: (-s.score, -s.name.similarity, s.candidate.list, s.candidate.entity_id))
     return hits[:limit]
+
+
+def _ordered(first: list[str], every: list[str]) -> list[str]:
+    seen = set(first)
+    return [*first, *(n for n in every if n not in seen)]
 
 
 def _score_range(args: tuple[int, int, float, int]) -> list[list[Scored]]:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import duckdb
 import pyarrow as pa
 
-from dualtrace.normalize.names import NameKey, alternates, analyze, phonetic
+from dualtrace.normalize.names import VOWELLESS, NameKey, alternates, analyze, phonetic
 from dualtrace.warehouse.db import fetch_one, transaction
 
 __all__ = ["MAX_DF_SHARE", "block", "ensure_index", "index_version", "keys_of"]
@@ -25,6 +25,8 @@ MAX_DF_SHARE = 0.02
 MIN_DF_CAP = 200
 # A candidate shares at least this share of the weight of the query's keys.
 MIN_SHARE = 0.3
+# Bumped whenever the keys a name gets change (normalisation, key kinds): the index is rebuilt.
+KEY_FORMAT = 4
 SCREENABLE = ("Person", "Company", "Organization", "LegalEntity", "PublicBody", "Vessel", "Airplane")
 
 
@@ -32,6 +34,10 @@ def keys_of(key: NameKey) -> dict[str, float]:
     """Blocking keys of an analysed name with the weight of the token they come from."""
     out: dict[str, float] = {}
     sk = key.skeletons
+    if key.script in VOWELLESS:
+        # Arabic or Hebrew written without short vowels: only the consonant keys can meet the
+        # Latin spellings of the name ("sdam hsyn" / "Saddam Hussein").
+        return {f"p:{phonetic(t)}": w for t, w in zip(sk, key.weights, strict=True) if len(phonetic(t)) >= 2}
     for i, token in enumerate(sk):
         w = key.weights[i]
         out[f"t:{token}"] = max(out.get(f"t:{token}", 0.0), w)
@@ -40,14 +46,18 @@ def keys_of(key: NameKey) -> dict[str, float]:
             out[f"p:{code}"] = max(out.get(f"p:{code}", 0.0), w * 0.8)
         if i + 1 < len(sk):
             joined = token + sk[i + 1]
-            out[f"t:{joined}"] = max(out.get(f"t:{joined}", 0.0), (w + key.weights[i + 1]) / 2)
+            pair_w = (w + key.weights[i + 1]) / 2
+            out[f"t:{joined}"] = max(out.get(f"t:{joined}", 0.0), pair_w)
+            if len(token) <= 3:  # an article or particle written apart ("al tikriti" / "altkryty")
+                code = phonetic(joined)
+                out[f"p:{code}"] = max(out.get(f"p:{code}", 0.0), pair_w * 0.8)
     return out
 
 
 def index_version(con: duckdb.DuckDBPyConnection) -> str:
     """Changes whenever a list version is loaded."""
     row = fetch_one(con, "SELECT coalesce(max(version_id), 0), count(*) FROM list_versions")
-    return f"{row[0]}:{row[1]}"
+    return f"{row[0]}:{row[1]}:k{KEY_FORMAT}"
 
 
 def ensure_index(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> int:
@@ -178,10 +188,12 @@ def block(
                 SELECT h.* FROM hits h JOIN self s USING (qid) WHERE h.score >= ? * s.total
             ), named AS (
                 -- long names share more keys by chance: scale like a cosine
+                -- (order by the scaled score itself: a bare ``score`` here would be h.score, which
+                -- put an entity's long names ahead of its short alias "Hikvision")
                 SELECT h.qid, h.name_id, n.list, n.entity_id, n.name, h.score / sqrt(n.nkeys) AS score
                 FROM kept h JOIN screen_names n USING (name_id) {restrict_sql}
                 QUALIFY row_number() OVER (
-                    PARTITION BY h.qid, n.list, n.entity_id ORDER BY score DESC, h.name_id
+                    PARTITION BY h.qid, n.list, n.entity_id ORDER BY h.score / sqrt(n.nkeys) DESC, h.name_id
                 ) <= 2
             ), entity_rank AS (
                 SELECT qid, list, entity_id, max(score) AS best FROM named GROUP BY qid, list, entity_id
