@@ -28,6 +28,9 @@ import zlib
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import astuple, dataclass
+from importlib import resources
+
+import yaml
 
 from dualtrace.normalize.names import GENERIC, alternates, analyze, token_weight
 
@@ -42,23 +45,8 @@ __all__ = [
     "skeleton",
 ]
 
-_PLACE_WORDS = """
-china hong kong hongkong macau macao taiwan russia russian rossiya rossii asia euro eurasia
-shenzhen beijing shanghai guangzhou tianjin wuhan xiamen jinan ningbo hangzhou chengdu xian nanjing
-suzhou dongguan zhuhai huizhou qingdao dalian shenyang harbin changsha zhengzhou chongqing hefei
-fuzhou kunming nanchang shijiazhuang taiyuan changchun lanzhou guiyang nanning haikou foshan wuxi
-changzhou wenzhou quanzhou yantai mianyang luoyang baoji zhongshan shantou yiwu jiaxing shaoxing
-guangdong zhejiang jiangsu shandong hebei henan hubei hunan sichuan shaanxi shanxi fujian anhui
-jiangxi liaoning jilin heilongjiang yunnan guizhou gansu guangxi xinjiang qilu zhongyuan huabei
-huanan huadong xinan xibei dongbei jinhua taizhou shaoxing jiaxing huzhou jiangmen nantong yangzhou
-xuzhou weifang zibo linyi tangshan baoding langfang kunshan zhangjiagang jiangyin cixi yuyao
-moscow moskva moskovskiy sankt saint st petersburg peterburg spb novosibirsk yekaterinburg
-ekaterinburg kazan samara omsk chelyabinsk rostov ufa krasnoyarsk perm voronezh volgograd izhevsk
-tula vladivostok khabarovsk kaliningrad nizhny nizhniy novgorod tomsk irkutsk ural uralskiy sibir
-siberian sibirskiy baltic baltiyskiy tver kaluga bryansk smolensk murmansk arkhangelsk
-dubai sharjah emirates istanbul ankara izmir almaty astana nursultan bishkek yerevan tashkent
-minsk seoul busan incheon korea
-"""
+_WORDS = yaml.safe_load(resources.files(__package__).joinpath("data/name_key_words.yaml").read_text("utf-8"))
+_PLACE_WORDS: str = _WORDS["places"]
 
 
 def skeleton(token: str) -> str:
@@ -78,22 +66,10 @@ _STOP = frozenset(
 _DISTINCTIVE = 0.4  # token_weight: org words 0.1, activity words and places 0.3
 
 
-# Words of company names that analyze() leaves alone, read the way resolution needs them:
-# Chinese activity words missing from screening's dictionary (they come out as pinyin, often glued
-# to the brand: 天垣轴承 -> "tianyuanzhoucheng"), Russian loanwords transliterated to Latin
-# ("TREYD" for трейд), and spellings of one activity word.
-_PINYIN_ACTIVITIES = {
-    "zhoucheng": "bearing", "weibo": "microwave", "wuxiandian": "radio", "shukong": "cnc",
-    "zidonghua": "automation", "huwaiyongpin": "outdoor product", "yongpin": "product", "shijue": "vision",
-    "peijian": "part", "wujin": "hardware", "jiaju": "furniture", "fangzhi": "textile", "fuzhuang": "garment",
-    "wanju": "toy", "dengshi": "lighting", "dianzi": "electronic",
-}  # fmt: skip
-_SYNONYMS = {
-    "industry": "industrial", "treyd": "trade", "treid": "trade", "treyding": "trading", "grupp": "group",
-    "kompani": "company", "servis": "service", "logistik": "logistics", "tekhnolodzhi": "technology",
-    "tekhnolodzhis": "technology", "elektroniks": "electronic", "elektronik": "electronic",
-    "inzhiniring": "engineering", "sistems": "system", "products": "product", "parts": "part",
-}  # fmt: skip
+# Words of company names that analyze() leaves alone, read the way resolution needs them
+# (data/name_key_words.yaml says what each table is).
+_PINYIN_ACTIVITIES: dict[str, str] = _WORDS["pinyin_activities"]
+_SYNONYMS: dict[str, str] = _WORDS["synonyms"]
 _ACTIVITY_WORDS = frozenset(w for v in _PINYIN_ACTIVITIES.values() for w in v.split()) | {"cnc"}
 
 
