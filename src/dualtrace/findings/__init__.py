@@ -6,6 +6,7 @@ from dualtrace.findings.model import (
     Finding,
     RowRef,
     ScorePart,
+    capped,
     explain,
     severity_from_score,
 )
@@ -17,6 +18,7 @@ __all__ = [
     "Finding",
     "RowRef",
     "ScorePart",
+    "capped",
     "explain",
     "latest",
     "record_run",

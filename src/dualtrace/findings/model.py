@@ -94,6 +94,15 @@ class ScorePart:
         return f"{self.name}{shown} {self.weight:+.2f}{why}"
 
 
+def capped(parts: list[ScorePart], cap: float) -> tuple[float, list[ScorePart]]:
+    """The score the parts add up to, held at ``cap``: the parts with a negative ``cap`` part when
+    the sum is over it, so the parts shown always add up to the score."""
+    total = sum(part.weight for part in parts)
+    if total <= cap:
+        return total, parts
+    return cap, [*parts, ScorePart("cap", cap - total, cap, f"held at {cap:g}")]
+
+
 def explain(parts: list[ScorePart]) -> str:
     """The explanation as one line, as every face shows it."""
     return "; ".join(part.describe() for part in parts)

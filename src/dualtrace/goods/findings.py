@@ -17,7 +17,7 @@ from typing import Any
 
 import duckdb
 
-from dualtrace.findings import Evidence, Finding, RowRef
+from dualtrace.findings import Evidence, Finding, RowRef, ScorePart, capped
 from dualtrace.goods.catalogue import Catalogue
 from dualtrace.goods.codes import dotted
 from dualtrace.goods.rules import DESCRIBED_AS_OTHER, UNIT_VALUE, USE_CLAIM, VAGUE
@@ -110,11 +110,16 @@ def _controlled(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> list[Fi
         category = catalogue[group["category"]]
         by_currency = values.get((group["role"], group["party"], group["category"]), {})
         usd = float(group["value_usd"]) if group["value_usd"] is not None else None
-        score = _RISK_BASE[category.risk]
+        parts = [
+            ScorePart("category_risk", _RISK_BASE[category.risk], category.risk, f"category {category.id}")
+        ]
         if group["mismatches"]:
-            score += 0.15
+            parts.append(
+                ScorePart("misdeclared_lines", 0.15, group["mismatches"], "lines likely misdeclared")
+            )
         if group["lines"] >= 20:
-            score += 0.05
+            parts.append(ScorePart("lines", 0.05, group["lines"], "20 lines or more"))
+        score, parts = capped(parts, 0.95)
         verb = "shipped" if group["role"] == "shipper" else "received"
         money = (
             f"${usd:,.0f} (USD values of {group['lines_with_usd']} lines)"
@@ -145,7 +150,8 @@ def _controlled(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> list[Fi
                 subject_type="party_category",
                 subject=f"{group['role']}:{group['party']}:{group['category']}",
                 headline=headline,
-                score=min(score, 0.95),
+                score=score,
+                explanation=parts,
                 period_start=group["first"],
                 period_end=group["last"],
                 metrics={
@@ -249,7 +255,17 @@ def _misdeclared(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> list[F
         sender = group["shipper"] or "(no shipper)"
         receiver = group["consignee"] or "(no consignee)"
         headline = f"{sender} → {receiver}: {counts['lines']} line(s) {text}; {money}"
-        score = min(0.98, float(group["risk"] or 0.5) + (0.05 if counts["lines"] >= 5 else 0.0))
+        parts = [
+            ScorePart(
+                "flag_risk",
+                float(group["risk"] or 0.5),
+                group["primary_flag"],
+                "highest risk of the flagged lines" if group["risk"] else "no line risk given: 0.5",
+            )
+        ]
+        if counts["lines"] >= 5:
+            parts.append(ScorePart("lines", 0.05, counts["lines"], "5 lines or more"))
+        score, parts = capped(parts, 0.98)
         reasons = list(dict.fromkeys(r for c in codes for r in c["reasons"]))
         query = (
             "SELECT * FROM goods_shipments WHERE mismatch"
@@ -266,6 +282,7 @@ def _misdeclared(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> list[F
                 subject=f"{group['shipper']}→{group['consignee']}:{group['primary_flag']}:{group['pcat']}",
                 headline=headline,
                 score=score,
+                explanation=parts,
                 period_start=group["first"],
                 period_end=group["last"],
                 metrics={

@@ -17,7 +17,7 @@ from typing import Any
 
 import duckdb
 
-from dualtrace.findings import Evidence, Finding, RowRef
+from dualtrace.findings import Evidence, Finding, RowRef, ScorePart, capped
 from dualtrace.network.exposure import path_text
 from dualtrace.network.intermediary import Signals
 
@@ -98,6 +98,7 @@ def _ownership_exposure(con: duckdb.DuckDBPyConnection, as_of: date) -> list[Fin
         else:
             score, verdict = 0.25, "a small stake, below the 50% rule"
         chain_txt = "; ".join(_chain_text(c) for c in chains_list[:3])
+        parts = [ScorePart("ownership_rule", score, agg, verdict)]
         out.append(
             Finding(
                 kind="ownership_exposure",
@@ -108,6 +109,7 @@ def _ownership_exposure(con: duckdb.DuckDBPyConnection, as_of: date) -> list[Fin
                     f" {verdict}; {len(lines):,} declaration lines worth {_money(usd)}"
                 ),
                 score=score,
+                explanation=parts,
                 period_start=min(dates) if dates else None,
                 period_end=max(dates) if dates else None,
                 metrics={
@@ -208,7 +210,13 @@ def _intermediaries(con: duckdb.DuckDBPyConnection) -> list[Finding]:
         )
         lines = sorted({(r[0], r[1]) for r in inbound + outbound})
         dates = [r[2] for r in inbound + outbound if r[2] is not None]
-        score = min(0.95, 0.45 + 0.12 * len(names))
+        score, parts = capped(
+            [
+                ScorePart("intermediary", 0.45, None, "received from suppliers and shipped to Russia"),
+                ScorePart("signals", 0.12 * len(names), len(names), ", ".join(names)),
+            ],
+            0.95,
+        )
         out.append(
             Finding(
                 kind="intermediary",
@@ -216,6 +224,7 @@ def _intermediaries(con: duckdb.DuckDBPyConnection) -> list[Finding]:
                 subject=name,
                 headline=headline,
                 score=score,
+                explanation=parts,
                 period_start=min(dates) if dates else None,
                 period_end=max(dates) if dates else None,
                 metrics={
@@ -345,6 +354,14 @@ def _sanctioned_networks(con: duckdb.DuckDBPyConnection, as_of: date) -> list[Fi
                 subject=root_name,
                 headline=headline,
                 score=0.95,
+                explanation=[
+                    ScorePart(
+                        "sanctioned_network",
+                        0.95,
+                        len(shipping),
+                        "subsidiaries of a listed parent shipped controlled goods to listed end users",
+                    )
+                ],
                 period_start=min(dates) if dates else None,
                 period_end=max(dates) if dates else None,
                 metrics={

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from dualtrace.findings import Finding
+from dualtrace.findings import Finding, explain
 from dualtrace.report import charts
 from dualtrace.report.data import ReportData, title
 
@@ -45,6 +45,7 @@ summary{cursor:pointer;color:#1d4f80}
 pre{background:#f0f2f4;padding:8px;overflow-x:auto;font-size:11px;white-space:pre-wrap}
 .scroll{max-height:340px;overflow:auto}
 ul.notes{margin:4px 0 4px 18px;padding:0;font-size:12px;color:#3a444d}
+p.why{margin:2px 0;font-size:12px;color:#3a444d}
 ol.top li{margin:4px 0}
 footer{color:#5a6570;font-size:12px;margin-top:30px}
 """
@@ -125,6 +126,13 @@ def _facts(metrics: dict[str, Any]) -> str:
     return "".join(parts)
 
 
+def _why(f: Finding) -> str:
+    """The score parts as the one line every face shows (findings.model.explain)."""
+    if not f.explanation:
+        return ""
+    return f"<p class='why'>why this score: {_text(explain(f.explanation))}</p>"
+
+
 def finding_html(f: Finding, chart_svg: str | None) -> str:
     e = f.evidence
     period = " to ".join(p.isoformat() for p in (f.period_start, f.period_end) if p)
@@ -140,6 +148,7 @@ def finding_html(f: Finding, chart_svg: str | None) -> str:
 <span class="meta">score {f.score:.2f} · {_text(f.subject_type)}: {_text(f.subject)} ·
 {_text(period)}</span></div>
 <h3>{_text(f.headline)}</h3>
+{_why(f)}
 {chart}
 {_facts(f.metrics)}
 <details class="evidence-table"><summary>Evidence table ({len(e.table):,} rows)</summary>

@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from dualtrace.findings import explain
 from dualtrace.report.data import ReportData, title
 
 MAX_CELL = 32_000  # Excel refuses longer text in a cell
@@ -97,6 +98,7 @@ def write(data: ReportData, path: Path) -> int:
             }
             for key, value in f.metrics.items():
                 row[key] = value
+            row["score_parts"] = explain(f.explanation)
             row["notes"] = " | ".join(f.evidence.notes)
             row["query"] = f.evidence.query
             row["rows"] = " ".join(f"{r.source_id}:{r.source_line}" for r in f.evidence.rows)
