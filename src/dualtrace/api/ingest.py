@@ -10,7 +10,7 @@ from dualtrace.api.base import PathLike, SessionBase
 from dualtrace.errors import InputError
 from dualtrace.ingest import mapping as mapping_module
 from dualtrace.ingest.infer import Inference
-from dualtrace.ingest.loader import LoadReport, LoadRequest, Progress, load_file, suggest_trade_mapping
+from dualtrace.ingest.loader import LoadReport, LoadRequest, Progress, load_files, suggest_trade_mapping
 from dualtrace.warehouse import db, facts
 
 
@@ -44,13 +44,7 @@ class IngestMixin(SessionBase):
             encoding=encoding,
             rates=Path(rates) if rates else None,
         )
-        reports = []
-        for file in files:
-            report = load_file(self.con, file, request, progress)
-            reports.append(report)
-            if on_report is not None:
-                on_report(report)
-        return reports
+        return load_files(self.con, files, request, progress, on_report)
 
     def ingest_trade(
         self,
