@@ -9,7 +9,8 @@ from typing import Any
 from dualtrace.api.base import PathLike, SessionBase
 from dualtrace.errors import InputError
 from dualtrace.ingest import mapping as mapping_module
-from dualtrace.ingest.loader import LoadReport, LoadRequest, Progress, load_file
+from dualtrace.ingest.infer import Inference
+from dualtrace.ingest.loader import LoadReport, LoadRequest, Progress, load_files, suggest_trade_mapping
 from dualtrace.warehouse import db, facts
 
 
@@ -43,13 +44,7 @@ class IngestMixin(SessionBase):
             encoding=encoding,
             rates=Path(rates) if rates else None,
         )
-        reports = []
-        for file in files:
-            report = load_file(self.con, file, request, progress)
-            reports.append(report)
-            if on_report is not None:
-                on_report(report)
-        return reports
+        return load_files(self.con, files, request, progress, on_report)
 
     def ingest_trade(
         self,
@@ -73,6 +68,11 @@ class IngestMixin(SessionBase):
             progress=progress,
             on_report=on_report,
         )
+
+    def suggest_mapping(self, path: PathLike, *, encoding: str | None = None) -> Inference:
+        """The trade_flows mapping dualtrace infers for a file from its columns and values
+        (`.yaml()` is a mapping file to edit; `.problems` what it could not settle)."""
+        return suggest_trade_mapping(self.con, Path(path), encoding)
 
     def ingest_shipments(
         self,

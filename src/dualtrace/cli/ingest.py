@@ -18,6 +18,7 @@ from dualtrace.cli.common import (
     user_errors,
 )
 from dualtrace.cli.progress import RichProgress
+from dualtrace.errors import InputError
 from dualtrace.ingest.loader import LoadReport
 from dualtrace.session import Dualtrace
 
@@ -48,6 +49,13 @@ def _summary(report: LoadReport) -> None:
         f"{report.rows_quarantined:,} ({report.layout}, {report.encoding}, {report.duration_s:.1f}s)",
         highlight=False,
     )
+    if report.inferred_mapping:
+        err_console.print(
+            f"{name}: no built-in layout matches; loaded with this inferred mapping "
+            "(--suggest-mapping M.yaml saves it to edit):",
+            highlight=False,
+        )
+        err_console.print(report.inferred_mapping.rstrip(), highlight=False, markup=False)
     for summary in report.reasons[:5]:
         err_console.print(
             f"  quarantined {summary.count:,} x {summary.kind} (first: line {summary.first_line}: "
@@ -70,6 +78,17 @@ def _run(table: str, files: list[Path], db: Path | None, fmt: OutputFormat, **op
         console.print(f"total: read {total[0]:,} = loaded {total[1]:,} + quarantined {total[2]:,}")
 
 
+def _suggest(files: list[Path], target: Path, encoding: str | None, db: Path | None) -> None:
+    if len(files) != 1:
+        raise InputError("--suggest-mapping takes exactly one file")
+    with Dualtrace(db) as dt:
+        inference = dt.suggest_mapping(files[0], encoding=encoding)
+    target.write_text(inference.yaml(), encoding="utf-8")
+    err_console.print(inference.yaml().rstrip(), highlight=False, markup=False)
+    state = "ready to load" if inference.usable else f"{len(inference.problems)} TODO(s) to fill in"
+    console.print(f"wrote {target} ({state})", highlight=False)
+
+
 @ingest_app.command("trade")
 @user_errors
 def ingest_trade(
@@ -80,10 +99,20 @@ def ingest_trade(
     mapping: MappingOption = None,
     encoding: EncodingOption = None,
     rates: RatesOption = None,
+    suggest_mapping: Annotated[
+        Path | None,
+        typer.Option(
+            "--suggest-mapping",
+            help="Write the mapping dualtrace infers for the file to this YAML file; load nothing.",
+        ),
+    ] = None,
     db: DbOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Load trade-flow statistics into trade_flows (layout detected, or a mapping)."""
+    """Load trade-flow statistics into trade_flows (layout detected or inferred, or a mapping)."""
+    if suggest_mapping is not None:
+        _suggest(files, suggest_mapping, encoding, db)
+        return
     _run("trade_flows", files, db, fmt, layout=layout, mapping=mapping, encoding=encoding, rates=rates)
 
 

@@ -28,8 +28,9 @@ from dualtrace.errors import InputError, MappingError
 from dualtrace.ingest import layouts, readers
 from dualtrace.ingest.expressions import country_key, ident, lit, period
 from dualtrace.ingest.fingerprint import Fingerprint, fingerprint, line_count
+from dualtrace.ingest.infer import Inference, infer_trade_mapping
 from dualtrace.ingest.lines import blank_lines, record_lines
-from dualtrace.ingest.mapping import Mapping, Options
+from dualtrace.ingest.mapping import Mapping, Options, from_dict
 from dualtrace.ingest.sqlbuild import (
     ALIASES_TABLE,
     CURRENCY_TABLE,
@@ -90,6 +91,7 @@ class LoadReport:
     rows_quarantined: int = 0
     duration_s: float = 0.0
     reasons: list[QuarantineSummary] = field(default_factory=list)
+    inferred_mapping: str | None = None  # the mapping YAML, when no layout matched and one was inferred
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -185,31 +187,42 @@ def load_rates(con: duckdb.DuckDBPyConnection, path: Path | None) -> bool:
     return True
 
 
-def _choose_mapping(request: LoadRequest, header: list[str], label: str) -> tuple[Mapping, str]:
+def _choose_mapping(
+    con: duckdb.DuckDBPyConnection, request: LoadRequest, source: readers.Source, label: str
+) -> tuple[Mapping, str, Inference | None]:
+    header = source.header
     if request.mapping is not None:
         mapping = request.mapping
         if mapping.table.name != request.table:
             raise MappingError(
                 f"{mapping.name} maps to {mapping.table.name}, but this command loads {request.table}"
             )
-        return mapping, f"mapping:{mapping.name}"
+        return mapping, f"mapping:{mapping.name}", None
     if request.layout:
         layout = layouts.by_name(request.layout)
     else:
         found = layouts.detect(header)
-        if found is None or request.table != "trade_flows":
-            shown = ", ".join(header[:12]) + (" ..." if len(header) > 12 else "")
-            hint = (
-                f"--layout ({', '.join(layouts.LAYOUTS)})"
-                if request.table == "trade_flows"
-                else "a column mapping"
-            )
-            raise MappingError(f"{label}: unknown layout (columns: {shown}); give --mapping M.yaml or {hint}")
+        if found is None:
+            if request.table != "trade_flows":
+                raise MappingError(_unknown_layout(label, header, "a column mapping"))
+            inference = infer_trade_mapping(con, source)
+            if not inference.usable:
+                raise MappingError(
+                    _unknown_layout(label, header, f"--layout ({', '.join(layouts.LAYOUTS)})")
+                    + f"; a mapping could not be inferred: {'; '.join(inference.problems)}"
+                    " (--suggest-mapping M.yaml writes the draft)"
+                )
+            return from_dict(inference.spec, f"inferred mapping for {label}"), "inferred", inference
         layout = found
     mapping = layout.mapping()
     if mapping.table.name != request.table:
         raise MappingError(f"layout {layout.name} loads {mapping.table.name}, not {request.table}")
-    return mapping, layout.name
+    return mapping, layout.name, None
+
+
+def _unknown_layout(label: str, header: list[str], hint: str) -> str:
+    shown = ", ".join(header[:12]) + (" ..." if len(header) > 12 else "")
+    return f"{label}: unknown layout (columns: {shown}); give --mapping M.yaml or {hint}"
 
 
 def _decimal_mode(con: duckdb.DuckDBPyConnection, mapping: Mapping, source: readers.Source) -> str:
@@ -446,10 +459,7 @@ def load_file(
     ensure_installed(con)
     _setup_session(con)
     options = request.mapping.options if request.mapping else None
-    wanted = request.encoding or (options.encoding if options else "auto")
-    encoding = "n/a"
-    if fmt == "csv":
-        encoding = enc.detect(path) if enc.normalise_name(wanted) == "auto" else enc.normalise_name(wanted)
+    encoding = _encoding_for(path, fmt, request.encoding or (options.encoding if options else "auto"))
 
     with ExitStack() as stack:
         read_path: Path = path
@@ -459,7 +469,7 @@ def load_file(
             read_path, bad_lines = stack.enter_context(enc.as_utf8(path, encoding))
         # A detected layout is only known after reading the header: read with default options.
         source = _open_source(con, path, fmt, read_path, options or Options())
-        mapping, layout_name = _choose_mapping(request, source.header, label)
+        mapping, layout_name, inference = _choose_mapping(con, request, source, label)
         mapping.check_against(source.header, label)
         _alias_table(con, mapping.options.country_aliases, mapping.name)
         _currency_table(con)
@@ -480,13 +490,39 @@ def load_file(
             layout_name=layout_name,
             encoding=encoding,
             fmt=fmt,
+            inferred=inference.spec if inference else None,
         )
+    if inference is not None:
+        report.inferred_mapping = inference.yaml()
     report.duration_s = time.perf_counter() - started
     if report.status == "loaded":
         con.execute(
             "UPDATE sources SET duration_s = ? WHERE source_id = ?", [report.duration_s, report.source_id]
         )
     return report
+
+
+def _encoding_for(path: Path, fmt: str, wanted: str) -> str:
+    if fmt != "csv":
+        return "n/a"
+    return enc.detect(path) if enc.normalise_name(wanted) == "auto" else enc.normalise_name(wanted)
+
+
+def suggest_trade_mapping(
+    con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None = None
+) -> Inference:
+    """The mapping dualtrace would infer for a trade file, without loading it."""
+    if not path.is_file():
+        raise InputError(f"file not found: {path}")
+    fmt = readers.file_format(path)
+    chosen = _encoding_for(path, fmt, encoding or "auto")
+    ensure_installed(con)
+    _setup_session(con)
+    with ExitStack() as stack:
+        read_path = path
+        if fmt == "csv":
+            read_path, _ = stack.enter_context(enc.as_utf8(path, chosen))
+        return infer_trade_mapping(con, _open_source(con, path, fmt, read_path, Options()))
 
 
 def _known_source(con: duckdb.DuckDBPyConnection, fp: Fingerprint) -> int | None:
@@ -507,6 +543,7 @@ def _load_in_transaction(
     layout_name: str,
     encoding: str,
     fmt: str,
+    inferred: dict[str, Any] | None = None,
 ) -> LoadReport:
     fact = mapping.table.name
     row = fetch_one(con, "SELECT nextval('source_id_seq')")
@@ -611,7 +648,10 @@ def _load_in_transaction(
                 rows_read,
                 rows_loaded,
                 rows_quarantined,
-                json.dumps({"decimal": decimal, "delimiter": shape.delimiter, "mapping": mapping.name}),
+                json.dumps(
+                    {"decimal": decimal, "delimiter": shape.delimiter, "mapping": mapping.name}
+                    | ({"inferred_mapping": inferred} if inferred else {})
+                ),
                 storage,
                 offset,
                 line_stored,
