@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -87,3 +88,19 @@ class ScreeningMixin(SessionBase):
         """Score labelled or unlabelled name pairs; with is_match, precision/recall/F1 per threshold."""
         results = score_pairs(read_pairs(Path(pairs)))
         return [r.as_dict() for r in results], metrics(results)
+
+    def list_entities(self, keys: set[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
+        """The list entries by (list, entity_id): FtM properties, datasets, first and last seen."""
+        if not keys:
+            return {}
+        pairs = sorted(keys)
+        rows = self._records(
+            "SELECT list, entity_id, properties, datasets, target, first_seen, last_seen, last_change"
+            " FROM entities WHERE (list, entity_id) IN (" + ", ".join("(?, ?)" for _ in pairs) + ")",
+            [v for pair in pairs for v in pair],
+        )
+        out: dict[tuple[str, str], dict[str, Any]] = {}
+        for row in rows:
+            row["properties"] = json.loads(row["properties"]) if row["properties"] else {}
+            out[(row["list"], row["entity_id"])] = row
+        return out

@@ -27,6 +27,7 @@ def build_app() -> typer.Typer:
         party,
         report,
         screen,
+        serve,
         sql,
     )
 

@@ -142,3 +142,11 @@ def _from_row(row: dict[str, Any]) -> Finding:
         finding_id=row["finding_id"],
         run_id=row["run_id"],
     )
+
+
+def by_id(con: duckdb.DuckDBPyConnection, finding_id: str) -> Finding | None:
+    """One stored finding, whichever run wrote it."""
+    cursor = con.execute("SELECT * FROM findings WHERE finding_id = ?", [finding_id])
+    columns = [d[0] for d in cursor.description or []]
+    rows = cursor.fetchall()
+    return _from_row(dict(zip(columns, rows[0], strict=True))) if rows else None

@@ -1,0 +1,109 @@
+"""Read endpoints: findings (filter, sort, page), a finding with its evidence rows, parties,
+sources, lists, and plain screening of one name."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query
+
+from dualtrace.api import Dualtrace
+from dualtrace.cases import Principal
+from dualtrace.findings import Finding
+from dualtrace.findings.query import SORTS, FindingFilter
+from dualtrace.serve.auth import require, service
+from dualtrace.serve.service import Service
+
+router = APIRouter(prefix="/api/v1")
+
+
+def finding_summary(f: Finding) -> dict[str, Any]:
+    return {
+        "finding_id": f.finding_id,
+        "kind": f.kind,
+        "severity": f.severity,
+        "score": f.score,
+        "subject_type": f.subject_type,
+        "subject": f.subject,
+        "period_start": f.period_start,
+        "period_end": f.period_end,
+        "headline": f.headline,
+    }
+
+
+def finding_filter(
+    kind: list[str] = Query(default=[], description="finding kinds (repeat for several)"),
+    severity: str | None = Query(None, description="lowest severity: info, low, medium, high, critical"),
+    country: str | None = Query(None, description="a country in any form (RU, RUS, Russia)"),
+    hs: str | None = Query(None, description="HS code prefix (chapter, heading, code)"),
+    period_from: date | None = Query(None),
+    period_to: date | None = Query(None),
+) -> FindingFilter:
+    return FindingFilter(tuple(kind), severity, country, hs, period_from, period_to)
+
+
+@router.get("/findings", tags=["findings"])
+def findings(
+    flt: FindingFilter = Depends(finding_filter),
+    sort: str = Query("score", description=f"one of {', '.join(SORTS)}"),
+    order: str = Query("desc", pattern="^(asc|desc)$"),
+    offset: int = Query(0, ge=0),
+    limit: int = Query(50, ge=1, le=500),
+    _: Principal = Depends(require("viewer")),
+    svc: Service = Depends(service),
+) -> dict[str, Any]:
+    total, page = svc.call(
+        lambda dt: dt.findings_select(flt, sort=sort, descending=order == "desc", offset=offset, limit=limit)
+    )
+    return {"total": total, "offset": offset, "limit": limit, "results": [finding_summary(f) for f in page]}
+
+
+@router.get("/findings/{finding_id}", tags=["findings"])
+def finding(
+    finding_id: str, _: Principal = Depends(require("viewer")), svc: Service = Depends(service)
+) -> dict[str, Any]:
+    def work(dt: Dualtrace) -> dict[str, Any]:
+        found = dt.finding(finding_id)
+        return {**found.to_record(), "evidence_rows": dt.finding_rows(found)}
+
+    return svc.call(work)
+
+
+@router.get("/parties/{party}", tags=["parties"])
+def party(party: str, _: Principal = Depends(require("viewer")), svc: Service = Depends(service)) -> Any:
+    return svc.call(lambda dt: dt.party_show(party))
+
+
+@router.get("/sources", tags=["sources"])
+def sources(_: Principal = Depends(require("viewer")), svc: Service = Depends(service)) -> Any:
+    return svc.call(lambda dt: dt.sources())
+
+
+@router.get("/lists", tags=["sources"])
+def lists(_: Principal = Depends(require("viewer")), svc: Service = Depends(service)) -> Any:
+    return svc.call(lambda dt: dt.lists_status())
+
+
+@router.get("/screen", tags=["screening"])
+def screen(
+    name: str = Query(..., min_length=1),
+    country: str | None = None,
+    schema: str | None = None,
+    threshold: float = Query(0.7, ge=0.0, le=1.0),
+    limit: int = Query(5, ge=1, le=100),
+    who: Principal = Depends(require("analyst")),
+    svc: Service = Depends(service),
+) -> dict[str, Any]:
+    """One name screened; each hit says whether a case dismissed it (and the entry is unchanged)."""
+
+    def work(dt: Dualtrace) -> dict[str, Any]:
+        hits = dt.screen([name], country=country, schema=schema, threshold=threshold, limit=limit)
+        for hit in hits:
+            hit["dismissed_case"] = dt.case_dismissed_on(name, hit["list"], hit["entity_id"])
+        dt.audit_record(
+            who, "screen.name", name, {"country": country, "hits": [h["entity_id"] for h in hits]}
+        )
+        return {"query": name, "results": hits}
+
+    return svc.call(work)
