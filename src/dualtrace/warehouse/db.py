@@ -111,10 +111,14 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
 
 
 def records(
-    con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | None = None
+    con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | Mapping[str, Any] | None = None
 ) -> list[dict[str, Any]]:
-    """A query's rows as dicts keyed by column name, fully fetched."""
-    cursor = con.execute(sql, list(params or []))
+    """A query's rows as dicts keyed by column name, fully fetched. Named parameters ($pid) take
+    a mapping; only the names the query uses are passed."""
+    if isinstance(params, Mapping):
+        cursor = con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql})
+    else:
+        cursor = con.execute(sql, list(params or []))
     columns = [d[0] for d in cursor.description or []]
     return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
