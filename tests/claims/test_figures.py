@@ -53,3 +53,16 @@ def test_periods() -> None:
     assert [f.period.months for f in find_periods("H1 2024 against Q3 2023 and May 2021")] == [6, 3, 1]
     assert year_range("between 2021 and 2023") == (2021, 2023)
     assert says_year_before("227 t a year before") and not says_year_before("in 2023")
+
+
+def test_a_month_span_in_a_change_compares_its_two_ends() -> None:
+    from dualtrace.claims.parser import parse_sentence
+    from dualtrace.claims.vocab import build_vocab
+
+    claim = parse_sentence("EU exports to Armenia doubled from May 2021 to May 2022", build_vocab())
+    assert [(p.start, p.end) for p in claim.periods] == [
+        (date(2021, 5, 1), date(2021, 5, 1)),
+        (date(2022, 5, 1), date(2022, 5, 1)),
+    ]
+    level = parse_sentence("EU exports to Armenia were EUR 1 billion from May 2021 to May 2022", build_vocab())
+    assert [(p.start, p.end) for p in level.periods] == [(date(2021, 5, 1), date(2022, 5, 1))]

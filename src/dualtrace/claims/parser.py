@@ -234,6 +234,10 @@ def _periods(
         return tuple(found[:1]), notes
     if len(found) >= 2:
         return tuple(sorted(found[:2], key=lambda p: p.start)), notes
+    if len(found) == 1 and found[0].start.year != found[0].end.year and found[0].months <= 13:
+        # "rose from May 2021 to May 2022": the two ends are the compared months
+        one = found[0]
+        return (Period(one.start, one.start, one.label), Period(one.end, one.end, one.label)), notes
     if len(found) == 1:
         if not says_year_before(text):
             notes.append("base period assumed: the same months a year earlier")
