@@ -334,7 +334,9 @@ def eval_comparison(con: Any, screener: Screener) -> None:
     print(f"\nEvaluation set: {eval_summary(pairs)}")
     rows = [p.as_row() for p in pairs]
     started = time.perf_counter()
-    ours = [r.scored.score for r in score_pairs(rows)]
+    scored = score_pairs(rows)
+    ours = [r.scored.score for r in scored]
+    calibrated = [r.scored.calibrated for r in scored]
     ours_s = time.perf_counter() - started
     tasks = [
         {
@@ -354,7 +356,12 @@ def eval_comparison(con: Any, screener: Screener) -> None:
         f"  test part: {len(test)} pairs, {sum(labels[i] for i in test)} matches"
         " (names only, no country or identifier; threshold chosen on the tuning part)"
     )
-    for label, scores in (("dualtrace", ours), ("nomenklatura logic-v2", nk)):
+    matchers = (
+        ("dualtrace level score", ours),
+        ("dualtrace calibrated", calibrated),
+        ("nomenklatura logic-v2", nk),
+    )
+    for label, scores in matchers:
         t = best_threshold([scores[i] for i in tune], [labels[i] for i in tune])
         ts, tl = [scores[i] for i in test], [labels[i] for i in test]
         p, r, f1 = prf(ts, tl, t)
