@@ -9,14 +9,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from types import ModuleType
 
 import duckdb
 
 from dualtrace.analytics import config as config_module
-from dualtrace.analytics import flows, products
+from dualtrace.analytics import flows, products, registry
 from dualtrace.analytics import series as series_module
-from dualtrace.analytics.config import AnalyticsConfig, ConfigError
+from dualtrace.analytics.config import AnalyticsConfig
 from dualtrace.analytics.context import Context
 from dualtrace.analytics.evidence import Pending
 from dualtrace.analytics.sql import Executed, Runner
@@ -24,41 +23,10 @@ from dualtrace.findings import Finding
 from dualtrace.findings.store import record_run
 from dualtrace.reference.install import ensure_installed
 
-
-def _modules() -> dict[str, ModuleType]:
-    from dualtrace.analytics import (
-        divergence,
-        diversion,
-        mirror,
-        new_parties,
-        shares,
-        surge,
-        unit_values,
-    )
-
-    return {
-        "surge": surge,
-        "share": shares,
-        "divergence": divergence,
-        "diversion": diversion,
-        "mirror_gap": mirror,
-        "unit_value": unit_values,
-        "new_party": new_parties,
-    }
-
-
-ANALYTICS = ("surge", "share", "divergence", "diversion", "mirror_gap", "unit_value", "new_party")
+# Names of the analytics, in the order they run (data/analytics.yaml).
+ANALYTICS = registry.names()
 # Finding kinds each analytic writes (surge writes both surges and collapses).
-KINDS = {
-    "surge": ("surge", "collapse"),
-    "share": ("share",),
-    "divergence": ("divergence",),
-    "diversion": ("diversion",),
-    "mirror_gap": ("mirror_gap",),
-    "unit_value": ("unit_value",),
-    "new_party": ("new_party",),
-}
-ALIASES = {"collapse": "surge", "shares": "share", "mirror": "mirror_gap", "unit_values": "unit_value"}
+KINDS = {a.name: tuple(a.kinds) for a in registry.analytics()}
 
 
 @dataclass
@@ -78,12 +46,10 @@ class AnalyzeResult:
 
 def resolve_only(only: Sequence[str] | None) -> list[str]:
     if not only:
-        return list(ANALYTICS)
+        return list(registry.names())
     chosen = []
     for name in only:
-        analytic = ALIASES.get(name, name)
-        if analytic not in ANALYTICS:
-            raise ConfigError(f"unknown analytic {name!r}; use one of {', '.join(ANALYTICS)}")
+        analytic = registry.get(name).name
         if analytic not in chosen:
             chosen.append(analytic)
     return chosen
@@ -131,8 +97,7 @@ def compute(
     runner = Runner(con)
     seconds: dict[str, float] = {}
     started = time.perf_counter()
-    needs_flows = any(a != "new_party" for a in chosen)
-    modules = _modules()
+    needs_flows = any(registry.get(a).reads == "flows" for a in chosen)
     findings: list[Finding] = []
     notes: list[str] = []
     if needs_flows:
@@ -153,8 +118,9 @@ def compute(
         if on_step is not None:
             on_step(name)
         t0 = time.perf_counter()
-        module = modules[name]
-        if name == "new_party":
+        analytic = registry.get(name)
+        module = analytic.module()
+        if analytic.reads == "shipments":
             findings.extend(module.run_shipments(runner, config))
         else:
             assert ctx is not None
@@ -190,7 +156,8 @@ def analyze(
     chosen = resolve_only(only)
     params = {
         "only": chosen,
-        "kinds": [kind for name in chosen for kind in KINDS[name]],  # kinds analysed, found or not
+        # kinds analysed, found or not
+        "kinds": [kind for name in chosen for kind in registry.get(name).kinds],
         "config": config.as_dict(),
     }
     result.run_id = record_run(con, "analyze", result.findings, params)

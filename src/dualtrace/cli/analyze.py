@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from dualtrace.analytics import ANALYTICS
 from dualtrace.cli import app
 from dualtrace.cli.common import DbOption, FormatOption, OutputFormat, console, emit, err_console, user_errors
 from dualtrace.session import Dualtrace
@@ -20,8 +21,7 @@ def analyze(
         typer.Option(
             "--only",
             "-k",
-            help="Run only these analytics: surge, share, divergence, diversion, mirror_gap, unit_value,"
-            " new_party (repeat the option for several).",
+            help=f"Run only these analytics: {', '.join(ANALYTICS)} (repeat the option for several).",
         ),
     ] = None,
     config: Annotated[

@@ -93,7 +93,7 @@ def lists_update(
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Download the official list files from their publishers and load what changed."""
-    from dualtrace.lists.update import OFFICIAL
+    from dualtrace.lists.update import official
 
     with Dualtrace(db) as dt:
         downloads = dt.lists_update(only=only, folder=folder, timeout=timeout, load=not no_load)
@@ -106,7 +106,7 @@ def lists_update(
                 highlight=False,
             )
     if not downloads:
-        err_console.print(f"nothing to do (lists: {', '.join(OFFICIAL)})")
+        err_console.print(f"nothing to do (lists: {', '.join(official())})")
 
 
 @lists_app.command("status")
@@ -135,6 +135,6 @@ def lists_changes(
 @lists_app.command("layouts")
 def lists_layouts(fmt: FormatOption = OutputFormat.table) -> None:
     """The list layouts dualtrace reads."""
-    from dualtrace.lists.load import LAYOUTS
+    from dualtrace.lists.load import layouts
 
-    emit([{"layout": k, "description": v} for k, v in LAYOUTS.items()], fmt)
+    emit([{"layout": k, "description": v} for k, v in layouts().items()], fmt)

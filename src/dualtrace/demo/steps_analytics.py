@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dualtrace.demo.context import DemoContext, Step
-from dualtrace.report.data import KIND_ORDER, title
+from dualtrace.report.data import kind_order, title
 
 
 def analyze(ctx: DemoContext) -> None:
@@ -12,9 +12,9 @@ def analyze(ctx: DemoContext) -> None:
     counts = result.counts()
     ctx.say(
         f"{len(result.findings)} findings in {result.seconds.get('total', 0):.1f}s: "
-        + ", ".join(f"{counts[k]} {k}" for k in KIND_ORDER if k in counts)
+        + ", ".join(f"{counts[k]} {k}" for k in kind_order() if k in counts)
     )
-    for kind in KIND_ORDER:
+    for kind in kind_order():
         best = sorted((f for f in result.findings if f.kind == kind), key=lambda f: -f.score)[:2]
         if best:
             ctx.say(f"{title(kind)}:")

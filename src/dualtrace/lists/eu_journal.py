@@ -12,11 +12,13 @@ import csv
 import re
 from pathlib import Path
 
+from dualtrace.lists import registry
 from dualtrace.lists.model import Batch, ListEntity, parse_date, require_columns, slug
 
 __all__ = ["HEADER_MARK", "read", "split_names"]
 
-HEADER_MARK = ("celex", "recordId", "programKey", "annex", "schema", "name")
+# The columns that mark the layout live in data/sources.yaml.
+HEADER_MARK = registry.layout("eu-journal-csv").columns
 
 # Columns that map straight onto FtM properties of LegalEntity/Person/Vessel.
 _DIRECT = [

@@ -22,9 +22,8 @@ from dualtrace.lists.model import Batch, ListEntity
 from dualtrace.lists.ofac_csv import AUTHORITY
 from dualtrace.lists.ofac_xml import ID_PROPS
 
-__all__ = ["MARKER", "read"]
+__all__ = ["read"]
 
-MARKER = "<ReferenceValueSets"  # what tells this layout from the others in the first bytes
 
 _PARTY_SCHEMA = {"individual": "Person", "vessel": "Vessel", "aircraft": "Airplane"}
 # Feature type (lower case) -> FtM property, for features whose value is a text or a reference.

@@ -17,6 +17,7 @@ from typing import Any
 from followthemoney import model
 
 from dualtrace.errors import InputError
+from dualtrace.lists import registry
 from dualtrace.lists.model import (
     Batch,
     DeltaOp,
@@ -40,9 +41,10 @@ __all__ = [
     "read_simple",
 ]
 
-SIMPLE_MARK = ("id", "schema", "name", "aliases", "identifiers", "sanctions", "dataset", "first_seen")
-DOD_MARK = ("Name", "Clean Name", "Alias", "Parent Name", "Start date")
-CN_MARK = ("Type", "QID", "Name", "Alias", "Chinese name", "Country", "Topics", "Body", "List", "Date")
+# The columns that mark the layout live in data/sources.yaml.
+SIMPLE_MARK = registry.layout("ftm-simple-csv").columns
+DOD_MARK = registry.layout("dod-1260h-csv").columns
+CN_MARK = registry.layout("cn-sanctions-csv").columns
 
 
 def _json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:

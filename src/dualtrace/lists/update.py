@@ -3,7 +3,7 @@
 Each download is a conditional request (If-None-Match with the last ETag, If-Modified-Since with
 the last Last-Modified): a 304 costs nothing. A new file is checked (SHA-256) and kept next to the
 previous version (``<file>.previous``), recorded in ``list_downloads``, then loaded as a new list
-version. Without a network the command says so in one line. The URLs below can be replaced by a
+version. Without a network the command says so in one line. The URLs (data/sources.yaml) can be replaced by a
 JSON file ``{"name": ["url", ...]}`` in ``$DUALTRACE_LIST_SOURCES`` (a mirror, a proxy).
 """
 
@@ -25,38 +25,10 @@ import duckdb
 
 from dualtrace import __version__
 from dualtrace.errors import DualtraceError, InputError
+from dualtrace.lists import registry
 from dualtrace.warehouse.db import fetch_one
 
-__all__ = ["OFFICIAL", "Download", "OfflineError", "sources", "update"]
-
-# name -> official URLs of the files that make one list version (OFAC sets go together).
-OFFICIAL: dict[str, list[str]] = {
-    "ofac_sdn": [
-        "https://www.treasury.gov/ofac/downloads/sdn.csv",
-        "https://www.treasury.gov/ofac/downloads/alt.csv",
-        "https://www.treasury.gov/ofac/downloads/add.csv",
-        "https://www.treasury.gov/ofac/downloads/sdn_comments.csv",
-    ],
-    "ofac_cons": [
-        "https://www.treasury.gov/ofac/downloads/consolidated/cons_prim.csv",
-        "https://www.treasury.gov/ofac/downloads/consolidated/cons_alt.csv",
-        "https://www.treasury.gov/ofac/downloads/consolidated/cons_add.csv",
-        "https://www.treasury.gov/ofac/downloads/consolidated/cons_comments.csv",
-    ],
-    "un_sc": ["https://scsanctions.un.org/resources/xml/en/consolidated.xml"],
-    "eu_fsf": [
-        "https://webgate.ec.europa.eu/fsd/fsf/public/files/xmlFullSanctionsList_1_1/content?token=dG9rZW4tMjAxNw"
-    ],
-    "uk_ofsi": ["https://ofsistorage.blob.core.windows.net/publishlive/2022format/ConList.csv"],
-    "us_csl": ["https://data.trade.gov/downloadable_consolidated_screening_list/v1/consolidated.csv"],
-    "us_bis_dpl": ["https://www.bis.doc.gov/dpl/dpl.txt"],
-    "us_dod_1260h": [
-        "https://data.opensanctions.org/datasets/latest/us_dod_chinese_milcorps/entities.ftm.json"
-    ],
-}
-# File names for URLs whose path does not end in one.
-_FILENAMES = {"eu_fsf": "eu_fsf.xml", "us_dod_1260h": "us_dod_1260h.ftm.json"}
-
+__all__ = ["Download", "OfflineError", "official", "sources", "update"]
 
 class OfflineError(DualtraceError):
     """No network: the publishers cannot be reached."""
@@ -83,11 +55,17 @@ class Download:
         }
 
 
+def official() -> dict[str, list[str]]:
+    """List name -> the publisher's URLs of the files that make one list version (OFAC sets go
+    together), from data/sources.yaml."""
+    return {name: list(record.urls) for name, record in registry.downloads().items()}
+
+
 def sources() -> dict[str, list[str]]:
     """The official URLs, or those of $DUALTRACE_LIST_SOURCES."""
     override = os.environ.get("DUALTRACE_LIST_SOURCES")
     if not override:
-        return OFFICIAL
+        return official()
     try:
         data = json.loads(Path(override).read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
@@ -98,8 +76,9 @@ def sources() -> dict[str, list[str]]:
 
 
 def _filename(name: str, url: str, index: int) -> str:
-    if name in _FILENAMES and index == 0:
-        return _FILENAMES[name]
+    record = registry.downloads().get(name)
+    if record is not None and record.filename and index == 0:
+        return record.filename
     base = Path(urlparse(url).path).name
     return base or f"{name}-{index}"
 

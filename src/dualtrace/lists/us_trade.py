@@ -12,12 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from dualtrace.errors import InputError
+from dualtrace.lists import registry
 from dualtrace.lists.model import Batch, ListEntity, date_from_filename, parse_date, require_columns, slug
 
 __all__ = ["CSL_MARK", "DPL_MARK", "read_csl", "read_dpl"]
 
-CSL_MARK = ("source", "entity_number", "type", "programs", "name", "alt_names")
-DPL_MARK = ("Name", "Street_Address", "City", "Country", "Effective_Date", "FR_Citation")
+# The columns that mark the layout live in data/sources.yaml.
+CSL_MARK = registry.layout("us-csl").columns
+DPL_MARK = registry.layout("bis-dpl").columns
 _CSL_SCHEMA = {"individual": "Person", "entity": "LegalEntity", "vessel": "Vessel", "aircraft": "Airplane"}
 
 

@@ -9,31 +9,10 @@ from typing import Any
 
 import duckdb
 
+from dualtrace.analytics import registry
 from dualtrace.errors import InputError
 from dualtrace.findings import Finding
 from dualtrace.findings.store import latest
-
-# Kinds in the order a reader wants them; kinds of other engines follow in name order.
-KIND_ORDER = (
-    "diversion",
-    "surge",
-    "collapse",
-    "share",
-    "divergence",
-    "mirror_gap",
-    "unit_value",
-    "new_party",
-)
-KIND_TITLES = {
-    "diversion": "Diversion through third countries",
-    "surge": "Surges",
-    "collapse": "Collapses",
-    "share": "Partner shares",
-    "divergence": "Diverging destinations",
-    "mirror_gap": "Mirror gaps (exporter vs importer statistics)",
-    "unit_value": "Unit-value outliers",
-    "new_party": "New fast-growing parties",
-}
 
 
 @dataclass
@@ -46,15 +25,21 @@ class ReportData:
 
     def kinds(self) -> list[str]:
         present = {f.kind for f in self.findings}
-        ordered = [k for k in KIND_ORDER if k in present]
+        ordered = [k for k in kind_order() if k in present]
         return ordered + sorted(present - set(ordered))
 
     def of_kind(self, kind: str) -> list[Finding]:
         return sorted((f for f in self.findings if f.kind == kind), key=lambda f: (-f.score, f.subject))
 
 
+def kind_order() -> tuple[str, ...]:
+    """Kinds in the order a reader wants them (the analytics registry); kinds of other engines
+    follow in name order."""
+    return tuple(registry.kind_titles())
+
+
 def title(kind: str) -> str:
-    return KIND_TITLES.get(kind, kind.replace("_", " ").capitalize())
+    return registry.kind_titles().get(kind, kind.replace("_", " ").capitalize())
 
 
 def collect(
