@@ -10,7 +10,8 @@ Which files are not loaded, and why:
   eu_reg833_* code lists are reference tables, not trade flows.
 
 The coverage the assertions hold the findings to is recomputed here from the fact rows with
-plain SQL (months with a row per reporter, partners per annual year), not read from the engine.
+plain SQL (per file, a reporter's months from its first to its last row; partners per annual
+year), not read from the engine.
 """
 
 from __future__ import annotations
@@ -84,12 +85,17 @@ def everything(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Dualt
     with dualtrace.open(tmp_path_factory.mktemp("all") / "all.duckdb") as dt:
         dt.ingest_trade(paths)
         dt.ingest_trade([china], mapping=FIXTURES / "china_minerals.yaml")
+        # a reporter covers the months from its first to its last row in each file (a month
+        # between them without a row is a zero)
         months: dict[tuple[str, str, str], set[tuple[int, int]]] = defaultdict(set)
-        for r, f, c, y, m in dt.con.execute(
-            "SELECT DISTINCT reporter, flow, currency, YEAR(period), MONTH(period) FROM trade_flows"
-            " WHERE freq = 'M'"
+        for r, f, c, first, last in dt.con.execute(
+            "SELECT reporter, flow, currency, MIN(period), MAX(period) FROM trade_flows"
+            " WHERE freq = 'M' GROUP BY source_id, reporter, flow, currency"
         ).fetchall():
-            months[(r, f, c)].add((int(y), int(m)))
+            y, m = first.year, first.month
+            while (y, m) <= (last.year, last.month):
+                months[(r, f, c)].add((y, m))
+                y, m = (y + 1, 1) if m == 12 else (y, m + 1)
         annual: dict[tuple[str, str, str], dict[int, int]] = defaultdict(dict)
         for r, f, c, y, n in dt.con.execute(
             "SELECT reporter, flow, currency, YEAR(period), COUNT(DISTINCT partner) FROM trade_flows"
@@ -124,9 +130,6 @@ def compared(f: Finding) -> list[tuple[int, list[int]]]:
     return [p for p in parsed if p is not None]
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 12: the automatic windows follow the union of all files (to 2024-08)"
-)
 def test_diversion_via_armenia_kyrgyzstan_kazakhstan_is_still_found(
     everything: tuple[Dualtrace, AnalyzeResult, Truth],
 ) -> None:
@@ -170,9 +173,6 @@ def _rests_on_gap(f: Finding, truth: Truth) -> str | None:
     return None
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 12: no coverage model yet (Armenia's partial 2023, UK after January 2020)"
-)
 def test_no_strong_finding_rests_on_a_coverage_gap(
     everything: tuple[Dualtrace, AnalyzeResult, Truth],
 ) -> None:
