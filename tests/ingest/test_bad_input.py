@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 import pytest
@@ -238,3 +239,49 @@ def test_read_only_sql_refuses_writes(warehouse: Dualtrace) -> None:
     with pytest.raises(DualtraceError, match="read-only: DROP"):
         warehouse.sql("SELECT 1; DROP TABLE sources")
     assert warehouse.sql("SELECT 41 + 1 AS answer") == [{"answer": 42}]
+
+
+ENCODED_NAMES = {
+    "utf-16-le": ("ООО «Радиокомплект»", "深圳星河微电子有限公司"),
+    "utf-16-be": ("ООО «Радиокомплект»", "Müller Präzisionsmaschinen GmbH"),
+    "koi8-r": ("ООО Радиокомплект", "АО Уральские Приборы"),
+    "cp866": ("ООО Радиокомплект", "ЗАО Балтийская Техника"),
+    "latin-1": ("Müller Präzisionsmaschinen GmbH", "Société Générale d'Équipement"),
+    "shift_jis": ("株式会社東京エレクトロン", "大阪精密工業株式会社"),
+    "big5": ("台灣積體電路製造股份有限公司", "新竹精密機械有限公司"),
+}
+
+
+@pytest.mark.parametrize("encoding", sorted(ENCODED_NAMES))
+def test_names_read_right_in_every_encoding(warehouse: Dualtrace, tmp_path: Path, encoding: str) -> None:
+    shipper, consignee = ENCODED_NAMES[encoding]
+    text = HEADER + "".join(
+        f"N{n},01.06.2023,{shipper},{consignee},8542.31.0000,chips {n},100,2\n" for n in range(2, 12)
+    )
+    raw = text.encode(encoding)
+    if encoding.startswith("utf-16"):
+        raw = (codecs.BOM_UTF16_LE if encoding.endswith("le") else codecs.BOM_UTF16_BE) + raw
+    path = tmp_path / f"decl-{encoding}.csv"
+    path.write_bytes(raw)
+    [report] = warehouse.ingest_shipments([path], mapping=mapping(tmp_path))
+    # latin-1 bytes outside 0x80-0x9F read the same in cp1252, its superset for text.
+    assert report.encoding == ("cp1252" if encoding == "latin-1" else encoding)
+    assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (10, 10, 0)
+    rows = warehouse.sql("SELECT source_line, shipper_name, consignee_name FROM shipments ORDER BY 1")
+    assert [r["source_line"] for r in rows] == list(range(2, 12))
+    assert {(r["shipper_name"], r["consignee_name"]) for r in rows} == {(shipper, consignee)}
+    [source] = warehouse.sources()
+    assert source["encoding"] == report.encoding
+
+
+def test_a_file_whose_encoding_cannot_be_told_is_refused_with_one_line(
+    warehouse: Dualtrace, tmp_path: Path
+) -> None:
+    path = tmp_path / "short.csv"
+    path.write_bytes((HEADER + "N2,01.06.2023,東京,x,8542310000,y,1,1\n").encode("shift_jis"))
+    with pytest.raises(InputError, match=r"short.csv: cannot tell the text encoding .*--encoding"):
+        warehouse.ingest_shipments([path], mapping=mapping(tmp_path))
+    assert warehouse.sources() == []
+    [report] = warehouse.ingest_shipments([path], mapping=mapping(tmp_path), encoding="shift_jis")
+    assert report.encoding == "shift_jis"
+    assert warehouse.sql("SELECT shipper_name FROM shipments")[0]["shipper_name"] == "東京"

@@ -9,6 +9,7 @@ view. All of it happens in one transaction: an error or a crash leaves the wareh
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import time
@@ -26,7 +27,7 @@ import pyarrow as pa
 from dualtrace.errors import InputError, MappingError
 from dualtrace.ingest import layouts, readers
 from dualtrace.ingest.expressions import country_key, ident, lit, period
-from dualtrace.ingest.fingerprint import Fingerprint, fingerprint
+from dualtrace.ingest.fingerprint import Fingerprint, fingerprint, line_count
 from dualtrace.ingest.infer import Inference, infer_trade_mapping
 from dualtrace.ingest.lines import blank_lines, record_lines
 from dualtrace.ingest.mapping import Mapping, Options, from_dict
@@ -586,6 +587,9 @@ def _load_in_transaction(
         n_records, n_errors = int(counts[0]), int(counts[1])
 
         fp = fp_future.result()
+        if fmt == "csv" and not enc.ascii_compatible(encoding):
+            # The raw bytes' 0x0A count means nothing in UTF-16/32: count the UTF-8 copy's lines.
+            fp = dataclasses.replace(fp, lines=line_count(source.read_path or source.path))
         known = _known_source(con, fp)
         if known is not None:
             con.execute("ROLLBACK")
@@ -612,6 +616,10 @@ def _load_in_transaction(
         )
         quarantined_rows = [(source_id, line, text, reason) for line, _, text, reason in rejected]
         for line, raw in bad_lines:
+            if not enc.ascii_compatible(encoding):
+                # Wide encodings hand back the line as UTF-8 with the bad units replaced.
+                quarantined_rows.append((source_id, line, raw.decode("utf-8"), f"not valid {encoding}"))
+                continue
             guessed, text = enc.describe_bytes(raw)
             quarantined_rows.append(
                 (source_id, line, text, f"not valid {encoding} (the bytes look like {guessed})")

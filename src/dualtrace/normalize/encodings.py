@@ -15,9 +15,8 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import BinaryIO
 
-import charset_normalizer
-
 from dualtrace.errors import InputError
+from dualtrace.normalize.detection import detect_bytes, guess_line
 
 SAMPLE_BYTES = 1 << 20
 
@@ -30,15 +29,34 @@ KNOWN = {
     "utf8-bom": "utf-8-sig",
     "cp1251": "cp1251",
     "windows-1251": "cp1251",
+    "koi8-r": "koi8-r",
+    "koi8r": "koi8-r",
+    "cp866": "cp866",
+    "ibm866": "cp866",
     "gbk": "gb18030",  # GB18030 is a superset of GBK: reading GBK as GB18030 is lossless
     "gb2312": "gb18030",
     "gb18030": "gb18030",
+    "big5": "big5",
+    "cp950": "cp950",
+    "shift-jis": "shift_jis",
+    "shift_jis": "shift_jis",
+    "sjis": "shift_jis",
+    "cp932": "cp932",
     "latin-1": "latin-1",
     "latin1": "latin-1",
     "iso-8859-1": "latin-1",
     "cp1252": "cp1252",
-    "koi8-r": "koi8-r",
+    "windows-1252": "cp1252",
     "utf-16": "utf-16",
+    "utf-16-le": "utf-16-le",
+    "utf-16le": "utf-16-le",
+    "utf-16-be": "utf-16-be",
+    "utf-16be": "utf-16-be",
+    "utf-32": "utf-32",
+    "utf-32-le": "utf-32-le",
+    "utf-32le": "utf-32-le",
+    "utf-32-be": "utf-32-be",
+    "utf-32be": "utf-32-be",
 }
 
 UTF8_FAMILY = {"utf-8", "utf-8-sig"}
@@ -61,9 +79,15 @@ def read_text(path: Path, encoding: str | None = None, hint: str = "") -> str:
     raw = path.read_bytes()
     if not raw.strip():
         raise InputError(f"{path.name}: the file is empty")
+    found = detect_bytes(raw[:SAMPLE_BYTES]) if encoding is None else None
+    if found is not None and found.encoding not in (None, "utf-8", "utf-8-sig"):
+        # Not UTF-8: the same detection as for large files.
+        encoding = found.encoding
     try:
-        return raw.decode(encoding or "utf-8-sig")
+        return raw.decode(encoding or "utf-8-sig").removeprefix("\ufeff")
     except (UnicodeDecodeError, LookupError) as exc:
+        if found is not None and found.candidates:
+            hint = f" (candidates: {found.describe()}){hint}"
         raise InputError(
             f"{path.name}: cannot decode as {encoding or 'UTF-8'}: {getattr(exc, 'reason', exc)}{hint}"
         ) from None
@@ -80,76 +104,79 @@ def read_sample(path: Path, size: int = SAMPLE_BYTES) -> bytes:
         return handle.read(size)
 
 
-def _valid_utf8_prefix(sample: bytes) -> bool:
-    # A sample may end in the middle of a multi-byte character: decode incrementally.
-    decoder = codecs.getincrementaldecoder("utf-8")("strict")
-    try:
-        decoder.decode(sample, final=False)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def guess_legacy(raw: bytes) -> str:
-    """Tell cp1251 from GB18030 for bytes that are not UTF-8.
-
-    charset-normalizer decides on clean samples. For a short or damaged sample it may refuse;
-    then byte ranges decide: cp1251 puts Russian letters in 0xC0-0xFF and uses 0x80-0xBF only
-    for a few signs (quotes, No, yo), while GB18030 lead and trail bytes fall in 0x80-0xBF about
-    a third of the time.
-    """
-    best = charset_normalizer.from_bytes(raw, cp_isolation=["cp1251", "gb18030"]).best()
-    if best is not None:
-        return "gb18030" if best.encoding.lower().startswith("gb") else "cp1251"
-    high = len(raw) - len(raw.translate(None, _HIGH_BYTES))
-    if not high:
-        return "utf-8"
-    low_high = len(raw) - len(raw.translate(None, _LOW_HIGH_BYTES))
-    return "gb18030" if low_high / high > 0.2 else "cp1251"
-
-
-_HIGH_BYTES = bytes(range(0x80, 0x100))
-_LOW_HIGH_BYTES = bytes(range(0x80, 0xC0))
-
-
 def detect(path: Path) -> str:
-    """The encoding of a file, from its first megabyte.
-
-    A file whose non-ASCII lines are mostly valid UTF-8 is UTF-8, even when a few lines are
-    not (those are quarantined, not re-read in another encoding); otherwise the bytes decide
-    between cp1251 and GB18030.
-    """
-    sample = read_sample(path)
-    if sample.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    if _valid_utf8_prefix(sample):
-        return "utf-8"
-    lines = sample.split(b"\n")[:-1] or [sample]  # the last piece may be a cut-off line
-    valid = invalid = 0
-    for line in lines:
-        if line.isascii():
-            continue
-        try:
-            line.decode("utf-8")
-            valid += 1
-        except UnicodeDecodeError:
-            invalid += 1
-    if valid > invalid:
-        return "utf-8"
-    return guess_legacy(sample)
+    """The encoding of a file, from its first megabyte; a one-line error when it cannot be told
+    (the candidates weighed and how to say which it is)."""
+    found = detect_bytes(read_sample(path))
+    if found.encoding is None:
+        raise InputError(
+            f"{path.name}: cannot tell the text encoding (candidates: {found.describe()}); "
+            "give --encoding (e.g. cp1251, koi8-r, cp866, gb18030, big5, shift_jis, cp1252, utf-16-le)"
+        )
+    return found.encoding
 
 
 def describe_bytes(raw: bytes) -> tuple[str, str]:
     """A line that is not valid UTF-8, decoded with its likely encoding: (encoding, text)."""
-    encoding = guess_legacy(raw)
+    encoding = guess_line(raw)
+    if encoding == "binary":
+        return encoding, raw.decode("latin-1")
     return encoding, raw.decode(encoding, errors="replace")
+
+
+def ascii_compatible(encoding: str) -> bool:
+    """Whether a line break is the byte 0x0A (false for UTF-16/32, whose units hold NULs)."""
+    return not codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
+
+
+# A noncharacter marks undecodable units so that their lines can be blanked and quarantined.
+_MARK = "\ufdd0"
+
+
+def _mark(exc: UnicodeError) -> tuple[str, int]:
+    assert isinstance(exc, UnicodeDecodeError)
+    return _MARK, exc.end
+
+
+codecs.register_error("dualtrace-mark", _mark)
+
+
+def _transcode_wide(path: Path, encoding: str, target: Path) -> list[tuple[int, bytes]]:
+    """UTF-16/32 to UTF-8 through an incremental decoder: their line breaks are not b"\n"."""
+    decoder = codecs.getincrementaldecoder(encoding)("dualtrace-mark")
+    bad: list[tuple[int, bytes]] = []
+    line = 1
+    pending = ""
+    with open_binary(path) as source, target.open("w", encoding="utf-8", newline="") as out:
+        while True:
+            chunk = source.read(1 << 22)
+            text = pending + decoder.decode(chunk, final=not chunk)
+            if line == 1:
+                text = text.removeprefix("\ufeff")
+            cut = text.rfind("\n") + 1 if chunk else len(text)
+            text, pending = text[:cut], text[cut:]
+            if _MARK in text:
+                parts = text.split("\n")
+                for i, part in enumerate(parts):
+                    end = "\n" if i < len(parts) - 1 else ""
+                    if _MARK in part:
+                        bad.append((line, part.rstrip("\r").replace(_MARK, "\ufffd").encode("utf-8")))
+                        part = ""
+                    out.write(part + end)
+                    line += len(end)
+            else:
+                out.write(text)
+                line += text.count("\n")
+            if not chunk:
+                break
+    return bad
 
 
 def _transcode(path: Path, encoding: str, target: Path) -> list[tuple[int, bytes]]:
     """Re-encode to UTF-8. Lines that do not decode are written blank (keeping line numbers)
     and returned as (line, raw bytes) for quarantine."""
+    if not ascii_compatible(encoding):
+        return _transcode_wide(path, encoding, target)
     bad: list[tuple[int, bytes]] = []
     line = 1
     pending = b""
