@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dualtrace.api.analytics import AnalyticsMixin
 from dualtrace.api.base import PathLike, SessionBase
+from dualtrace.api.claims import ClaimsMixin
 from dualtrace.api.goods import GoodsMixin
 from dualtrace.api.ingest import IngestMixin
 from dualtrace.api.lists import ListsMixin
@@ -30,6 +31,7 @@ class Dualtrace(
     GoodsMixin,
     AnalyticsMixin,
     ReportMixin,
+    ClaimsMixin,
     SessionBase,
 ):
     """A warehouse opened for work."""

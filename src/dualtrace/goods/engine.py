@@ -34,6 +34,7 @@ from dualtrace.goods.unit_values import (
     Z,
     basis_sql,
 )
+from dualtrace.warehouse.db import register_frame
 
 __all__ = ["LINE_COLUMNS", "TAG_COLUMNS", "Classifier", "TagStats"]
 
@@ -233,51 +234,29 @@ class Classifier:
         stats = TagStats()
         say = progress or (lambda _: None)
         started = time.perf_counter()
-        uv, basis = basis_sql("value", "currency", "value_usd", "qty", "qty_unit", "net_kg")
-        # A line's pair is found by a 64-bit hash of (code, edition, description): one pass over
-        # the lines, no join on long strings. A hash shared by two different pairs (a collision)
-        # is detected below, and then the pairs are joined on their text instead.
-        key = "hash(coalesce(hs_code, ''), coalesce(hs_version, ''), coalesce(description, ''))"
-        check = "hash(coalesce(description, ''), coalesce(hs_version, ''), coalesce(hs_code, ''), 'pair')"
-        con.execute(
-            f"""
-            CREATE OR REPLACE TEMP TABLE _goods_keys AS
-            SELECT {key} AS pid, any_value(coalesce(hs_code, '')) AS hs_code,
-                   any_value(hs_version) AS hs_version, any_value(coalesce(description, '')) AS description,
-                   -- a second hash of the same text, in another order: differing within a group
-                   -- means two different pairs share the first hash
-                   (min({check}) <> max({check}))::INTEGER + 1 AS variants
-            FROM ({source_sql}) GROUP BY 1
-            """
-        )
-        collisions = con.execute("SELECT count(*) FROM _goods_keys WHERE variants > 1").fetchall()[0][0]
-        if collisions or not hash_keys:
-            con.execute(
-                "CREATE OR REPLACE TEMP TABLE _goods_keys AS"
-                " SELECT row_number() OVER () AS pid, *, 1 AS variants FROM (SELECT DISTINCT"
-                " coalesce(hs_code, '') AS hs_code, hs_version,"
-                f" coalesce(description, '') AS description FROM ({source_sql}))"
-            )
-            con.execute(
-                f"""
-                CREATE OR REPLACE TEMP TABLE _goods_lines0 AS
-                SELECT s.source_id, s.source_line, k.pid, {uv} AS uv, {basis} AS basis
-                FROM ({source_sql}) AS s
-                JOIN _goods_keys AS k
-                  ON k.hs_code = coalesce(s.hs_code, '') AND k.hs_version IS NOT DISTINCT FROM s.hs_version
-                 AND k.description = coalesce(s.description, '')
-                """
-            )
-        else:
-            con.execute(
-                f"CREATE OR REPLACE TEMP TABLE _goods_lines0 AS SELECT source_id, source_line, {key} AS pid,"
-                f" {uv} AS uv, {basis} AS basis FROM ({source_sql})"
-            )
+        _line_pairs(con, source_sql, hash_keys)
         stats.seconds["distinct"] = time.perf_counter() - started
         pairs = con.sql("SELECT pid, hs_code, hs_version, description FROM _goods_keys").to_arrow_table()
         stats.distinct_pairs = pairs.num_rows
         say(f"judging {pairs.num_rows:,} distinct (code, description) pairs")
         started = time.perf_counter()
+        verdicts = self._judge_all(pairs, run_id, stats)
+        stats.seconds["judge"] = time.perf_counter() - started
+        started = time.perf_counter()
+        if not append:
+            _create_tables(con, pairs_table, lines_table)
+        with register_frame(con, "_goods_verdicts_arrow", verdicts):
+            con.execute(f"INSERT INTO {pairs_table} SELECT * FROM _goods_verdicts_arrow")
+        _insert_lines(con, pairs_table, lines_table, run_id)
+        if not append:
+            con.execute(
+                f"CREATE OR REPLACE TEMP VIEW _goods_result AS {tags_view_sql(pairs_table, lines_table)}"
+            )
+        stats.seconds["lines"] = time.perf_counter() - started
+        stats.lines = int(con.execute("SELECT count(*) FROM _goods_lines0").fetchall()[0][0])
+        return stats
+
+    def _judge_all(self, pairs: pa.Table, run_id: str | None, stats: TagStats) -> pa.Table:
         texts_before, codes_before = len(self._texts), self.resolver.cached()
         collecting = gc.isenabled()
         gc.disable()  # the loop makes many small objects and frees none: skip cyclic GC passes
@@ -288,69 +267,110 @@ class Classifier:
                 gc.enable()
         stats.distinct_descriptions = len(self._texts) - texts_before
         stats.distinct_codes = self.resolver.cached() - codes_before
-        stats.seconds["judge"] = time.perf_counter() - started
-        started = time.perf_counter()
-        if not append:
-            columns = ", ".join(f"{name} {_SQL_TYPES[kind]}" for name, kind in PAIR_SCHEMA)
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {pairs_table} ({columns})")
-            con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {lines_table} ("
-                "source_id INTEGER, source_line BIGINT, pid UBIGINT,"
-                " unit_value DOUBLE, unit_basis VARCHAR, peer_median DOUBLE, peers BIGINT, uv_check VARCHAR,"
-                " uv_reason VARCHAR, run_id VARCHAR)"
-            )
-        con.register("_goods_verdicts_arrow", verdicts)
-        try:
-            con.execute(f"INSERT INTO {pairs_table} SELECT * FROM _goods_verdicts_arrow")
-        finally:
-            con.unregister("_goods_verdicts_arrow")
-        run = "NULL" if run_id is None else "'" + run_id.replace("'", "''") + "'"
-        pieces = ", ".join(f"'USD/{unit}'" for unit in PIECE_UNITS)
-        peer_reason = PEER_REASON_SQL.replace("hs6[", "hs6_2022[")
-        floor_reason = FLOOR_REASON_SQL.replace("hs6[", "hs6_2022[")
-        con.execute(
-            f"""
-            INSERT INTO {lines_table}
-            WITH lines AS (
-                SELECT l.*, v.hs6_2022, v.peer, v.floor_min, v.floor_label
-                FROM _goods_lines0 AS l JOIN {pairs_table} AS v USING (pid)
-            ),
-            peer_stats AS (
-                SELECT hs6_2022, basis, count(*) AS n, median(ln(uv)) AS med, mad(ln(uv)) AS mad
-                FROM lines WHERE peer AND uv > 0 AND hs6_2022 IS NOT NULL AND basis IS NOT NULL
-                GROUP BY ALL
-            ),
-            checked AS (
-                SELECT l.*, ps.n, ps.med,
-                       CASE
-                         WHEN ps.n >= {MIN_PEERS} AND abs(ln(l.uv) - ps.med) >= ln({RATIO})
-                          AND (ps.mad = 0 OR abs(ln(l.uv) - ps.med) / ({MAD_SCALE} * ps.mad) >= {Z})
-                         THEN 'peer'
-                         WHEN l.floor_min IS NOT NULL AND l.basis IN ({pieces}) AND l.uv < l.floor_min
-                         THEN 'floor'
-                       END AS uv_check
-                FROM lines AS l
-                LEFT JOIN peer_stats AS ps ON ps.hs6_2022 = l.hs6_2022 AND ps.basis = l.basis
-            )
-            SELECT source_id, source_line, pid, uv, basis, exp(med), coalesce(n, 0), uv_check,
-                   CASE uv_check WHEN 'peer' THEN {peer_reason} WHEN 'floor' THEN {floor_reason} END,
-                   {run}
-            FROM checked
-            """
-        )
-        if not append:
-            con.execute(
-                f"CREATE OR REPLACE TEMP VIEW _goods_result AS {tags_view_sql(pairs_table, lines_table)}"
-            )
-        stats.seconds["lines"] = time.perf_counter() - started
-        stats.lines = int(con.execute("SELECT count(*) FROM _goods_lines0").fetchall()[0][0])
-        return stats
+        return verdicts
 
     @staticmethod
     def cleanup(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("DROP VIEW IF EXISTS _goods_result")
         for name in ("_goods_keys", "_goods_lines0", "_goods_pairs", "_goods_lines"):
             con.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+def _line_pairs(con: duckdb.DuckDBPyConnection, source_sql: str, hash_keys: bool) -> None:
+    """`_goods_keys`: one row per distinct (code, edition, description) with its pair id;
+    `_goods_lines0`: each line's pair id and unit value."""
+    uv, basis = basis_sql("value", "currency", "value_usd", "qty", "qty_unit", "net_kg")
+    # A line's pair is found by a 64-bit hash of (code, edition, description): one pass over
+    # the lines, no join on long strings. A hash shared by two different pairs (a collision)
+    # is detected below, and then the pairs are joined on their text instead.
+    key = "hash(coalesce(hs_code, ''), coalesce(hs_version, ''), coalesce(description, ''))"
+    check = "hash(coalesce(description, ''), coalesce(hs_version, ''), coalesce(hs_code, ''), 'pair')"
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _goods_keys AS
+        SELECT {key} AS pid, any_value(coalesce(hs_code, '')) AS hs_code,
+               any_value(hs_version) AS hs_version, any_value(coalesce(description, '')) AS description,
+               -- a second hash of the same text, in another order: differing within a group
+               -- means two different pairs share the first hash
+               (min({check}) <> max({check}))::INTEGER + 1 AS variants
+        FROM ({source_sql}) GROUP BY 1
+        """
+    )
+    collisions = con.execute("SELECT count(*) FROM _goods_keys WHERE variants > 1").fetchall()[0][0]
+    if collisions or not hash_keys:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _goods_keys AS"
+            " SELECT row_number() OVER () AS pid, *, 1 AS variants FROM (SELECT DISTINCT"
+            " coalesce(hs_code, '') AS hs_code, hs_version,"
+            f" coalesce(description, '') AS description FROM ({source_sql}))"
+        )
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE _goods_lines0 AS
+            SELECT s.source_id, s.source_line, k.pid, {uv} AS uv, {basis} AS basis
+            FROM ({source_sql}) AS s
+            JOIN _goods_keys AS k
+              ON k.hs_code = coalesce(s.hs_code, '') AND k.hs_version IS NOT DISTINCT FROM s.hs_version
+             AND k.description = coalesce(s.description, '')
+            """
+        )
+    else:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE _goods_lines0 AS SELECT source_id, source_line, {key} AS pid,"
+            f" {uv} AS uv, {basis} AS basis FROM ({source_sql})"
+        )
+
+
+def _create_tables(con: duckdb.DuckDBPyConnection, pairs_table: str, lines_table: str) -> None:
+    columns = ", ".join(f"{name} {_SQL_TYPES[kind]}" for name, kind in PAIR_SCHEMA)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {pairs_table} ({columns})")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {lines_table} ("
+        "source_id INTEGER, source_line BIGINT, pid UBIGINT,"
+        " unit_value DOUBLE, unit_basis VARCHAR, peer_median DOUBLE, peers BIGINT, uv_check VARCHAR,"
+        " uv_reason VARCHAR, run_id VARCHAR)"
+    )
+
+
+def _insert_lines(
+    con: duckdb.DuckDBPyConnection, pairs_table: str, lines_table: str, run_id: str | None
+) -> None:
+    """Each line with its unit value checked against its peers (same HS6, same basis) and the
+    catalogue's floors."""
+    run = "NULL" if run_id is None else "'" + run_id.replace("'", "''") + "'"
+    pieces = ", ".join(f"'USD/{unit}'" for unit in PIECE_UNITS)
+    peer_reason = PEER_REASON_SQL.replace("hs6[", "hs6_2022[")
+    floor_reason = FLOOR_REASON_SQL.replace("hs6[", "hs6_2022[")
+    con.execute(
+        f"""
+        INSERT INTO {lines_table}
+        WITH lines AS (
+            SELECT l.*, v.hs6_2022, v.peer, v.floor_min, v.floor_label
+            FROM _goods_lines0 AS l JOIN {pairs_table} AS v USING (pid)
+        ),
+        peer_stats AS (
+            SELECT hs6_2022, basis, count(*) AS n, median(ln(uv)) AS med, mad(ln(uv)) AS mad
+            FROM lines WHERE peer AND uv > 0 AND hs6_2022 IS NOT NULL AND basis IS NOT NULL
+            GROUP BY ALL
+        ),
+        checked AS (
+            SELECT l.*, ps.n, ps.med,
+                   CASE
+                     WHEN ps.n >= {MIN_PEERS} AND abs(ln(l.uv) - ps.med) >= ln({RATIO})
+                      AND (ps.mad = 0 OR abs(ln(l.uv) - ps.med) / ({MAD_SCALE} * ps.mad) >= {Z})
+                     THEN 'peer'
+                     WHEN l.floor_min IS NOT NULL AND l.basis IN ({pieces}) AND l.uv < l.floor_min
+                     THEN 'floor'
+                   END AS uv_check
+            FROM lines AS l
+            LEFT JOIN peer_stats AS ps ON ps.hs6_2022 = l.hs6_2022 AND ps.basis = l.basis
+        )
+        SELECT source_id, source_line, pid, uv, basis, exp(med), coalesce(n, 0), uv_check,
+               CASE uv_check WHEN 'peer' THEN {peer_reason} WHEN 'floor' THEN {floor_reason} END,
+               {run}
+        FROM checked
+        """
+    )
 
 
 def tags_view_sql(pairs_table: str, lines_table: str) -> str:

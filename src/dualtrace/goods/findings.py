@@ -18,7 +18,7 @@ from typing import Any
 import duckdb
 
 from dualtrace.findings import Evidence, Finding, RowRef, ScorePart, capped
-from dualtrace.goods.catalogue import Catalogue
+from dualtrace.goods.catalogue import Catalogue, Category
 from dualtrace.goods.codes import dotted
 from dualtrace.goods.rules import DESCRIBED_AS_OTHER, UNIT_VALUE, USE_CLAIM, VAGUE
 
@@ -103,78 +103,77 @@ def _controlled(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> list[Fi
         con,
         f"SELECT role, party, category, currency, sum(value) FROM ({base}) GROUP BY ALL",
     )
-    found = []
-    for group in groups:
-        if group["category"] not in catalogue:
-            continue
-        category = catalogue[group["category"]]
-        by_currency = values.get((group["role"], group["party"], group["category"]), {})
-        usd = float(group["value_usd"]) if group["value_usd"] is not None else None
-        parts = [
-            ScorePart("category_risk", _RISK_BASE[category.risk], category.risk, f"category {category.id}")
-        ]
-        if group["mismatches"]:
-            parts.append(
-                ScorePart("misdeclared_lines", 0.15, group["mismatches"], "lines likely misdeclared")
-            )
-        if group["lines"] >= 20:
-            parts.append(ScorePart("lines", 0.05, group["lines"], "20 lines or more"))
-        score, parts = capped(parts, 0.95)
-        verb = "shipped" if group["role"] == "shipper" else "received"
-        money = (
-            f"${usd:,.0f} (USD values of {group['lines_with_usd']} lines)"
-            if usd is not None
-            else _money(by_currency)
-        )
-        headline = (
-            f"{group['party']} ({group['role']}) {verb} {group['lines']} line(s) of {category.label}"
-            f" with {group['counterparties']} counterpart{'y' if group['counterparties'] == 1 else 'ies'},"
-            f" {_period(group['first'], group['last'])}: {money}"
-        )
-        if group["mismatches"]:
-            headline += f"; {group['mismatches']} line(s) flagged as likely misdeclared"
-        role_column = "shipper_name" if group["role"] == "shipper" else "consignee_name"
-        query = (
-            f"SELECT * FROM goods_shipments WHERE {party_key_sql(role_column)} = {_sql_text(group['party'])}"
-            f" AND list_contains(categories, {_sql_text(group['category'])})"
-            " ORDER BY date, source_id, source_line"
-        )
-        notes = [f"category {category.id}: {category.label} (risk {category.risk})"]
-        if group["tiers"]:
-            notes.append("CHPL tiers of the codes: " + ", ".join(sorted(group["tiers"])))
-        if len(group["refs"]) > MAX_EVIDENCE_ROWS:
-            notes.append(f"evidence lists the first {MAX_EVIDENCE_ROWS} rows; the query returns all")
-        found.append(
-            Finding(
-                kind=CONTROLLED_GOODS,
-                subject_type="party_category",
-                subject=f"{group['role']}:{group['party']}:{group['category']}",
-                headline=headline,
-                score=score,
-                explanation=parts,
-                period_start=group["first"],
-                period_end=group["last"],
-                metrics={
-                    "role": group["role"],
-                    "party": group["party"],
-                    "category": group["category"],
-                    "category_label": category.label,
-                    "risk": category.risk,
-                    "lines": group["lines"],
-                    "counterparties": group["counterparties"],
-                    "top_counterparty": group["top_counterparty"],
-                    "value_by_currency": by_currency,
-                    "value_usd": usd,
-                    "lines_with_value_usd": group["lines_with_usd"],
-                    "mismatched_lines": group["mismatches"],
-                    "hs6": sorted(c for c in group["hs6s"] if c),
-                    "chpl_tiers": sorted(group["tiers"] or []),
-                    "countries": sorted(group["countries"] or []),
-                },
-                evidence=Evidence(query=query, rows=_rows(group["refs"]), notes=notes),
-            )
-        )
-    return found
+    return [
+        _controlled_finding(group, catalogue[group["category"]], values)
+        for group in groups
+        if group["category"] in catalogue
+    ]
+
+
+def _controlled_finding(
+    group: dict[str, Any], category: Category, values: dict[tuple[Any, ...], dict[str, float]]
+) -> Finding:
+    """One party's lines of one watched category."""
+    by_currency = values.get((group["role"], group["party"], group["category"]), {})
+    usd = float(group["value_usd"]) if group["value_usd"] is not None else None
+    parts = [ScorePart("category_risk", _RISK_BASE[category.risk], category.risk, f"category {category.id}")]
+    if group["mismatches"]:
+        parts.append(ScorePart("misdeclared_lines", 0.15, group["mismatches"], "lines likely misdeclared"))
+    if group["lines"] >= 20:
+        parts.append(ScorePart("lines", 0.05, group["lines"], "20 lines or more"))
+    score, parts = capped(parts, 0.95)
+    verb = "shipped" if group["role"] == "shipper" else "received"
+    money = (
+        f"${usd:,.0f} (USD values of {group['lines_with_usd']} lines)"
+        if usd is not None
+        else _money(by_currency)
+    )
+    headline = (
+        f"{group['party']} ({group['role']}) {verb} {group['lines']} line(s) of {category.label}"
+        f" with {group['counterparties']} counterpart{'y' if group['counterparties'] == 1 else 'ies'},"
+        f" {_period(group['first'], group['last'])}: {money}"
+    )
+    if group["mismatches"]:
+        headline += f"; {group['mismatches']} line(s) flagged as likely misdeclared"
+    role_column = "shipper_name" if group["role"] == "shipper" else "consignee_name"
+    query = (
+        f"SELECT * FROM goods_shipments WHERE {party_key_sql(role_column)} = {_sql_text(group['party'])}"
+        f" AND list_contains(categories, {_sql_text(group['category'])})"
+        " ORDER BY date, source_id, source_line"
+    )
+    notes = [f"category {category.id}: {category.label} (risk {category.risk})"]
+    if group["tiers"]:
+        notes.append("CHPL tiers of the codes: " + ", ".join(sorted(group["tiers"])))
+    if len(group["refs"]) > MAX_EVIDENCE_ROWS:
+        notes.append(f"evidence lists the first {MAX_EVIDENCE_ROWS} rows; the query returns all")
+    return Finding(
+        kind=CONTROLLED_GOODS,
+        subject_type="party_category",
+        subject=f"{group['role']}:{group['party']}:{group['category']}",
+        headline=headline,
+        score=score,
+        explanation=parts,
+        period_start=group["first"],
+        period_end=group["last"],
+        metrics={
+            "role": group["role"],
+            "party": group["party"],
+            "category": group["category"],
+            "category_label": category.label,
+            "risk": category.risk,
+            "lines": group["lines"],
+            "counterparties": group["counterparties"],
+            "top_counterparty": group["top_counterparty"],
+            "value_by_currency": by_currency,
+            "value_usd": usd,
+            "lines_with_value_usd": group["lines_with_usd"],
+            "mismatched_lines": group["mismatches"],
+            "hs6": sorted(c for c in group["hs6s"] if c),
+            "chpl_tiers": sorted(group["tiers"] or []),
+            "countries": sorted(group["countries"] or []),
+        },
+        evidence=Evidence(query=query, rows=_rows(group["refs"]), notes=notes),
+    )
 
 
 _KIND_WORDS = {
@@ -238,84 +237,91 @@ def _misdeclared(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> list[F
     found = []
     for group in groups:
         key = (group["shipper"], group["consignee"], group["primary_flag"], group["pcat"])
-        counts = exact[key]
-        codes = per_code[key]
         category = catalogue[group["pcat"]] if group["pcat"] else None
-        label = category.label.lower() if category else "the declared goods"
-        code_list = ", ".join(f"{dotted(c['hs_code'])} ×{c['lines']}" for c in codes[:6])
-        examples = "; ".join(f'"{d}"' for c in codes[:3] for d in c["descriptions"][:1])
-        quoted = ", ".join(f'"{t}"' for t in (group["terms"] or [])[:6])
-        terms = f" ({quoted})" if quoted else ""
-        claims = ", ".join(group["claims"] or []) or "a civilian"
-        words = _KIND_WORDS.get(group["primary_flag"], "flagged under {codes}")
-        text = words.format(label=label, terms=terms, codes=code_list, claims=claims, examples=examples)
-        usd = float(counts["value_usd"]) if counts["value_usd"] is not None else None
-        by_currency = values.get(key, {})
-        money = f"${usd:,.0f}" if usd is not None else _money(by_currency)
-        sender = group["shipper"] or "(no shipper)"
-        receiver = group["consignee"] or "(no consignee)"
-        headline = f"{sender} → {receiver}: {counts['lines']} line(s) {text}; {money}"
-        parts = [
-            ScorePart(
-                "flag_risk",
-                float(group["risk"] or 0.5),
-                group["primary_flag"],
-                "highest risk of the flagged lines" if group["risk"] else "no line risk given: 0.5",
-            )
-        ]
-        if counts["lines"] >= 5:
-            parts.append(ScorePart("lines", 0.05, counts["lines"], "5 lines or more"))
-        score, parts = capped(parts, 0.98)
-        reasons = list(dict.fromkeys(r for c in codes for r in c["reasons"]))
-        query = (
-            "SELECT * FROM goods_shipments WHERE mismatch"
-            f" AND {shipper} = {_sql_text(group['shipper'])}"
-            f" AND {consignee} = {_sql_text(group['consignee'])}"
-            f" AND primary_flag = {_sql_text(group['primary_flag'])}"
-            f" AND coalesce(primary_category, '') = {_sql_text(group['pcat'])}"
-            " ORDER BY date, source_id, source_line"
-        )
-        found.append(
-            Finding(
-                kind=MISDECLARATION,
-                subject_type="shipment_group",
-                subject=f"{group['shipper']}→{group['consignee']}:{group['primary_flag']}:{group['pcat']}",
-                headline=headline,
-                score=score,
-                explanation=parts,
-                period_start=group["first"],
-                period_end=group["last"],
-                metrics={
-                    "shipper": group["shipper"],
-                    "consignee": group["consignee"],
-                    "flag": group["primary_flag"],
-                    "flags": sorted(group["flag_kinds"]),
-                    "category": group["pcat"] or None,
-                    "lines": counts["lines"],
-                    "codes": {c["hs_code"]: c["lines"] for c in codes},
-                    "terms": group["terms"] or [],
-                    "claims": group["claims"] or [],
-                    "value_by_currency": by_currency,
-                    "value_usd": usd,
-                    "lines_with_value_usd": counts["lines_with_usd"],
-                },
-                evidence=Evidence(
-                    query=query,
-                    rows=_rows(counts["refs"]),
-                    table=[
-                        {
-                            "hs_code": c["hs_code"],
-                            "hs6": c["hs6"],
-                            "lines": c["lines"],
-                            "descriptions": c["descriptions"][:5],
-                        }
-                        for c in codes
-                    ],
-                    notes=reasons[:8],
-                ),
-            )
-        )
+        found.append(_misdeclared_finding(group, exact[key], per_code[key], values.get(key, {}), category))
     return found
+
+
+def _misdeclared_finding(
+    group: dict[str, Any],
+    counts: dict[str, Any],
+    codes: list[dict[str, Any]],
+    by_currency: dict[str, float],
+    category: Category | None,
+) -> Finding:
+    """One shipper-consignee pair's lines flagged the same way."""
+    shipper, consignee = party_key_sql("shipper_name"), party_key_sql("consignee_name")
+    label = category.label.lower() if category else "the declared goods"
+    code_list = ", ".join(f"{dotted(c['hs_code'])} ×{c['lines']}" for c in codes[:6])
+    examples = "; ".join(f'"{d}"' for c in codes[:3] for d in c["descriptions"][:1])
+    quoted = ", ".join(f'"{t}"' for t in (group["terms"] or [])[:6])
+    terms = f" ({quoted})" if quoted else ""
+    claims = ", ".join(group["claims"] or []) or "a civilian"
+    words = _KIND_WORDS.get(group["primary_flag"], "flagged under {codes}")
+    text = words.format(label=label, terms=terms, codes=code_list, claims=claims, examples=examples)
+    usd = float(counts["value_usd"]) if counts["value_usd"] is not None else None
+    money = f"${usd:,.0f}" if usd is not None else _money(by_currency)
+    sender = group["shipper"] or "(no shipper)"
+    receiver = group["consignee"] or "(no consignee)"
+    headline = f"{sender} → {receiver}: {counts['lines']} line(s) {text}; {money}"
+    parts = [
+        ScorePart(
+            "flag_risk",
+            float(group["risk"] or 0.5),
+            group["primary_flag"],
+            "highest risk of the flagged lines" if group["risk"] else "no line risk given: 0.5",
+        )
+    ]
+    if counts["lines"] >= 5:
+        parts.append(ScorePart("lines", 0.05, counts["lines"], "5 lines or more"))
+    score, parts = capped(parts, 0.98)
+    reasons = list(dict.fromkeys(r for c in codes for r in c["reasons"]))
+    query = (
+        "SELECT * FROM goods_shipments WHERE mismatch"
+        f" AND {shipper} = {_sql_text(group['shipper'])}"
+        f" AND {consignee} = {_sql_text(group['consignee'])}"
+        f" AND primary_flag = {_sql_text(group['primary_flag'])}"
+        f" AND coalesce(primary_category, '') = {_sql_text(group['pcat'])}"
+        " ORDER BY date, source_id, source_line"
+    )
+    return Finding(
+        kind=MISDECLARATION,
+        subject_type="shipment_group",
+        subject=f"{group['shipper']}→{group['consignee']}:{group['primary_flag']}:{group['pcat']}",
+        headline=headline,
+        score=score,
+        explanation=parts,
+        period_start=group["first"],
+        period_end=group["last"],
+        metrics={
+            "shipper": group["shipper"],
+            "consignee": group["consignee"],
+            "flag": group["primary_flag"],
+            "flags": sorted(group["flag_kinds"]),
+            "category": group["pcat"] or None,
+            "lines": counts["lines"],
+            "codes": {c["hs_code"]: c["lines"] for c in codes},
+            "terms": group["terms"] or [],
+            "claims": group["claims"] or [],
+            "value_by_currency": by_currency,
+            "value_usd": usd,
+            "lines_with_value_usd": counts["lines_with_usd"],
+        },
+        evidence=Evidence(
+            query=query,
+            rows=_rows(counts["refs"]),
+            table=[
+                {
+                    "hs_code": c["hs_code"],
+                    "hs6": c["hs6"],
+                    "lines": c["lines"],
+                    "descriptions": c["descriptions"][:5],
+                }
+                for c in codes
+            ],
+            notes=reasons[:8],
+        ),
+    )
 
 
 def build(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> list[Finding]:

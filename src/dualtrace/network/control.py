@@ -75,36 +75,48 @@ def load_stakes(con: duckdb.DuckDBPyConnection) -> list[Stake]:
     return [Stake(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8]) for r in rows]
 
 
-def compute_control(
-    stakes: list[Stake], listed: set[str], names: dict[str, str], as_of: date
-) -> dict[str, Control]:
-    """The 50 % rule on ``as_of`` for every party that a stake touches."""
-    holdings: dict[str, dict[str, tuple[float, list[Stake]]]] = defaultdict(dict)
-    unknown: dict[str, list[Stake]] = defaultdict(list)
-    ended: dict[str, list[Stake]] = defaultdict(list)
-    children: dict[str, set[str]] = defaultdict(set)
-    touched: set[str] = set()
+Holdings = dict[str, dict[str, tuple[float, list[Stake]]]]  # child -> parent -> (largest share, records)
+
+
+@dataclass
+class _Stakes:
+    """The stakes on one date, sorted by what the rule does with them."""
+
+    holdings: Holdings = field(default_factory=lambda: defaultdict(dict))
+    unknown: dict[str, list[Stake]] = field(default_factory=lambda: defaultdict(list))  # no share
+    ended: dict[str, list[Stake]] = field(default_factory=lambda: defaultdict(list))  # not current
+    children: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    touched: set[str] = field(default_factory=set)
+
+
+def _sort_stakes(stakes: list[Stake], as_of: date) -> _Stakes:
+    out = _Stakes()
     for s in stakes:
-        touched.update((s.parent, s.child))
+        out.touched.update((s.parent, s.child))
         if not is_current(s.start, s.end, as_of):
-            ended[s.child].append(s)
+            out.ended[s.child].append(s)
             continue
-        children[s.parent].add(s.child)
+        out.children[s.parent].add(s.child)
         if s.share is None:
-            unknown[s.child].append(s)
+            out.unknown[s.child].append(s)
             continue
-        best = holdings[s.child].get(s.parent)
+        best = out.holdings[s.child].get(s.parent)
         if best is None or s.share > best[0]:
-            holdings[s.child][s.parent] = (s.share, [s, *(best[1] if best else [])])
+            out.holdings[s.child][s.parent] = (s.share, [s, *(best[1] if best else [])])
         else:
             best[1].append(s)
+    return out
 
-    # Fixed point: blocked owners' stakes add up; a newly blocked company may block its own.
-    blocked: dict[str, str | None] = {p: None for p in listed}  # party -> the owner that tipped it
-    queue = [p for p in listed if p in children]
+
+def _blocked(listed: set[str], stakes: _Stakes) -> dict[str, str | None]:
+    """Party -> the owner that tipped it over 50 % (None for the listed themselves). A fixed
+    point: blocked owners' stakes add up; a newly blocked company may block its own."""
+    holdings = stakes.holdings
+    blocked: dict[str, str | None] = {p: None for p in listed}
+    queue = [p for p in listed if p in stakes.children]
     while queue:
         owner = queue.pop()
-        for child in children.get(owner, ()):
+        for child in stakes.children.get(owner, ()):
             if child in blocked:
                 continue
             total = sum(share for p, (share, _) in holdings[child].items() if p in blocked)
@@ -112,9 +124,12 @@ def compute_control(
                 top = max((p for p in holdings[child] if p in blocked), key=lambda p: holdings[child][p][0])
                 blocked[child] = top
                 queue.append(child)
+    return blocked
 
-    # Look-through share of listed parties: products of shares along paths, summed over paths;
-    # iterated to a fixed point (cycles of cross-holdings converge, each share being < 100 %).
+
+def _look_through(listed: set[str], holdings: Holdings) -> dict[str, float]:
+    """Look-through share of listed parties: products of shares along paths, summed over paths;
+    iterated to a fixed point (cycles of cross-holdings converge, each share being < 100 %)."""
     eff: dict[str, float] = {}
     for _ in range(50):
         changed = False
@@ -131,91 +146,114 @@ def compute_control(
                 changed = True
         if not changed:
             break
+    return eff
 
-    def chain_to_listed(node: str, seen: frozenset[str]) -> list[str]:
-        if node in listed or node in seen:
-            return [node]
-        top = blocked.get(node)
-        if top is None:
-            return [node]
-        return [*chain_to_listed(top, seen | {node}), node]
 
-    def step(node: str, share_to_next: float | None = None) -> dict[str, Any]:
+@dataclass
+class _Rule:
+    """What the 50 % rule found, to explain one party at a time."""
+
+    listed: set[str]
+    names: dict[str, str]
+    as_of: date
+    stakes: _Stakes
+    blocked: dict[str, str | None]
+    effective: dict[str, float]
+
+    def _step(self, node: str, share_to_next: float | None = None) -> dict[str, Any]:
         return {
             "party_id": node,
-            "name": names.get(node, node),
-            "listed": node in listed,
+            "name": self.names.get(node, node),
+            "listed": node in self.listed,
             "share_to_next": share_to_next,
         }
 
-    out: dict[str, Control] = {}
-    for party in sorted(touched):
-        c = Control(party_id=party, listed=party in listed)
-        owners = holdings.get(party, {})
-        c.aggregate_share = min(100.0, sum(share for p, (share, _) in owners.items() if p in blocked))
-        c.effective_share = round(eff.get(party, 0.0) * 100.0, 4)
+    def _chain_to_listed(self, node: str, seen: frozenset[str]) -> list[str]:
+        if node in self.listed or node in seen:
+            return [node]
+        top = self.blocked.get(node)
+        if top is None:
+            return [node]
+        return [*self._chain_to_listed(top, seen | {node}), node]
+
+    def _chain(self, owner: str, share: float, party: str) -> list[dict[str, Any]]:
+        """The steps from a listed party down through blocked owners to `party`."""
+        holdings = self.stakes.holdings
+        path = self._chain_to_listed(owner, frozenset({party}))
+        shares = [
+            holdings[b][a][0] if a in holdings.get(b, {}) else None for a, b in itertools.pairwise(path)
+        ]
+        steps = [self._step(node, s) for node, s in zip(path, [*shares, share], strict=True)]
+        return [*steps, self._step(party)]
+
+    def _owner(self, owner: str, share: float | None, records: list[dict[str, Any]]) -> dict[str, Any]:
+        return {
+            "party_id": owner,
+            "name": self.names.get(owner, owner),
+            "share": share,
+            "listed": owner in self.listed,
+            "blocked": owner in self.blocked,
+            "records": records,
+        }
+
+    def _ended(self, s: Stake) -> dict[str, Any]:
+        return {
+            "party_id": s.parent,
+            "name": self.names.get(s.parent, s.parent),
+            "share": s.share,
+            "start": s.start,
+            "end": s.end,
+            "listed": s.parent in self.listed,
+            "ownership_id": s.ownership_id,
+            "source": s.source,
+            "state": "not yet begun" if s.start is not None and s.start > self.as_of else "ended",
+        }
+
+    def control(self, party: str) -> Control:
+        c = Control(party_id=party, listed=party in self.listed)
+        owners = self.stakes.holdings.get(party, {})
+        c.aggregate_share = min(100.0, sum(share for p, (share, _) in owners.items() if p in self.blocked))
+        c.effective_share = round(self.effective.get(party, 0.0) * 100.0, 4)
         c.sanctioned_by_ownership = c.aggregate_share >= THRESHOLD
         for p, (share, records) in sorted(owners.items(), key=lambda kv: -kv[1][0]):
-            c.owners.append(
-                {
-                    "party_id": p,
-                    "name": names.get(p, p),
-                    "share": share,
-                    "listed": p in listed,
-                    "blocked": p in blocked,
-                    "records": [
-                        {
-                            "ownership_id": r.ownership_id,
-                            "source": r.source,
-                            "share": r.share,
-                            "start": r.start,
-                            "end": r.end,
-                        }
-                        for r in records
-                    ],
-                }
-            )
-            if p in blocked:
-                path = chain_to_listed(p, frozenset({party}))
-                shares = [
-                    holdings[b][a][0] if a in holdings.get(b, {}) else None
-                    for a, b in itertools.pairwise(path)
-                ]
-                c.chains.append(
-                    [step(node, s) for node, s in zip(path, [*shares, share], strict=True)] + [step(party)]
-                )
-        for s in unknown.get(party, []):
-            if s.parent in blocked:
+            c.owners.append(self._owner(p, share, [_record(r) for r in records]))
+            if p in self.blocked:
+                c.chains.append(self._chain(p, share, party))
+        for s in self.stakes.unknown.get(party, []):
+            if s.parent in self.blocked:
                 c.controlled_unknown_share = True
-                c.chains.append([step(s.parent, None), step(party)])
-            c.owners.append(
-                {
-                    "party_id": s.parent,
-                    "name": names.get(s.parent, s.parent),
-                    "share": None,
-                    "listed": s.parent in listed,
-                    "blocked": s.parent in blocked,
-                    "relation": s.relation,
-                    "records": [{"ownership_id": s.ownership_id, "source": s.source}],
-                }
-            )
-        for s in ended.get(party, []):
-            c.ended_stakes.append(
-                {
-                    "party_id": s.parent,
-                    "name": names.get(s.parent, s.parent),
-                    "share": s.share,
-                    "start": s.start,
-                    "end": s.end,
-                    "listed": s.parent in listed,
-                    "ownership_id": s.ownership_id,
-                    "source": s.source,
-                    "state": "not yet begun" if s.start is not None and s.start > as_of else "ended",
-                }
-            )
-        c.explanation = explain(c, as_of)
-        out[party] = c
-    return out
+                c.chains.append([self._step(s.parent, None), self._step(party)])
+            owner = self._owner(s.parent, None, [{"ownership_id": s.ownership_id, "source": s.source}])
+            c.owners.append({**owner, "relation": s.relation})
+        c.ended_stakes = [self._ended(s) for s in self.stakes.ended.get(party, [])]
+        c.explanation = explain(c, self.as_of)
+        return c
+
+
+def _record(r: Stake) -> dict[str, Any]:
+    return {
+        "ownership_id": r.ownership_id,
+        "source": r.source,
+        "share": r.share,
+        "start": r.start,
+        "end": r.end,
+    }
+
+
+def compute_control(
+    stakes: list[Stake], listed: set[str], names: dict[str, str], as_of: date
+) -> dict[str, Control]:
+    """The 50 % rule on ``as_of`` for every party that a stake touches."""
+    sorted_stakes = _sort_stakes(stakes, as_of)
+    rule = _Rule(
+        listed,
+        names,
+        as_of,
+        sorted_stakes,
+        _blocked(listed, sorted_stakes),
+        _look_through(listed, sorted_stakes.holdings),
+    )
+    return {party: rule.control(party) for party in sorted(sorted_stakes.touched)}
 
 
 def _chain_text(chain: list[dict[str, Any]]) -> str:

@@ -29,7 +29,7 @@ import pyarrow as pa
 from dualtrace.network import intermediary
 from dualtrace.network.ownership_store import is_current
 from dualtrace.network.trade import line_facts_sql
-from dualtrace.warehouse.db import transaction
+from dualtrace.warehouse.db import register_frame, transaction
 
 __all__ = ["MAX_HOPS", "ExposureSummary", "compute_exposure", "ownership_graph", "trade_graph"]
 
@@ -129,71 +129,119 @@ def path_text(steps: list[dict[str, Any]]) -> str:
     return " ".join(parts)
 
 
-def compute_exposure(con: duckdb.DuckDBPyConnection, as_of: date) -> ExposureSummary:
-    names = dict(con.execute("SELECT party_id, name FROM parties").fetchall())
-    listed = {r[0] for r in con.execute("SELECT party_id FROM parties WHERE listed").fetchall()}
+# Per trading party: its trading partners (listed, or high risk: sanctioned by ownership or
+# controlled by a listed party) and the share of its trade with them; its own lines and dates.
+_METRICS_SQL = """
+WITH e AS (
+    SELECT shipper_party AS party, consignee_party AS partner, lines, value_usd FROM trade_edges
+    UNION ALL
+    SELECT consignee_party, shipper_party, lines, value_usd FROM trade_edges
+),
+flags AS (
+    SELECT p.party_id, p.listed,
+           p.listed OR coalesce(c.sanctioned_by_ownership, false)
+               OR coalesce(c.controlled_unknown_share, false) AS risky
+    FROM parties p LEFT JOIN party_control c USING (party_id)
+),
+m AS (
+    SELECT e.party,
+           count(DISTINCT e.partner) FILTER (f.listed) AS listed_partners,
+           count(DISTINCT e.partner) FILTER (f.risky) AS high_risk_partners,
+           sum(e.value_usd) AS usd, sum(e.value_usd) FILTER (f.listed) AS usd_listed,
+           sum(e.value_usd) FILTER (f.risky) AS usd_risky, sum(e.lines) AS n,
+           sum(e.lines) FILTER (f.listed) AS n_listed, sum(e.lines) FILTER (f.risky) AS n_risky
+    FROM e JOIN flags f ON f.party_id = e.partner
+    GROUP BY e.party
+),
+own AS (
+    SELECT party, count(*) AS lines, min(date) AS first_date, max(date) AS last_date FROM (
+        SELECT shipper_party AS party, date FROM _nw_lines WHERE shipper_party IS NOT NULL
+        UNION ALL
+        SELECT consignee_party, date FROM _nw_lines WHERE consignee_party IS NOT NULL
+    ) GROUP BY party
+)
+SELECT o.party, p.name, p.country, p.listed, coalesce(c.sanctioned_by_ownership, false) AS sbo,
+       coalesce(m.listed_partners, 0) AS listed_partners,
+       coalesce(m.high_risk_partners, 0) AS high_risk_partners, o.lines, m.usd,
+       CASE WHEN m.usd > 0 THEN coalesce(m.usd_listed, 0) / m.usd
+            WHEN m.n > 0 THEN coalesce(m.n_listed, 0) / m.n END AS listed_share,
+       CASE WHEN m.usd > 0 THEN coalesce(m.usd_risky, 0) / m.usd
+            WHEN m.n > 0 THEN coalesce(m.n_risky, 0) / m.n END AS risky_share,
+       o.first_date, o.last_date
+FROM own o JOIN parties p ON p.party_id = o.party
+LEFT JOIN party_control c ON c.party_id = o.party
+LEFT JOIN m ON m.party = o.party
+ORDER BY o.party
+"""
+
+_EXPOSURE_SCHEMA = pa.schema(
+    [
+        ("party_id", pa.string()),
+        ("name", pa.string()),
+        ("country", pa.string()),
+        ("listed", pa.bool_()),
+        ("sanctioned_by_ownership", pa.bool_()),
+        ("ownership_hops", pa.int32()),
+        ("ownership_path", pa.string()),
+        ("trade_hops", pa.int32()),
+        ("trade_path", pa.string()),
+        ("listed_partners", pa.int32()),
+        ("high_risk_partners", pa.int32()),
+        ("lines", pa.int64()),
+        ("volume_usd", pa.float64()),
+        ("listed_volume_share", pa.float64()),
+        ("high_risk_volume_share", pa.float64()),
+        ("first_date", pa.date32()),
+        ("last_date", pa.date32()),
+        ("signals", pa.list_(pa.string())),
+        ("signal_detail", pa.string()),
+    ]
+)
+
+
+def _trade_metrics(con: duckdb.DuckDBPyConnection) -> list[tuple[Any, ...]]:
     if (
         con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = '_nw_lines'").fetchall()[0][0]
         == 0
     ):
         con.execute(f"CREATE OR REPLACE TEMP TABLE _nw_lines AS {line_facts_sql(con)}")
-    metrics = con.sql(
-        """
-        WITH e AS (
-            SELECT shipper_party AS party, consignee_party AS partner, lines, value_usd FROM trade_edges
-            UNION ALL
-            SELECT consignee_party, shipper_party, lines, value_usd FROM trade_edges
-        ),
-        flags AS (
-            SELECT p.party_id, p.listed,
-                   p.listed OR coalesce(c.sanctioned_by_ownership, false)
-                       OR coalesce(c.controlled_unknown_share, false) AS risky
-            FROM parties p LEFT JOIN party_control c USING (party_id)
-        ),
-        m AS (
-            SELECT e.party,
-                   count(DISTINCT e.partner) FILTER (f.listed) AS listed_partners,
-                   count(DISTINCT e.partner) FILTER (f.risky) AS high_risk_partners,
-                   sum(e.value_usd) AS usd, sum(e.value_usd) FILTER (f.listed) AS usd_listed,
-                   sum(e.value_usd) FILTER (f.risky) AS usd_risky, sum(e.lines) AS n,
-                   sum(e.lines) FILTER (f.listed) AS n_listed, sum(e.lines) FILTER (f.risky) AS n_risky
-            FROM e JOIN flags f ON f.party_id = e.partner
-            GROUP BY e.party
-        ),
-        own AS (
-            SELECT party, count(*) AS lines, min(date) AS first_date, max(date) AS last_date FROM (
-                SELECT shipper_party AS party, date FROM _nw_lines WHERE shipper_party IS NOT NULL
-                UNION ALL
-                SELECT consignee_party, date FROM _nw_lines WHERE consignee_party IS NOT NULL
-            ) GROUP BY party
+    return con.sql(_METRICS_SQL).fetchall()
+
+
+def _path_json(steps: list[dict[str, Any]] | None) -> str | None:
+    return json.dumps(steps, ensure_ascii=False) if steps else None
+
+
+def _store(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> None:
+    with (
+        register_frame(con, "_nw_exposure", pa.Table.from_pylist(rows, schema=_EXPOSURE_SCHEMA)),
+        transaction(con),
+    ):
+        con.execute("DELETE FROM party_exposure")
+        con.execute(
+            "INSERT INTO party_exposure SELECT party_id, name, country, listed, sanctioned_by_ownership,"
+            " ownership_hops, ownership_path::JSON, trade_hops, trade_path::JSON, listed_partners,"
+            " high_risk_partners, lines, volume_usd, listed_volume_share,"
+            " high_risk_volume_share, first_date,"
+            " last_date, signals, signal_detail::JSON FROM _nw_exposure"
         )
-        SELECT o.party, p.name, p.country, p.listed, coalesce(c.sanctioned_by_ownership, false) AS sbo,
-               coalesce(m.listed_partners, 0) AS listed_partners,
-               coalesce(m.high_risk_partners, 0) AS high_risk_partners, o.lines, m.usd,
-               CASE WHEN m.usd > 0 THEN coalesce(m.usd_listed, 0) / m.usd
-                    WHEN m.n > 0 THEN coalesce(m.n_listed, 0) / m.n END AS listed_share,
-               CASE WHEN m.usd > 0 THEN coalesce(m.usd_risky, 0) / m.usd
-                    WHEN m.n > 0 THEN coalesce(m.n_risky, 0) / m.n END AS risky_share,
-               o.first_date, o.last_date
-        FROM own o JOIN parties p ON p.party_id = o.party
-        LEFT JOIN party_control c ON c.party_id = o.party
-        LEFT JOIN m ON m.party = o.party
-        ORDER BY o.party
-        """
-    ).fetchall()
+
+
+def compute_exposure(con: duckdb.DuckDBPyConnection, as_of: date) -> ExposureSummary:
+    names = dict(con.execute("SELECT party_id, name FROM parties").fetchall())
+    listed = {r[0] for r in con.execute("SELECT party_id FROM parties WHERE listed").fetchall()}
+    metrics = _trade_metrics(con)
     owned = ownership_graph(con, as_of)
     traded = trade_graph(con)
     own_paths = _paths(owned, listed, MAX_HOPS)
     trade_paths = _paths(traded, listed, MAX_HOPS)
     signals = intermediary.signals(con, as_of)
     rows = []
-    count_intermediaries = 0
+    intermediaries = 0
     for party, name, country, is_listed, sbo, lp, hp, lines, usd, ls, rs, first, last in metrics:
         op = own_paths.get(party)
         tp = trade_paths.get(party)
         found = signals.get(party, intermediary.Signals())
-        if found.intermediary:
-            count_intermediaries += 1
         rows.append(
             {
                 "party_id": party,
@@ -202,13 +250,13 @@ def compute_exposure(con: duckdb.DuckDBPyConnection, as_of: date) -> ExposureSum
                 "listed": bool(is_listed),
                 "sanctioned_by_ownership": bool(sbo),
                 "ownership_hops": len(op) - 1 if op else None,
-                "ownership_path": json.dumps(_ownership_steps(owned, op, names, listed), ensure_ascii=False)
-                if op and len(op) > 1
-                else None,
+                "ownership_path": _path_json(
+                    _ownership_steps(owned, op, names, listed) if op and len(op) > 1 else None
+                ),
                 "trade_hops": len(tp) - 1 if tp else None,
-                "trade_path": json.dumps(_trade_steps(traded, tp, names, listed), ensure_ascii=False)
-                if tp and len(tp) > 1
-                else None,
+                "trade_path": _path_json(
+                    _trade_steps(traded, tp, names, listed) if tp and len(tp) > 1 else None
+                ),
                 "listed_partners": int(lp),
                 "high_risk_partners": int(hp),
                 "lines": int(lines),
@@ -221,43 +269,9 @@ def compute_exposure(con: duckdb.DuckDBPyConnection, as_of: date) -> ExposureSum
                 "signal_detail": json.dumps(found.detail, ensure_ascii=False, default=str),
             }
         )
-    schema = pa.schema(
-        [
-            ("party_id", pa.string()),
-            ("name", pa.string()),
-            ("country", pa.string()),
-            ("listed", pa.bool_()),
-            ("sanctioned_by_ownership", pa.bool_()),
-            ("ownership_hops", pa.int32()),
-            ("ownership_path", pa.string()),
-            ("trade_hops", pa.int32()),
-            ("trade_path", pa.string()),
-            ("listed_partners", pa.int32()),
-            ("high_risk_partners", pa.int32()),
-            ("lines", pa.int64()),
-            ("volume_usd", pa.float64()),
-            ("listed_volume_share", pa.float64()),
-            ("high_risk_volume_share", pa.float64()),
-            ("first_date", pa.date32()),
-            ("last_date", pa.date32()),
-            ("signals", pa.list_(pa.string())),
-            ("signal_detail", pa.string()),
-        ]
-    )
-    con.register("_nw_exposure", pa.Table.from_pylist(rows, schema=schema))
-    try:
-        with transaction(con):
-            con.execute("DELETE FROM party_exposure")
-            con.execute(
-                "INSERT INTO party_exposure SELECT party_id, name, country, listed, sanctioned_by_ownership,"
-                " ownership_hops, ownership_path::JSON, trade_hops, trade_path::JSON, listed_partners,"
-                " high_risk_partners, lines, volume_usd, listed_volume_share,"
-                " high_risk_volume_share, first_date,"
-                " last_date, signals, signal_detail::JSON FROM _nw_exposure"
-            )
-    finally:
-        con.unregister("_nw_exposure")
-    return ExposureSummary(rows=len(rows), intermediaries=count_intermediaries)
+        intermediaries += found.intermediary
+    _store(con, rows)
+    return ExposureSummary(rows=len(rows), intermediaries=intermediaries)
 
 
 def exposure_rows(

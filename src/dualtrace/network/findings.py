@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -157,104 +158,122 @@ def _intermediaries(con: duckdb.DuckDBPyConnection) -> list[Finding]:
     ).fetchall()
     out = []
     for party, name, country, names, detail_json, founded, first in rows:
-        detail = json.loads(detail_json)
-        signals = Signals(list(names), detail)
-        if not signals.intermediary:
-            continue
-        inbound = con.execute(
-            "SELECT l.source_id, l.source_line, l.date, l.value_usd, l.controlled,"
-            " l.shipper_party, p.name, p.country"
-            " FROM _nw_lines l LEFT JOIN parties p ON p.party_id = l.shipper_party WHERE"
-            " l.consignee_party = ?"
-            " ORDER BY l.date, l.source_id, l.source_line",
-            [party],
-        ).fetchall()
-        outbound = con.execute(
-            "SELECT l.source_id, l.source_line, l.date, l.value_usd, l.controlled, l.consignee_party, p.name,"
-            " p.country, p.listed FROM _nw_lines l LEFT JOIN parties p ON p.party_id = l.consignee_party"
-            " WHERE l.shipper_party = ? ORDER BY l.date, l.source_id, l.source_line",
-            [party],
-        ).fetchall()
-        suppliers = {r[5] for r in inbound}
-        ru = {r[5] for r in outbound if r[7] == "RUS"}
-        out_usd = sum(float(r[3] or 0) for r in outbound)
-        table = _partner_table(inbound, "supplier") + _partner_table(outbound, "customer")
-        top = sorted(table, key=lambda t: -t["lines"])
-        ins = [t for t in top if t["direction"] == "supplier"][:2]
-        outs = [t for t in top if t["direction"] == "customer"][:2]
-        # the busiest paths through the party: supplier -> party -> customer
-        notes = [
-            f"path: {a['partner']} ({a['lines']} lines in) -> {name} -> {b['partner']}"
-            f" ({b['lines']} lines out)"
-            for a in ins
-            for b in outs
-        ]
-        for link in detail.get("shares_owner_with_partner", {}).get("links", []):
-            notes.append(
-                f"{link['owner_name']} owns {link['owner_share']:g}% of {name} and"
-                f" {link['owner_share_in_partner']:g}% of its partner {link['partner_name']}"
-                f" ({link['lines_with_partner']} lines between them)"
-            )
-        for key in names:
-            notes.append(f"signal {key}: {json.dumps(detail[key], default=str, ensure_ascii=False)}")
-        controlled_in = sum(1 for r in inbound if r[4])
-        controlled_out = sum(1 for r in outbound if r[4])
-        since = f", founded {founded}" if founded else ""
-        headline = (
-            f"{name} ({country or '?'}{since}, first seen {first}) looks like an intermediary: received"
-            f" {len(inbound):,} lines ({controlled_in:,} controlled) from {len(suppliers)}"
-            " suppliers and shipped"
-            f" {len(outbound):,} lines ({controlled_out:,} controlled) worth {_money(out_usd)} to"
-            f" {len(ru)} Russian"
-            f" consignees; signals: {', '.join(n.replace('_', ' ') for n in names)}"
-        )
-        lines = sorted({(r[0], r[1]) for r in inbound + outbound})
-        dates = [r[2] for r in inbound + outbound if r[2] is not None]
-        score, parts = capped(
-            [
-                ScorePart("intermediary", 0.45, None, "received from suppliers and shipped to Russia"),
-                ScorePart("signals", 0.12 * len(names), len(names), ", ".join(names)),
-            ],
-            0.95,
-        )
-        out.append(
-            Finding(
-                kind="intermediary",
-                subject_type="party",
-                subject=name,
-                headline=headline,
-                score=score,
-                explanation=parts,
-                period_start=min(dates) if dates else None,
-                period_end=max(dates) if dates else None,
-                metrics={
-                    "party_id": party,
-                    "signals": list(names),
-                    "in_lines": len(inbound),
-                    "in_controlled_lines": controlled_in,
-                    "suppliers": len(suppliers),
-                    "out_lines": len(outbound),
-                    "out_controlled_lines": controlled_out,
-                    "russian_consignees": len(ru),
-                    "out_value_usd": round(out_usd, 2),
-                    "founded": founded,
-                    "first_seen": first,
-                },
-                evidence=Evidence(
-                    query=(
-                        "SELECT s.*, sp.shipper_party, sp.consignee_party FROM shipment_parties"
-                        " sp JOIN shipments s"
-                        f" USING (source_id, source_line) WHERE '{party}' IN (sp.shipper_party,"
-                        " sp.consignee_party)"
-                    ),
-                    rows=[RowRef("shipments", int(a), int(b)) for a, b in lines[:MAX_ROWS]],
-                    entities=_entities(con, [r[5] for r in outbound if r[8]]),
-                    table=table,
-                    notes=notes,
-                ),
-            )
-        )
+        signals = Signals(list(names), json.loads(detail_json))
+        if signals.intermediary:
+            out.append(_intermediary(con, _Party(party, name, country, founded, first), signals))
     return out
+
+
+@dataclass(frozen=True)
+class _Party:
+    party_id: str
+    name: str
+    country: str | None
+    founded: date | None
+    first_seen: date | None
+
+
+def _party_lines(con: duckdb.DuckDBPyConnection, party: str) -> tuple[list[Any], list[Any]]:
+    """The party's inbound lines (with their shippers) and outbound lines (with consignees)."""
+    inbound = con.execute(
+        "SELECT l.source_id, l.source_line, l.date, l.value_usd, l.controlled,"
+        " l.shipper_party, p.name, p.country"
+        " FROM _nw_lines l LEFT JOIN parties p ON p.party_id = l.shipper_party WHERE"
+        " l.consignee_party = ?"
+        " ORDER BY l.date, l.source_id, l.source_line",
+        [party],
+    ).fetchall()
+    outbound = con.execute(
+        "SELECT l.source_id, l.source_line, l.date, l.value_usd, l.controlled, l.consignee_party, p.name,"
+        " p.country, p.listed FROM _nw_lines l LEFT JOIN parties p ON p.party_id = l.consignee_party"
+        " WHERE l.shipper_party = ? ORDER BY l.date, l.source_id, l.source_line",
+        [party],
+    ).fetchall()
+    return inbound, outbound
+
+
+def _intermediary_notes(name: str, table: list[dict[str, Any]], signals: Signals) -> list[str]:
+    top = sorted(table, key=lambda t: -t["lines"])
+    ins = [t for t in top if t["direction"] == "supplier"][:2]
+    outs = [t for t in top if t["direction"] == "customer"][:2]
+    # the busiest paths through the party: supplier -> party -> customer
+    notes = [
+        f"path: {a['partner']} ({a['lines']} lines in) -> {name} -> {b['partner']} ({b['lines']} lines out)"
+        for a in ins
+        for b in outs
+    ]
+    for link in signals.detail.get("shares_owner_with_partner", {}).get("links", []):
+        notes.append(
+            f"{link['owner_name']} owns {link['owner_share']:g}% of {name} and"
+            f" {link['owner_share_in_partner']:g}% of its partner {link['partner_name']}"
+            f" ({link['lines_with_partner']} lines between them)"
+        )
+    for key in signals.names:
+        notes.append(f"signal {key}: {json.dumps(signals.detail[key], default=str, ensure_ascii=False)}")
+    return notes
+
+
+def _intermediary(con: duckdb.DuckDBPyConnection, who: _Party, signals: Signals) -> Finding:
+    names = signals.names
+    inbound, outbound = _party_lines(con, who.party_id)
+    suppliers = {r[5] for r in inbound}
+    ru = {r[5] for r in outbound if r[7] == "RUS"}
+    out_usd = sum(float(r[3] or 0) for r in outbound)
+    table = _partner_table(inbound, "supplier") + _partner_table(outbound, "customer")
+    controlled_in = sum(1 for r in inbound if r[4])
+    controlled_out = sum(1 for r in outbound if r[4])
+    since = f", founded {who.founded}" if who.founded else ""
+    headline = (
+        f"{who.name} ({who.country or '?'}{since}, first seen {who.first_seen}) looks like an intermediary:"
+        f" received {len(inbound):,} lines ({controlled_in:,} controlled) from {len(suppliers)}"
+        f" suppliers and shipped {len(outbound):,} lines ({controlled_out:,} controlled) worth"
+        f" {_money(out_usd)} to {len(ru)} Russian consignees;"
+        f" signals: {', '.join(n.replace('_', ' ') for n in names)}"
+    )
+    lines = sorted({(r[0], r[1]) for r in inbound + outbound})
+    dates = [r[2] for r in inbound + outbound if r[2] is not None]
+    score, parts = capped(
+        [
+            ScorePart("intermediary", 0.45, None, "received from suppliers and shipped to Russia"),
+            ScorePart("signals", 0.12 * len(names), len(names), ", ".join(names)),
+        ],
+        0.95,
+    )
+    return Finding(
+        kind="intermediary",
+        subject_type="party",
+        subject=who.name,
+        headline=headline,
+        score=score,
+        explanation=parts,
+        period_start=min(dates) if dates else None,
+        period_end=max(dates) if dates else None,
+        metrics={
+            "party_id": who.party_id,
+            "signals": list(names),
+            "in_lines": len(inbound),
+            "in_controlled_lines": controlled_in,
+            "suppliers": len(suppliers),
+            "out_lines": len(outbound),
+            "out_controlled_lines": controlled_out,
+            "russian_consignees": len(ru),
+            "out_value_usd": round(out_usd, 2),
+            "founded": who.founded,
+            "first_seen": who.first_seen,
+        },
+        evidence=Evidence(
+            query=(
+                "SELECT s.*, sp.shipper_party, sp.consignee_party FROM shipment_parties"
+                " sp JOIN shipments s"
+                f" USING (source_id, source_line) WHERE '{who.party_id}' IN (sp.shipper_party,"
+                " sp.consignee_party)"
+            ),
+            rows=[RowRef("shipments", int(a), int(b)) for a, b in lines[:MAX_ROWS]],
+            entities=_entities(con, [r[5] for r in outbound if r[8]]),
+            table=table,
+            notes=_intermediary_notes(who.name, table, signals),
+        ),
+    )
 
 
 def _partner_table(rows: list[tuple[Any, ...]], direction: str) -> list[dict[str, Any]]:
