@@ -125,9 +125,9 @@ def parse(paths: Sequence[Path], *, layout: str | None = None, list_name: str | 
     batches: list[Batch] = []
     for path in paths:
         kind = layout or detect(path)
-        if kind == "ofac-csv":
+        if kind in ("ofac-csv", "ofac-history"):
             family = "ofac_cons" if path.stem.lower().startswith("cons") else "ofac_sdn"
-            part = _ofac_part(path)
+            part = "history" if kind == "ofac-history" else _ofac_part(path)
             group = ofac.setdefault(family, {})
             if part in group:
                 raise InputError(f"two OFAC {part} files in one load: {group[part].name} and {path.name}")
