@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from dualtrace.api.base import PathLike, SessionBase
+from dualtrace.claims import store
 from dualtrace.claims.evaluate import check_all
 from dualtrace.claims.inputs import claims_from
 from dualtrace.claims.model import Check, Claim
@@ -43,8 +44,18 @@ class ClaimsMixin(SessionBase):
         self,
         items: Iterable[str | PathLike | dict[str, Any] | Claim],
         categories: Sequence[PathLike] | None = None,
+        *,
+        save: bool = True,
     ) -> list[Check]:
-        """Each claim's verdict (supported / contradicted / not enough data) with its evidence."""
-        return check_all(self.con, self.claims_parse(items, categories))
+        """Each claim's verdict (supported / contradicted / not enough data) with its evidence;
+        stored for the report unless ``save=False`` (or the warehouse is opened read-only)."""
+        checks = check_all(self.con, self.claims_parse(items, categories))
+        if save and not self.read_only:
+            store.save(self.con, checks)
+        return checks
+
+    def claims_stored(self) -> list[dict[str, Any]]:
+        """The checks stored in the warehouse (the report's claims section)."""
+        return store.stored(self.con)
 
     claims_check = check_claims  # the CLI's name

@@ -47,10 +47,13 @@ def check(
     categories: CategoriesOption = None,
     db: DbOption = None,
     fmt: FormatOption = OutputFormat.table,
+    save: Annotated[
+        bool, typer.Option("--save/--no-save", help="Store the checks in the warehouse for the report.")
+    ] = True,
 ) -> None:
     """Verdict per claim: supported, contradicted or not enough data, with the figure, SQL and rows."""
-    with Dualtrace(db, read_only=True) as dt:
-        checks = [c.as_dict() for c in dt.check_claims(items, categories)]
+    with Dualtrace(db, read_only=not save) as dt:
+        checks = [c.as_dict() for c in dt.check_claims(items, categories, save=save)]
     if fmt is OutputFormat.json:
         emit(checks, fmt)
         return
