@@ -202,10 +202,7 @@ def prepare(runner: Runner, source: str = "trade_flows") -> Prepared:
                 f"source {dropped} repeats {n:,} reporter/partner/month/heading keys of source {kept}; "
                 f"the later file (source {kept}) is used for them"
             )
-    runner.con.execute(
-        f"CREATE OR REPLACE TEMP VIEW {FLOWS} AS "
-        f"{_flows_body(source, mixed, bool(shadows), RESIDUAL, SHADOW)}"
-    )
+    runner.view(FLOWS, _flows_body(source, mixed, bool(shadows), RESIDUAL, SHADOW), "cleaned flows")
     areas = [
         r["iso3"] for r in runner.rows("areas", "SELECT iso3 FROM ref_countries WHERE is_area ORDER BY iso3")
     ]

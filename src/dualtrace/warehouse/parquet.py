@@ -27,6 +27,7 @@ ANALYTICS_TABLES: tuple[str, ...] = (
     "ref_hs",
     "ref_hs_correlation",
     "ref_chpl",
+    "ref_hs6_chpl",
 )
 MANIFEST = "_dualtrace.json"
 
