@@ -20,8 +20,6 @@ from dualtrace.lists.store import VersionReport, store
 __all__ = ["LoadResult", "detect", "layouts", "load_paths", "parse"]
 
 
-
-
 def layouts() -> dict[str, str]:
     """Layout name -> description, in detection order (data/sources.yaml)."""
     return {name: record.description for name, record in registry.layouts().items()}

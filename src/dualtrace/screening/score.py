@@ -26,8 +26,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from dualtrace.findings import ScorePart
 from dualtrace.normalize.identifiers import STRONG_SCHEMES, normalize_id, scheme_of
 from dualtrace.normalize.names import NameKey, alternates, analyze
+from dualtrace.screening.calibration import features as name_features
+from dualtrace.screening.calibration import model as calibration_model
 from dualtrace.screening.compare import NameMatch, compare_names
 
 __all__ = [
@@ -103,6 +106,9 @@ class Scored:
     matched_name: str
     name: NameMatch
     features: list[dict[str, Any]]
+    # The calibrated name probability (calibration.py) and the named parts of its log-odds.
+    calibrated: float = 0.0
+    calibration: list[ScorePart] = field(default_factory=builtins.list)
 
     def explanation(self) -> str:
         """One line a person can check: which names, which features, how much each counted."""
@@ -125,6 +131,8 @@ class Scored:
             "programs": self.candidate.programs,
             "listing_date": self.candidate.listing_date,
             "features": self.features,
+            "calibrated": round(self.calibrated, 4),
+            "calibration": [p.__dict__ for p in self.calibration],
             "explanation": self.explanation(),
         }
 
@@ -226,4 +234,18 @@ def score(query: Query, candidate: Candidate, names: list[str] | None = None) ->
         if extra is not None:
             features.append(extra)
     total = sum(f["weight"] for f in features)
-    return Scored(query, candidate, probability(total), total, matched_name, match, features)
+    calibrated, parts = _calibrated(query.key, matched_name, match, candidate.schema == "Person")
+    return Scored(
+        query, candidate, probability(total), total, matched_name, match, features, calibrated, parts
+    )
+
+
+def _calibrated(
+    query: NameKey, matched: str, match: NameMatch, person: bool
+) -> tuple[float, list[ScorePart]]:
+    """The calibrated name probability and its parts (natural-log odds), intercept first."""
+    fitted = calibration_model()
+    x = name_features(query, analyze(matched), match, person)
+    parts = [ScorePart("intercept", round(fitted.intercept, 4), None, fitted.fitted_on)]
+    parts += [ScorePart(f"name_{f}", round(c, 4), round(v, 4)) for f, v, c in fitted.parts(x)]
+    return fitted.probability(x), parts
