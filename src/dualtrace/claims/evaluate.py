@@ -215,7 +215,7 @@ def check(con: duckdb.DuckDBPyConnection, claim: Claim) -> Check:
     try:
         computed, values = _compute(checker)
     except NotEnoughData as missing:
-        text = str(missing)
+        text = str(missing) + _mirror_hint(runner, claim)
         return Check(
             claim.with_(notes=tuple(checker.notes)),
             "not enough data",
@@ -264,6 +264,18 @@ def check(con: duckdb.DuckDBPyConnection, claim: Claim) -> Check:
         evidence=checker.evidence,
         values=values,
     )
+
+
+def _mirror_hint(runner: Runner, claim: Claim) -> str:
+    """Imports the data lacks may be there as the partner's exports (mirror statistics): say so,
+    without rewriting the claim (exporter and importer figures differ: CIF/FOB, timing, transit)."""
+    if claim.flow != "M" or not claim.reporters or not claim.partners:
+        return ""
+    mirror = Slice("X", claim.partners, claim.reporters, claim.goods)
+    if runner.coverage(mirror)["n"] == 0:
+        return ""
+    return (f"; the data holds the mirror flow, exports of {_names(claim.partners)} to "
+            f"{_names(claim.reporters)}: check that claim instead")
 
 
 def _comparable(claim: Claim, figure: Figure) -> Figure:

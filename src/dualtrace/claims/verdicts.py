@@ -58,7 +58,7 @@ def sentence(claim: Claim, computed: float, ok: bool, tolerance: str) -> str:
     if ok:
         return (
             f"The data shows {shown(claim, computed)}, "
-            f"consistent with {stated.text or shown(claim, stated.value)} "
+            f"consistent with {_stated(claim)} "
             f"(tolerance {tolerance})."
         )
     if claim.comparison == "rank":
@@ -70,6 +70,15 @@ def sentence(claim: Claim, computed: float, ok: bool, tolerance: str) -> str:
         f"The data shows {shown(claim, computed)}, not {shown(claim, stated.value)}: the claim "
         f"{'understates' if under else 'overstates'} {_what(claim)}."
     )
+
+
+def _stated(claim: Claim) -> str:
+    """The stated figure as written, unless it is a bare percent whose sign came from a verb."""
+    figure = claim.figure
+    assert figure is not None
+    if not figure.text or (claim.comparison == "change" and figure.unit == "%"):
+        return shown(claim, figure.value)
+    return figure.text
 
 
 def directional(claim: Claim, computed: float) -> tuple[bool, str]:
