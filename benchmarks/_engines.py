@@ -24,43 +24,48 @@ FIXTURE = ROOT / "tests/fixtures/eurostat_cn8.yaml"
 
 
 def build(data: Path, source: Path, scale: int) -> Path:
-    """A warehouse with the file loaded and scaled, plus its Parquet export."""
+    """A warehouse with the file loaded (scaled: a CSV of the copies, loaded as one file) and its
+    Parquet export."""
     import dualtrace
 
     db = data / f"engines_{source.stem}_{scale}x.duckdb"
     if db.exists():
         return db
     data.mkdir(parents=True, exist_ok=True)
+    path = source
+    if scale > 1:
+        path = _scaled(build(data, source, 1), source, scale, data / f"{source.stem}_{scale}x.csv")
     with dualtrace.open(db) as dt:
-        dt.ingest_trade([source], mapping=FIXTURE)
-        if scale > 1:
-            con = dt.con
-            used = {r[0] for r in con.execute("SELECT DISTINCT partner FROM trade_flows").fetchall()}
-            used |= {r[0] for r in con.execute("SELECT DISTINCT reporter FROM trade_flows").fetchall()}
-            spare = [
-                r[0]
-                for r in con.execute("SELECT iso3 FROM ref_countries WHERE NOT is_area ORDER BY iso3").fetchall()
-                if r[0] not in used
-            ]
-            partners = sorted(r[0] for r in con.execute("SELECT DISTINCT partner FROM trade_flows").fetchall())
-            need = len(partners) * (scale - 1)
-            if len(spare) < need:
-                raise SystemExit(f"{scale}x needs {need} spare countries, the reference has {len(spare)}")
-            pairs = [(k, p, spare[(k - 1) * len(partners) + i]) for k in range(1, scale) for i, p in enumerate(partners)]
-            con.execute("CREATE TEMP TABLE remap (k INTEGER, partner VARCHAR, to_partner VARCHAR)")
-            con.executemany("INSERT INTO remap VALUES (?, ?, ?)", pairs)
-            top = con.execute("SELECT MAX(source_line) FROM trade_flows").fetchone()[0]
-            columns = [r[0] for r in con.execute("DESCRIBE trade_flows").fetchall()]
-            select = ", ".join(
-                "m.to_partner" if c == "partner" else f"t.source_line + m.k * {top}" if c == "source_line" else f"t.{c}"
-                for c in columns
-            )
-            con.execute(
-                f"INSERT INTO trade_flows ({', '.join(columns)}) SELECT {select} FROM trade_flows t"
-                " JOIN remap m ON m.partner = t.partner"
-            )
+        dt.ingest_trade([path], mapping=FIXTURE)
         dt.export_parquet(db.with_suffix(".parquet"))
     return db
+
+
+def _scaled(base: Path, source: Path, scale: int, out: Path) -> Path:
+    """The file's rows `scale` times; copy k > 0 sends them to spare countries (ISO3 codes no
+    reporter or partner of the file uses), one per original partner."""
+    import csv
+
+    import dualtrace
+
+    with dualtrace.open(base, read_only=True) as dt:
+        used = {r["c"] for r in dt.sql("SELECT DISTINCT partner AS c FROM trade_flows UNION SELECT reporter FROM trade_flows")}
+        spare = [r["iso3"] for r in dt.sql("SELECT iso3 FROM ref_countries WHERE NOT is_area ORDER BY iso3") if r["iso3"] not in used]
+    with source.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        fields = list(reader.fieldnames or [])
+        rows = list(reader)
+    partners = sorted({r["partner"] for r in rows})
+    if len(spare) < len(partners) * (scale - 1):
+        raise SystemExit(f"{scale}x needs {len(partners) * (scale - 1)} spare countries, there are {len(spare)}")
+    with out.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fields)
+        writer.writeheader()
+        for k in range(scale):
+            remap = {p: spare[(k - 1) * len(partners) + i] for i, p in enumerate(partners)} if k else {}
+            for r in rows:
+                writer.writerow({**r, "partner": remap.get(r["partner"], r["partner"])})
+    return out
 
 
 class Peak:
