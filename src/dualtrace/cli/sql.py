@@ -38,6 +38,21 @@ def sources(db: DbOption = None, fmt: FormatOption = OutputFormat.table) -> None
         emit(dt.sources(), fmt, title="sources")
 
 
+@app.command("coverage")
+@user_errors
+def coverage(
+    everything: Annotated[
+        bool, typer.Option("--all", help="Per product level and partner too, not only per reporter.")
+    ] = False,
+    db: DbOption = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """What each trade file covers: per reporter and year the months present and whether the
+    year is complete, partial or absent (and why)."""
+    with Dualtrace(db) as dt:
+        emit(dt.coverage(everything), fmt, title="coverage")
+
+
 @app.command("quarantine")
 @user_errors
 def quarantine(
