@@ -294,7 +294,8 @@ def _stored_coverage(runner: Runner) -> Coverage | None:
     """The coverage kept in the warehouse (filled in first for files loaded before it existed);
     None when the warehouse has no coverage table or cannot be written to fill it."""
     try:
-        coverage_table.ensure(runner.con)
+        if runner.warehouse is not None:  # Spark reads the coverage export parquet filled in
+            coverage_table.ensure(runner.warehouse)
         rows = runner.rows(
             "coverage",
             "SELECT source_id, reporter, flow, currency, freq, year, first_month, last_month, partners,"

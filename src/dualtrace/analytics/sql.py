@@ -69,6 +69,12 @@ class Runner:
             self.engine.execute(statement)
             self.log.append(Executed(label, statement, time.perf_counter() - started, -1))
 
+    @property
+    def warehouse(self) -> duckdb.DuckDBPyConnection | None:
+        """The warehouse connection when the queries run on it (None on Spark, which reads the
+        exported tables)."""
+        return self.engine.con if isinstance(self.engine, DuckDBEngine) else None
+
     def rows(self, label: str, sql: str) -> list[dict[str, Any]]:
         started = time.perf_counter()
         records = self.engine.rows(sql)

@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 
 from dualtrace.errors import InputError
+from dualtrace.warehouse import coverage
 from dualtrace.warehouse.db import fetch_one, schema_version
 
 # What `dualtrace analyze` reads from the warehouse (trade flows, shipments and the reference
@@ -28,6 +29,7 @@ ANALYTICS_TABLES: tuple[str, ...] = (
     "ref_hs_correlation",
     "ref_chpl",
     "ref_hs6_chpl",
+    "coverage",
 )
 MANIFEST = "_dualtrace.json"
 
@@ -48,6 +50,8 @@ def export(
     missing = [t for t in tables if t not in known]
     if missing:
         raise InputError(f"warehouse has no table {', '.join(missing)} to export")
+    if "coverage" in tables:
+        coverage.ensure(con)  # files loaded before the coverage table existed get theirs first
     counts: dict[str, int] = {}
     for table in tables:
         target = table_path(out, table)
