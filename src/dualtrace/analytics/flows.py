@@ -216,10 +216,7 @@ def prepare(runner: Runner, source: str = "trade_flows") -> Prepared:
                 f"source {dropped} repeats {n:,} reporter/partner/month/heading keys of source {kept}; "
                 f"the later file (source {kept}) is used for them"
             )
-    runner.con.execute(
-        f"CREATE OR REPLACE TEMP VIEW {FLOWS} AS "
-        f"{_flows_body(source, mixed, bool(shadows), RESIDUAL, SHADOW)}"
-    )
+    runner.view(FLOWS, _flows_body(source, mixed, bool(shadows), RESIDUAL, SHADOW), "cleaned flows")
     areas = [
         r["iso3"] for r in runner.rows("areas", "SELECT iso3 FROM ref_countries WHERE is_area ORDER BY iso3")
     ]
@@ -297,7 +294,8 @@ def _stored_coverage(runner: Runner) -> Coverage | None:
     """The coverage kept in the warehouse (filled in first for files loaded before it existed);
     None when the warehouse has no coverage table or cannot be written to fill it."""
     try:
-        coverage_table.ensure(runner.con)
+        if runner.warehouse is not None:  # Spark reads the coverage export parquet filled in
+            coverage_table.ensure(runner.warehouse)
         rows = runner.rows(
             "coverage",
             "SELECT source_id, reporter, flow, currency, freq, year, first_month, last_month, partners,"

@@ -20,6 +20,7 @@ def build_app() -> typer.Typer:
         analyze,
         claims,
         demo,
+        export,
         findings,
         goods,
         ingest,
