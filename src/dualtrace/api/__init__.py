@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dualtrace.api.analytics import AnalyticsMixin
 from dualtrace.api.base import PathLike, SessionBase
+from dualtrace.api.claims import ClaimsMixin
+from dualtrace.api.export import ExportMixin
 from dualtrace.api.goods import GoodsMixin
 from dualtrace.api.ingest import IngestMixin
 from dualtrace.api.lists import ListsMixin
@@ -30,6 +32,8 @@ class Dualtrace(
     GoodsMixin,
     AnalyticsMixin,
     ReportMixin,
+    ClaimsMixin,
+    ExportMixin,
     SessionBase,
 ):
     """A warehouse opened for work."""
