@@ -18,12 +18,13 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/dualtrace demo --out demo-output
 
-# Headless Chromium for the report's browser test; without it that test is skipped with a reason.
+# Headless Chromium for the report's browser test and a JRE for the Spark tests (.ci/apt-packages);
+# without them those tests are skipped with a reason.
 browser:
-	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then :; \
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null && command -v java >/dev/null; then :; \
 	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$(cat .ci/apt-packages) >/dev/null; \
-	else echo "note: chromium not installed and not root: the browser test will be skipped"; fi
+	else echo "note: chromium or java not installed and not root: the browser or Spark tests will be skipped"; fi
 
 test: $(STAMP) browser
 	$(BIN)/ruff check src tests benchmarks

@@ -3,6 +3,7 @@
     python benchmarks/analytics.py                  # 1 M, 10 M, 100 M rows and the Eurostat file
     python benchmarks/analytics.py --sizes 1 10     # millions of rows
     python benchmarks/analytics.py --skip-eurostat
+    python benchmarks/analytics.py --engines        # DuckDB vs Spark local, Eurostat file at 1x and 16x
 
 What it measures, each in its own process (seconds and peak resident memory of that process):
 
@@ -282,11 +283,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", nargs="*", type=float, default=[1, 10, 30, 100], help="millions of rows")
     parser.add_argument("--skip-eurostat", action="store_true")
+    parser.add_argument("--engines", action="store_true", help="DuckDB vs Spark at 1x and 16x (_engines.py)")
+    parser.add_argument(
+        "--engines-file",
+        type=Path,
+        default=SHARED / "trade/eurostat/eu_exports_cn8_monthly_CHPL_subset.csv",
+        help="Eurostat file the engine comparison scales",
+    )
     parser.add_argument("--task", help=argparse.SUPPRESS)
     parser.add_argument("--path", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.task:
         child(args)
+        return
+    if args.engines:
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        from _engines import run as run_engines
+
+        run_engines(DATA, args.engines_file, [1, 16])
         return
     print(
         f"machine: {os.cpu_count()} cores; DuckDB memory limit {MEMORY_LIMIT}; peak = max resident set of "

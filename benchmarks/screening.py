@@ -34,6 +34,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from dualtrace import warehouse  # noqa: E402
 from dualtrace.lists.load import load_paths  # noqa: E402
@@ -41,13 +42,14 @@ from dualtrace.normalize.names import analyze  # noqa: E402
 from dualtrace.reference import by_code  # noqa: E402
 from dualtrace.screening.engine import Screener  # noqa: E402
 from dualtrace.screening.index import block  # noqa: E402
-from dualtrace.screening.pairs import metrics, read_pairs, score_pairs  # noqa: E402
+from dualtrace.screening.pairs import score_pairs  # noqa: E402
 from dualtrace.screening.score import DEFAULT_THRESHOLD, Query  # noqa: E402
+from screening_eval import best_threshold, build_pairs, ece, prf  # noqa: E402
+from screening_eval import summary as eval_summary  # noqa: E402
 
 DATA = ROOT / "benchmarks" / ".data"
 NK_VENV = ROOT / "benchmarks" / ".venv-nk"
 SHARED = Path(os.environ.get("DUALTRACE_SHARED_DATA", ROOT.parent / "shared" / "data")) / "sanctions"
-PAIRS = ROOT / "tests" / "screening" / "labelled_pairs.csv"
 NK_THRESHOLD = 0.7  # yente's default match threshold
 
 LIST_GROUPS = [
@@ -303,7 +305,8 @@ def nk_python() -> Path:
     if not python.exists():
         print(f"creating {NK_VENV} with nomenklatura (separate venv: it pins duckdb < 2) ...", flush=True)
         subprocess.run([sys.executable, "-m", "venv", str(NK_VENV)], check=True)
-        subprocess.run([str(python), "-m", "pip", "install", "-q", "nomenklatura"], check=True)
+        requirements = ROOT / "benchmarks" / "requirements-nk.txt"
+        subprocess.run([str(python), "-m", "pip", "install", "-q", "-r", str(requirements)], check=True)
     return python
 
 
@@ -324,57 +327,83 @@ def run_nk(tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
 
 
-def pairs_comparison() -> None:
-    rows = read_pairs(PAIRS)
+def eval_comparison(con: Any, screener: Screener) -> None:
+    """The held-out evaluation: pairs built from the lists (benchmarks/screening_eval.py), split by
+    entity; thresholds chosen on the tuning part, every figure on the test part."""
+    pairs = build_pairs(con)
+    print(f"\nEvaluation set: {eval_summary(pairs)}")
+    rows = [p.as_row() for p in pairs]
     started = time.perf_counter()
-    ours = score_pairs(rows)
+    scored = score_pairs(rows)
+    ours = [r.scored.score for r in scored]
+    calibrated = [r.scored.calibrated for r in scored]
     ours_s = time.perf_counter() - started
-    tasks = []
-    for i, row in enumerate(rows):
-        schema = "Person" if row.get("schema") == "Person" else "Company"
-        from dualtrace.reference import resolve
-
-        c1 = iso2(resolve(row["country1"])) if row.get("country1") else None
-        c2 = iso2(resolve(row["country2"])) if row.get("country2") else None
-        tasks.append(
-            {
-                "id": i,
-                "query": {"schema": schema, "name": row["name1"], "country": c1},
-                "candidates": [
-                    {"id": "c", "schema": schema, "names": [row["name2"]], "countries": [c2] if c2 else []}
-                ],
-            }
-        )
-    nk = run_nk(tasks)
-    labels = [r.is_match for r in ours]
-
-    def f1_at(scores: list[float], t: float) -> tuple[float, float, float]:
-        tp = sum(1 for s, y in zip(scores, labels, strict=True) if y and s >= t)
-        fp = sum(1 for s, y in zip(scores, labels, strict=True) if not y and s >= t)
-        fn = sum(1 for s, y in zip(scores, labels, strict=True) if y and s < t)
-        p = tp / (tp + fp) if tp + fp else 1.0
-        r = tp / (tp + fn) if tp + fn else 1.0
-        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
-
-    nk_scores = [n["scores"]["c"] for n in nk]
-    our_scores = [r.scored.score for r in ours]
-    thresholds = [round(0.05 * i, 2) for i in range(2, 20)]
-    print(f"\nLabelled pairs ({len(rows)} pairs, {sum(1 for y in labels if y)} matches):")
-    for label, scores, t in (
-        ("dualtrace", our_scores, DEFAULT_THRESHOLD),
-        ("nomenklatura logic-v2", nk_scores, NK_THRESHOLD),
-    ):
-        p, r, f1 = f1_at(scores, t)
-        best = max(thresholds, key=lambda x: f1_at(scores, x)[2])
-        print(
-            f"  {label:22s} default threshold {t}: precision {p:.3f} recall {r:.3f} F1 {f1:.3f}"
-            f"   (best F1 {f1_at(scores, best)[2]:.3f} at {best})"
-        )
-    nk_s = sum(n["seconds"] for n in nk)
+    tasks = [
+        {
+            "id": i,
+            "query": {"schema": p.schema, "name": p.name1},
+            "candidates": [{"id": "c", "schema": p.schema, "names": [p.name2], "countries": []}],
+        }
+        for i, p in enumerate(pairs)
+    ]
+    nk_out = run_nk(tasks)
+    nk = [n["scores"]["c"] for n in nk_out]
+    nk_s = sum(n["seconds"] for n in nk_out)
+    tune = [i for i, p in enumerate(pairs) if p.split == "tune"]
+    test = [i for i, p in enumerate(pairs) if p.split == "test"]
+    labels = [p.is_match for p in pairs]
     print(
-        f"  time: dualtrace {ours_s * 1000:.0f} ms, logic-v2 {nk_s * 1000:.0f} ms for the {len(rows)} pairs"
+        f"  test part: {len(test)} pairs, {sum(labels[i] for i in test)} matches"
+        " (names only, no country or identifier; threshold chosen on the tuning part)"
     )
-    assert metrics(ours)  # the same metrics `dualtrace match --pairs` prints
+    matchers = (
+        ("dualtrace level score", ours),
+        ("dualtrace calibrated", calibrated),
+        ("nomenklatura logic-v2", nk),
+    )
+    for label, scores in matchers:
+        t = best_threshold([scores[i] for i in tune], [labels[i] for i in tune])
+        ts, tl = [scores[i] for i in test], [labels[i] for i in test]
+        p, r, f1 = prf(ts, tl, t)
+        print(
+            f"  {label:22s} threshold {t:.2f}: F1 {f1:.3f} precision {p:.3f} recall {r:.3f}"
+            f"  ECE {ece(ts, tl):.3f}  distinct scores {len({round(s, 4) for s in ts})}"
+        )
+        kinds = sorted({pairs[i].kind for i in test})
+        per_kind = []
+        for kind in kinds:
+            idx = [i for i in test if pairs[i].kind == kind]
+            right = sum(1 for i in idx if (scores[i] >= t) == labels[i])
+            per_kind.append(f"{kind} {right / len(idx):.2f}")
+        scripts = sorted({pairs[i].script for i in test if labels[i]})
+        for script in scripts:
+            idx = [i for i in test if pairs[i].script == script and labels[i]]
+            if len(idx) >= 10:
+                per_kind.append(f"recall {script} {sum(1 for i in idx if scores[i] >= t) / len(idx):.2f}")
+        print("      accuracy by kind: " + ", ".join(per_kind))
+    print(f"  time: dualtrace {ours_s:.1f}s, logic-v2 {nk_s:.1f}s for the {len(pairs)} pairs")
+    candidate_recall(con, screener, [p for p in pairs if p.split == "tune" and p.is_match])
+
+
+def candidate_recall(con: Any, screener: Screener, positives: list[Any]) -> None:
+    """On the held-in (tuning) matches: is the entity of name2 among the blocking candidates of
+    name1, found through a name other than name1 itself (name1 is indexed too)?"""
+    started = time.perf_counter()
+    blocked = block(con, [analyze(p.name1) for p in positives], top_k=screener.top_k)
+    elapsed = time.perf_counter() - started
+    found = 0
+    misses = []
+    for i, p in enumerate(positives):
+        own = analyze(p.name1).norm
+        if any((r[1], r[2]) == p.entity2 and analyze(r[3]).norm != own for r in blocked.get(i, [])):
+            found += 1
+        else:
+            misses.append(p)
+    print(
+        f"  candidate recall on the held-in matches: {found / len(positives):.3f}"
+        f" ({found}/{len(positives)}, top {screener.top_k} entities, {elapsed:.1f}s); misses e.g.: "
+        + "; ".join(f"{m.name1!r} -> {m.name2!r}" for m in misses[:4])
+    )
 
 
 def main() -> None:
@@ -382,6 +411,7 @@ def main() -> None:
     parser.add_argument("--names", type=int, default=100_000)
     parser.add_argument("--sample", type=int, default=300)
     parser.add_argument("--skip-nk", action="store_true", help="do not run nomenklatura")
+    parser.add_argument("--eval-only", action="store_true", help="only the held-out pair evaluation")
     args = parser.parse_args()
 
     t0 = time.perf_counter()
@@ -391,6 +421,9 @@ def main() -> None:
         f"lists: {screener.names:,} names of listed parties indexed"
         f" ({time.perf_counter() - t0:.1f}s to load/index)"
     )
+    if args.eval_only:
+        eval_comparison(con, screener)
+        return
     names, planted = make_names(con, args.names)
     print(f"generated {len(names):,} counterparty names, {len(planted):,} planted variants of listed names")
     norms = entity_norms(con)
@@ -455,7 +488,7 @@ def main() -> None:
     )
     print(f"  dualtrace on the same sample: recall {our_recall:.3f}, precision {our_precision:.3f}")
     print(f"  speed: dualtrace bulk is {rate / nk_rate:,.0f}x the per-name logic-v2 path")
-    pairs_comparison()
+    eval_comparison(con, screener)
 
 
 if __name__ == "__main__":

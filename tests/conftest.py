@@ -29,3 +29,19 @@ def shared_data() -> Path:
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "test.duckdb"
+
+
+@pytest.fixture(scope="session")
+def spark_session():  # type: ignore[no-untyped-def]
+    """One local Spark session for the whole test run (local[2], small shuffles, no UI), or a
+    skip naming what is missing."""
+    import shutil
+
+    pytest.importorskip("pyspark", reason="pyspark is not installed (the dev extra installs it)")
+    if shutil.which("java") is None:
+        pytest.skip("no java on PATH: Spark needs a JRE 17+ (.ci/apt-packages installs it)")
+    from dualtrace.analytics.engines import spark_session as make
+
+    session = make("local[2]", app="dualtrace-tests")
+    yield session
+    session.stop()

@@ -66,3 +66,14 @@ def test_an_inn_match_wins_over_a_weak_name(real: Dualtrace) -> None:
     hits = real.screen(["Some Other Name Trading"], ids=[row["value"]], threshold=0.7)
     assert hits and hits[0]["caption"] == row["caption"]
     assert any(f["feature"] == "identifier" and f["weight"] > 0 for f in hits[0]["features"])
+
+
+def test_each_lists_best_entry_survives_the_limit(real: Dualtrace) -> None:
+    # EU 833 carries several entries spelled "Almaz-Antey" that score like OFAC's main entry;
+    # with --limit 3 the SDN entry must still be shown (the best entry of each list first).
+    hits = real.screen(["Almaz Antey"], limit=3)
+    assert {h["list"] for h in hits} >= {"ofac_sdn", "eu_journal_32014R0833", "eu_journal_32014R0269"}, [
+        (h["list"], h["caption"], h["score"]) for h in hits
+    ]
+    sdn = next(h for h in hits if h["list"] == "ofac_sdn")
+    assert "ALMAZ-ANTEY" in sdn["caption"].upper()

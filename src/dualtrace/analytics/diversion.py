@@ -34,6 +34,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -82,22 +83,45 @@ def _shift(d: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def windows(ctx: Context) -> tuple[Window, Window, Window]:
-    """(before, after, placebo) windows."""
+def windows(ctx: Context, currency: str | None = None) -> tuple[Window, Window, Window]:
+    """(before, after, placebo) windows: the configured ones, else chosen from the coverage of
+    the series tested (the exporters reporting product codes in ``currency``)."""
     cfg = ctx.config.diversion
     if cfg.before:
         before = Window(_month(cfg.before[0]), _month(cfg.before[1]))
         after = Window(_month(cfg.after[0]), _month(cfg.after[1]))
     else:
-        before, after = _auto_windows(ctx)
+        before, after = _auto_windows(ctx, _last_month(ctx, currency))
     gap = (after.first.year - before.first.year) * 12 + after.first.month - before.first.month
     placebo = Window(_shift(before.first, gap), _shift(before.last, gap))
     return before, after, placebo
 
 
-def _auto_windows(ctx: Context) -> tuple[Window, Window]:
+def _last_month(ctx: Context, currency: str | None) -> tuple[int, int] | None:
+    """The last month the exporters of product codes cover (in one currency): a file of totals
+    that runs longer does not move the windows of the goods it has no codes for."""
+    areas = set(ctx.prepared.areas)
+    found = [
+        max(months)
+        for (reporter, flow, cur), months in ctx.prepared.coverage.coded_months().items()
+        if months and flow == "X" and reporter not in areas and (currency is None or cur == currency)
+    ]
+    return max(found) if found else None
+
+
+def _currencies(ctx: Context) -> list[str]:
+    areas = set(ctx.prepared.areas)
+    return sorted(
+        {
+            cur
+            for (reporter, flow, cur), months in ctx.prepared.coverage.coded_months().items()
+            if months and flow == "X" and reporter not in areas
+        }
+    )
+
+
+def _auto_windows(ctx: Context, last: tuple[int, int] | None) -> tuple[Window, Window]:
     policy = ctx.policy
-    last = ctx.prepared.coverage.last_month()
     if last is None:
         raise ValueError("no monthly trade flows")
     next_year = policy.year + 1
@@ -148,26 +172,64 @@ def _baskets(ctx: Context) -> tuple[list[tuple[str, str, str, str]], str]:
 
 
 def run(ctx: Context) -> Pending | list[Finding]:
+    """Per currency, windows from the coverage of that currency's coded exports (a file ending in
+    2022-11 is compared Mar-Nov 2022 against Mar-Nov 2021 whatever else is loaded)."""
     cfg = ctx.config.diversion
-    if ctx.prepared.coverage.last_month() is None and not cfg.before:
-        return []  # no monthly flows: no windows to compare
-    before, after, placebo = windows(ctx)
+    if cfg.before:
+        groups: list[tuple[tuple[Window, Window, Window], list[str] | None]] = [(windows(ctx), None)]
+    else:
+        by_windows: dict[tuple[date, date, date, date, date, date], list[str]] = defaultdict(list)
+        chosen: dict[tuple[date, date, date, date, date, date], tuple[Window, Window, Window]] = {}
+        for currency in _currencies(ctx):
+            w = windows(ctx, currency)
+            key = (w[0].first, w[0].last, w[1].first, w[1].last, w[2].first, w[2].last)
+            by_windows[key].append(currency)
+            chosen[key] = w
+        groups = [(chosen[k], by_windows[k]) for k in sorted(by_windows)]
+    if not groups:
+        return []  # no monthly flows of product codes: no windows to compare
     rows, controlled_sql = _baskets(ctx)
     if not any(r[2] == "controlled" for r in rows):
         return []
     ctx.runner.register(BASKET, ["hs_code", "hs_version", "basket", "product"], rows)
+    parts = [
+        part
+        for g, (w, currencies) in enumerate(groups)
+        if (part := _run_windows(ctx, w, currencies, controlled_sql, f"v{g}")) is not None
+    ]
+    if not parts:
+        return []
+
+    def finish(got: Fetched) -> list[Finding]:
+        return [f for part in parts for f in part(got)]
+
+    return Pending(finish)
+
+
+def _run_windows(
+    ctx: Context,
+    w: tuple[Window, Window, Window],
+    currencies: list[str] | None,
+    controlled_sql: str,
+    tag: str,
+) -> Callable[[Fetched], list[Finding]] | None:
+    """The diversion findings of one set of windows (for the given currencies, or all)."""
+    cfg = ctx.config.diversion
+    before, after, placebo = w
     areas = set(ctx.prepared.areas)
     # Exporters that report every month of both windows, per currency: only they are compared
     # (and the placebo window is used only when every one of them covers it too).
     needed = set(before.months()) | set(after.months())
     eligible: dict[str, list[str]] = defaultdict(list)
     placebo_ok: dict[str, bool] = {}
-    for (reporter, flow, currency), months in sorted(ctx.prepared.coverage.months.items()):
+    for (reporter, flow, currency), months in sorted(ctx.prepared.coverage.coded_months().items()):
+        if currencies is not None and currency not in currencies:
+            continue
         if flow == "X" and reporter not in areas and needed <= months:
             eligible[currency].append(reporter)
             placebo_ok[currency] = placebo_ok.get(currency, True) and set(placebo.months()) <= months
     if not eligible:
-        return []
+        return None
     exporters = sorted({r for rs in eligible.values() for r in rs})
     b0, b1, a0, a1 = lit(before.first), lit(before.last), lit(after.first), lit(after.last)
     p0, p1 = lit(placebo.first), lit(placebo.last)
@@ -215,7 +277,7 @@ GROUP BY GROUPING SETS ((f.reporter, f.partner, f.currency, k.basket, k.product)
     keep = [r for r in results if r["exporter"] == "*"]
     keep += [r for r in results if r["exporter"] != "*"][: max(0, ctx.config.max_findings - len(keep))]
     if not keep:
-        return []
+        return None
     products = _products(ctx, keep, eligible)
     monthly, refs, counts = _evidence(ctx, keep, eligible, before, after)
     shared = not cfg.controlled  # the CHPL basket is a product category: the shared pass finds its rows
@@ -224,7 +286,7 @@ GROUP BY GROUPING SETS ((f.reporter, f.partner, f.currency, k.basket, k.product)
             exporter = r["exporter"]
             for partner in [r["target"], *r["intermediaries"]]:
                 ctx.evidence.add(
-                    f"v{i:04d}:{partner}",
+                    f"{tag}{i:04d}:{partner}",
                     SeriesKey("category", CHPL_ALL, exporter, partner, "X", r["currency"]),
                     series=False,
                     rows=(after.first, after.last),
@@ -237,8 +299,8 @@ GROUP BY GROUPING SETS ((f.reporter, f.partner, f.currency, k.basket, k.product)
             rows, total = refs.get(i, []), counts.get(i, 0)
             if shared:
                 for partner in [r["target"], *r["intermediaries"]]:
-                    rows = rows + got.refs.get(f"v{i:04d}:{partner}", [])
-                    total += got.totals.get(f"v{i:04d}:{partner}", 0)
+                    rows = rows + got.refs.get(f"{tag}{i:04d}:{partner}", [])
+                    total += got.totals.get(f"{tag}{i:04d}:{partner}", 0)
             out.append(
                 _finding(
                     ctx,
@@ -256,7 +318,7 @@ GROUP BY GROUPING SETS ((f.reporter, f.partner, f.currency, k.basket, k.product)
             )
         return out
 
-    return Pending(finish)
+    return finish
 
 
 def _analyse(

@@ -15,7 +15,9 @@ Statistical areas (World, EU-27, Euro area...) are kept as their own reporters a
 left out when the analytics add up "every reporter" or "every partner".
 
 ``coverage`` tells which months each (reporter, flow, currency) reports: a month without a row
-inside a covered period is a zero, outside it is unknown.
+inside a covered period is a zero, outside it is unknown. On the warehouse it is the stored
+``coverage`` table (warehouse/coverage.py: a reporter that stops reporting, an annual year with
+too few partners, are not covered); on any other relation, each file's span of months.
 """
 
 from __future__ import annotations
@@ -25,7 +27,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import duckdb
+
 from dualtrace.analytics.sql import Runner, in_list
+from dualtrace.warehouse import coverage as coverage_table
 
 FLOWS = "_an_flows"
 RESIDUAL = "_an_resid"
@@ -50,6 +55,15 @@ class Coverage:
     months: dict[tuple[str, str, str], set[tuple[int, int]]] = field(default_factory=dict)
     annual: dict[tuple[str, str, str], set[int]] = field(default_factory=dict)
     measures: set[str] = field(default_factory=lambda: {"value", "net_kg", "qty"})  # measures with data
+    # years a reporter's file has but does not cover (partial annual year, months a reporter
+    # is absent from): what the data-quality findings state, (source, reporter, flow, currency,
+    # year) -> the coverage row
+    gaps: list[dict[str, Any]] = field(default_factory=list)
+    # months per group from files that report product codes (not only totals); None: as months
+    coded: dict[tuple[str, str, str], set[tuple[int, int]]] | None = None
+
+    def coded_months(self) -> dict[tuple[str, str, str], set[tuple[int, int]]]:
+        return self.months if self.coded is None else self.coded
 
     def groups(self) -> set[tuple[str, str, str]]:
         return set(self.months) | set(self.annual)
@@ -202,15 +216,16 @@ def prepare(runner: Runner, source: str = "trade_flows") -> Prepared:
                 f"source {dropped} repeats {n:,} reporter/partner/month/heading keys of source {kept}; "
                 f"the later file (source {kept}) is used for them"
             )
-    runner.con.execute(
-        f"CREATE OR REPLACE TEMP VIEW {FLOWS} AS "
-        f"{_flows_body(source, mixed, bool(shadows), RESIDUAL, SHADOW)}"
-    )
+    runner.view(FLOWS, _flows_body(source, mixed, bool(shadows), RESIDUAL, SHADOW), "cleaned flows")
     areas = [
         r["iso3"] for r in runner.rows("areas", "SELECT iso3 FROM ref_countries WHERE is_area ORDER BY iso3")
     ]
     runner.register(AREAS, ["iso3"], [(a,) for a in areas] or [("",)])
     coverage = _coverage(survey)
+    stored = _stored_coverage(runner) if source == "trade_flows" else None
+    if stored is not None:
+        stored.measures = coverage.measures
+        coverage = stored
     return Prepared(source, mixed, lengths, shadows, areas, coverage, notes)
 
 
@@ -258,6 +273,7 @@ def _coverage(rows: list[dict[str, Any]]) -> Coverage:
         first, last = spans.get(key, (r["first"], r["last"]))
         spans[key] = (min(first, r["first"]), max(last, r["last"]))
     months: dict[tuple[str, str, str], set[tuple[int, int]]] = defaultdict(set)
+    coded: dict[tuple[str, str, str], set[tuple[int, int]]] = defaultdict(set)
     annual: dict[tuple[str, str, str], set[int]] = defaultdict(set)
     for r in rows:
         group = (r["reporter"], r["flow"], r["currency"])
@@ -268,5 +284,47 @@ def _coverage(rows: list[dict[str, Any]]) -> Coverage:
         y, m = first.year, first.month
         while (y, m) <= (last.year, last.month):
             months[group].add((y, m))
+            if int(r["n"]) > 0:
+                coded[group].add((y, m))
             y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return Coverage(dict(months), dict(annual), measures)
+    return Coverage(dict(months), dict(annual), measures, coded=dict(coded))
+
+
+def _stored_coverage(runner: Runner) -> Coverage | None:
+    """The coverage kept in the warehouse (filled in first for files loaded before it existed);
+    None when the warehouse has no coverage table or cannot be written to fill it."""
+    try:
+        if runner.warehouse is not None:  # Spark reads the coverage export parquet filled in
+            coverage_table.ensure(runner.warehouse)
+        rows = runner.rows(
+            "coverage",
+            "SELECT source_id, reporter, flow, currency, freq, year, first_month, last_month, partners,"
+            " status, reason FROM coverage WHERE level = '*' AND partner = '*'"
+            " ORDER BY source_id, reporter, flow, currency, year",
+        )
+    except duckdb.Error:
+        return None
+    coded_sources = {
+        int(r["source_id"])
+        for r in runner.rows(
+            "coded sources", "SELECT DISTINCT source_id FROM coverage WHERE level NOT IN ('*', 'total')"
+        )
+    }
+    months: dict[tuple[str, str, str], set[tuple[int, int]]] = defaultdict(set)
+    coded: dict[tuple[str, str, str], set[tuple[int, int]]] = defaultdict(set)
+    annual: dict[tuple[str, str, str], set[int]] = defaultdict(set)
+    gaps = []
+    for r in rows:
+        group = (r["reporter"], r["flow"], r["currency"])
+        year = int(r["year"])
+        if r["status"] != "complete":
+            gaps.append(r)
+        if r["freq"] == "A":
+            if r["status"] == "complete":
+                annual[group].add(year)
+        elif r["first_month"] is not None:
+            span = {(year, m) for m in range(int(r["first_month"]), int(r["last_month"]) + 1)}
+            months[group].update(span)
+            if int(r["source_id"]) in coded_sources:
+                coded[group].update(span)
+    return Coverage(dict(months), dict(annual), gaps=gaps, coded=dict(coded))

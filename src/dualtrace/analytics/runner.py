@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import duckdb
 
@@ -17,6 +18,7 @@ from dualtrace.analytics import flows, products, registry
 from dualtrace.analytics import series as series_module
 from dualtrace.analytics.config import AnalyticsConfig
 from dualtrace.analytics.context import Context
+from dualtrace.analytics.engines import Engine, open_engine
 from dualtrace.analytics.evidence import Pending
 from dualtrace.analytics.sql import Executed, Runner
 from dualtrace.findings import Finding
@@ -84,14 +86,15 @@ def _levels(config: AnalyticsConfig, chosen: list[str]) -> set[str]:
 
 
 def compute(
-    con: duckdb.DuckDBPyConnection,
+    con: duckdb.DuckDBPyConnection | Engine,
     config: AnalyticsConfig | None = None,
     only: Sequence[str] | None = None,
     *,
     source: str = "trade_flows",
     on_step: Callable[[str], None] | None = None,
 ) -> AnalyzeResult:
-    """Run the analytics and return their findings without storing them."""
+    """Run the analytics and return their findings without storing them. ``con`` is the
+    warehouse or another engine reading its tables (analytics/engines.py)."""
     config = config_module.validate(config or AnalyticsConfig())
     chosen = resolve_only(only)
     runner = Runner(con)
@@ -148,17 +151,26 @@ def analyze(
     *,
     source: str = "trade_flows",
     on_step: Callable[[str], None] | None = None,
+    engine: str = "duckdb",
+    spark_master: str | None = None,
+    parquet: str | Path | None = None,
 ) -> AnalyzeResult:
-    """Run the analytics and store their findings as one run of `analyze`."""
+    """Run the analytics and store their findings as one run of `analyze`.
+
+    ``engine="spark"`` runs every query on a Spark session (``spark_master``, default local)
+    reading ``parquet`` (default: the warehouse exported for the run); the findings are stored
+    in the warehouse the same way."""
     ensure_installed(con)
     config = config_module.validate(config or AnalyticsConfig())
-    result = compute(con, config, only, source=source, on_step=on_step)
+    with open_engine(con, engine, master=spark_master, parquet=parquet) as target:
+        result = compute(target, config, only, source=source, on_step=on_step)
     chosen = resolve_only(only)
     params = {
         "only": chosen,
         # kinds analysed, found or not
         "kinds": [kind for name in chosen for kind in registry.get(name).kinds],
         "config": config.as_dict(),
+        "engine": engine,
     }
     result.run_id = record_run(con, "analyze", result.findings, params)
     return result

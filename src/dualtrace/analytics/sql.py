@@ -2,9 +2,8 @@
 
 Why text and literals rather than bound parameters: every query is also a finding's evidence
 (``dualtrace sql "<query>"`` must reproduce it on the warehouse) and must stay portable. The SQL
-is written once in a plain dialect (CTEs, GROUP BY, window functions, CASE, LN/EXP) that DuckDB
-runs and that sqlglot transpiles to Spark SQL (``to_spark``), so the same analytic can run where
-the data outgrows one machine.
+is written once in DuckDB's dialect (the warehouse's); an engine of another dialect translates
+it (analytics/dialect.py, analytics/engines.py), so the same analytic runs on Spark.
 """
 
 from __future__ import annotations
@@ -16,6 +15,9 @@ from datetime import date
 from typing import Any
 
 import duckdb
+
+from dualtrace.analytics.dialect import SPARK
+from dualtrace.analytics.engines import DuckDBEngine, Engine
 
 
 def lit(value: Any) -> str:
@@ -38,26 +40,9 @@ def in_list(values: Iterable[Any]) -> str:
     return "(" + ", ".join(items) + ")" if items else "(NULL)"
 
 
-def ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def to_spark(sql: str) -> str:
     """The same query in Spark SQL (raises when a construct has no Spark equivalent)."""
-    import sqlglot
-    from sqlglot import exp
-    from sqlglot.errors import ErrorLevel
-
-    out = []
-    for tree in sqlglot.parse(sql, read="duckdb"):
-        if tree is None:
-            continue
-        # MATERIALIZED is a DuckDB planning hint (a CTE read several times is computed once);
-        # Spark has no such clause and plans shared subqueries itself.
-        for cte in tree.find_all(exp.CTE):
-            cte.set("materialized", None)
-        out.append(tree.sql(dialect="spark", unsupported_level=ErrorLevel.RAISE, pretty=True))
-    return ";\n".join(out)
+    return SPARK.translate(sql)
 
 
 @dataclass
@@ -70,24 +55,42 @@ class Executed:
 
 @dataclass
 class Runner:
-    """Runs the analytics' SQL on a connection and keeps a log of what ran and how long it took."""
+    """Runs the analytics' SQL on an engine (a DuckDB connection is the warehouse's own engine)
+    and keeps a log of every statement, how long it took and how many rows it returned."""
 
-    con: duckdb.DuckDBPyConnection
+    target: duckdb.DuckDBPyConnection | Engine
     log: list[Executed] = field(default_factory=list)
     built: set[str] = field(default_factory=set)  # shared tables already made in this run
 
+    def __post_init__(self) -> None:
+        self.engine = self.target if isinstance(self.target, Engine) else DuckDBEngine(self.target)
+        for label, statement in self.engine.sources():
+            started = time.perf_counter()
+            self.engine.execute(statement)
+            self.log.append(Executed(label, statement, time.perf_counter() - started, -1))
+
+    @property
+    def warehouse(self) -> duckdb.DuckDBPyConnection | None:
+        """The warehouse connection when the queries run on it (None on Spark, which reads the
+        exported tables)."""
+        return self.engine.con if isinstance(self.engine, DuckDBEngine) else None
+
     def rows(self, label: str, sql: str) -> list[dict[str, Any]]:
         started = time.perf_counter()
-        cursor = self.con.execute(sql)
-        columns = [d[0] for d in cursor.description or []]
-        records = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        records = self.engine.rows(sql)
         self.log.append(Executed(label, sql, time.perf_counter() - started, len(records)))
         return records
 
     def table(self, name: str, sql: str, label: str | None = None) -> None:
         """Materialise a query as a temporary table (engine-specific wrapper; the query is not)."""
         started = time.perf_counter()
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {ident(name)} AS\n{sql}")
+        self.engine.table(name, sql)
+        self.log.append(Executed(label or name, sql, time.perf_counter() - started, -1))
+
+    def view(self, name: str, sql: str, label: str | None = None) -> None:
+        """A name for a query, computed where it is read."""
+        started = time.perf_counter()
+        self.engine.view(name, sql)
         self.log.append(Executed(label or name, sql, time.perf_counter() - started, -1))
 
     def register(
@@ -108,13 +111,8 @@ class Runner:
         for i, column in enumerate(columns):
             kind = kinds[types[i]] if types else pa.string()
             arrays[column] = pa.array([r[i] for r in records], type=kind)
-        view = f"_arrow_{name}"
-        self.con.register(view, pa.table(arrays))
-        try:
-            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {ident(name)} AS SELECT * FROM {ident(view)}")
-        finally:
-            self.con.unregister(view)
+        self.engine.arrow(name, pa.table(arrays))
 
     def drop(self, *names: str) -> None:
         for name in names:
-            self.con.execute(f"DROP TABLE IF EXISTS {ident(name)}")
+            self.engine.drop(name)

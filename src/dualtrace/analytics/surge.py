@@ -211,6 +211,11 @@ def yearly_sql(ctx: Context, wide: Wide, limit: int) -> str:
             mean, sd, n = hist(hist_upto, ytd)
             edition = "" if edition_expr(str(y)) == edition_expr(str(base)) else " AND NOT sens"
             when = f"c_{y}" if not ytd else f"a_{y} AND NOT c_{y} AND cutoff IS NOT NULL"
+            if m != "value":
+                # a year with values but no weight (blank weights) is unknown, never 0 kg
+                v_cur, v_old = wide.col("value", y, ytd), wide.col("value", base, ytd)
+                when += f" AND ({v_cur} IS NULL OR {cur} IS NOT NULL)"
+                when += f" AND ({v_old} IS NULL OR {old} IS NOT NULL)"
             return (
                 f"SELECT '{m}' AS measure, level, product, reporter, partner, flow, currency,"
                 " qty_unit AS unit,"

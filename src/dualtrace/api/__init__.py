@@ -13,6 +13,8 @@ from __future__ import annotations
 from dualtrace.api.analytics import AnalyticsMixin
 from dualtrace.api.base import PathLike, SessionBase
 from dualtrace.api.cases import CasesMixin
+from dualtrace.api.claims import ClaimsMixin
+from dualtrace.api.export import ExportMixin
 from dualtrace.api.goods import GoodsMixin
 from dualtrace.api.ingest import IngestMixin
 from dualtrace.api.lists import ListsMixin
@@ -32,6 +34,8 @@ class Dualtrace(
     AnalyticsMixin,
     ReportMixin,
     CasesMixin,
+    ClaimsMixin,
+    ExportMixin,
     SessionBase,
 ):
     """A warehouse opened for work."""

@@ -16,11 +16,25 @@ class AnalyticsMixin(SessionBase):
         config: PathLike | Any | None = None,
         *,
         on_step: Callable[[str], None] | None = None,
+        engine: str = "duckdb",
+        spark_master: str | None = None,
+        parquet: PathLike | None = None,
     ) -> AnalyzeResult:
         """Run the trade-flow analytics (surge, share, divergence, diversion, mirror_gap,
         unit_value, new_party) and store their findings as one run.
 
         ``config`` is a YAML file or an ``AnalyticsConfig``; ``only`` names analytics to run.
+        ``engine="spark"`` runs every query on Spark (``spark_master``: a cluster URL, default
+        local) over ``parquet`` (a folder written by ``export_parquet``; default: exported for the
+        run); the findings are stored here either way.
         """
         settings = config if isinstance(config, AnalyticsConfig) else load_config(config)
-        return analyze(self.con, settings, only, on_step=on_step)
+        return analyze(
+            self.con,
+            settings,
+            only,
+            on_step=on_step,
+            engine=engine,
+            spark_master=spark_master,
+            parquet=parquet,
+        )

@@ -17,15 +17,19 @@ PathLike = str | Path
 class SessionBase:
     """A warehouse opened for work: the connection, opened on first use, and its path."""
 
-    def __init__(self, path: PathLike | None = None, *, read_only: bool = False) -> None:
+    def __init__(
+        self, path: PathLike | None = None, *, read_only: bool = False, confined: bool = False
+    ) -> None:
         self.path = Path(path) if path is not None else config.default_db_path()
-        self.read_only = read_only
+        self.read_only = read_only or confined
+        # Confined: read-only with no file, network or extension access (db.connect).
+        self.confined = confined
         self._con: duckdb.DuckDBPyConnection | None = None
 
     @property
     def con(self) -> duckdb.DuckDBPyConnection:
         if self._con is None:
-            self._con = db.connect(self.path, read_only=self.read_only)
+            self._con = db.connect(self.path, read_only=self.read_only, confined=self.confined)
         return self._con
 
     def close(self) -> None:

@@ -11,7 +11,7 @@ from dualtrace.errors import InputError
 from dualtrace.ingest import mapping as mapping_module
 from dualtrace.ingest.infer import Inference
 from dualtrace.ingest.loader import LoadReport, LoadRequest, Progress, load_files, suggest_trade_mapping
-from dualtrace.warehouse import db, facts
+from dualtrace.warehouse import coverage, db, facts
 
 
 class IngestMixin(SessionBase):
@@ -102,6 +102,14 @@ class IngestMixin(SessionBase):
             " rows_loaded, rows_quarantined, loaded_at, left(sha256, 12) AS sha256 FROM sources"
             " ORDER BY source_id"
         )
+
+    def coverage(self, everything: bool = False) -> list[dict[str, Any]]:
+        """What each trade file covers per reporter and year: months, complete/partial/absent and
+        why (``everything``: per product level and partner too)."""
+        if not self.read_only:
+            with db.transaction(self.con):
+                coverage.ensure(self.con)
+        return coverage.summary(self.con, everything)
 
     def quarantine(self, source_id: int | None = None, limit: int = 100) -> list[dict[str, Any]]:
         where = "WHERE q.source_id = ?" if source_id is not None else ""

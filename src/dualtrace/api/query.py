@@ -15,9 +15,17 @@ from dualtrace.warehouse import readonly
 
 
 class QueryMixin(SessionBase):
-    def sql(self, query: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
-        """Run read-only SQL; writes are refused."""
-        return readonly.run(self.con, query, params)
+    def sql(
+        self,
+        query: str,
+        params: Sequence[Any] | None = None,
+        *,
+        max_rows: int | None = None,
+        timeout_s: float | None = None,
+    ) -> list[dict[str, Any]]:
+        """Run read-only SQL; anything but SELECT/EXPLAIN is refused. On a session opened with
+        confined=True (what `dualtrace sql` does) file, network and extension access fail too."""
+        return readonly.run(self.con, query, params, max_rows=max_rows, timeout_s=timeout_s)
 
     def findings(
         self, kinds: Sequence[str] | None = None, min_severity: str | None = None, limit: int | None = None

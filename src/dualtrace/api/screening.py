@@ -39,6 +39,25 @@ class ScreeningMixin(SessionBase):
                 out.append({"rank": rank, **hit.as_dict(), "query": query.name})
         return out
 
+    def screen_best(
+        self,
+        names: Sequence[str],
+        *,
+        country: str | None = None,
+        ids: Sequence[str] = (),
+        schema: str | None = None,
+        lists: Sequence[str] | None = None,
+    ) -> dict[str, dict[str, Any] | None]:
+        """The best candidate of each name at any score (None when blocking finds none): what a
+        miss is told about ("no match above T, best: ...")."""
+        hits = self.screen(
+            names, country=country, ids=ids, schema=schema, threshold=0.0, limit=1, lists=lists
+        )
+        best: dict[str, dict[str, Any] | None] = dict.fromkeys(names)
+        for hit in hits:
+            best[hit["query"]] = hit
+        return best
+
     def screen_file(
         self,
         path: PathLike,

@@ -18,7 +18,9 @@ def build_app() -> typer.Typer:
     """The app with every command group registered (modules add their commands on import)."""
     from dualtrace.cli import (  # noqa: F401
         analyze,
+        claims,
         demo,
+        export,
         findings,
         goods,
         ingest,

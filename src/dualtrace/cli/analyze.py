@@ -29,13 +29,28 @@ def analyze(
         typer.Option("--config", "-c", help="YAML settings (periods, thresholds, categories...)."),
     ] = None,
     limit: Annotated[int, typer.Option("--limit", help="Findings to print (all are stored).")] = 20,
+    engine: Annotated[
+        str, typer.Option("--engine", help="Where the queries run: duckdb (the warehouse) or spark.")
+    ] = "duckdb",
+    spark_master: Annotated[
+        str | None, typer.Option("--spark-master", help="Spark master URL (default local[2]).")
+    ] = None,
+    parquet: Annotated[
+        Path | None,
+        typer.Option("--parquet", help="Parquet folder Spark reads (default: exported for the run)."),
+    ] = None,
     db: DbOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Run the trade-flow analytics on the warehouse and store their findings."""
     with Dualtrace(db) as dt:
         result = dt.analyze(
-            only, config, on_step=lambda name: err_console.print(f"  {name}...", highlight=False)
+            only,
+            config,
+            on_step=lambda name: err_console.print(f"  {name}...", highlight=False),
+            engine=engine,
+            spark_master=spark_master,
+            parquet=parquet,
         )
     counts = result.counts()
     err_console.print(

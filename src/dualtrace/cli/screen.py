@@ -12,6 +12,7 @@ from dualtrace.cli import app
 from dualtrace.cli.common import DbOption, FormatOption, OutputFormat, console, emit, err_console, user_errors
 from dualtrace.errors import InputError
 from dualtrace.screening.pairs import best_threshold
+from dualtrace.screening.score import DEFAULT_THRESHOLD
 from dualtrace.session import Dualtrace
 
 
@@ -108,6 +109,7 @@ def screen(
         else:
             emit(report.hits, fmt)
         return
+    best: dict[str, dict[str, Any] | None] = {}
     if file is not None:
         if column is None:
             raise InputError("--file needs --column (the column holding the names)")
@@ -120,6 +122,18 @@ def screen(
             hits = dt.screen(
                 names, country=country, ids=party_id or (), schema=schema, threshold=threshold, limit=limit
             )
+            missed = [n for n in names if not any(h["query"] == n for h in hits)]
+            best = (
+                dt.screen_best(missed, country=country, ids=party_id or (), schema=schema) if missed else {}
+            )
+        floor = DEFAULT_THRESHOLD if threshold is None else threshold
+        for name, near in best.items():
+            told = (
+                f"best: {near['caption']} on {near['list']}, score {near['score']:.2f}"
+                if near
+                else "no candidate"
+            )
+            err_console.print(f"no match above {floor:g} for {name!r} ({told})", highlight=False)
     else:
         raise InputError("give names to screen, --file F --column C, or --parties")
     if fmt is OutputFormat.table:

@@ -44,7 +44,7 @@ from dualtrace.normalize import encodings as enc
 from dualtrace.reference import currencies
 from dualtrace.reference.countries import alias_key, resolve
 from dualtrace.reference.install import ensure_installed
-from dualtrace.warehouse import facts
+from dualtrace.warehouse import coverage, facts
 from dualtrace.warehouse.db import fetch_one
 from dualtrace.warehouse.schema import FACT_TABLES, Kind
 
@@ -658,6 +658,8 @@ def _load_in_transaction(
             ],
         )
         facts.refresh_view(con, fact)
+        if fact == "trade_flows":
+            coverage.store(con, source_id)  # what the file covers, read by every analytic
         reasons = con.execute(
             "SELECT regexp_replace(reason, ' ''.*', '') AS kind, count(*), min(line),"
             " arg_min(reason, line) FROM quarantine "

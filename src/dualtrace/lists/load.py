@@ -20,8 +20,6 @@ from dualtrace.lists.store import VersionReport, store
 __all__ = ["LoadResult", "detect", "layouts", "load_paths", "parse"]
 
 
-
-
 def layouts() -> dict[str, str]:
     """Layout name -> description, in detection order (data/sources.yaml)."""
     return {name: record.description for name, record in registry.layouts().items()}
@@ -127,9 +125,9 @@ def parse(paths: Sequence[Path], *, layout: str | None = None, list_name: str | 
     batches: list[Batch] = []
     for path in paths:
         kind = layout or detect(path)
-        if kind == "ofac-csv":
+        if kind in ("ofac-csv", "ofac-history"):
             family = "ofac_cons" if path.stem.lower().startswith("cons") else "ofac_sdn"
-            part = _ofac_part(path)
+            part = "history" if kind == "ofac-history" else _ofac_part(path)
             group = ofac.setdefault(family, {})
             if part in group:
                 raise InputError(f"two OFAC {part} files in one load: {group[part].name} and {path.name}")
@@ -138,7 +136,33 @@ def parse(paths: Sequence[Path], *, layout: str | None = None, list_name: str | 
         batches.append(registry.layout(kind).read_function()(path, list_name))
     for family, files in ofac.items():
         batches.append(registry.layout("ofac-csv").read_function()(files, list_name or family))
-    return batches
+    return _together(batches)
+
+
+def _together(batches: list[Batch]) -> list[Batch]:
+    """Full snapshots of one list given in one load (two US CSL files) are parts of one version:
+    one batch, so the second does not replace the first. Deltas stay as they are."""
+    out: list[Batch] = []
+    by_list: dict[str, Batch] = {}
+    for batch in batches:
+        first = by_list.get(batch.list_name)
+        if batch.is_delta or first is None or first.is_delta:
+            out.append(batch)
+            by_list.setdefault(batch.list_name, batch)
+            continue
+        newer = {e.id for e in batch.entities}
+        kept = [e for e in first.entities if e.id not in newer]
+        if len(kept) < len(first.entities):
+            first.notes.append(
+                f"{len(first.entities) - len(kept)} entries of {first.files[-1].name} also in"
+                f" {batch.files[0].name}: the later file's kept"
+            )
+        first.entities[:] = [*kept, *batch.entities]
+        first.files.extend(batch.files)
+        first.notes.extend(batch.notes)
+        if batch.version_date and (first.version_date is None or batch.version_date > first.version_date):
+            first.version_date = batch.version_date
+    return out
 
 
 def load_paths(

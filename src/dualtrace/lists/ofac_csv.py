@@ -58,6 +58,32 @@ def read_rows(path: Path, part: str) -> list[list[str]]:
     return rows
 
 
+def _listing_dates(path: Path, entities: dict[str, ListEntity]) -> str:
+    """Listing dates from the list's history (first day each entry was seen across daily
+    versions): an entry first seen after the history starts was listed that day; one seen from
+    the first day on was listed before it (its date stays unknown)."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    starts = [r["first_seen_in_scrape"] for r in rows if r.get("first_seen_in_scrape")]
+    if not starts:
+        raise InputError(f"{path.name}: no first_seen_in_scrape values")
+    start = min(starts)
+    dated = before = 0
+    for row in rows:
+        sanction = entities.get(f"{(row.get('ent_num') or '').strip()}-sanction")
+        first = (row.get("first_seen_in_scrape") or "").strip()
+        if sanction is None or not first:
+            continue
+        if first > start:
+            sanction.add("listingDate", first)
+            dated += 1
+        else:
+            before += 1
+    return (
+        f"{path.name}: listing dates for {dated:,} entries; {before:,} listed before {start} (date unknown)"
+    )
+
+
 def read(files: dict[str, Path], list_name: str) -> Batch:
     """Parse one OFAC set (``files`` maps part -> path; 'main' is required)."""
     if "main" not in files:
@@ -150,6 +176,8 @@ def read(files: dict[str, Path], list_name: str) -> Batch:
         link.add("object", target_id)
         link.add("role", "Linked To")
         entities[link.id] = link
+    if "history" in files:
+        batch.notes.append(_listing_dates(files["history"], entities))
     for part, count in orphans.items():
         batch.notes.append(f"{count:,} {files[part].name} rows name an ent_num that is not in {main.name}")
     batch.entities = list(entities.values())

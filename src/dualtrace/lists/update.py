@@ -30,6 +30,7 @@ from dualtrace.warehouse.db import fetch_one
 
 __all__ = ["Download", "OfflineError", "official", "sources", "update"]
 
+
 class OfflineError(DualtraceError):
     """No network: the publishers cannot be reached."""
 

@@ -299,10 +299,16 @@ def _partner_table(rows: list[tuple[Any, ...]], direction: str) -> list[dict[str
     return sorted(by.values(), key=lambda e: (-e["lines"], str(e["partner"])))
 
 
-def _sanctioned_networks(con: duckdb.DuckDBPyConnection, as_of: date) -> list[Finding]:
-    controlled: dict[str, dict[str, list[list[dict[str, Any]]]]] = defaultdict(dict)
+Chains = dict[str, list[list[dict[str, Any]]]]  # controlled party -> its chains to the root
+
+
+def _controlled_by_root(
+    con: duckdb.DuckDBPyConnection, names: dict[str, str]
+) -> tuple[dict[str, Chains], dict[str, list[str]]]:
+    """For each listed root: the parties it controls (by the 50 % rule or control without a
+    share) with their chains, and the stakes that did not count (below 50 %, ended)."""
+    controlled: dict[str, Chains] = defaultdict(dict)
     side: dict[str, list[str]] = defaultdict(list)
-    names = dict(con.execute("SELECT party_id, name FROM parties").fetchall())
     for party, chains, sbo, unknown, agg, ended in con.execute(
         "SELECT party_id, chains, sanctioned_by_ownership, controlled_unknown_share,"
         " aggregate_share, ended_stakes"
@@ -321,96 +327,120 @@ def _sanctioned_networks(con: duckdb.DuckDBPyConnection, as_of: date) -> list[Fi
                 side[stake["party_id"]].append(
                     f"not counted: {names.get(party, party)} ({stake['share']}% until {stake['end']}, ended)"
                 )
+    return controlled, side
+
+
+def _network_lines(con: duckdb.DuckDBPyConnection, root: str, subs: list[str]) -> list[Any]:
+    """Controlled-goods lines from the root's subsidiaries to listed parties outside the network."""
+    return con.execute(
+        """
+        SELECT l.source_id, l.source_line, l.date, l.value_usd, l.shipper_party, l.consignee_party, l.hs6
+        FROM _nw_lines l JOIN parties c ON c.party_id = l.consignee_party
+        WHERE l.controlled AND c.listed AND l.shipper_party IN (SELECT unnest(?))
+          AND l.consignee_party NOT IN (SELECT unnest(?))
+        ORDER BY l.source_id, l.source_line
+        """,
+        [subs, [root, *subs]],
+    ).fetchall()
+
+
+def _network_table(lines: list[Any], members: Chains, names: dict[str, str]) -> list[dict[str, Any]]:
+    """One row per shipping subsidiary (its chain, lines, value, end users), then per end user."""
+    table = []
+    for sub in sorted({r[4] for r in lines}):
+        mine = [r for r in lines if r[4] == sub]
+        table.append(
+            {
+                "subsidiary": names.get(sub, sub),
+                "chain": _chain_text(members[sub][0]),
+                "lines": len(mine),
+                "value_usd": round(sum(float(r[3] or 0) for r in mine), 2),
+                "end_users": sorted({names.get(r[5], r[5]) for r in mine}),
+            }
+        )
+    for user in sorted({r[5] for r in lines}):
+        mine = [r for r in lines if r[5] == user]
+        table.append(
+            {
+                "end_user": names.get(user, user),
+                "lines": len(mine),
+                "value_usd": round(sum(float(r[3] or 0) for r in mine), 2),
+            }
+        )
+    return table
+
+
+def _sanctioned_networks(con: duckdb.DuckDBPyConnection, as_of: date) -> list[Finding]:
+    names = dict(con.execute("SELECT party_id, name FROM parties").fetchall())
+    controlled, side = _controlled_by_root(con, names)
     out = []
     for root, members in sorted(controlled.items()):
         subs = sorted(members)
-        lines = con.execute(
-            """
-            SELECT l.source_id, l.source_line, l.date, l.value_usd, l.shipper_party, l.consignee_party, l.hs6
-            FROM _nw_lines l JOIN parties c ON c.party_id = l.consignee_party
-            WHERE l.controlled AND c.listed AND l.shipper_party IN (SELECT unnest(?))
-              AND l.consignee_party NOT IN (SELECT unnest(?))
-            ORDER BY l.source_id, l.source_line
-            """,
-            [subs, [root, *subs]],
-        ).fetchall()
-        if not lines:
-            continue
-        shipping = sorted({r[4] for r in lines})
-        users = sorted({r[5] for r in lines})
-        usd = sum(float(r[3] or 0) for r in lines)
-        dates = [r[2] for r in lines if r[2] is not None]
-        root_name = names.get(root, root)
-        table = []
-        for sub in shipping:
-            mine = [r for r in lines if r[4] == sub]
-            table.append(
-                {
-                    "subsidiary": names.get(sub, sub),
-                    "chain": _chain_text(members[sub][0]),
-                    "lines": len(mine),
-                    "value_usd": round(sum(float(r[3] or 0) for r in mine), 2),
-                    "end_users": sorted({names.get(r[5], r[5]) for r in mine}),
-                }
-            )
-        for user in users:
-            mine = [r for r in lines if r[5] == user]
-            table.append(
-                {
-                    "end_user": names.get(user, user),
-                    "lines": len(mine),
-                    "value_usd": round(sum(float(r[3] or 0) for r in mine), 2),
-                }
-            )
-        headline = (
-            f"{len(shipping)} subsidiaries of {root_name} (listed; {len(subs)} controlled today) shipped"
-            f" {len(lines):,} lines of controlled goods worth {_money(usd)} to {len(users)} listed end users"
-        )
-        out.append(
-            Finding(
-                kind="sanctioned_network",
-                subject_type="party",
-                subject=root_name,
-                headline=headline,
-                score=0.95,
-                explanation=[
-                    ScorePart(
-                        "sanctioned_network",
-                        0.95,
-                        len(shipping),
-                        "subsidiaries of a listed parent shipped controlled goods to listed end users",
-                    )
-                ],
-                period_start=min(dates) if dates else None,
-                period_end=max(dates) if dates else None,
-                metrics={
-                    "parent_party_id": root,
-                    "subsidiaries_controlled": len(subs),
-                    "subsidiaries_shipping": len(shipping),
-                    "lines": len(lines),
-                    "value_usd": round(usd, 2),
-                    "end_users": len(users),
-                    "end_user_names": [names.get(u, u) for u in users],
-                    "subsidiary_names": [names.get(s, s) for s in shipping],
-                    "as_of": as_of,
-                    "hs6": sorted({r[6] for r in lines if r[6]}),
-                },
-                evidence=Evidence(
-                    query=(
-                        "SELECT s.*, sp.shipper_party, sp.consignee_party FROM shipment_parties"
-                        " sp JOIN shipments s"
-                        f" USING (source_id, source_line) WHERE sp.shipper_party IN ({_sql_list(shipping)})"
-                        f" AND sp.consignee_party IN ({_sql_list(users)})"
-                    ),
-                    rows=[RowRef("shipments", int(r[0]), int(r[1])) for r in lines[:MAX_ROWS]],
-                    entities=_entities(con, [root, *users]),
-                    table=table,
-                    notes=[f"chain: {_chain_text(members[s][0])}" for s in shipping]
-                    + sorted(set(side[root])),
-                ),
-            )
-        )
+        lines = _network_lines(con, root, subs)
+        if lines:
+            out.append(_sanctioned_network(con, as_of, root, members, lines, names, sorted(set(side[root]))))
     return out
+
+
+def _sanctioned_network(
+    con: duckdb.DuckDBPyConnection,
+    as_of: date,
+    root: str,
+    members: Chains,
+    lines: list[Any],
+    names: dict[str, str],
+    not_counted: list[str],
+) -> Finding:
+    shipping = sorted({r[4] for r in lines})
+    users = sorted({r[5] for r in lines})
+    usd = sum(float(r[3] or 0) for r in lines)
+    dates = [r[2] for r in lines if r[2] is not None]
+    root_name = names.get(root, root)
+    headline = (
+        f"{len(shipping)} subsidiaries of {root_name} (listed; {len(members)} controlled today) shipped"
+        f" {len(lines):,} lines of controlled goods worth {_money(usd)} to {len(users)} listed end users"
+    )
+    return Finding(
+        kind="sanctioned_network",
+        subject_type="party",
+        subject=root_name,
+        headline=headline,
+        score=0.95,
+        explanation=[
+            ScorePart(
+                "sanctioned_network",
+                0.95,
+                len(shipping),
+                "subsidiaries of a listed parent shipped controlled goods to listed end users",
+            )
+        ],
+        period_start=min(dates) if dates else None,
+        period_end=max(dates) if dates else None,
+        metrics={
+            "parent_party_id": root,
+            "subsidiaries_controlled": len(members),
+            "subsidiaries_shipping": len(shipping),
+            "lines": len(lines),
+            "value_usd": round(usd, 2),
+            "end_users": len(users),
+            "end_user_names": [names.get(u, u) for u in users],
+            "subsidiary_names": [names.get(s, s) for s in shipping],
+            "as_of": as_of,
+            "hs6": sorted({r[6] for r in lines if r[6]}),
+        },
+        evidence=Evidence(
+            query=(
+                "SELECT s.*, sp.shipper_party, sp.consignee_party FROM shipment_parties"
+                " sp JOIN shipments s"
+                f" USING (source_id, source_line) WHERE sp.shipper_party IN ({_sql_list(shipping)})"
+                f" AND sp.consignee_party IN ({_sql_list(users)})"
+            ),
+            rows=[RowRef("shipments", int(r[0]), int(r[1])) for r in lines[:MAX_ROWS]],
+            entities=_entities(con, [root, *users]),
+            table=_network_table(lines, members, names),
+            notes=[f"chain: {_chain_text(members[s][0])}" for s in shipping] + not_counted,
+        ),
+    )
 
 
 def exposure_paths(con: duckdb.DuckDBPyConnection, party: str) -> list[str]:

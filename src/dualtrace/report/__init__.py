@@ -48,6 +48,7 @@ def to_json(data: report_data.ReportData) -> str:
             "sources": data.sources,
             "counts": {k: len(data.of_kind(k)) for k in data.kinds()},
             "findings": [f.to_record() for k in data.kinds() for f in data.of_kind(k)],
+            "claims": data.claims,
         },
         default=_json_default,
         ensure_ascii=False,

@@ -10,6 +10,7 @@ from typing import Any
 import duckdb
 
 from dualtrace.analytics import registry
+from dualtrace.claims.store import stored
 from dualtrace.errors import InputError
 from dualtrace.findings import Finding
 from dualtrace.findings.store import latest
@@ -21,6 +22,7 @@ class ReportData:
     sources: list[dict[str, Any]]
     runs: list[dict[str, Any]]
     warehouse: str
+    claims: list[dict[str, Any]] = field(default_factory=list)  # stored claim checks
     generated_at: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
 
     def kinds(self) -> list[str]:
@@ -70,4 +72,4 @@ def collect(
         )
         columns = [d[0] for d in cursor.description or []]
         runs = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-    return ReportData(found, sources, runs, warehouse)
+    return ReportData(found, sources, runs, warehouse, claims=stored(con))

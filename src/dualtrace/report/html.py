@@ -161,6 +161,27 @@ def finding_html(f: Finding, chart_svg: str | None) -> str:
 </article>"""
 
 
+def claims_html(claims: list[dict[str, Any]]) -> str:
+    """The stored claim checks: verdict, the answer in one line, the SQL and rows behind it."""
+    if not claims:
+        return ""
+    badge = {"supported": "low", "contradicted": "high", "not enough data": "medium"}
+    items = "".join(
+        f"<article class='finding'><div><span class='badge {badge.get(c['verdict'], 'low')}'>"
+        f"{_text(c['verdict'])}</span> <b>{_text(c['text'])}</b></div><p>{_text(c['sentence'])}</p>"
+        f"<details><summary>SQL and evidence</summary>"
+        + "".join(f"<pre>{_text(q)}</pre>" for q in c["sql"] or [])
+        + table(c["evidence"] or [], 20)
+        + "</details></article>"
+        for c in claims
+    )
+    counts = ", ".join(f"{sum(c['verdict'] == v for c in claims)} {v}" for v in badge)
+    return (
+        f"<section id='claims'><h2>Claims checked ({len(claims)})</h2><p>Statements checked with "
+        f"<code>dualtrace claims check</code>: {counts}.</p>{items}</section>"
+    )
+
+
 def render(data: ReportData, top: int) -> tuple[str, int]:
     """The report as one HTML document, and the number of charts in it."""
     kinds = data.kinds()
@@ -218,16 +239,18 @@ def render(data: ReportData, top: int) -> tuple[str, int]:
         f"<a href='#{_text(f.finding_id or f.key())}'>{_text(f.headline)}</a></li>"
         for f in best
     )
+    claims_link = " <a href='#claims'>Claims checked</a>" if data.claims else ""
     body = f"""<header><h1>dualtrace report</h1>
 <p>Warehouse {_text(data.warehouse)} · generated {_text(data.generated_at.isoformat(sep=" "))} ·
 {len(data.findings):,} findings · runs: {_text(runs)}</p>
 <p>Every finding states its figures, shows the series behind them and the query that reproduces them on the
 warehouse.</p></header>
 <main>
-<nav>{nav} <a href="#sources">Data sources</a></nav>
+<nav>{nav}{claims_link} <a href="#sources">Data sources</a></nav>
 <section id="summary"><h2>Strongest findings</h2><ol class="top">{top_list}</ol>
 {table([{"kind": title(k), "findings": counts[k]} for k in kinds])}</section>
 {"".join(sections)}
+{claims_html(data.claims)}
 <section id="sources"><h2>Data sources</h2>
 <p>Every file loaded, with its row accounting: rows read = rows loaded + rows quarantined (quarantined rows
 are

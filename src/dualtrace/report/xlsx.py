@@ -34,6 +34,24 @@ def _sheet_name(kind: str, used: set[str]) -> str:
     return name
 
 
+def claim_rows(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per stored claim check (the SQL joined: a cell holds text)."""
+    return [
+        {
+            "claim": c["text"],
+            "verdict": c["verdict"],
+            "answer": c["sentence"],
+            "computed": c["computed"],
+            "stated": c["stated"],
+            "tolerance": c["tolerance"],
+            "missing": c["missing"],
+            "sql": "; ".join(c["sql"] or []),
+            "checked_at": c["checked_at"],
+        }
+        for c in claims
+    ]
+
+
 def write(data: ReportData, path: Path) -> int:
     """Write the workbook; returns the number of sheets."""
     import xlsxwriter
@@ -118,5 +136,8 @@ def write(data: ReportData, path: Path) -> int:
     )
     sources = book.add_worksheet("sources")
     put(sources, [dict(s) for s in data.sources], {"filename": 40})
+    if data.claims:
+        put(book.add_worksheet("claims"), claim_rows(data.claims), {"claim": 60, "answer": 80, "sql": 80})
+        sheets += 1
     book.close()
     return sheets + 2

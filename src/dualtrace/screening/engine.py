@@ -199,7 +199,14 @@ def _score_one(
         s for s in (score(query, c, _ordered(names, c.names)) for c, names in cands) if s.score >= threshold
     ]
     hits.sort(key=lambda s: (-s.score, -s.name.similarity, s.candidate.list, s.candidate.entity_id))
-    return hits[:limit]
+    # The best entry of each list first, then the rest: a list's main entry (OFAC's Almaz-Antey)
+    # must not be cut by --limit behind another list's duplicate entries of the same party.
+    firsts: dict[str, Scored] = {}
+    for hit in hits:
+        firsts.setdefault(hit.candidate.list, hit)
+    lead = list(firsts.values())
+    chosen = {id(h) for h in lead}
+    return [*lead, *(h for h in hits if id(h) not in chosen)][:limit]
 
 
 def _ordered(first: list[str], every: list[str]) -> list[str]:

@@ -26,8 +26,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from dualtrace.findings import ScorePart
 from dualtrace.normalize.identifiers import STRONG_SCHEMES, normalize_id, scheme_of
 from dualtrace.normalize.names import NameKey, alternates, analyze
+from dualtrace.screening.calibration import features as name_features
+from dualtrace.screening.calibration import model as calibration_model
 from dualtrace.screening.compare import NameMatch, compare_names
 
 __all__ = [
@@ -60,6 +63,10 @@ WEIGHTS = {
     "schema_mismatch": -9.0,
 }
 ORG_SCHEMAS = {"Company", "Organization", "LegalEntity", "PublicBody"}
+# A name with one distinctive word ("OOO Vektor" / "AO NII VEKTOR") names many firms: without a
+# matching country or identifier its score is held below critical (severity_from_score: 0.9).
+ONE_WORD_CAP = 0.89
+DISTINCTIVE = 0.7
 # Jurisdictions that list entries and declarations routinely swap (a Hong Kong company listed
 # with a mainland address): neither evidence for nor against.
 _NEIGHBOURS = {frozenset({"CHN", "HKG"}), frozenset({"CHN", "MAC"})}
@@ -103,6 +110,9 @@ class Scored:
     matched_name: str
     name: NameMatch
     features: list[dict[str, Any]]
+    # The calibrated name probability (calibration.py) and the named parts of its log-odds.
+    calibrated: float = 0.0
+    calibration: list[ScorePart] = field(default_factory=builtins.list)
 
     def explanation(self) -> str:
         """One line a person can check: which names, which features, how much each counted."""
@@ -125,6 +135,8 @@ class Scored:
             "programs": self.candidate.programs,
             "listing_date": self.candidate.listing_date,
             "features": self.features,
+            "calibrated": round(self.calibrated, 4),
+            "calibration": [p.__dict__ for p in self.calibration],
             "explanation": self.explanation(),
         }
 
@@ -226,4 +238,45 @@ def score(query: Query, candidate: Candidate, names: list[str] | None = None) ->
         if extra is not None:
             features.append(extra)
     total = sum(f["weight"] for f in features)
-    return Scored(query, candidate, probability(total), total, matched_name, match, features)
+    held = _one_word(query, matched_name, features, total)
+    if held is not None:
+        features.append(held)
+        total += held["weight"]
+    calibrated, parts = _calibrated(query.key, matched_name, match, candidate.schema == "Person")
+    return Scored(
+        query, candidate, probability(total), total, matched_name, match, features, calibrated, parts
+    )
+
+
+def _one_word(
+    query: Query, matched: str, features: list[dict[str, Any]], total: float
+) -> dict[str, Any] | None:
+    """The qualifier that holds a one-distinctive-word name below critical without evidence."""
+    if probability(total) <= ONE_WORD_CAP:
+        return None
+    if any(f["feature"] in ("identifier", "country") and f["weight"] > 0 for f in features):
+        return None
+    words = [analyze(n) for n in (query.name, matched)]
+    distinct = [
+        sorted({t for t, w in zip(k.skeletons, k.weights, strict=True) if w >= DISTINCTIVE}) for k in words
+    ]
+    if min(len(d) for d in distinct) > 1:
+        return None
+    cap = math.log2(ONE_WORD_CAP / (1 - ONE_WORD_CAP))
+    word = ", ".join(distinct[0] or distinct[1]) or "none"
+    return {
+        "feature": "one_word_name",
+        "value": f"one distinctive word ({word}), no matching country or identifier",
+        "weight": round(cap - total, 4),
+    }
+
+
+def _calibrated(
+    query: NameKey, matched: str, match: NameMatch, person: bool
+) -> tuple[float, list[ScorePart]]:
+    """The calibrated name probability and its parts (natural-log odds), intercept first."""
+    fitted = calibration_model()
+    x = name_features(query, analyze(matched), match, person)
+    parts = [ScorePart("intercept", round(fitted.intercept, 4), None, fitted.fitted_on)]
+    parts += [ScorePart(f"name_{f}", round(c, 4), round(v, 4)) for f, v, c in fitted.parts(x)]
+    return fitted.probability(x), parts

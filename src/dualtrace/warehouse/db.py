@@ -74,8 +74,33 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> str | None:
     return row[0] if row else None
 
 
-def connect(path: str | Path | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse. Writable opens create and migrate it; read-only opens need it to exist."""
+def _confined_config() -> dict[str, Any]:
+    """Settings for a connection that runs SQL a user typed: the warehouse file only.
+
+    No file, network or extension access (read_csv on a path, COPY TO, ATTACH, INSTALL, LOAD,
+    EXPORT all fail), and the configuration locked so that SET cannot undo it.
+    """
+    settings: dict[str, Any] = {
+        "memory_limit": config.memory_limit(),
+        "autoinstall_known_extensions": False,
+        "autoload_known_extensions": False,
+        "enable_external_access": False,
+    }
+    threads = config.threads()
+    if threads:
+        settings["threads"] = threads
+    settings["lock_configuration"] = True  # last: it freezes everything above
+    return settings
+
+
+def connect(
+    path: str | Path | None = None, *, read_only: bool = False, confined: bool = False
+) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse. Writable opens create and migrate it; read-only opens need it to exist.
+    A confined open is read-only with no file, network or extension access and a locked
+    configuration (for SQL typed by a user)."""
+    if confined:
+        read_only = True
     db_path = Path(path) if path is not None else config.default_db_path()
     if read_only and not db_path.exists():
         raise WarehouseError(
@@ -84,7 +109,11 @@ def connect(path: str | Path | None = None, *, read_only: bool = False) -> duckd
     if not read_only and db_path.parent and not db_path.parent.exists():
         raise WarehouseError(f"folder {db_path.parent} does not exist for warehouse {db_path}")
     try:
+        if confined:
+            return duckdb.connect(str(db_path), read_only=True, config=_confined_config())
         con = duckdb.connect(str(db_path), read_only=read_only)
+    except duckdb.ConnectionException as exc:
+        raise WarehouseError(f"cannot open warehouse {db_path}: {str(exc).splitlines()[0]}") from exc
     except duckdb.IOException as exc:
         message = str(exc).splitlines()[0]
         if "lock" in message.lower():
@@ -111,10 +140,14 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
 
 
 def records(
-    con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | None = None
+    con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | Mapping[str, Any] | None = None
 ) -> list[dict[str, Any]]:
-    """A query's rows as dicts keyed by column name, fully fetched."""
-    cursor = con.execute(sql, list(params or []))
+    """A query's rows as dicts keyed by column name, fully fetched. Named parameters ($pid) take
+    a mapping; only the names the query uses are passed."""
+    if isinstance(params, Mapping):
+        cursor = con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql})
+    else:
+        cursor = con.execute(sql, list(params or []))
     columns = [d[0] for d in cursor.description or []]
     return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 

@@ -77,6 +77,7 @@ def drop_source(con: duckdb.DuckDBPyConnection, source_id: int) -> None:
         return
     fact, table = row
     con.execute("DELETE FROM quarantine WHERE source_id = ?", [source_id])
+    con.execute("DELETE FROM coverage WHERE source_id = ?", [source_id])
     con.execute("DELETE FROM sources WHERE source_id = ?", [source_id])
     if fact in FACTS:
         refresh_view(con, fact)
