@@ -76,3 +76,8 @@ def hk_cr(rng: random.Random, year: int) -> str:
 def kz_bin(rng: random.Random, year: int, month: int) -> str:
     """A 12-digit Kazakh business identification number (yymm + 4 + 6 digits, unchecked)."""
     return f"{year % 100:02d}{month:02d}40{rng.randint(0, 99999):05d}{rng.randint(0, 9)}"
+
+
+def tr_vkn(rng: random.Random) -> str:
+    """A 10-digit Turkish tax number (vergi kimlik numarası, unchecked)."""
+    return f"{rng.randint(1, 9)}{rng.randint(0, 999999999):09d}"

@@ -14,9 +14,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from dualtrace.demo.scenario import ids
 from dualtrace.demo.scenario.companies import Cast, ru_to_latin
@@ -97,45 +100,12 @@ OWNERSHIP_HEADER = [
     "source",
 ]
 
-# Listings of the planted parties: key -> {list: listing date}
-LISTINGS: dict[str, dict[str, dt.date]] = {
-    "cn_lianxin": {"ofac_sdn": D(2023, 5, 19)},
-    "cn_haoguang": {"ofac_sdn": D(2024, 2, 23)},
-    "hk_kongfung": {"ofac_sdn": D(2023, 11, 2), "eu_833_annex_iv": D(2024, 2, 23)},
-    "cn_xiangqiong": {"eu_833_annex_iv": D(2024, 6, 24)},
-    "ru_oriantekh": {"ofac_sdn": D(2022, 6, 28), "eu_833_annex_iv": D(2022, 12, 16)},
-    "ru_vektramash": {"ofac_sdn": D(2022, 9, 30), "eu_833_annex_iv": D(2023, 2, 25)},
-    "ru_svetorog": {"ofac_sdn": D(2022, 6, 28), "eu_833_annex_iv": D(2022, 12, 16)},
-    "ru_aeronis": {"eu_833_annex_iv": D(2023, 6, 23)},
-    "cn_tianyuan": {"dod_1260h": D(2021, 6, 3)},
-    "ty_tech": {"dod_1260h": D(2022, 10, 5)},
-    "ty_components": {"dod_1260h": D(2022, 10, 5)},
-    "ty_hk": {"dod_1260h": D(2024, 1, 31)},
-}
-OFAC_NAMES = {
-    "cn_lianxin": "SHENZHEN LIANXIN RUIDA ELECTRONIC TECHNOLOGY CO., LTD.",
-    "cn_haoguang": "JINAN QILU HAOGUANG LASER TECHNOLOGY CO., LTD.",
-    "hk_kongfung": "KONG FUNG MICRO-ELECTRONIC TRADING LIMITED",
-    "ru_oriantekh": "JOINT STOCK COMPANY SCIENTIFIC AND PRODUCTION ASSOCIATION ORIANTEKH",
-    "ru_vektramash": "LIMITED LIABILITY COMPANY VEKTRAMASH",
-    "ru_svetorog": "JOINT STOCK COMPANY URAL SPECIAL OPTICS PLANT SVETOROG",
-}
-OFAC_ALTS = {
-    "cn_lianxin": [
-        "LXRD ELECTRONICS",
-        "SHENZHEN LIANXIN RUIDA ELECTRONICS TECHNOLOGY COMPANY LIMITED",
-    ],
-    "cn_haoguang": ["QILU HAOGUANG LASER"],
-    "hk_kongfung": ["KONG FUNG MICROELECTRONICS", "KONG FUNG MICRO-ELECTRONIC TRADING LTD."],
-    "ru_oriantekh": ["AO NPO ORIANTEKH", "NPO ORIANTECH", "JSC NPO ORIANTEKH"],
-    "ru_vektramash": ["OOO VEKTRAMASH", "LLC VEKTRAMASH"],
-    "ru_svetorog": ["AO UZSO SVETOROG", "URAL SPECIAL OPTICS PLANT"],
-}
-OFAC_LINKS = {
-    "cn_lianxin": "ru_oriantekh",
-    "hk_kongfung": "ru_svetorog",
-    "cn_haoguang": "ru_vektramash",
-}
+_DATA: dict[str, Any] = yaml.safe_load((Path(__file__).parent / "data" / "lists.yaml").read_text("utf-8"))
+LISTINGS: dict[str, dict[str, dt.date]] = _DATA["listings"]  # planted party -> {list: listing date}
+OFAC_NAMES: dict[str, str] = _DATA["ofac_names"]
+OFAC_ALTS: dict[str, list[str]] = _DATA["ofac_aliases"]
+OFAC_LINKS: dict[str, str] = _DATA["ofac_links"]
+_AUTH: dict[str, dict[str, str]] = _DATA["authorities"]
 
 
 @dataclass
@@ -152,138 +122,21 @@ class Filler:
     parent: str = ""
 
 
+def _filler(rng: random.Random, rec: dict[str, Any]) -> Filler:
+    key, make, name, local = rec["key"], rec["make"], rec["name"], rec.get("local", "")
+    if make == "ru":
+        region = rec["region"]
+        found = {"inn": ids.inn10(rng, region), "ogrn": ids.ogrn(rng, region, 2009)}
+        return Filler(key, "company", name, "RU", local, found, parent=rec.get("parent", ""))
+    if make == "cn":
+        found = {"uscc": ids.uscc(rng, rec["division"])}
+        return Filler(key, "company", name, "CN", local, found, parent=rec.get("parent", ""))
+    found = {kind: getattr(ids, kind)(rng, *args) for kind, args in rec.get("ids", {}).items()}
+    return Filler(key, make, name, rec["country"], local, found, rec.get("dob", ""), rec.get("parent", ""))
+
+
 def _fillers(rng: random.Random) -> dict[str, list[Filler]]:
-    def ru_co(key: str, en: str, local: str, region: str) -> Filler:
-        return Filler(
-            key,
-            "company",
-            en,
-            "RU",
-            local,
-            {"inn": ids.inn10(rng, region), "ogrn": ids.ogrn(rng, region, 2009)},
-        )
-
-    def cn_co(key: str, en: str, local: str, division: str) -> Filler:
-        return Filler(key, "company", en, "CN", local, {"uscc": ids.uscc(rng, division)})
-
-    ofac = [
-        ru_co("f_termokvant", "LIMITED LIABILITY COMPANY TERMOKVANT", "ООО «Термоквант»", "77"),
-        ru_co(
-            "f_kedrovik",
-            "JOINT STOCK COMPANY SIBIRSKIY PRIBORNYY ZAVOD KEDROVIK",
-            "АО «Сибирский приборный завод «Кедровик»",
-            "54",
-        ),
-        ru_co(
-            "f_baltexport",
-            "LIMITED LIABILITY COMPANY BALTEKSPORT LOGISTIKA",
-            "ООО «Балтэкспорт Логистика»",
-            "39",
-        ),
-        cn_co(
-            "f_yingchen",
-            "HUIZHOU YINGCHEN PRECISION ELECTRONICS CO., LTD.",
-            "惠州市盈宸精密电子有限公司",
-            "441300",
-        ),
-        cn_co(
-            "f_nuokai",
-            "ZHUHAI NUOKAI SUPPLY CHAIN MANAGEMENT CO., LTD.",
-            "珠海诺铠供应链管理有限公司",
-            "440400",
-        ),
-        Filler(
-            "f_sunwin",
-            "company",
-            "SUNWIN MERIDIAN TRADING LIMITED",
-            "HK",
-            "",
-            {"hk_cr": ids.hk_cr(rng, 2021)},
-        ),
-        Filler("f_argentum", "company", "ARGENTUM ALPHA GENERAL TRADING L.L.C.", "AE"),
-        Filler("f_bosphorus", "company", "BOSPHORUS NEXUS DIS TICARET LIMITED SIRKETI", "TR"),
-        Filler("f_tenirtoo", "company", "OSOO TENIR-TOO ELEKTRONIK", "KG"),
-        Filler("f_zhuravlev", "person", "ZHURAVLEV, Oleg Gennadyevich", "RU", dob="12 Mar 1971"),
-        Filler("f_melnikova", "person", "MELNIKOVA, Irina Vladislavovna", "RU", dob="03 Nov 1980"),
-        Filler("f_abdykadyrov", "person", "ABDYKADYROV, Nurlan Toktobekovich", "KG", dob="21 Jul 1977"),
-        Filler("f_kostrov", "person", "KOSTROV, Dmitriy Avenirovich", "RU", dob="09 Jan 1969"),
-    ]
-    eu = [
-        ru_co("f_priboy", "Joint Stock Company Priboy-Elektronika", "АО «Прибой-Электроника»", "63"),
-        ru_co("f_sevkvarts", "Limited Liability Company Severnyy Kvarts", "ООО «Северный Кварц»", "10"),
-        ru_co(
-            "f_almaznaya",
-            "Joint Stock Company Design Bureau Almaznaya Gran",
-            "АО «Конструкторское бюро «Алмазная грань»",
-            "47",
-        ),
-        ru_co("f_transvolna", "Limited Liability Company TransVolna", "ООО «ТрансВолна»", "34"),
-        cn_co(
-            "f_qianhui",
-            "Shenzhen Qianhui Yida Technology Co., Ltd.",
-            "深圳市乾汇亿达科技有限公司",
-            "440300",
-        ),
-        Filler(
-            "f_yuexin",
-            "company",
-            "Yuexin Components (HK) Limited",
-            "HK",
-            "粵鑫元件(香港)有限公司",
-            {"hk_cr": ids.hk_cr(rng, 2020)},
-        ),
-        Filler(
-            "f_tengri",
-            "company",
-            "Tengri Trade Solutions LLP",
-            "KZ",
-            "ТОО «Тенгри Трейд Солюшнс»",
-            {"kz_bin": ids.kz_bin(rng, 2021, 9)},
-        ),
-        Filler("f_sevan", "company", "Sevan Techline LLC", "AM"),
-        Filler("f_qasr", "company", "Qasr Silica General Trading LLC", "AE"),
-    ]
-    dod = [
-        cn_co(
-            "f_hanjiang",
-            "China Hanjiang Shipbuilding Heavy Industry Group Co., Ltd.",
-            "中国汉江船舶重工集团有限公司",
-            "420100",
-        ),
-        cn_co(
-            "f_hanjiang_marine",
-            "Hanjiang Marine Electronics Co., Ltd.",
-            "汉江海洋电子有限公司",
-            "420600",
-        ),
-        cn_co(
-            "f_zhouhang",
-            "Beijing Zhouhang Aerospace Measurement Co., Ltd.",
-            "北京宙航航天测量有限公司",
-            "110108",
-        ),
-        cn_co(
-            "f_qinfeng",
-            "Shaanxi Qinfeng Special Vehicles Co., Ltd.",
-            "陕西秦锋特种车辆有限公司",
-            "610100",
-        ),
-        cn_co(
-            "f_dingtai",
-            "Zhongyuan Dingtai Radar Technology Co., Ltd.",
-            "中原鼎泰雷达技术有限公司",
-            "410100",
-        ),
-        cn_co(
-            "f_minjiang",
-            "Sichuan Minjiang Propellant Chemical Co., Ltd.",
-            "四川岷江推进剂化工有限公司",
-            "510100",
-        ),
-    ]
-    dod[1].parent = dod[0].name
-    dod[5].parent = "China Hanjiang Shipbuilding Heavy Industry Group Co., Ltd."
-    return {"ofac": ofac, "eu": eu, "dod": dod}
+    return {file: [_filler(rng, rec) for rec in recs] for file, recs in _DATA["fillers"].items()}
 
 
 def _ofac(cast: Cast, fillers: list[Filler]) -> tuple[str, str, str, dict[str, int]]:
@@ -562,32 +415,16 @@ def _company_props(p: Party) -> dict[str, list[str]]:
     return props
 
 
-_AUTH = {
-    "ofac_sdn": (
-        "Office of Foreign Assets Control",
-        "RUSSIA-EO14024",
-        "US-RUSHAR",
-        "Block",
-        "us",
-        "sdn.csv",
-    ),
-    "eu_833_annex_iv": (
-        "European Union",
-        "Regulation (EU) No 833/2014, Annex IV",
-        "EU-RUS",
-        "Export control",
-        "eu",
-        "eu__journal_sanctions__32014R0833.csv",
-    ),
-    "dod_1260h": (
-        "Department of Defense",
-        "Chinese Military Companies (Section 1260H)",
-        "US-DOD-1260H",
-        "Listed",
-        "us",
-        "us__dod_chinese_milcorps__sanctions.csv",
-    ),
-}
+def _sanction_props(lst: str, entity: str) -> dict[str, list[str]]:
+    auth = _AUTH[lst]
+    return {
+        "entity": [entity],
+        "authority": [auth["authority"]],
+        "program": [auth["program"]],
+        "programId": [auth["program_id"]],
+        "provisions": [auth["provision"]],
+        "country": [auth["country"]],
+    }
 
 
 @dataclass
@@ -605,79 +442,12 @@ def write(out_dir: Path, seed: int, cast: Cast) -> ListsResult:
     files: dict[str, GeneratedFile] = {}
     entries: dict[str, list[dict[str, Any]]] = {}
 
-    sdn, alt, add, ent_nums = _ofac(cast, fillers["ofac"])
-    for name, text in (("sdn.csv", sdn), ("alt.csv", alt), ("add.csv", add)):
-        n_rows = text.count("\r\n")
-        files[f"lists/{name}"] = write_bytes(
-            out_dir,
-            f"lists/{name}",
-            text.encode("ascii"),
-            layout=f"ofac_legacy_{name[:3]}",
-            rows=n_rows,
-            encoding="ascii",
-            delimiter=",",
-            description="OFAC legacy CSV layout (no header, '-0- ' = empty, CRLF, final Ctrl-Z)",
-        )
-    for key, n in ent_nums.items():
-        entries.setdefault(key, []).append(
-            {
-                "list": "ofac_sdn",
-                "file": "lists/sdn.csv",
-                "ent_num": n,
-                "name": OFAC_NAMES[key],
-                "aliases": OFAC_ALTS.get(key, []),
-                "program": "RUSSIA-EO14024",
-                "listed_on": LISTINGS[key]["ofac_sdn"].isoformat(),
-            }
-        )
+    def entry(key: str, record: dict[str, Any]) -> None:
+        entries.setdefault(key, []).append(record)
 
-    eu_text, record_ids = _eu(cast, fillers["eu"])
-    rel = "lists/eu__journal_sanctions__32014R0833.csv"
-    files[rel] = write_bytes(
-        out_dir,
-        rel,
-        eu_text.encode("utf-8"),
-        layout="eu_journal_csv",
-        rows=len(record_ids) + len(fillers["eu"]),
-        encoding="utf-8",
-        delimiter=",",
-        description="EU journal CSV layout (45 columns), Regulation 833/2014 Annex IV entries",
-    )
-    for key, rec in record_ids.items():
-        p = cast[key]
-        entries.setdefault(key, []).append(
-            {
-                "list": "eu_833_annex_iv",
-                "file": rel,
-                "recordId": rec,
-                "name": p.name_en,
-                "listed_on": LISTINGS[key]["eu_833_annex_iv"].isoformat(),
-            }
-        )
-
-    dod_text, dod_names = _dod(cast, fillers["dod"])
-    rel = "lists/us__dod_chinese_milcorps__sanctions.csv"
-    files[rel] = write_bytes(
-        out_dir,
-        rel,
-        dod_text.encode("utf-8"),
-        layout="dod_1260h_csv",
-        rows=len(dod_names) + len(fillers["dod"]),
-        encoding="utf-8",
-        delimiter=",",
-        description="US DoD 1260H list, OpenSanctions CSV layout with Parent Name",
-    )
-    for key, name in dod_names.items():
-        entries.setdefault(key, []).append(
-            {
-                "list": "dod_1260h",
-                "file": rel,
-                "name": name,
-                "parent_name": "" if key == "cn_tianyuan" else cast["cn_tianyuan"].name_en,
-                "listed_on": LISTINGS[key]["dod_1260h"].isoformat(),
-            }
-        )
-
+    ent_nums = _write_ofac(out_dir, cast, fillers["ofac"], files, entry)
+    record_ids = _write_eu(out_dir, cast, fillers["eu"], files, entry)
+    _write_dod(out_dir, cast, fillers["dod"], files, entry)
     ftm, ownership, person = _ftm(cast, fillers, ent_nums, record_ids)
     rel = "lists/entities.ftm.json"
     text = "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in ftm)
@@ -692,21 +462,105 @@ def write(out_dir: Path, seed: int, cast: Cast) -> ListsResult:
         description="OpenSanctions FollowTheMoney entities, JSON lines",
     )
     for key in LISTINGS:
-        entries.setdefault(key, []).append({"list": "opensanctions_ftm", "file": rel, "id": _ftm_id(key)})
-
-    rows = [
-        [
-            o["parent_name"],
-            o["parent_id"],
-            o["child_name"],
-            o["child_id"],
-            o["share"],
-            o["start_date"],
-            o["end_date"],
-            o["source"],
-        ]
-        for o in ownership
+        entry(key, {"list": "opensanctions_ftm", "file": rel, "id": _ftm_id(key)})
+    _write_ownership(out_dir, ownership, files)
+    filler_out = [
+        {"key": f.key, "list": lst, "name": f.name, "country": f.country}
+        for lst, fs in fillers.items()
+        for f in fs
     ]
+    return ListsResult(files, entries, ownership, filler_out, person)
+
+
+Entry = Callable[[str, dict[str, Any]], None]
+
+
+def _write_ofac(
+    out_dir: Path, cast: Cast, fillers: list[Filler], files: dict[str, GeneratedFile], entry: Entry
+) -> dict[str, int]:
+    sdn, alt, add, ent_nums = _ofac(cast, fillers)
+    for name, text in (("sdn.csv", sdn), ("alt.csv", alt), ("add.csv", add)):
+        files[f"lists/{name}"] = write_bytes(
+            out_dir,
+            f"lists/{name}",
+            text.encode("ascii"),
+            layout=f"ofac_legacy_{name[:3]}",
+            rows=text.count("\r\n"),
+            encoding="ascii",
+            delimiter=",",
+            description="OFAC legacy CSV layout (no header, '-0- ' = empty, CRLF, final Ctrl-Z)",
+        )
+    for key, n in ent_nums.items():
+        entry(
+            key,
+            {
+                "list": "ofac_sdn",
+                "file": "lists/sdn.csv",
+                "ent_num": n,
+                "name": OFAC_NAMES[key],
+                "aliases": OFAC_ALTS.get(key, []),
+                "program": "RUSSIA-EO14024",
+                "listed_on": LISTINGS[key]["ofac_sdn"].isoformat(),
+            },
+        )
+    return ent_nums
+
+
+def _write_eu(
+    out_dir: Path, cast: Cast, fillers: list[Filler], files: dict[str, GeneratedFile], entry: Entry
+) -> dict[str, str]:
+    eu_text, record_ids = _eu(cast, fillers)
+    rel = "lists/eu__journal_sanctions__32014R0833.csv"
+    files[rel] = write_bytes(
+        out_dir,
+        rel,
+        eu_text.encode("utf-8"),
+        layout="eu_journal_csv",
+        rows=len(record_ids) + len(fillers),
+        encoding="utf-8",
+        delimiter=",",
+        description="EU journal CSV layout (45 columns), Regulation 833/2014 Annex IV entries",
+    )
+    for key, rec in record_ids.items():
+        listed_on = LISTINGS[key]["eu_833_annex_iv"].isoformat()
+        name = cast[key].name_en
+        entry(
+            key,
+            {"list": "eu_833_annex_iv", "file": rel, "recordId": rec, "name": name, "listed_on": listed_on},
+        )
+    return record_ids
+
+
+def _write_dod(
+    out_dir: Path, cast: Cast, fillers: list[Filler], files: dict[str, GeneratedFile], entry: Entry
+) -> None:
+    dod_text, dod_names = _dod(cast, fillers)
+    rel = "lists/us__dod_chinese_milcorps__sanctions.csv"
+    files[rel] = write_bytes(
+        out_dir,
+        rel,
+        dod_text.encode("utf-8"),
+        layout="dod_1260h_csv",
+        rows=len(dod_names) + len(fillers),
+        encoding="utf-8",
+        delimiter=",",
+        description="US DoD 1260H list, OpenSanctions CSV layout with Parent Name",
+    )
+    for key, name in dod_names.items():
+        entry(
+            key,
+            {
+                "list": "dod_1260h",
+                "file": rel,
+                "name": name,
+                "parent_name": "" if key == "cn_tianyuan" else cast["cn_tianyuan"].name_en,
+                "listed_on": LISTINGS[key]["dod_1260h"].isoformat(),
+            },
+        )
+
+
+def _write_ownership(out_dir: Path, ownership: list[dict[str, Any]], files: dict[str, GeneratedFile]) -> None:
+    rows = [[o[column] for column in OWNERSHIP_HEADER] for o in ownership]
     rel = "lists/ownership.csv"
     files[rel] = write_bytes(
         out_dir,
@@ -718,12 +572,6 @@ def write(out_dir: Path, seed: int, cast: Cast) -> ListsResult:
         delimiter=",",
         description="user-supplied ownership table (share in percent, dates ISO)",
     )
-    filler_out = [
-        {"key": f.key, "list": lst, "name": f.name, "country": f.country}
-        for lst, fs in fillers.items()
-        for f in fs
-    ]
-    return ListsResult(files, entries, ownership, filler_out, person)
 
 
 def _ftm(
@@ -732,6 +580,52 @@ def _ftm(
     ent_nums: dict[str, int],
     record_ids: dict[str, str],
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
+    out = _ftm_listed(cast, ent_nums, record_ids) + _ftm_fillers(fillers)
+    ownership: list[dict[str, Any]] = []
+    for link in cast.group_links:
+        parent, child = cast[link.parent], cast[link.child]
+        props = {
+            "owner": [_ftm_id(link.parent)],
+            "asset": [_ftm_id(link.child)],
+            "percentage": [f"{link.share:g}"],
+            "startDate": [link.start.isoformat()],
+            "endDate": [link.end.isoformat()] if link.end else [],
+            "role": ["Shareholder"],
+        }
+        eid = f"dtdemo-own-{link.parent}-{link.child}".replace("_", "-")
+        out.append(_entity(eid, "Ownership", "Ownership", props, False))
+        ownership.append(
+            _ownership_row(
+                parent.name_en, parent.main_id, child, link.share, link.start.isoformat(), link.end
+            )
+        )
+    person = _ftm_person_owner(cast, out, ownership)
+    # Unrelated ownership among background companies, so the table is not only the stories
+    bg = cast.cn_background
+    for i in range(0, 10, 2):
+        parent, child = cast[bg[i]], cast[bg[i + 1]]
+        share = 100 if i % 4 == 0 else 60
+        ownership.append(_ownership_row(parent.name_en, parent.main_id, child, share, "2015-01-01", None))
+    return out, ownership, person
+
+
+def _ownership_row(
+    parent_name: str, parent_id: str, child: Party, share: float, start: str, end: dt.date | None
+) -> dict[str, Any]:
+    return {
+        "parent_name": parent_name,
+        "parent_id": parent_id,
+        "child_name": child.name_en,
+        "child_id": child.main_id,
+        "share": f"{share:g}",
+        "start_date": start,
+        "end_date": end.isoformat() if end else "",
+        "source": "company registry extract (fictional)",
+    }
+
+
+def _ftm_listed(cast: Cast, ent_nums: dict[str, int], record_ids: dict[str, str]) -> list[dict[str, Any]]:
+    """The planted parties and the state group as Company entities, with a Sanction per listing."""
     out: list[dict[str, Any]] = []
     group_keys = [link.child for link in cast.group_links]
     for key in [*LISTINGS, *[k for k in group_keys if k not in LISTINGS]]:
@@ -743,27 +637,26 @@ def _ftm(
             + (["export.control"] if "eu_833_annex_iv" in lists else [])
             + (["mil"] if "dod_1260h" in lists else [])
         )
-        props["programId"] = [_AUTH[lst][2] for lst in lists]
+        props["programId"] = [_AUTH[lst]["program_id"] for lst in lists]
         out.append(_entity(_ftm_id(key), "Company", p.name_en, props, bool(lists)))
         for lst, date in lists.items():
-            auth, program, pid, provision, country, src = _AUTH[lst]
-            sprops = {
-                "entity": [_ftm_id(key)],
-                "authority": [auth],
-                "program": [program],
-                "programId": [pid],
-                "provisions": [provision],
-                "country": [country],
-                "startDate": [date.isoformat()],
-                "listingDate": [date.isoformat()],
-                "sourceUrl": [SOURCE_URL + src],
-            }
+            sprops = _sanction_props(lst, _ftm_id(key))
+            sprops["startDate"] = [date.isoformat()]
+            sprops["listingDate"] = [date.isoformat()]
+            sprops["sourceUrl"] = [SOURCE_URL + _AUTH[lst]["file"]]
             if lst == "ofac_sdn":
                 sprops["authorityId"] = [str(ent_nums[key])]
             if lst == "eu_833_annex_iv":
                 sprops["recordId"] = [record_ids[key]]
-            out.append(_entity(f"{_ftm_id(key)}-{lst.replace('_', '-')}", "Sanction", program, sprops, False))
-    for lst, fs in fillers.items():
+            eid = f"{_ftm_id(key)}-{lst.replace('_', '-')}"
+            out.append(_entity(eid, "Sanction", _AUTH[lst]["program"], sprops, False))
+    return out
+
+
+def _ftm_fillers(fillers: dict[str, list[Filler]]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for file, fs in fillers.items():
+        lst = {"ofac": "ofac_sdn", "eu": "eu_833_annex_iv", "dod": "dod_1260h"}[file]
         for f in fs:
             schema = "Person" if f.kind == "person" else "Company"
             props = {
@@ -781,60 +674,18 @@ def _ftm(
                 day, mon, year = f.dob.split()
                 props["birthDate"] = [f"{year}-{_MONTHS.index(mon) + 1:02d}-{day}"]
             out.append(_entity(_ftm_id(f.key), schema, f.name, props, True))
-            auth, program, pid, provision, country, src = _AUTH[
-                {"ofac": "ofac_sdn", "eu": "eu_833_annex_iv", "dod": "dod_1260h"}[lst]
-            ]
+            sprops = _sanction_props(lst, _ftm_id(f.key))
+            sprops["sourceUrl"] = [SOURCE_URL + _AUTH[lst]["file"]]
             out.append(
-                _entity(
-                    f"{_ftm_id(f.key)}-sanction",
-                    "Sanction",
-                    program,
-                    {
-                        "entity": [_ftm_id(f.key)],
-                        "authority": [auth],
-                        "program": [program],
-                        "programId": [pid],
-                        "provisions": [provision],
-                        "country": [country],
-                        "sourceUrl": [SOURCE_URL + src],
-                    },
-                    False,
-                )
+                _entity(f"{_ftm_id(f.key)}-sanction", "Sanction", _AUTH[lst]["program"], sprops, False)
             )
+    return out
 
-    ownership: list[dict[str, Any]] = []
-    for link in cast.group_links:
-        parent, child = cast[link.parent], cast[link.child]
-        props = {
-            "owner": [_ftm_id(link.parent)],
-            "asset": [_ftm_id(link.child)],
-            "percentage": [f"{link.share:g}"],
-            "startDate": [link.start.isoformat()],
-            "endDate": [link.end.isoformat()] if link.end else [],
-            "role": ["Shareholder"],
-        }
-        out.append(
-            _entity(
-                f"dtdemo-own-{link.parent}-{link.child}".replace("_", "-"),
-                "Ownership",
-                "Ownership",
-                props,
-                False,
-            )
-        )
-        ownership.append(
-            {
-                "parent_name": parent.name_en,
-                "parent_id": parent.main_id,
-                "child_name": child.name_en,
-                "child_id": child.main_id,
-                "share": f"{link.share:g}",
-                "start_date": link.start.isoformat(),
-                "end_date": link.end.isoformat() if link.end else "",
-                "source": "company registry extract (fictional)",
-            }
-        )
-    # A private owner behind both the HK intermediary and the fast-growing importer
+
+def _ftm_person_owner(
+    cast: Cast, out: list[dict[str, Any]], ownership: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """A private owner behind both the HK intermediary and the fast-growing importer."""
     person: dict[str, Any] = {
         "id": "dtdemo-person-garin",
         "name": "Artem Viktorovich Garin",
@@ -843,69 +694,19 @@ def _ftm(
         "owns": {"hk_polarlink": 100.0, "ru_nordvektor": 75.0},
         "since": {"hk_polarlink": "2022-04-12", "ru_nordvektor": "2021-03-15"},
     }
-    out.append(
-        _entity(
-            person["id"],
-            "Person",
-            str(person["name"]),
-            {
-                "name": [
-                    str(person["name"]),
-                    str(person["name_ru"]),
-                    ru_to_latin("Гарин Артём").title(),
-                ],
-                "birthDate": [str(person["birthDate"])],
-                "nationality": ["ru"],
-                "country": ["ru"],
-            },
-            False,
-        )
-    )
+    names = [str(person["name"]), str(person["name_ru"]), ru_to_latin("Гарин Артём").title()]
+    props = {"name": names, "birthDate": [str(person["birthDate"])], "nationality": ["ru"], "country": ["ru"]}
+    out.append(_entity(person["id"], "Person", str(person["name"]), props, False))
     for key in ("hk_polarlink", "ru_nordvektor"):
         p = cast[key]
         out.append(_entity(_ftm_id(key), "Company", p.name_en, _company_props(p), False))
-        share = person["owns"][key]
-        since = person["since"][key]
-        out.append(
-            _entity(
-                f"dtdemo-own-garin-{key}".replace("_", "-"),
-                "Ownership",
-                "Ownership",
-                {
-                    "owner": [str(person["id"])],
-                    "asset": [_ftm_id(key)],
-                    "percentage": [f"{share:g}"],
-                    "startDate": [since],
-                },
-                False,
-            )
-        )
-        ownership.append(
-            {
-                "parent_name": str(person["name"]),
-                "parent_id": "",
-                "child_name": p.name_en,
-                "child_id": p.main_id,
-                "share": f"{share:g}",
-                "start_date": since,
-                "end_date": "",
-                "source": "company registry extract (fictional)",
-            }
-        )
-    # Unrelated ownership among background companies, so the table is not only the stories
-    bg = cast.cn_background
-    for i in range(0, 10, 2):
-        parent, child = cast[bg[i]], cast[bg[i + 1]]
-        ownership.append(
-            {
-                "parent_name": parent.name_en,
-                "parent_id": parent.main_id,
-                "child_name": child.name_en,
-                "child_id": child.main_id,
-                "share": str(100 if i % 4 == 0 else 60),
-                "start_date": "2015-01-01",
-                "end_date": "",
-                "source": "company registry extract (fictional)",
-            }
-        )
-    return out, ownership, person
+        share, since = person["owns"][key], person["since"][key]
+        own = {
+            "owner": [str(person["id"])],
+            "asset": [_ftm_id(key)],
+            "percentage": [f"{share:g}"],
+            "startDate": [since],
+        }
+        out.append(_entity(f"dtdemo-own-garin-{key}".replace("_", "-"), "Ownership", "Ownership", own, False))
+        ownership.append(_ownership_row(str(person["name"]), "", p, share, since, None))
+    return person
