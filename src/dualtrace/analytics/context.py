@@ -13,6 +13,7 @@ from dualtrace.analytics.flows import Prepared
 from dualtrace.analytics.products import ProductMap
 from dualtrace.analytics.series import SeriesTables
 from dualtrace.analytics.sql import Runner
+from dualtrace.analytics.trace import Trace
 from dualtrace.analytics.wide import Wide
 
 
@@ -25,6 +26,8 @@ class Context:
     levels: set[str]  # levels of the product map
     series_levels: set[str]  # levels the series tables hold (surge, share, divergence, mirror)
     evidence: Batch = field(default_factory=Batch)
+    explain: bool = False  # record what each analytic tested (analyze --explain)
+    traces: dict[str, Trace] = field(default_factory=dict)
     _series: dict[str, SeriesTables] = field(default_factory=dict)
 
     def series(self, period: str) -> SeriesTables:
@@ -35,6 +38,12 @@ class Context:
                 self.runner, self.prepared, period, sorted(self.series_levels)
             )
         return self._series[period]
+
+    def trace(self, analytic: str) -> Trace:
+        """The record of what `analytic` tests in this run (kept only when explaining)."""
+        if analytic not in self.traces:
+            self.traces[analytic] = Trace(analytic)
+        return self.traces[analytic]
 
     def wide(self) -> Wide:
         """The yearly sums, one column per year (built on first use)."""

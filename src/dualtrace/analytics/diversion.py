@@ -45,12 +45,20 @@ from dualtrace.analytics.evidence import Fetched, Pending, SeriesKey
 from dualtrace.analytics.flows import FLOWS
 from dualtrace.analytics.products import CHPL_ALL
 from dualtrace.analytics.sql import in_list, lit
+from dualtrace.analytics.trace import Trace
 from dualtrace.findings import Evidence, Finding, RowRef
 
 KIND = "diversion"
 BASKET = "_an_basket"
 WINDOWS = "_an_div"
 DKEYS = "_an_dkeys"
+# what a series (exporter -> target, currency) must pass, in order (analyze --explain)
+FILTERS = (
+    "target in the exporter's data",
+    "target's controlled exports fell >= min_target_fall",
+    "a destination with DiD >= min_did and a rise >= min_rise",
+    "kept (max_findings)",
+)
 WEIGHTS = {"collapse": 0.35, "did": 0.35, "substitution": 0.15, "size": 0.15}
 
 
@@ -186,10 +194,27 @@ def run(ctx: Context) -> Pending | list[Finding]:
             by_windows[key].append(currency)
             chosen[key] = w
         groups = [(chosen[k], by_windows[k]) for k in sorted(by_windows)]
+    trace = ctx.trace(KIND)
+    trace.instrumented = True
+    for name in FILTERS:
+        trace.filter(name)
+    for (before, after, placebo), currencies in groups:
+        trace.windows.append(
+            {
+                "series": "exports of each exporter (and all together) to " + ", ".join(cfg.targets),
+                "currency": ", ".join(currencies) if currencies else "every currency",
+                "before": before.label(),
+                "after": after.label(),
+                "placebo": placebo.label(),
+                "chosen": "configured" if cfg.before else "from the coverage of coded monthly exports",
+            }
+        )
     if not groups:
+        trace.notes.append("no monthly exports of product codes: no windows to compare")
         return []  # no monthly flows of product codes: no windows to compare
     rows, controlled_sql = _baskets(ctx)
     if not any(r[2] == "controlled" for r in rows):
+        trace.notes.append("no product code of the data is in the controlled basket")
         return []
     ctx.runner.register(BASKET, ["hs_code", "hs_version", "basket", "product"], rows)
     parts = [
@@ -228,8 +253,18 @@ def _run_windows(
         if flow == "X" and reporter not in areas and needed <= months:
             eligible[currency].append(reporter)
             placebo_ok[currency] = placebo_ok.get(currency, True) and set(placebo.months()) <= months
+    trace = ctx.trace(KIND)
     if not eligible:
+        trace.notes.append(
+            f"no exporter reports every month of {before.label()} and {after.label()}"
+            f" in {', '.join(currencies) if currencies else 'any currency'}: nothing tested"
+        )
         return None
+    for currency, reporters in sorted(eligible.items()):
+        trace.notes.append(
+            f"{currency}: {len(reporters)} exporters report every month of both windows"
+            f" ({', '.join(reporters[:12])}{' ...' if len(reporters) > 12 else ''})"
+        )
     exporters = sorted({r for rs in eligible.values() for r in rs})
     b0, b1, a0, a1 = lit(before.first), lit(before.last), lit(after.first), lit(after.last)
     p0, p1 = lit(placebo.first), lit(placebo.last)
@@ -276,6 +311,7 @@ GROUP BY GROUPING SETS ((f.reporter, f.partner, f.currency, k.basket, k.product)
     # The all-reporters findings first, then the strongest single reporters.
     keep = [r for r in results if r["exporter"] == "*"]
     keep += [r for r in results if r["exporter"] != "*"][: max(0, ctx.config.max_findings - len(keep))]
+    trace.passed(FILTERS[3], len(keep))
     if not keep:
         return None
     products = _products(ctx, keep, eligible)
@@ -331,13 +367,32 @@ def _analyse(
 ) -> dict[str, Any] | None:
     cfg = ctx.config.diversion
     f = ctx.config.surge.floors.value
+    trace = ctx.trace(KIND)
+    trace.tested += 1
+    series = f"{exporter if exporter != '*' else 'all reporters'}->{target} [{currency}]"
     t = by_partner.get(target)
     if not t:
         return None
     c0, c1, _cp = t["controlled"]
     o0, o1, _op = t["other"]
+    trace.passed(FILTERS[0])
+    fall_share = 1 - c1 / c0 if c0 > 0 else 0.0
     if c0 < 10 * f or c1 > c0 * (1 - cfg.min_target_fall):
+        figures = {
+            "target_controlled_before": c0,
+            "target_controlled_after": c1,
+            "target_change_pct": -fall_share * 100 if c0 > 0 else None,
+        }
+        if c0 < 10 * f:
+            trace.miss(
+                series, f"controlled exports before >= 10 floors ({10 * f:,.0f})", c0 / (10 * f), figures
+            )
+        else:
+            trace.miss(
+                series, f"min_target_fall {cfg.min_target_fall}", fall_share / cfg.min_target_fall, figures
+            )
         return None  # no collapse of direct exports: nothing is being diverted away from the target
+    trace.passed(FILTERS[1])
 
     def lr(a: float, b: float) -> float:
         return math.log((a + f) / (b + f))
@@ -392,7 +447,9 @@ def _analyse(
         and d["controlled_after"] - d["controlled_before"] >= cfg.min_rise
     ]
     if not flagged:
+        _near_destination(trace, series, destinations, cfg.min_did, cfg.min_rise, min_growth, c0, c1)
         return None
+    trace.passed(FILTERS[2])
     reference = [d["did"] for d in destinations if d not in flagged and d["did"] is not None]
     ref_median = statistics.median(reference) if reference else None
     for d in destinations:
@@ -436,6 +493,44 @@ def _analyse(
         "score_parts": parts,
         "score": score,
     }
+
+
+def _near_destination(
+    trace: Trace,
+    series: str,
+    destinations: list[dict[str, Any]],
+    min_did: float,
+    min_rise: float,
+    min_growth: float,
+    c0: float,
+    c1: float,
+) -> None:
+    """The destination that came closest to being an intermediary, as the series' miss."""
+    best: tuple[float, str, dict[str, Any]] | None = None
+    for d in destinations:
+        strength = d["did"] if d["did"] is not None else d["growth_log"]
+        rise = d["controlled_after"] - d["controlled_before"]
+        checks = {
+            f"min_did {min_did}": strength / min_did,
+            f"min_rise {min_rise:,.0f}": rise / min_rise,
+        }
+        if min_growth > 0:
+            checks[f"growth >= {min_growth} log points"] = d["growth_log"] / min_growth
+        stop = min(checks, key=lambda k: checks[k])
+        if best is None or checks[stop] > best[0]:
+            figures = {
+                "destination": d["partner"],
+                "did": d["did"],
+                "growth_log": d["growth_log"],
+                "rise": rise,
+                "target_controlled_before": c0,
+                "target_controlled_after": c1,
+            }
+            best = (checks[stop], stop, figures)
+    if best is None:
+        trace.miss(series, "a destination with controlled exports", 0.0, {"destinations": 0})
+    else:
+        trace.miss(series, best[1], best[0], best[2])
 
 
 def _members(r: dict[str, Any], eligible: dict[str, list[str]]) -> list[str]:

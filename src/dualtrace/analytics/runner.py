@@ -21,6 +21,7 @@ from dualtrace.analytics.context import Context
 from dualtrace.analytics.engines import Engine, open_engine
 from dualtrace.analytics.evidence import Pending
 from dualtrace.analytics.sql import Executed, Runner
+from dualtrace.analytics.trace import Trace
 from dualtrace.findings import Finding
 from dualtrace.findings.store import record_run
 from dualtrace.reference.install import ensure_installed
@@ -38,6 +39,7 @@ class AnalyzeResult:
     seconds: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     queries: list[Executed] = field(default_factory=list)
+    traces: dict[str, Trace] = field(default_factory=dict)  # what each analytic tested
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -92,9 +94,11 @@ def compute(
     *,
     source: str = "trade_flows",
     on_step: Callable[[str], None] | None = None,
+    explain: bool = False,
 ) -> AnalyzeResult:
     """Run the analytics and return their findings without storing them. ``con`` is the
-    warehouse or another engine reading its tables (analytics/engines.py)."""
+    warehouse or another engine reading its tables (analytics/engines.py). ``explain`` also
+    records what each analytic tested (``result.traces``; costs extra queries)."""
     config = config_module.validate(config or AnalyticsConfig())
     chosen = resolve_only(only)
     runner = Runner(con)
@@ -112,7 +116,7 @@ def compute(
         notes.extend(prepared.notes)
         seconds["prepare"] = time.perf_counter() - started
         ctx: Context | None = Context(
-            runner, config, prepared, product_map, levels, _series_levels(config, chosen)
+            runner, config, prepared, product_map, levels, _series_levels(config, chosen), explain=explain
         )
     else:
         ctx = None
@@ -141,7 +145,8 @@ def compute(
             findings.extend(item.finish(got))
         seconds["evidence"] = time.perf_counter() - t0
     seconds["total"] = time.perf_counter() - started
-    return AnalyzeResult("", findings, seconds, notes, runner.log)
+    traces = dict(ctx.traces) if ctx is not None else {}
+    return AnalyzeResult("", findings, seconds, notes, runner.log, traces)
 
 
 def analyze(

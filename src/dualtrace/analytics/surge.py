@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from dualtrace.analytics import evidence, text
@@ -71,7 +72,54 @@ ORDER BY score DESC, level, product, reporter, partner
 LIMIT {int(limit)}"""
 
 
-def candidates_sql(ctx: Context, t: SeriesTables, measure: str, limit: int) -> str:
+Tail = Callable[[SurgeConfig, str, str, int], str]
+
+
+def _explain_tail(mode: str) -> Tail:
+    """A tail over the same comparisons for ``analyze --explain``: each threshold as
+    achieved/required (>= 1 passes), then per mode the filter counts, the windows compared or
+    the best comparison of each series that failed."""
+
+    def tail(cfg: SurgeConfig, floor: str, series: str, limit: int) -> str:
+        q = f"""q AS (
+  SELECT sc.*,
+         CASE WHEN lr >= 0 THEN lr / LN({lit(cfg.ratio)})
+              ELSE lr / LN({lit(cfg.collapse_ratio)}) END AS q_ratio,
+         ABS(delta) / ({lit(cfg.min_change_floors)} * {floor}) AS q_size,
+         CASE WHEN z IS NULL THEN NULL WHEN z * lr <= 0 THEN 0.0 ELSE ABS(z) / {lit(cfg.min_z)} END AS q_z
+  FROM sc
+),
+r AS (
+  SELECT q.*, LEAST(q_ratio, q_size, COALESCE(q_z, 1e9)) AS closeness FROM q
+)
+"""
+        if mode == "counts":
+            return (
+                q
+                + f"""SELECT COUNT(*) AS comparisons, COUNT(DISTINCT ({series})) AS series,
+       COUNT(DISTINCT ({series})) FILTER (WHERE q_ratio >= 1) AS p_ratio,
+       COUNT(DISTINCT ({series})) FILTER (WHERE q_ratio >= 1 AND q_size >= 1) AS p_size,
+       COUNT(DISTINCT ({series})) FILTER (WHERE closeness >= 1) AS p_z
+FROM r"""
+            )
+        if mode == "windows":
+            return (
+                q
+                + """SELECT b, base_b, cmp, ytd, cutoff, COUNT(*) AS n FROM r
+GROUP BY ALL ORDER BY b, base_b, cmp, ytd, cutoff"""
+            )
+        return (
+            q
+            + f"""SELECT * FROM (
+  SELECT r.*, ROW_NUMBER() OVER (PARTITION BY {series} ORDER BY closeness DESC, b) AS rn
+  FROM r WHERE closeness < 1
+) t WHERE rn = 1 ORDER BY closeness DESC, level, product, reporter, partner LIMIT {int(limit)}"""
+        )
+
+    return tail
+
+
+def candidates_sql(ctx: Context, t: SeriesTables, measure: str, limit: int, tail: Tail | None = None) -> str:
     cfg = ctx.config.surge
     f = lit(cfg.floors.of(measure))
     base_year = ctx.baseline
@@ -168,10 +216,10 @@ sc AS (
   FROM c LEFT JOIN {SENSITIVE} e ON e.level = c.level AND e.product = c.product
   WHERE e.level IS NULL OR {edition_expr("c.b", t.period)} = {edition_expr("c.base_b", t.period)}
 ),
-{_ranked(cfg, f, _KEY, limit)}"""
+{(tail or _ranked)(cfg, f, _KEY, limit)}"""
 
 
-def yearly_sql(ctx: Context, wide: Wide, limit: int) -> str:
+def yearly_sql(ctx: Context, wide: Wide, limit: int, tail: Tail | None = None) -> str:
     """Surge candidates over the wide yearly table: every comparison is column arithmetic."""
     cfg = ctx.config.surge
     base_year = ctx.baseline
@@ -260,7 +308,7 @@ sc AS (
          cur - base AS delta
   FROM c
 ),
-{_ranked(cfg, "floor", f"measure, {_KEY}", limit)}"""
+{(tail or _ranked)(cfg, "floor", f"measure, {_KEY}", limit)}"""
 
 
 def run(ctx: Context) -> evidence.Pending:
@@ -279,6 +327,8 @@ def run(ctx: Context) -> evidence.Pending:
                 row["measure"] = measure
                 found.append(row)
     chosen = _choose(found, ctx.config.max_findings, cfg.max_per_partner, ctx.products.members)
+    if ctx.explain:
+        _explain(ctx, wide, t, len(chosen))
     keys = {fid: c["key"] for fid, c in chosen.items()}
     for fid, c in chosen.items():
         ytd = int(c["cutoff"]) if c["ytd"] and c["cutoff"] else None
@@ -302,6 +352,71 @@ def run(ctx: Context) -> evidence.Pending:
         ]
 
     return evidence.Pending(finish)
+
+
+def _explain(ctx: Context, wide: Wide | None, t: SeriesTables | None, kept: int) -> None:
+    """Record what surge tested: the same comparisons, counted per threshold."""
+    cfg = ctx.config.surge
+    trace = ctx.trace("surge")
+    trace.instrumented = True
+    top = 20
+
+    def run_mode(mode: str) -> list[dict[str, Any]]:
+        if wide is not None:
+            return ctx.runner.rows(f"surge explain {mode}", yearly_sql(ctx, wide, top, _explain_tail(mode)))
+        assert t is not None
+        out = []
+        for measure in ctx.measures:
+            sql = candidates_sql(ctx, t, measure, top, _explain_tail(mode))
+            for row in ctx.runner.rows(f"surge explain {mode} {measure}", sql):
+                row.setdefault("measure", measure)
+                out.append(row)
+        return out
+
+    names = (
+        f"ratio >= {cfg.ratio} (surge) or <= {cfg.collapse_ratio} (collapse), after floors",
+        f"change >= {cfg.min_change_floors} floors",
+        f"|z| >= {cfg.min_z} against the series' history (when it has 2+ years)",
+    )
+    for row in run_mode("counts"):
+        trace.tested += int(row["series"] or 0)
+        trace.passed(names[0], int(row["p_ratio"] or 0))
+        trace.passed(names[1], int(row["p_size"] or 0))
+        trace.passed(names[2], int(row["p_z"] or 0))
+    for name in names:
+        trace.filter(name)
+    trace.passed("kept (one per series and direction, max_per_partner, max_findings)", kept)
+    windows: dict[str, int] = defaultdict(int)
+    for row in run_mode("windows"):
+        label = f"{row['b']} vs {row['base_b']} ({row['cmp']})"
+        if row["ytd"] and row["cutoff"]:
+            label = (
+                f"Jan-{text.month_name(int(row['cutoff']))} {row['b']} vs the same months of {row['base_b']}"
+            )
+        windows[label] += int(row["n"])
+    for label, n in windows.items():
+        trace.windows.append({"series": f"{cfg.period} buckets", "compared": label, "comparisons": n})
+    for row in run_mode("misses"):
+        checks = {
+            names[0]: float(row["q_ratio"]),
+            names[1]: float(row["q_size"]),
+            names[2]: float(row["q_z"]) if row["q_z"] is not None else 1e9,
+        }
+        stop = min(checks, key=lambda k: checks[k])
+        series = (
+            f"{row['measure']} {row['level']} {row['product']} {row['reporter']}"
+            f"{ARROWS.get(row['flow'], row['flow'])}{row['partner']} [{row['currency']}]"
+        )
+        figures = {
+            "period": row["b"],
+            "base_period": row["base_b"],
+            "current": float(row["cur"]),
+            "base": float(row["base"]),
+            "ratio": _ratio(row),
+            "z": float(row["z"]) if row["z"] is not None else None,
+            "change": float(row["delta"]),
+        }
+        trace.miss(series, stop, checks[stop], figures)
 
 
 # Which comparison is stated when several describe the same change equally well.

@@ -6,6 +6,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from dualtrace.analytics import AnalyticsConfig, AnalyzeResult, analyze, load_config
+from dualtrace.analytics.explain import Explanation
+from dualtrace.analytics.explain import explain as explain_analytic
 from dualtrace.api.base import PathLike, SessionBase
 
 
@@ -38,3 +40,17 @@ class AnalyticsMixin(SessionBase):
             spark_master=spark_master,
             parquet=parquet,
         )
+
+    def explain(
+        self,
+        kind: str,
+        config: PathLike | Any | None = None,
+        *,
+        top: int = 5,
+        on_step: Callable[[str], None] | None = None,
+    ) -> Explanation:
+        """What one analytic (its name, an alias or a finding kind) tested and why it found what
+        it found, or nothing: windows, series tested, thresholds, counts passing each filter and
+        the ``top`` nearest misses. Runs the analytic without storing a run."""
+        settings = config if isinstance(config, AnalyticsConfig) else load_config(config)
+        return explain_analytic(self.con, settings, kind, top=top, on_step=on_step)

@@ -39,10 +39,28 @@ def analyze(
         Path | None,
         typer.Option("--parquet", help="Parquet folder Spark reads (default: exported for the run)."),
     ] = None,
+    explain: Annotated[
+        str | None,
+        typer.Option(
+            "--explain",
+            help="Say what one analytic (or finding kind) tested: windows, series, thresholds, how many"
+            " passed each filter, the nearest misses. Stores no run.",
+        ),
+    ] = None,
+    top: Annotated[int, typer.Option("--top", help="Nearest misses --explain lists.")] = 5,
     db: DbOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Run the trade-flow analytics on the warehouse and store their findings."""
+    if explain is not None:
+        with Dualtrace(db) as dt:
+            why = dt.explain(explain, config, top=top)
+        if fmt is OutputFormat.table:
+            for line in why.lines():
+                console.print(line, highlight=False, markup=False, soft_wrap=True)
+        else:
+            emit([why.to_record()], fmt)
+        return
     with Dualtrace(db) as dt:
         result = dt.analyze(
             only,
