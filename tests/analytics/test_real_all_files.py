@@ -25,7 +25,7 @@ import pytest
 
 import dualtrace
 from dualtrace.analytics import AnalyzeResult
-from dualtrace.findings import Finding
+from dualtrace.findings import SEVERITIES, Finding
 from dualtrace.session import Dualtrace
 from tests.analytics.conftest import FIXTURES
 from tests.conftest import shared_file
@@ -187,3 +187,77 @@ def test_no_strong_finding_rests_on_a_coverage_gap(
             if reason:
                 wrong.append(f"{f.severity} {f.kind}: {reason}: {f.headline}")
     assert not wrong, f"{len(wrong)} strong findings rest on gaps, e.g.\n" + "\n".join(wrong[:8])
+
+
+def test_at_most_five_percent_critical_and_the_diversion_stays_strong(
+    everything: tuple[Dualtrace, AnalyzeResult, Truth],
+) -> None:
+    _, result, _ = everything
+    findings = result.findings
+    critical = [f for f in findings if f.severity == "critical"]
+    assert len(critical) <= 0.05 * len(findings), [f.headline for f in critical]
+    # severity is spread, not half critical: every finding about trade is graded by the rule
+    assert len({f.severity for f in findings}) >= 4
+    assert all(any(n.startswith("severity ") for n in f.evidence.notes) for f in findings)
+    everyone = next(f for f in findings if f.kind == "diversion" and f.metrics["exporter"] == "*")
+    assert everyone.severity in ("high", "critical"), everyone.evidence.notes[-1]
+    # the one ranking: no finding comes after a less severe one
+    ranks = [SEVERITIES.index(f.severity) for f in findings]
+    assert ranks == sorted(ranks, reverse=True)
+
+
+def test_the_gaps_are_data_quality_findings_ranked_below_trade(
+    everything: tuple[Dualtrace, AnalyzeResult, Truth],
+) -> None:
+    _, result, _ = everything
+    quality = [f for f in result.findings if f.kind == "data_quality"]
+    armenia = [f for f in quality if f.metrics["reporters"] == ["ARM"] and 2023 in f.metrics["years"]]
+    assert armenia and "88 partners" in armenia[0].headline
+    uk = [f for f in quality if f.metrics["reporters"] == ["GBR"] and "stop after 2020-01" in f.headline]
+    assert uk and "absent 2021-2024" in uk[0].headline
+    assert {f.severity for f in quality} <= {"low", "info"}
+
+
+def test_one_finding_per_fact(everything: tuple[Dualtrace, AnalyzeResult, Truth]) -> None:
+    """No surviving surge whose change one finer surge (a code under its heading, one partner
+    of 'all partners', one reporter of 'all reporters') carries for the most part."""
+    _, result, _ = everything
+    surges = [f for f in result.findings if f.kind in ("surge", "collapse")]
+    same = ("kind", "flow", "currency", "measure", "period", "base_period")
+    for coarse in surges:
+        m = coarse.metrics
+        change = float(m["current"]) - float(m["base"])
+        for fine in surges:
+            n = fine.metrics
+            if fine is coarse or fine.kind != coarse.kind or any(m.get(k) != n.get(k) for k in same[1:]):
+                continue
+            differs = [k for k in ("product", "partner", "reporter") if m[k] != n[k]]
+            if len(differs) != 1:
+                continue
+            k = differs[0]
+            finer = (
+                str(n[k]).startswith("" if m[k] == "TOTAL" else str(m[k])) and n[k] != "TOTAL"
+                if k == "product"
+                else m[k] == "*" and n[k] != "*"
+            )
+            part = float(n["current"]) - float(n["base"])
+            assert not (finer and change and part / change >= 0.8), f"{coarse.headline} / {fine.headline}"
+    assert any(f.metrics.get("merged") for f in surges)  # the real files do repeat facts
+
+
+def test_explain_says_what_diversion_tested_on_the_real_files(
+    everything: tuple[Dualtrace, AnalyzeResult, Truth],
+) -> None:
+    dt, result, _ = everything
+    e = dt.explain("diversion", top=3)
+    record = e.to_record()
+    found = sum(1 for f in result.findings if f.kind == "diversion")
+    assert record["findings"] == {"diversion": found}
+    # the windows come from the series' own coverage: the CN8 file's Mar-Nov, not the totals'
+    eur = next(w for w in record["windows"] if w["currency"] == "EUR")
+    assert (eur["before"], eur["after"], eur["placebo"]) == ("Mar-Nov 2021", "Mar-Nov 2022", "Mar-Nov 2020")
+    assert record["series_tested"] > 0 and record["filters"]
+    passed = [f["passed"] for f in record["filters"]]
+    assert passed == sorted(passed, reverse=True)  # each filter keeps at most what the one before kept
+    lines = e.lines()
+    assert lines[0].startswith(f"diversion: {found} findings") and any(x.startswith("window:") for x in lines)

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 
 from dualtrace.analytics import config as config_module
-from dualtrace.analytics import flows, products, registry
+from dualtrace.analytics import explanation, flows, merge, products, registry, severity
 from dualtrace.analytics import series as series_module
 from dualtrace.analytics.config import AnalyticsConfig
 from dualtrace.analytics.context import Context
@@ -22,7 +22,7 @@ from dualtrace.analytics.engines import Engine, open_engine
 from dualtrace.analytics.evidence import Pending
 from dualtrace.analytics.sql import Executed, Runner
 from dualtrace.analytics.trace import Trace
-from dualtrace.findings import Finding
+from dualtrace.findings import Finding, rank_key
 from dualtrace.findings.store import record_run
 from dualtrace.reference.install import ensure_installed
 
@@ -144,9 +144,19 @@ def compute(
         for _name, item in pending:
             findings.extend(item.finish(got))
         seconds["evidence"] = time.perf_counter() - t0
+    findings = _settle(findings)
     seconds["total"] = time.perf_counter() - started
     traces = dict(ctx.traces) if ctx is not None else {}
     return AnalyzeResult("", findings, seconds, notes, runner.log, traces)
+
+
+def _settle(findings: list[Finding]) -> list[Finding]:
+    """One finding per fact, typed score parts, calibrated severity, then the one ranking."""
+    for finding in findings:
+        explanation.attach(finding)
+    kept = merge.one_per_fact(findings)
+    severity.apply(kept)
+    return sorted(kept, key=rank_key)
 
 
 def analyze(

@@ -8,6 +8,7 @@ from dualtrace.findings.model import (
     ScorePart,
     capped,
     explain,
+    rank_key,
     severity_from_score,
 )
 from dualtrace.findings.store import latest, record_run
@@ -21,6 +22,7 @@ __all__ = [
     "capped",
     "explain",
     "latest",
+    "rank_key",
     "record_run",
     "severity_from_score",
 ]

@@ -31,6 +31,12 @@ def severity_rank(severity: str) -> int:
     return SEVERITIES.index(severity)
 
 
+def rank_key(finding: Finding) -> tuple[int, float, str, str]:
+    """The one ranking every face uses: most severe first, then the highest score, then by kind
+    and subject (a stable order)."""
+    return (-severity_rank(finding.severity), -finding.score, finding.kind, finding.subject)
+
+
 @dataclass(frozen=True)
 class RowRef:
     """A row of a canonical table, by where it came from (a stable identity across runs)."""

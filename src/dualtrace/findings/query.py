@@ -82,7 +82,7 @@ def matches(finding: Finding, flt: FindingFilter) -> bool:
 def _sort_key(sort: str) -> Any:
     if sort == "score":
         return lambda f: f.score
-    if sort == "severity":
+    if sort == "severity":  # rank_key's order (descending by default)
         return lambda f: (severity_rank(f.severity), f.score)
     if sort == "period":
         return lambda f: f.period_start or date.min

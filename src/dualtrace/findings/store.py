@@ -16,6 +16,7 @@ from dualtrace.findings.model import (
     Finding,
     dumps,
     parts_from_json,
+    rank_key,
     severity_rank,
 )
 
@@ -120,6 +121,7 @@ def latest(
     if min_severity is not None:
         floor = severity_rank(min_severity)
         found = [f for f in found if severity_rank(f.severity) >= floor]
+    found.sort(key=rank_key)
     return found[:limit] if limit else found
 
 

@@ -30,6 +30,7 @@ ANALYTICS_TABLES: tuple[str, ...] = (
     "ref_chpl",
     "ref_hs6_chpl",
     "coverage",
+    "sources",  # the file names data-quality findings cite
 )
 MANIFEST = "_dualtrace.json"
 
