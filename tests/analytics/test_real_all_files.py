@@ -16,10 +16,12 @@ year), not read from the engine.
 
 from __future__ import annotations
 
+import html
 import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -261,3 +263,17 @@ def test_explain_says_what_diversion_tested_on_the_real_files(
     assert passed == sorted(passed, reverse=True)  # each filter keeps at most what the one before kept
     lines = e.lines()
     assert lines[0].startswith(f"diversion: {found} findings") and any(x.startswith("window:") for x in lines)
+
+
+def test_the_report_shows_coverage_and_what_was_tested(
+    everything: tuple[Dualtrace, AnalyzeResult, Truth], tmp_path: Path
+) -> None:
+    dt, _, _ = everything
+    page = html.unescape(dt.report(tmp_path / "all.html", top=1).path.read_text(encoding="utf-8"))
+    coverage = page[page.index("<section id='coverage'>") :]
+    coverage = coverage[: coverage.index("</section>")]
+    assert "national_armenia_import_yearly.csv</td><td>ARM" in coverage and "88 partners" in coverage
+    assert "<td>GBR</td><td>X</td><td>EUR</td><td>2020</td><td>2021, 2022, 2023, 2024</td>" in coverage
+    tested = page[page.index("<section id='tested'>") :]
+    tested = tested[: tested.index("</section>")]
+    assert "before Mar-Nov 2021, after Mar-Nov 2022" in tested and "dualtrace analyze --explain KIND" in tested

@@ -186,6 +186,8 @@ def analyze(
         "kinds": [kind for name in chosen for kind in registry.get(name).kinds],
         "config": config.as_dict(),
         "engine": engine,
+        # what each analytic that records it tested (the report's "What was tested")
+        "tested": {name: trace.summary() for name, trace in result.traces.items()},
     }
     result.run_id = record_run(con, "analyze", result.findings, params)
     return result

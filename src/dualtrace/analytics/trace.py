@@ -43,5 +43,9 @@ class Trace:
     def miss(self, series: str, stopped_by: str, closeness: float, figures: dict[str, Any]) -> None:
         self.misses.append(Miss(series, stopped_by, max(0.0, closeness), figures))
 
+    def summary(self) -> dict[str, Any]:
+        """What was tested, small enough to keep with the run (no misses)."""
+        return {"windows": self.windows, "tested": self.tested, "filters": self.filters, "notes": self.notes}
+
     def nearest(self, n: int) -> list[Miss]:
         return sorted(self.misses, key=lambda m: (-m.closeness, m.series))[:n]

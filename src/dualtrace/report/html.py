@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from dualtrace.findings import Finding, explain
+from dualtrace.findings import Finding, explain, rank_key
 from dualtrace.report import charts
 from dualtrace.report.data import ReportData, title
 
@@ -182,13 +182,37 @@ def claims_html(claims: list[dict[str, Any]]) -> str:
     )
 
 
+def tested_html(data: ReportData) -> str:
+    rows = data.tested_rows()
+    if not rows:
+        return ""
+    return (
+        "<section id='tested'><h2>What was tested</h2><p>Each analytic of the latest <code>analyze</code>"
+        " run, with what it found. For the thresholds and the nearest misses of one (why it found"
+        " nothing): <code>dualtrace analyze --explain KIND</code>.</p>" + table(rows) + "</section>"
+    )
+
+
+def coverage_html(gaps: list[dict[str, Any]]) -> str:
+    if not gaps:
+        return ""
+    return (
+        "<section id='coverage'><h2>Coverage</h2><p>What the loaded files do not cover: partial and absent"
+        " years, per file and reporter. No finding compares these periods (a partial year only with the"
+        " same months of another); <code>dualtrace coverage</code> shows everything.</p>"
+        + table(gaps, limit=200)
+        + "</section>"
+    )
+
+
 def render(data: ReportData, top: int) -> tuple[str, int]:
     """The report as one HTML document, and the number of charts in it."""
     kinds = data.kinds()
     counts = {k: len(data.of_kind(k)) for k in kinds}
-    # The strongest finding of each kind first, then the strongest of the rest.
-    leads = [data.of_kind(k)[0] for k in kinds]
-    rest = [f for f in sorted(data.findings, key=lambda f: -f.score) if f not in leads]
+    # The first finding of each kind about trade (data quality is context), then the rest, in
+    # the one ranking.
+    leads = sorted((data.of_kind(k)[0] for k in kinds if k != "data_quality"), key=rank_key)
+    rest = [f for f in sorted(data.findings, key=rank_key) if f not in leads and f.kind != "data_quality"]
     best = leads + rest[: max(0, 12 - len(leads))]
     nav = " ".join(f"<a href='#kind-{_text(k)}'>{_text(title(k))} ({counts[k]})</a>" for k in kinds)
     n_charts = 0
@@ -246,10 +270,13 @@ def render(data: ReportData, top: int) -> tuple[str, int]:
 <p>Every finding states its figures, shows the series behind them and the query that reproduces them on the
 warehouse.</p></header>
 <main>
-<nav>{nav}{claims_link} <a href="#sources">Data sources</a></nav>
+<nav>{nav}{claims_link} <a href="#tested">What was tested</a> <a href="#coverage">Coverage</a>
+<a href="#sources">Data sources</a></nav>
 <section id="summary"><h2>Strongest findings</h2><ol class="top">{top_list}</ol>
 {table([{"kind": title(k), "findings": counts[k]} for k in kinds])}</section>
 {"".join(sections)}
+{tested_html(data)}
+{coverage_html(data.gaps)}
 {claims_html(data.claims)}
 <section id="sources"><h2>Data sources</h2>
 <p>Every file loaded, with its row accounting: rows read = rows loaded + rows quarantined (quarantined rows
