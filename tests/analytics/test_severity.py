@@ -125,3 +125,24 @@ def test_a_reporter_that_stops_is_a_data_quality_finding(
     assert stop.evidence.table and all(r["reporter"] == "GBR" for r in stop.evidence.table)
     blanks = next(f for f in found if "blank net weights" in f.headline)
     assert "13 of 109 rows" in blanks.headline and blanks.severity == "info"
+
+
+def test_codes_adding_up_to_more_than_their_heading_are_a_data_quality_finding(
+    small: tuple[Dualtrace, Path], tmp_path: Path
+) -> None:
+    dt, mapping = small
+    rows = []
+    for m in months("2021-01", "2021-12"):
+        over = m >= "2021-07"  # from July the codes add up to 140 under a heading of 100
+        rows += [f"{m},DEU,KAZ,X,8542,100,EUR,", f"{m},DEU,KAZ,X,85423100,{80 if over else 50},EUR,"]
+        rows.append(f"{m},DEU,KAZ,X,85423900,{60 if over else 40},EUR,")
+    dt.ingest_trade([write_csv(tmp_path / "sums.csv", HEADER, rows)], mapping=mapping)
+    found = [
+        f
+        for f in dt.analyze(only=["data_quality"]).findings
+        if "totals do not add up" in f.metrics["statuses"]
+    ]
+    assert len(found) == 1, [f.headline for f in dt.analyze(only=["data_quality"]).findings]
+    (f,) = found
+    assert f.metrics["headings"] == 6 and f.metrics["excess"] == 6 * 40
+    assert "sums.csv" in f.headline and "HS 8542" in f.headline and f.severity == "low"

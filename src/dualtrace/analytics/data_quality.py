@@ -5,7 +5,9 @@ kind and ranked below the findings about trade (analytics/severity.py: at most l
   2020-01): one finding per reporter, flow and currency, over every file that shows it;
 - a year an annual file holds only in part (Armenia's 2023: 88 partners against 120);
 - a file that ends or starts inside a year: one finding per file;
-- values or weights left blank in some of a file's rows (unknown, never 0).
+- values or weights left blank in some of a file's rows (unknown, never 0);
+- headings whose listed codes add up to more than the heading itself (totals that do not add
+  up: the heading's residual is then dropped, see analytics/flows.py).
 
 The other analytics already leave these periods out (the coverage rules in docs/analytics.md);
 these findings say so, with the coverage rows as evidence.
@@ -21,6 +23,8 @@ import duckdb
 
 from dualtrace.analytics import text
 from dualtrace.analytics.context import Context
+from dualtrace.analytics.flows import DIGITS
+from dualtrace.analytics.sql import in_list
 from dualtrace.findings import Evidence, Finding
 
 KIND = "data_quality"
@@ -145,6 +149,65 @@ def _blanks(rows: list[dict[str, Any]], files: dict[int, str]) -> list[Finding]:
     return out
 
 
+def _totals_sql(source: str, mixed: list[int]) -> str:
+    """Per file and reporter: headings (HS4) whose longest listed codes sum to more than them."""
+    return f"""WITH m AS (
+  SELECT source_id, reporter, partner, flow, period, COALESCE(currency, '?') AS currency, hs_code, value,
+         MAX(LENGTH(hs_code)) OVER (PARTITION BY source_id) AS longest
+  FROM {source}
+  WHERE source_id IN {in_list(mixed)} AND regexp_matches(hs_code, {DIGITS}) AND value IS NOT NULL
+),
+c AS (
+  SELECT source_id, reporter, partner, flow, period, currency, LEFT(hs_code, 4) AS h, SUM(value) AS v
+  FROM m WHERE LENGTH(hs_code) = longest AND longest > 4
+  GROUP BY source_id, reporter, partner, flow, period, currency, LEFT(hs_code, 4)
+)
+SELECT p.source_id, p.reporter, p.flow, p.currency, COUNT(*) AS headings, SUM(c.v - p.value) AS excess,
+       MIN(p.period) AS first_period, MAX(p.period) AS last_period, arg_max(p.hs_code, c.v - p.value) AS worst
+FROM m p JOIN c ON c.source_id = p.source_id AND c.reporter = p.reporter AND c.partner = p.partner
+ AND c.flow = p.flow AND c.period = p.period AND c.currency = p.currency AND c.h = p.hs_code
+WHERE LENGTH(p.hs_code) = 4 AND c.v > p.value * 1.005 + 1
+GROUP BY p.source_id, p.reporter, p.flow, p.currency
+ORDER BY p.source_id, p.reporter, p.flow, p.currency"""
+
+
+def _totals(ctx: Context, files: dict[int, str]) -> list[Finding]:
+    mixed = ctx.prepared.mixed_sources
+    if not mixed:
+        return []
+    sql = _totals_sql(ctx.prepared.source, mixed)
+    out = []
+    for r in ctx.runner.rows("totals that do not add up", sql):
+        name = files.get(int(r["source_id"]), f"source {r['source_id']}")
+        who = _who(str(r["reporter"]), str(r["flow"]), str(r["currency"]))
+        first, last = r["first_period"], r["last_period"]
+        out.append(
+            Finding(
+                kind=KIND,
+                subject_type="coverage",
+                subject=f"source {r['source_id']} {r['reporter']} {r['flow']} {r['currency']}: totals",
+                headline=f"{name}: {who}: in {int(r['headings']):,} heading-months the listed codes add up"
+                f" to more than the heading (by {text.money(float(r['excess']), str(r['currency']))} in all;"
+                f" most under HS {r['worst']}): those headings' own remainder is left out.",
+                score=0.5,
+                period_start=first if isinstance(first, date) else None,
+                period_end=last if isinstance(last, date) else None,
+                metrics={
+                    "sources": [int(r["source_id"])],
+                    "reporters": [str(r["reporter"])],
+                    "years": sorted({p.year for p in (first, last) if isinstance(p, date)}),
+                    "statuses": ["totals do not add up"],
+                    "headings": int(r["headings"]),
+                    "excess": float(r["excess"]),
+                },
+                evidence=Evidence(
+                    query=sql, table=[dict(r)], notes=["heading (HS4) against its longest listed codes"]
+                ),
+            )
+        )
+    return out
+
+
 def run(ctx: Context) -> list[Finding]:
     try:
         rows = ctx.runner.rows(
@@ -155,4 +218,4 @@ def run(ctx: Context) -> list[Finding]:
     trace = ctx.trace("data_quality")
     trace.tested = len(rows)
     files = _filenames(ctx)
-    return [*_gaps(rows, files), *_blanks(rows, files)]
+    return [*_gaps(rows, files), *_blanks(rows, files), *_totals(ctx, files)]
