@@ -92,12 +92,14 @@ def lists_update(
     db: DbOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Download the official list files from their publishers and load what changed."""
-    from dualtrace.lists.update import official
+    """Download the official list files from their publishers and load what changed. Each list
+    succeeds or fails alone; exit 1 if any failed (its previous version stays current)."""
+    from dualtrace.lists.update import failed, official
 
     with Dualtrace(db) as dt:
         downloads = dt.lists_update(only=only, folder=folder, timeout=timeout, load=not no_load)
     emit([d.as_dict() for d in downloads], fmt, title="downloads")
+    failures = failed(downloads)
     for d in downloads:
         for loaded in d.loaded:
             err_console.print(
@@ -107,6 +109,17 @@ def lists_update(
             )
     if not downloads:
         err_console.print(f"nothing to do (lists: {', '.join(official())})")
+    for f in failures:
+        err_console.print(f"failed: {f.name}, {f.url}, {f.reason}", highlight=False, soft_wrap=True)
+    if downloads:
+        done = sorted({d.name for d in downloads} - {f.name for f in failures})
+        err_console.print(
+            f"{len(done)} list(s) updated or current, {len(failures)} failed"
+            + (f" ({', '.join(f.name for f in failures)}: previous version kept)" if failures else ""),
+            highlight=False,
+        )
+    if failures:
+        raise typer.Exit(1)
 
 
 @lists_app.command("status")
