@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 import dualtrace
 from dualtrace.cli import build_app
+from dualtrace.session import Dualtrace
 
 FIXTURES = Path(__file__).with_name("fixtures")
 
@@ -62,7 +63,7 @@ def publisher(tmp_path: Path) -> Iterator[tuple[str, Path, set[str], set[str]]]:
     httpd.server_close()
 
 
-def _versions(dt: dualtrace.Dualtrace) -> dict[str, list[str]]:
+def _versions(dt: Dualtrace) -> dict[str, list[str]]:
     rows = dt.sql("SELECT list, sha256 FROM list_versions ORDER BY version_id")
     out: dict[str, list[str]] = {}
     for row in rows:
