@@ -1,7 +1,9 @@
-"""dualtrace lists load|status|changes|update|layouts"""
+"""dualtrace lists load|status|changes|versions|diff|update|layouts"""
 
 from __future__ import annotations
 
+import json
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -143,6 +145,51 @@ def lists_changes(
     """What one version of a list added, removed or changed."""
     with Dualtrace(db, read_only=True) as dt:
         emit(dt.lists_changes(list_name, version), fmt, title=f"{list_name} changes")
+
+
+@lists_app.command("versions")
+@user_errors
+def lists_versions(
+    list_name: Annotated[str | None, typer.Argument(help="List name (default: every list).")] = None,
+    db: DbOption = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Every loaded version of the lists: id, loaded at, files, sha256, entries."""
+    with Dualtrace(db, read_only=True) as dt:
+        emit(dt.lists_versions(list_name), fmt, title="list versions")
+
+
+@lists_app.command("diff")
+@user_errors
+def lists_diff(
+    list_name: Annotated[str, typer.Argument(help="List name (see `lists versions`).")],
+    from_version: Annotated[
+        int | None, typer.Option("--from", help="Earlier version id (default: the one before --to).")
+    ] = None,
+    to_version: Annotated[
+        int | None, typer.Option("--to", help="Later version id (default: the latest).")
+    ] = None,
+    db: DbOption = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Entities added, removed and changed (names, identifiers, programs, addresses...) between
+    two versions of a list."""
+    with Dualtrace(db, read_only=True) as dt:
+        result = dt.lists_diff(list_name, from_version, to_version)
+    if fmt is OutputFormat.json:
+        sys.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    counts = result.counts()
+    emit(
+        result.rows(),
+        fmt,
+        title=f"{list_name}: version {result.from_version} -> {result.to_version}",
+    )
+    err_console.print(
+        f"{list_name} {result.from_version} -> {result.to_version}: added {counts['added']:,},"
+        f" removed {counts['removed']:,}, changed {counts['changed']:,}",
+        highlight=False,
+    )
 
 
 @lists_app.command("layouts")
