@@ -156,7 +156,10 @@ def lists_versions(
 ) -> None:
     """Every loaded version of the lists: id, loaded at, files, sha256, entries."""
     with Dualtrace(db, read_only=True) as dt:
-        emit(dt.lists_versions(list_name), fmt, title="list versions")
+        rows = dt.lists_versions(list_name)
+    if fmt is OutputFormat.table:  # the full digest is in -f json / csv
+        rows = [{**r, "sha256": r["sha256"][:12]} for r in rows]
+    emit(rows, fmt, title="list versions")
 
 
 @lists_app.command("diff")
