@@ -147,3 +147,28 @@ def test_failed_sources_are_reported_and_keep_their_version(
     assert third.exit_code == 0, third.output
     with dualtrace.open(db, read_only=True) as dt:
         assert len(_versions(dt)["eu_fsf"]) == 2
+
+
+def test_registry_covers_the_official_sources() -> None:
+    """Every official source the lists update issue names has a record: fetched from its
+    publisher, or (EU Journal annexes) recorded as having no stable download."""
+    from urllib.parse import urlparse
+
+    from dualtrace.lists import registry
+
+    downloads = registry.downloads()
+    hosts = {name: {urlparse(u).hostname for u in d.urls} for name, d in downloads.items()}
+    assert hosts["ofac_sdn"] == hosts["ofac_cons"] == {"sanctionslistservice.ofac.treas.gov"}
+    assert downloads["ofac_sdn"].layout == downloads["ofac_cons"].layout == "ofac-advanced-xml"
+    assert [Path(urlparse(u).path).name for d in ("ofac_sdn", "ofac_cons") for u in downloads[d].urls] == [
+        "SDN_ADVANCED.XML",
+        "CONS_ADVANCED.XML",
+    ]
+    assert hosts["eu_fsf"] == {"webgate.ec.europa.eu"}
+    assert hosts["un_sc"] == {"scsanctions.un.org"}
+    assert hosts["uk_ofsi"] == {"ofsistorage.blob.core.windows.net"}
+    assert hosts["us_csl"] == {"data.trade.gov"}
+    # DoD publishes a PDF only: its URL is recorded, the machine-readable extraction is loaded.
+    assert urlparse(downloads["us_dod_1260h"].extra["official_source"]).hostname == "media.defense.gov"
+    journal = registry.manual()["eu_journal"]
+    assert journal["layout"] in registry.layouts() and "no annex table" in journal["why"]
