@@ -85,7 +85,8 @@ def sources() -> dict[str, list[str]]:
 
 def _filename(name: str, url: str, index: int) -> str:
     record = registry.downloads().get(name)
-    if record is not None and record.filename and index == 0:
+    # The registry's file name is for its own URL; a mirror's ($DUALTRACE_LIST_SOURCES) keeps its own.
+    if record is not None and record.filename and index == 0 and url in record.urls:
         return record.filename
     base = Path(urlparse(url).path).name
     return base or f"{name}-{index}"
@@ -152,16 +153,19 @@ def _fetch(con: duckdb.DuckDBPyConnection, name: str, url: str, target: Path, ti
     return Download(name, url, target, status, digest, size, etag=etag, last_modified=modified)
 
 
+_UNREACHABLE = "cannot reach host ("
+
+
 def _reason(exc: BaseException) -> str:
     """One line for a failed fetch or load."""
     if isinstance(exc, urllib.error.URLError) and not isinstance(exc, urllib.error.HTTPError):
         if not isinstance(exc.reason, BaseException):
-            return f"cannot reach host ({exc.reason})"
+            return f"{_UNREACHABLE}{exc.reason})"
         exc = exc.reason
     if isinstance(exc, TimeoutError):
         return "timed out"
     if isinstance(exc, ConnectionError | socket.gaierror):
-        return f"cannot reach host ({exc})"
+        return f"{_UNREACHABLE}{exc})"
     text = str(exc).strip().splitlines()
     return text[0] if text else type(exc).__name__
 
@@ -282,8 +286,11 @@ def update(
     failures = failed(downloads)
     if failures and len(failures) == len(names) and all(f.unreachable for f in failures):
         host = urlparse(failures[0].url).hostname or failures[0].url
+        reason = failures[0].reason
+        if reason.startswith(_UNREACHABLE):
+            reason = reason[len(_UNREACHABLE) : -1]
         raise OfflineError(
-            f"offline: cannot reach {host} ({failures[0].reason}); nothing was downloaded"
+            f"offline: cannot reach {host} ({reason}); nothing was downloaded"
             " - load files you have with `dualtrace lists load`"
         )
     return downloads
