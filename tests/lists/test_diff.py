@@ -160,3 +160,43 @@ def test_diff_of_two_real_ofac_versions(tmp_path: Path) -> None:
     differ = {e for e in both if normal[e] != [" ".join(f.replace("-0-", "").split()) for f in new[e]]}
     assert ents("changed") <= differ
     assert len(differ - ents("changed")) <= len(differ) // 100
+
+
+def test_diff_across_a_delta(tmp_path: Path) -> None:
+    """A delta version's contents are its base's with the ADD/MOD/DEL applied: diffing it against
+    the full version before gives exactly those operations."""
+
+    def company(eid: str, name: str, **props: list[str]) -> dict[str, object]:
+        return {"id": eid, "schema": "Company", "target": True, "properties": {"name": [name], **props}}
+
+    full = tmp_path / "entities.ftm.json"
+    full.write_text(
+        "\n".join(
+            json.dumps(e)
+            for e in (
+                company("os-1", "Amur Optical Systems", country=["ru"]),
+                company("os-2", "Baikal Gyro Works"),
+                company("os-3", "Kazan Radar Parts"),
+            )
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    delta = tmp_path / "entities.delta.json"
+    ops = [
+        {"op": "ADD", "entity": company("os-4", "Tver Laser Optics")},
+        {"op": "MOD", "entity": company("os-1", "Amur Optical Systems", country=["ru"], alias=["AOS"])},
+        {"op": "DEL", "entity": {"id": "os-2"}},
+    ]
+    delta.write_text("\n".join(json.dumps(op) for op in ops) + "\n", encoding="utf-8")
+    with dualtrace.open(tmp_path / "w.duckdb") as dt:
+        dt.lists_load([full], list_name="os")
+        dt.lists_load([delta], list_name="os")
+        result = dt.lists_diff("os")
+    assert [(c.change, c.entity_id) for c in result.changes] == [
+        ("added", "os-4"),
+        ("removed", "os-2"),
+        ("changed", "os-1"),
+    ]
+    assert result.of("changed")[0].properties == {"alias": {"added": ["AOS"], "removed": []}}
+    assert result.of("changed")[0].kinds == {"names"}
