@@ -157,8 +157,9 @@ def lists_versions(
     """Every loaded version of the lists: id, loaded at, files, sha256, entries."""
     with Dualtrace(db, read_only=True) as dt:
         rows = dt.lists_versions(list_name)
-    if fmt is OutputFormat.table:  # the full digest is in -f json / csv
-        rows = [{**r, "sha256": r["sha256"][:12]} for r in rows]
+    if fmt is OutputFormat.table:  # a terminal's width; every column and the full digest: -f json / csv
+        keep = ("list", "version_id", "version_date", "loaded_at", "files", "sha256", "entities", "targets")
+        rows = [{k: (r[k][:12] if k == "sha256" else r[k]) for k in keep} for r in rows]
     emit(rows, fmt, title="list versions")
 
 
