@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from dualtrace.api.base import PathLike, SessionBase
+from dualtrace.lists.diff import ListDiff, diff
+from dualtrace.lists.history import versions
 from dualtrace.lists.load import load_paths
 from dualtrace.lists.status import changes, status
 from dualtrace.lists.store import VersionReport
@@ -46,7 +48,9 @@ class ListsMixin(SessionBase):
         load: bool = True,
     ) -> list[Any]:
         """Download the official list files (conditional requests, previous version kept) and load
-        the ones that changed. Raises OfflineError (one line) without a network."""
+        the ones that changed. Each list succeeds or fails alone: a failed one is a Download with
+        status "failed" and its reason, its previous version kept. Raises OfflineError (one line)
+        when no publisher could be reached."""
         target = Path(folder or os.environ.get("DUALTRACE_LISTS_DIR") or self.path.parent / "lists")
 
         def loader(paths: list[Path], name: str) -> list[dict[str, Any]]:
@@ -62,3 +66,15 @@ class ListsMixin(SessionBase):
 
     def lists_changes(self, list_name: str, version_id: int | None = None) -> list[dict[str, Any]]:
         return changes(self.con, list_name, version_id)
+
+    def lists_versions(self, list_name: str | None = None) -> list[dict[str, Any]]:
+        """Each loaded version of each list (or of one): version id, loaded at, files, sha256,
+        entities and targets, and whether its contents were recorded (``diffable``)."""
+        return versions(self.con, list_name)
+
+    def lists_diff(
+        self, list_name: str, from_version: int | None = None, to_version: int | None = None
+    ) -> ListDiff:
+        """Entities added, removed and changed (with which properties) between two versions of a
+        list; default: its last two."""
+        return diff(self.con, list_name, from_version, to_version)

@@ -1,7 +1,9 @@
-"""dualtrace lists load|status|changes|update|layouts"""
+"""dualtrace lists load|status|changes|versions|diff|update|layouts"""
 
 from __future__ import annotations
 
+import json
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -92,12 +94,14 @@ def lists_update(
     db: DbOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Download the official list files from their publishers and load what changed."""
-    from dualtrace.lists.update import official
+    """Download the official list files from their publishers and load what changed. Each list
+    succeeds or fails alone; exit 1 if any failed (its previous version stays current)."""
+    from dualtrace.lists.update import failed, official
 
     with Dualtrace(db) as dt:
         downloads = dt.lists_update(only=only, folder=folder, timeout=timeout, load=not no_load)
     emit([d.as_dict() for d in downloads], fmt, title="downloads")
+    failures = failed(downloads)
     for d in downloads:
         for loaded in d.loaded:
             err_console.print(
@@ -107,6 +111,17 @@ def lists_update(
             )
     if not downloads:
         err_console.print(f"nothing to do (lists: {', '.join(official())})")
+    for f in failures:
+        err_console.print(f"failed: {f.name}, {f.url}, {f.reason}", highlight=False, soft_wrap=True)
+    if downloads:
+        done = sorted({d.name for d in downloads} - {f.name for f in failures})
+        err_console.print(
+            f"{len(done)} list(s) updated or current, {len(failures)} failed"
+            + (f" ({', '.join(f.name for f in failures)}: previous version kept)" if failures else ""),
+            highlight=False,
+        )
+    if failures:
+        raise typer.Exit(1)
 
 
 @lists_app.command("status")
@@ -130,6 +145,55 @@ def lists_changes(
     """What one version of a list added, removed or changed."""
     with Dualtrace(db, read_only=True) as dt:
         emit(dt.lists_changes(list_name, version), fmt, title=f"{list_name} changes")
+
+
+@lists_app.command("versions")
+@user_errors
+def lists_versions(
+    list_name: Annotated[str | None, typer.Argument(help="List name (default: every list).")] = None,
+    db: DbOption = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Every loaded version of the lists: id, loaded at, files, sha256, entries."""
+    with Dualtrace(db, read_only=True) as dt:
+        rows = dt.lists_versions(list_name)
+    if fmt is OutputFormat.table:  # a terminal's width; every column and the full digest: -f json / csv
+        keep = ("list", "version_id", "version_date", "loaded_at", "files", "sha256", "entities", "targets")
+        rows = [{k: (r[k][:12] if k == "sha256" else r[k]) for k in keep} for r in rows]
+    emit(rows, fmt, title="list versions")
+
+
+@lists_app.command("diff")
+@user_errors
+def lists_diff(
+    list_name: Annotated[str, typer.Argument(help="List name (see `lists versions`).")],
+    from_version: Annotated[
+        int | None, typer.Option("--from", help="Earlier version id (default: the one before --to).")
+    ] = None,
+    to_version: Annotated[
+        int | None, typer.Option("--to", help="Later version id (default: the latest).")
+    ] = None,
+    db: DbOption = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Entities added, removed and changed (names, identifiers, programs, addresses...) between
+    two versions of a list."""
+    with Dualtrace(db, read_only=True) as dt:
+        result = dt.lists_diff(list_name, from_version, to_version)
+    if fmt is OutputFormat.json:
+        sys.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    counts = result.counts()
+    emit(
+        result.rows(),
+        fmt,
+        title=f"{list_name}: version {result.from_version} -> {result.to_version}",
+    )
+    err_console.print(
+        f"{list_name} {result.from_version} -> {result.to_version}: added {counts['added']:,},"
+        f" removed {counts['removed']:,}, changed {counts['changed']:,}",
+        highlight=False,
+    )
 
 
 @lists_app.command("layouts")

@@ -48,6 +48,10 @@ parsed into FtM entities by one module of this package and stored by ``store.py`
 ``list_changes`` — (version_id, list, entity_id, change, schema, caption): what each version
     added, removed or changed.
 ``list_downloads`` — files fetched by ``dualtrace lists update`` (url, etag, last-modified, sha256).
+``list_version_entities`` — (version_id, entity_id, content_hash): the entities of each version
+    (a delta: the list after it); ``list_entity_states`` — (list, entity_id, content_hash, schema,
+    caption, target, properties): each distinct content an entity has had. Read by
+    ``dualtrace.lists.diff``.
 
 Ownership for the network engine: ``SELECT * FROM entity_links WHERE prop IN ('owner', 'asset')``
 joined to ``entities`` (schema 'Ownership', properties percentage/startDate/endDate), plus

@@ -50,6 +50,8 @@ class ListDownload:
 class Registry:
     layouts: dict[str, ListLayout]
     downloads: dict[str, ListDownload]
+    # Lists with no stable download: why, and where they are published.
+    manual: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def registry_text() -> str:
@@ -76,7 +78,8 @@ def parse(text: str) -> Registry:
             spec.get("filename"),
             {k: v for k, v in spec.items() if k not in known},
         )
-    return Registry(layouts, downloads)
+    manual = {str(name): dict(spec) for name, spec in (data.get("manual") or {}).items()}
+    return Registry(layouts, downloads, manual)
 
 
 @cache
@@ -97,3 +100,7 @@ def layout(name: str) -> ListLayout:
 
 def downloads() -> dict[str, ListDownload]:
     return current().downloads
+
+
+def manual() -> dict[str, dict[str, Any]]:
+    return current().manual

@@ -24,6 +24,7 @@ from followthemoney import model
 from followthemoney.types import registry
 
 from dualtrace.errors import InputError
+from dualtrace.lists import history
 from dualtrace.lists.model import Batch, ListEntity, iso_timestamp, parse_date
 from dualtrace.normalize.identifiers import PROPERTY_SCHEMES, normalize_id, scheme_of, split_ids
 from dualtrace.normalize.names import analyze
@@ -452,6 +453,7 @@ def _apply_full(
             row["first_seen"] = min(first_seen[e.id], row["first_seen"])
         new_rows.append(row)
     _insert_entities(con, new_rows)
+    history.record(con, list_name, version_id, list(rows.values()))
     report.names, report.ids = _write_details(con, list_name, added + changed)
     if unchanged:
         _update_entities(
@@ -500,7 +502,15 @@ def _apply_delta(
         rewrite.append(entity.id)
         change_rows.append((entity.id, kind, entity.schema, entity.display()))
     _delete_for(con, list_name, rewrite, ["entities", "entity_names", "entity_ids", "entity_links"])
-    _insert_entities(con, [_entity_row(list_name, e, rollups.get(e.id), version_id, seen) for e in upserts])
+    upsert_rows = [_entity_row(list_name, e, rollups.get(e.id), version_id, seen) for e in upserts]
+    _insert_entities(con, upsert_rows)
+    # The version's contents: its base's, changed by the delta (unknown if the base was loaded
+    # before contents were recorded).
+    base = fetch_one(con, "SELECT max(version_id) FROM list_versions WHERE list = ?", [list_name])
+    if base and base[0] is not None and fetch_one(
+        con, "SELECT 1 FROM list_version_entities WHERE version_id = ? LIMIT 1", [base[0]]
+    ):
+        history.record(con, list_name, version_id, upsert_rows, base_version=int(base[0]), dropped=deletes)
     report.names, report.ids = _write_details(con, list_name, upserts)
     gone = [d for d in deletes if d in existing and existing[d][1]]
     if gone:

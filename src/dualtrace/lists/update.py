@@ -10,9 +10,11 @@ JSON file ``{"name": ["url", ...]}`` in ``$DUALTRACE_LIST_SOURCES`` (a mirror, a
 from __future__ import annotations
 
 import hashlib
+import http.client
 import json
 import os
 import shutil
+import socket
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -28,7 +30,7 @@ from dualtrace.errors import DualtraceError, InputError
 from dualtrace.lists import registry
 from dualtrace.warehouse.db import fetch_one
 
-__all__ = ["Download", "OfflineError", "official", "sources", "update"]
+__all__ = ["Download", "OfflineError", "failed", "official", "sources", "update"]
 
 
 class OfflineError(DualtraceError):
@@ -40,10 +42,14 @@ class Download:
     name: str
     url: str
     path: Path
-    status: str  # new | updated | not-modified | unchanged
+    status: str  # new | updated | not-modified | unchanged | failed
     sha256: str = ""
     size_bytes: int = 0
     loaded: list[dict[str, Any]] = field(default_factory=list)
+    reason: str = ""  # why a source failed (status "failed")
+    unreachable: bool = False  # failed before any answer (host down, refused, timeout)
+    etag: str | None = None
+    last_modified: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -53,6 +59,7 @@ class Download:
             "sha256": self.sha256[:12],
             "size_bytes": self.size_bytes,
             "url": self.url,
+            "reason": self.reason,
         }
 
 
@@ -78,7 +85,8 @@ def sources() -> dict[str, list[str]]:
 
 def _filename(name: str, url: str, index: int) -> str:
     record = registry.downloads().get(name)
-    if record is not None and record.filename and index == 0:
+    # The registry's file name is for its own URL; a mirror's ($DUALTRACE_LIST_SOURCES) keeps its own.
+    if record is not None and record.filename and index == 0 and url in record.urls:
         return record.filename
     base = Path(urlparse(url).path).name
     return base or f"{name}-{index}"
@@ -97,13 +105,23 @@ def _offline(exc: urllib.error.URLError) -> bool:
     return not isinstance(exc, urllib.error.HTTPError)
 
 
-def _fetch(con: duckdb.DuckDBPyConnection, name: str, url: str, target: Path, timeout: float) -> Download:
-    last = fetch_one(
+def _last(con: duckdb.DuckDBPyConnection, url: str) -> tuple[Any, ...] | None:
+    row: tuple[Any, ...] | None = fetch_one(
         con,
         "SELECT etag, last_modified, sha256 FROM list_downloads WHERE url = ?"
         " ORDER BY fetched_at DESC LIMIT 1",
         [url],
     )
+    return row
+
+
+def _part(target: Path) -> Path:
+    return target.with_name(target.name + ".part")
+
+
+def _fetch(con: duckdb.DuckDBPyConnection, name: str, url: str, target: Path, timeout: float) -> Download:
+    """Fetch one URL into ``<target>.part`` (the current file is not touched yet)."""
+    last = _last(con, url)
     headers = {"User-Agent": f"dualtrace/{__version__} (+lists update)"}
     if last and target.exists():
         if last[0]:
@@ -111,7 +129,7 @@ def _fetch(con: duckdb.DuckDBPyConnection, name: str, url: str, target: Path, ti
         if last[1]:
             headers["If-Modified-Since"] = last[1]
     request = urllib.request.Request(url, headers=headers)
-    partial = target.with_name(target.name + ".part")
+    partial = _part(target)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             etag = response.headers.get("ETag")
@@ -121,26 +139,128 @@ def _fetch(con: duckdb.DuckDBPyConnection, name: str, url: str, target: Path, ti
     except urllib.error.HTTPError as exc:
         if exc.code == 304:
             return Download(name, url, target, "not-modified", last[2] if last else "", target.stat().st_size)
-        raise InputError(f"{name}: {url} answered HTTP {exc.code} {exc.reason}") from None
+        raise InputError(f"HTTP {exc.code} {exc.reason}") from None
     digest = _sha256(partial)
     size = partial.stat().st_size
     if size == 0:
         partial.unlink()
-        raise InputError(f"{name}: {url} sent an empty file; the previous version is kept")
+        raise InputError("empty file")
     if target.exists() and _sha256(target) == digest:
         partial.unlink()
         status = "unchanged"
     else:
         status = "updated" if target.exists() else "new"
-        if target.exists():
-            shutil.move(str(target), str(target.with_name(target.name + ".previous")))
-        shutil.move(str(partial), str(target))
-    con.execute(
-        "INSERT INTO list_downloads (name, url, path, sha256, size_bytes, etag, last_modified, status)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [name, url, str(target), digest, size, etag, modified, status],
-    )
-    return Download(name, url, target, status, digest, size)
+    return Download(name, url, target, status, digest, size, etag=etag, last_modified=modified)
+
+
+_UNREACHABLE = "cannot reach host ("
+
+
+def _reason(exc: BaseException) -> str:
+    """One line for a failed fetch or load."""
+    if isinstance(exc, urllib.error.URLError) and not isinstance(exc, urllib.error.HTTPError):
+        if not isinstance(exc.reason, BaseException):
+            return f"{_UNREACHABLE}{exc.reason})"
+        exc = exc.reason
+    if isinstance(exc, TimeoutError):
+        return "timed out"
+    if isinstance(exc, ConnectionError | socket.gaierror):
+        return f"{_UNREACHABLE}{exc})"
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def _unreachable(exc: BaseException) -> bool:
+    """A failure to connect at all (DNS, refused, unreachable, timeout), not an HTTP answer."""
+    if isinstance(exc, urllib.error.HTTPError):
+        return False
+    if isinstance(exc, urllib.error.URLError):
+        return True
+    return isinstance(exc, ConnectionError | TimeoutError | socket.gaierror)
+
+
+def _swap_in(group: list[Download]) -> list[tuple[Path, Path]]:
+    """Move the fetched files into place, the current ones to ``.previous``; return the moves
+    to undo (``_undo``) if the new version does not load."""
+    undo: list[tuple[Path, Path]] = []
+    for d in group:
+        if d.status not in ("new", "updated"):
+            continue
+        previous = d.path.with_name(d.path.name + ".previous")
+        if d.path.exists():
+            if previous.exists():
+                keep = previous.with_name(previous.name + ".keep")
+                shutil.move(str(previous), str(keep))
+                undo.append((keep, previous))
+            shutil.move(str(d.path), str(previous))
+            undo.append((previous, d.path))
+        shutil.move(str(_part(d.path)), str(d.path))
+    return undo
+
+
+def _undo(group: list[Download], moves: list[tuple[Path, Path]]) -> None:
+    for d in group:
+        if d.status in ("new", "updated") and d.path.exists() and not any(dst == d.path for _, dst in moves):
+            d.path.unlink()  # a new file that had no previous version
+    for src, dst in reversed(moves):
+        if dst.exists():
+            dst.unlink()
+        shutil.move(str(src), str(dst))
+
+
+def _record(con: duckdb.DuckDBPyConnection, group: list[Download]) -> None:
+    """Remember what each fetched file was (its ETag is only kept once its version loaded: a
+    failed source is fetched in full next time)."""
+    for d in group:
+        if d.status in ("new", "updated", "unchanged"):
+            con.execute(
+                "INSERT INTO list_downloads"
+                " (name, url, path, sha256, size_bytes, etag, last_modified, status)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [d.name, d.url, str(d.path), d.sha256, d.size_bytes, d.etag, d.last_modified, d.status],
+            )
+        for stale in d.path.parent.glob("*.keep"):
+            stale.unlink()
+
+
+def failed(downloads: list[Download]) -> list[Download]:
+    return [d for d in downloads if d.status == "failed"]
+
+
+def _update_one(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    urls: list[str],
+    folder: Path,
+    timeout: float,
+    loader: Callable[[list[Path], str], list[dict[str, Any]]] | None,
+) -> list[Download]:
+    """Fetch and load one source; on any failure its previous files and version stay as they were."""
+    target_dir = folder / name
+    target_dir.mkdir(parents=True, exist_ok=True)
+    group: list[Download] = []
+    for index, url in enumerate(urls):
+        target = target_dir / _filename(name, url, index)
+        try:
+            group.append(_fetch(con, name, url, target, timeout))
+        # Any failure of this source (network, HTTP, disk) is reported for it; the others go on.
+        except (OSError, http.client.HTTPException, DualtraceError) as exc:
+            for d in group:
+                _part(d.path).unlink(missing_ok=True)
+            _part(target).unlink(missing_ok=True)
+            return [Download(name, url, target, "failed", reason=_reason(exc), unreachable=_unreachable(exc))]
+    moves = _swap_in(group)
+    if loader is not None and any(d.status in ("new", "updated") for d in group):
+        try:
+            group[0].loaded = loader([d.path for d in group], name)
+        # A file that does not parse (whatever the reader raises) fails its source only; the
+        # store writes a version in one transaction, so nothing is half-loaded.
+        except Exception as exc:
+            _undo(group, moves)
+            bad = next((d for d in group if d.status in ("new", "updated")), group[0])
+            return [Download(name, bad.url, bad.path, "failed", reason=f"does not load: {_reason(exc)}")]
+    _record(con, group)
+    return group
 
 
 def update(
@@ -152,7 +272,9 @@ def update(
     load: bool = True,
     loader: Callable[[list[Path], str], list[dict[str, Any]]] | None = None,
 ) -> list[Download]:
-    """Download each list (or ``only`` these), keep the previous files, load what changed."""
+    """Download each list (or ``only`` these), keep the previous files, load what changed. Each
+    source succeeds or fails alone (a "failed" Download with its reason); only when no source
+    could be reached at all is it OfflineError."""
     known = sources()
     names = only or list(known)
     unknown = [n for n in names if n not in known]
@@ -160,23 +282,15 @@ def update(
         raise InputError(f"unknown list {', '.join(unknown)}; use one of {', '.join(known)}")
     downloads: list[Download] = []
     for name in names:
-        target_dir = folder / name
-        target_dir.mkdir(parents=True, exist_ok=True)
-        group: list[Download] = []
-        for index, url in enumerate(known[name]):
-            target = target_dir / _filename(name, url, index)
-            try:
-                group.append(_fetch(con, name, url, target, timeout))
-            except urllib.error.URLError as exc:
-                if _offline(exc):
-                    host = urlparse(url).hostname or url
-                    raise OfflineError(
-                        f"offline: cannot reach {host} ({getattr(exc, 'reason', exc)});"
-                        f" nothing was downloaded for {name} - load files you have"
-                        " with `dualtrace lists load`"
-                    ) from None
-                raise InputError(f"{name}: {url}: {exc}") from None
-        downloads.extend(group)
-        if load and loader is not None and any(d.status in ("new", "updated") for d in group):
-            group[0].loaded = loader([d.path for d in group], name)
+        downloads.extend(_update_one(con, name, known[name], folder, timeout, loader if load else None))
+    failures = failed(downloads)
+    if failures and len(failures) == len(names) and all(f.unreachable for f in failures):
+        host = urlparse(failures[0].url).hostname or failures[0].url
+        reason = failures[0].reason
+        if reason.startswith(_UNREACHABLE):
+            reason = reason[len(_UNREACHABLE) : -1]
+        raise OfflineError(
+            f"offline: cannot reach {host} ({reason}); nothing was downloaded"
+            " - load files you have with `dualtrace lists load`"
+        )
     return downloads
