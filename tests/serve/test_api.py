@@ -195,6 +195,18 @@ def test_sources_lists_and_screen(client: TestClient, served: Served) -> None:
     assert client.get("/api/v1/screen?name=", headers=auth(served, "analyst")).status_code == 422
 
 
+def test_coverage_is_served_per_file_reporter_and_year(client: TestClient, served: Served) -> None:
+    assert client.get("/api/v1/coverage").status_code == 401
+    rows = client.get("/api/v1/coverage", headers=auth(served, "viewer")).json()
+    trade_files = {s["filename"] for s in client.get("/api/v1/sources", headers=auth(served, "viewer")).json()
+                   if s["table"] == "trade_flows"}  # fmt: skip
+    assert rows and {r["filename"] for r in rows} == trade_files
+    assert all(r["status"] in ("complete", "partial", "absent") for r in rows)
+    assert all(r["level"] == "*" and r["partner"] == "*" for r in rows)
+    wide = client.get("/api/v1/coverage?everything=true", headers=auth(served, "viewer")).json()
+    assert len(wide) > len(rows) and {r["level"] for r in wide} > {"*"}
+
+
 def test_openapi_documents_the_api(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     assert "/api/v1/match/{dataset}" in spec["paths"] and "/api/v1/cases/{case_id}/approve" in spec["paths"]

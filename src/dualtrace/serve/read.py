@@ -80,6 +80,16 @@ def sources(_: Principal = Depends(require("viewer")), svc: Service = Depends(se
     return svc.call(lambda dt: dt.sources())
 
 
+@router.get("/coverage", tags=["sources"])
+def coverage(
+    everything: bool = Query(False, description="per product level and partner too"),
+    _: Principal = Depends(require("viewer")),
+    svc: Service = Depends(service),
+) -> Any:
+    """What each trade file covers per reporter and year: complete, partial or absent, and why."""
+    return svc.call(lambda dt: dt.coverage(everything))
+
+
 @router.get("/lists", tags=["sources"])
 def lists(_: Principal = Depends(require("viewer")), svc: Service = Depends(service)) -> Any:
     return svc.call(lambda dt: dt.lists_status())

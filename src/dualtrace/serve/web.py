@@ -12,11 +12,13 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader
+from markupsafe import Markup
 
 from dualtrace.api import Dualtrace
 from dualtrace.cases import OUTCOMES, Principal
 from dualtrace.findings.model import SEVERITIES, explain
 from dualtrace.findings.query import FindingFilter
+from dualtrace.report import charts
 from dualtrace.serve.auth import COOKIE, require, service, web_session
 from dualtrace.serve.service import Service
 
@@ -140,7 +142,10 @@ def finding_page(
         return found, dt.finding_rows(found)
 
     finding, rows = svc.call(work)
-    return render(request, "finding.html", f=finding, rows=rows)
+    spec = charts.spec(finding.evidence.chart, finding.evidence.table)
+    # drawn offline to SVG by vl-convert, as in the report (its text is escaped there)
+    chart = Markup(charts.svg(spec)) if spec else None
+    return render(request, "finding.html", f=finding, rows=rows, chart=chart)
 
 
 @router.get("/screen")
