@@ -47,7 +47,7 @@ def test_a_warehouse_in_use_says_so(tmp_path: Path) -> None:
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == b"open"
-        with pytest.raises(WarehouseError, match="in use by another"):
+        with pytest.raises(WarehouseError, match=rf"in use by pid {holder.pid}: stop it"):
             connect(db)
     finally:
         holder.kill()

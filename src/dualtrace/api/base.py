@@ -9,7 +9,7 @@ from typing import Any, Self
 import duckdb
 
 from dualtrace import config
-from dualtrace.warehouse import db
+from dualtrace.warehouse import db, lock
 
 PathLike = str | Path
 
@@ -36,6 +36,8 @@ class SessionBase:
         if self._con is not None:
             self._con.close()
             self._con = None
+            if not self.read_only and str(self.path) != ":memory:":
+                lock.release(self.path)
 
     def __enter__(self) -> Self:
         return self

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from importlib import resources
@@ -13,6 +14,7 @@ import pyarrow as pa
 
 from dualtrace import config
 from dualtrace.errors import WarehouseError
+from dualtrace.warehouse import lock
 
 MIGRATIONS_PACKAGE = "dualtrace.warehouse.migrations"
 
@@ -117,12 +119,21 @@ def connect(
     except duckdb.IOException as exc:
         message = str(exc).splitlines()[0]
         if "lock" in message.lower():
+            # DuckDB names the pid holding its lock; the holder file adds the command when it
+            # is that process's (a file left by another, closed connection is not)
+            found = re.search(r"PID (\d+)", str(exc))
+            pid = int(found.group(1)) if found else None
+            who = lock.describe(db_path, pid)
+            if who is None:
+                who = f"pid {pid}" if pid else "another process"
             raise WarehouseError(
-                f"warehouse {db_path} is in use by another dualtrace process; wait for it to finish"
+                f"warehouse {db_path} is in use by {who}: stop it or use --db another.duckdb"
             ) from exc
         raise WarehouseError(f"cannot open warehouse {db_path}: {message}") from exc
     _configure(con)
     if not read_only:
+        if str(db_path) != ":memory:":
+            lock.record(db_path)
         migrate(con)
     return con
 
