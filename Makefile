@@ -1,6 +1,6 @@
 # Two commands do everything on a fresh machine with Python 3.11:
 #   make demo   - build .venv, install dualtrace, run the end-to-end demo (offline, fictional data)
-#   make test   - build .venv with the dev tools, install the browser the report test drives
+#   make test   - build .venv with the dev tools, install the browser the report and web-page tests drive
 #                 (Debian/Ubuntu as root), run lint, types and the test suite
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -18,8 +18,8 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/dualtrace demo --out demo-output
 
-# Headless Chromium for the report's browser test and a JRE for the Spark tests (.ci/apt-packages);
-# without them those tests are skipped with a reason.
+# Headless Chromium for the browser tests (report, served pages) and a JRE for the Spark tests
+# (.ci/apt-packages); without them those tests are skipped with a reason.
 browser:
 	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null && command -v java >/dev/null; then :; \
 	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \

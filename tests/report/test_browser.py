@@ -7,44 +7,19 @@ Needs Chromium and its driver (Debian: apt-get install chromium chromium-driver;
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from tests.chromium import chromium
 from tests.report.conftest import Reports
-
-webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    binary, driver = (
-        shutil.which("chromium") or shutil.which("chromium-browser"),
-        shutil.which("chromedriver"),
-    )
-    if not binary or not driver:
-        pytest.skip("chromium and chromedriver are not installed (apt-get install chromium chromium-driver)")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = binary
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--no-first-run",
-        "--window-size=1280,1000",
-    ):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    chrome = webdriver.Chrome(service=Service(driver), options=options)
-    try:
+    with chromium() as chrome:
         yield chrome
-    finally:
-        chrome.quit()
 
 
 def test_report_renders_offline_in_chromium(browser: Any, reports: Reports) -> None:

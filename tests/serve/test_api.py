@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.serve.conftest import SCRIPT_NAME, Served, auth
+from tests.serve.conftest import PASSWORD, SCRIPT_NAME, Served, auth
 
 NORDLICHT = {"schema": "Company", "properties": {"name": ["Nordlicht Optika LLC"], "country": ["ru"]}}
 
@@ -211,3 +211,25 @@ def test_openapi_documents_the_api(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     assert "/api/v1/match/{dataset}" in spec["paths"] and "/api/v1/cases/{case_id}/approve" in spec["paths"]
     assert client.get("/docs").status_code == 200
+
+
+def test_login_form_needs_its_own_token(client: TestClient) -> None:
+    form = {"username": "analyst", "password": PASSWORD, "next": "/findings"}
+    html = {"accept": "text/html"}
+    client.cookies.clear()
+    try:
+        no_form = client.post("/login", data=form, headers=html)  # as from another site: no token cookie
+        assert no_form.status_code == 403 and "CSRF" in no_form.text
+        page = client.get("/login", headers=html)
+        token = page.cookies["dt_login"]
+        assert f'name="csrf" value="{token}"' in page.text
+        for forged in ("", "forged", "é"):  # non-ASCII is refused too, not a server error
+            assert client.post("/login", data={**form, "csrf": forged}, headers=html).status_code == 403
+        done = client.post("/login", data={**form, "csrf": token}, headers=html, follow_redirects=False)
+        assert done.status_code == 303 and done.headers["location"] == "/findings"
+        assert "dt_session" in done.cookies
+        # the session's own token guards its forms the same way
+        assert client.post("/logout", data={"csrf": "é"}, headers=html).status_code == 403
+        assert client.get("/findings", headers=html).status_code == 200
+    finally:
+        client.cookies.clear()

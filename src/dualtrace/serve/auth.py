@@ -49,7 +49,7 @@ async def principal(request: Request) -> Principal:
         sent = request.headers.get("x-csrf-token")
         if sent is None and "form" in request.headers.get("content-type", ""):
             sent = str((await request.form()).get("csrf", ""))
-        if not sent or not hmac.compare_digest(sent, session.csrf):
+        if not sent or not hmac.compare_digest(sent.encode(), session.csrf.encode()):  # bytes: any text
             raise HTTPException(403, "missing or wrong CSRF token")
     return session.principal
 

@@ -1,9 +1,12 @@
 """The web pages: server-rendered (Jinja2, autoescaped), plain forms, no scripts, works offline.
 Each page asks the Python API, like the JSON endpoints; form posts carry the session's CSRF
-token (checked in auth.principal)."""
+token (checked in auth.principal), and the login form a token of its own (a cookie it must
+match), so another site cannot log a browser in under someone else's name."""
 
 from __future__ import annotations
 
+import hmac
+import secrets
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -23,6 +26,7 @@ from dualtrace.serve.auth import COOKIE, require, service, web_session
 from dualtrace.serve.service import Service
 
 router = APIRouter(include_in_schema=False)
+LOGIN_COOKIE = "dt_login"
 _ENV = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True)
 _ENV.globals.update(explain=explain, severities=SEVERITIES, outcomes=OUTCOMES)
 
@@ -46,9 +50,19 @@ def home() -> Response:
     return RedirectResponse("/findings", status_code=303)
 
 
+def _login_form(request: Request, next: str, failed: bool) -> HTMLResponse:
+    """The login page with its CSRF token, also set as a cookie the post must match."""
+    token = request.cookies.get(LOGIN_COOKIE) or secrets.token_urlsafe(24)
+    target = next if next.startswith("/") and not next.startswith("//") else "/findings"
+    response = render(request, "login.html", http_status=401 if failed else 200,
+                      next=target, failed=failed, login_csrf=token)  # fmt: skip
+    response.set_cookie(LOGIN_COOKIE, token, httponly=True, samesite="strict", max_age=3600, path="/login")
+    return response
+
+
 @router.get("/login")
 def login_page(request: Request, next: str = "/findings") -> HTMLResponse:
-    return render(request, "login.html", next=next if next.startswith("/") else "/findings", failed=False)
+    return _login_form(request, next, failed=False)
 
 
 @router.post("/login")
@@ -57,19 +71,24 @@ def login(
     username: str = Form(...),
     password: str = Form(...),
     next: str = Form("/findings"),
+    csrf: str = Form(""),
     svc: Service = Depends(service),
 ) -> Response:
+    expected = request.cookies.get(LOGIN_COOKIE, "")
+    if not expected or not hmac.compare_digest(csrf.encode(), expected.encode()):
+        raise HTTPException(403, "missing or wrong CSRF token: reload the login page and try again")
     who = svc.call(lambda dt: dt.login(username, password))
     if who is None:
         svc.call(
             lambda dt: dt.audit_record(Principal(username, "viewer", "password"), "login.failed", None, {})
         )
-        return render(request, "login.html", http_status=401, next=next, failed=True)
+        return _login_form(request, next, failed=True)
     token, _ = svc.new_session(Principal(who.name, who.role, "session"))
     svc.call(lambda dt: dt.audit_record(who, "login", None, {}))
     target = next if next.startswith("/") and not next.startswith("//") else "/findings"
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(COOKIE, token, httponly=True, samesite="strict", max_age=8 * 3600)
+    response.delete_cookie(LOGIN_COOKIE, path="/login")  # one token per login: the next form gets a new one
     return response
 
 
