@@ -7,6 +7,7 @@ import hmac
 from collections.abc import Callable
 
 from fastapi import Depends, HTTPException, Request
+from starlette.concurrency import run_in_threadpool
 
 from dualtrace.cases import Principal, role_at_least
 from dualtrace.serve.service import Service, WebSession
@@ -37,12 +38,14 @@ async def principal(request: Request) -> Principal:
     if svc.no_auth:
         return LOCAL
     key = _presented_key(request)
+    # The warehouse lock may be held by a running request: wait for it in a worker thread, so
+    # the event loop keeps accepting and answering meanwhile.
     if key:
-        found = svc.call(lambda dt: dt.principal_for_key(key))
+        found: Principal | None = await run_in_threadpool(svc.call, lambda dt: dt.principal_for_key(key))
         if found is None:
             raise HTTPException(401, "invalid or revoked API key", {"WWW-Authenticate": "Bearer"})
         return found
-    session = web_session(request)
+    session = await run_in_threadpool(web_session, request)
     if session is None:
         raise HTTPException(401, "authentication required", {"WWW-Authenticate": "Bearer"})
     if request.method not in _SAFE:
