@@ -167,6 +167,14 @@ def finding_page(
     return render(request, "finding.html", f=finding, rows=rows, chart=chart)
 
 
+@router.get("/parties/{party}")
+def party_page(
+    request: Request, party: str, _: Principal = Depends(require("viewer")), svc: Service = Depends(service)
+) -> HTMLResponse:
+    """A resolved party: its ownership chains drawn, owners, holdings, list entries, partners."""
+    return render(request, "party.html", p=svc.call(lambda dt: dt.party_show(party)))
+
+
 @router.get("/screen")
 def screen_page(
     request: Request,
