@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from dualtrace.errors import InputError
 from dualtrace.ingest.expressions import ident, lit
+from dualtrace.normalize import gzguard
 from dualtrace.normalize.encodings import open_binary
 
 # Empty fields must read as '' and padded (missing) fields as NULL, so that a short row can be
@@ -45,6 +46,12 @@ def file_format(path: Path) -> str:
         f"{path.name}: unknown file type {last or '(no extension)'!r}; "
         "dualtrace reads .csv, .tsv, .txt, .csv.gz, .parquet and .xlsx"
     )
+
+
+def refuse_gzip_bomb(path: Path) -> None:
+    """DuckDB decompresses .csv.gz itself, past any guard: decompress it once under the guard first."""
+    if path.suffix.lower() == ".gz":
+        gzguard.check(path)
 
 
 SERIAL_READ_NEEDED = "null_padding in conjunction with quoted new lines"
