@@ -28,7 +28,11 @@ UN_XML = """<?xml version="1.0" encoding="UTF-8"?>
 """
 # (root element, fixture text, a name in it that the entity replaces)
 LAYOUTS = {
-    "ofac-xml": ("sdnList", (FIXTURES / "sdn.xml").read_text("utf-8"), "NORDLICHT OPTIKA LIMITED LIABILITY COMPANY"),
+    "ofac-xml": (
+        "sdnList",
+        (FIXTURES / "sdn.xml").read_text("utf-8"),
+        "NORDLICHT OPTIKA LIMITED LIABILITY COMPANY",
+    ),
     "ofac-advanced-xml": (
         "Sanctions",
         (FIXTURES / "sdn_advanced.xml").read_text("utf-8"),
