@@ -95,7 +95,7 @@ class Source:
                 "null_padding = true",
                 f"nullstr = {lit(NULL_MARKER)}",
                 "strict_mode = false",
-                "max_line_size = 8388608",
+                f"max_line_size = {MAX_LINE}",
             ]
             if not self.parallel:
                 options.append("parallel = false")
@@ -116,6 +116,7 @@ class Source:
 
 
 DELIMITERS = (",", ";", "\t", "|")
+MAX_LINE = 8388608  # the longest line DuckDB is told to accept (max_line_size)
 
 
 def sniff_csv(
@@ -132,9 +133,16 @@ def sniff_csv(
     sampler that looks at data rows can be misled by the very rows that are broken.
     """
     with open_binary(read_path) as handle:
+        start = handle.read(65536)
+        if b"\r" in start and b"\n" not in start:
+            # Old Mac files end lines in CR only; DuckDB and the line counts expect LF or CRLF.
+            raise InputError(
+                f"{label}: line 1: lines end in a bare CR (old Mac line endings); save it with LF or CRLF"
+            )
+        handle.seek(0)
         for _ in range(skip_rows):
-            handle.readline()
-        first = handle.readline().decode("utf-8-sig", errors="replace")
+            handle.readline(MAX_LINE)
+        first = handle.readline(MAX_LINE).decode("utf-8-sig", errors="replace")
     if not first.strip():
         raise InputError(f"{label}: no header line found (line {skip_rows + 1} is empty)")
     if delimiter == "auto":
@@ -144,7 +152,10 @@ def sniff_csv(
     if len(chosen) != 1:
         raise InputError(f"{label}: the delimiter must be one character (got {delimiter!r})")
     quote_char = quote or '"'
-    names = next(csv.reader([first.rstrip("\r\n")], delimiter=chosen, quotechar=quote_char))
+    try:
+        names = next(csv.reader([first.rstrip("\r\n")], delimiter=chosen, quotechar=quote_char))
+    except csv.Error as exc:
+        raise InputError(f"{label}: line {skip_rows + 1}: the header cannot be read ({exc})") from None
     header = unique_names(names)
     dialect = {"delimiter": chosen, "quote": quote_char, "escape": quote_char, "skip": skip_rows}
     return header, dialect
