@@ -12,7 +12,6 @@ import gzip
 import io
 import zlib
 from pathlib import Path
-from typing import BinaryIO
 
 from dualtrace.config import gzip_limits
 from dualtrace.errors import InputError
@@ -70,7 +69,7 @@ class _GuardedRaw(io.RawIOBase):
         super().close()
 
 
-def open_guarded(path: Path) -> BinaryIO:
+def open_guarded(path: Path) -> io.BufferedReader:
     """A buffered binary stream of the decompressed file (readline, seek, iteration work)."""
     return io.BufferedReader(_GuardedRaw(path), buffer_size=CHUNK)
 
@@ -78,6 +77,7 @@ def open_guarded(path: Path) -> BinaryIO:
 def check(path: Path) -> None:
     """Decompress the whole file once, keeping nothing: run before a reader the guard cannot wrap
     (DuckDB reads .csv.gz itself)."""
+    buffer = bytearray(CHUNK)  # reused: nothing is kept, so nothing need be allocated per chunk
     with open_guarded(path) as handle:
-        while handle.read(CHUNK):
+        while handle.readinto(buffer):
             pass
