@@ -32,3 +32,17 @@ def reviewer_name(reviewer: str | None) -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "unknown"
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def gzip_limits() -> tuple[int, int, int]:
+    """(most decompressed bytes, highest ratio, bytes past which the ratio counts) for .gz inputs."""
+    return (
+        _env_int("DUALTRACE_GZIP_MAX_BYTES", 4 << 30),
+        _env_int("DUALTRACE_GZIP_MAX_RATIO", 200),
+        _env_int("DUALTRACE_GZIP_RATIO_FROM", 64 << 20),
+    )

@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from dualtrace.errors import DualtraceError
+from dualtrace.normalize.cells import neutralise
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -86,7 +87,7 @@ def emit(rows: Sequence[dict[str, Any]], fmt: OutputFormat, *, title: str | None
         writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: _plain(v) for k, v in row.items()})
+            writer.writerow({k: neutralise(_plain(v)) for k, v in row.items()})
         sys.stdout.write(buffer.getvalue())
     else:
         table = Table(title=title, show_lines=False)

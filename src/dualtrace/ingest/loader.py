@@ -435,6 +435,7 @@ def load_file(
     if path.stat().st_size == 0:
         raise InputError(f"{label}: the file is empty")
     fmt = readers.file_format(path)
+    readers.refuse_gzip_bomb(path)
     table = FACT_TABLES[request.table]
 
     # The sha256 decides whether a file was loaded before. Hashing gigabytes takes seconds, so it
@@ -515,6 +516,7 @@ def suggest_trade_mapping(
     if not path.is_file():
         raise InputError(f"file not found: {path}")
     fmt = readers.file_format(path)
+    readers.refuse_gzip_bomb(path)
     chosen = _encoding_for(path, fmt, encoding or "auto")
     ensure_installed(con)
     _setup_session(con)

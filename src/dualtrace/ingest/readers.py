@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from dualtrace.errors import InputError
 from dualtrace.ingest.expressions import ident, lit
+from dualtrace.normalize import gzguard
 from dualtrace.normalize.encodings import open_binary
 
 # Empty fields must read as '' and padded (missing) fields as NULL, so that a short row can be
@@ -45,6 +46,12 @@ def file_format(path: Path) -> str:
         f"{path.name}: unknown file type {last or '(no extension)'!r}; "
         "dualtrace reads .csv, .tsv, .txt, .csv.gz, .parquet and .xlsx"
     )
+
+
+def refuse_gzip_bomb(path: Path) -> None:
+    """DuckDB decompresses .csv.gz itself, past any guard: decompress it once under the guard first."""
+    if path.suffix.lower() == ".gz":
+        gzguard.check(path)
 
 
 SERIAL_READ_NEEDED = "null_padding in conjunction with quoted new lines"
@@ -88,7 +95,7 @@ class Source:
                 "null_padding = true",
                 f"nullstr = {lit(NULL_MARKER)}",
                 "strict_mode = false",
-                "max_line_size = 8388608",
+                f"max_line_size = {MAX_LINE}",
             ]
             if not self.parallel:
                 options.append("parallel = false")
@@ -109,6 +116,7 @@ class Source:
 
 
 DELIMITERS = (",", ";", "\t", "|")
+MAX_LINE = 8388608  # the longest line DuckDB is told to accept (max_line_size)
 
 
 def sniff_csv(
@@ -125,9 +133,16 @@ def sniff_csv(
     sampler that looks at data rows can be misled by the very rows that are broken.
     """
     with open_binary(read_path) as handle:
+        start = handle.read(65536)
+        if b"\r" in start and b"\n" not in start:
+            # Old Mac files end lines in CR only; DuckDB and the line counts expect LF or CRLF.
+            raise InputError(
+                f"{label}: line 1: lines end in a bare CR (old Mac line endings); save it with LF or CRLF"
+            )
+        handle.seek(0)
         for _ in range(skip_rows):
-            handle.readline()
-        first = handle.readline().decode("utf-8-sig", errors="replace")
+            handle.readline(MAX_LINE)
+        first = handle.readline(MAX_LINE).decode("utf-8-sig", errors="replace")
     if not first.strip():
         raise InputError(f"{label}: no header line found (line {skip_rows + 1} is empty)")
     if delimiter == "auto":
@@ -137,7 +152,10 @@ def sniff_csv(
     if len(chosen) != 1:
         raise InputError(f"{label}: the delimiter must be one character (got {delimiter!r})")
     quote_char = quote or '"'
-    names = next(csv.reader([first.rstrip("\r\n")], delimiter=chosen, quotechar=quote_char))
+    try:
+        names = next(csv.reader([first.rstrip("\r\n")], delimiter=chosen, quotechar=quote_char))
+    except csv.Error as exc:
+        raise InputError(f"{label}: line {skip_rows + 1}: the header cannot be read ({exc})") from None
     header = unique_names(names)
     dialect = {"delimiter": chosen, "quote": quote_char, "escape": quote_char, "skip": skip_rows}
     return header, dialect

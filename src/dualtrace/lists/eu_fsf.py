@@ -13,13 +13,13 @@ CSV (';'-separated, version 1.1 column names): one row per detail of a party, gr
 from __future__ import annotations
 
 import csv
-import xml.etree.ElementTree as ET
 from collections import OrderedDict
 from datetime import date
 from pathlib import Path
 
 from dualtrace.errors import InputError
 from dualtrace.lists.model import Batch, ListEntity, parse_date, require_columns
+from dualtrace.lists.xmlsafe import parse_root
 
 __all__ = ["read_csv", "read_xml"]
 
@@ -66,10 +66,7 @@ def _sanction(
 
 
 def read_xml(path: Path, list_name: str | None = None) -> Batch:
-    try:
-        root = ET.parse(path).getroot()
-    except ET.ParseError as exc:
-        raise InputError(f"{path.name}: not well-formed XML ({exc})") from None
+    root = parse_root(path)
     for node in root.iter():
         if isinstance(node.tag, str) and "}" in node.tag:
             node.tag = node.tag.split("}", 1)[1]

@@ -21,6 +21,7 @@ from dualtrace.errors import InputError
 from dualtrace.lists.model import Batch, ListEntity
 from dualtrace.lists.ofac_csv import AUTHORITY
 from dualtrace.lists.ofac_xml import ID_PROPS
+from dualtrace.lists.xmlsafe import iterparse
 
 __all__ = ["read"]
 
@@ -287,48 +288,45 @@ class _Reader:
 
 def read(path: Path, list_name: str | None = None) -> Batch:
     reader = _Reader(path, list_name)
-    try:
-        events = ET.iterparse(path, events=("start", "end"))
-        _, root = next(events)
-        if _local(root.tag) != "Sanctions":
-            raise InputError(f"{path.name}: not an OFAC advanced XML file (root element {_local(root.tag)})")
-        for event, node in events:
-            if event != "end":
-                continue
-            tag = _local(node.tag)
-            if tag == "DateOfIssue":
-                issued = _ymd(node)
-                if issued and len(issued) == 10:
-                    reader.batch.version_date = date.fromisoformat(issued)
-            elif tag == "ReferenceValueSets":
-                reader.refs = _references(node)
-            elif tag == "Location":
-                reader.locations[node.get("ID", "")] = _location(node, reader.refs)
-            elif tag == "IDRegDocument":
-                reader.documents[node.get("IdentityID", "")].append(
-                    (
-                        reader.refs.text("IDRegDocType", node.get("IDRegDocTypeID")),
-                        _text(_child(node, "IDRegistrationNo")),
-                        reader.refs.text("Country", node.get("IssuedBy-CountryID")),
-                    )
+    events = iterparse(path, events=("start", "end"))
+    _, root = next(events)
+    if _local(root.tag) != "Sanctions":
+        raise InputError(f"{path.name}: not an OFAC advanced XML file (root element {_local(root.tag)})")
+    for event, node in events:
+        if event != "end":
+            continue
+        tag = _local(node.tag)
+        if tag == "DateOfIssue":
+            issued = _ymd(node)
+            if issued and len(issued) == 10:
+                reader.batch.version_date = date.fromisoformat(issued)
+        elif tag == "ReferenceValueSets":
+            reader.refs = _references(node)
+        elif tag == "Location":
+            reader.locations[node.get("ID", "")] = _location(node, reader.refs)
+        elif tag == "IDRegDocument":
+            reader.documents[node.get("IdentityID", "")].append(
+                (
+                    reader.refs.text("IDRegDocType", node.get("IDRegDocTypeID")),
+                    _text(_child(node, "IDRegistrationNo")),
+                    reader.refs.text("Country", node.get("IssuedBy-CountryID")),
                 )
-            elif tag == "DistinctParty":
-                reader.party(node)
-            elif tag == "ProfileRelationship":
-                reader.relations.append(
-                    (
-                        node.get("From-ProfileID", ""),
-                        node.get("To-ProfileID", ""),
-                        reader.refs.text("RelationType", node.get("RelationTypeID")),
-                        node.get("Former") == "true",
-                    )
+            )
+        elif tag == "DistinctParty":
+            reader.party(node)
+        elif tag == "ProfileRelationship":
+            reader.relations.append(
+                (
+                    node.get("From-ProfileID", ""),
+                    node.get("To-ProfileID", ""),
+                    reader.refs.text("RelationType", node.get("RelationTypeID")),
+                    node.get("Former") == "true",
                 )
-            elif tag == "SanctionsEntry":
-                reader.sanction(node)
-            else:
-                continue
-            node.clear()  # the file is large: keep only what was taken from each record
-    except ET.ParseError as exc:
-        raise InputError(f"{path.name}: not well-formed XML ({exc})") from None
+            )
+        elif tag == "SanctionsEntry":
+            reader.sanction(node)
+        else:
+            continue
+        node.clear()  # the file is large: keep only what was taken from each record
     reader.links()
     return reader.batch

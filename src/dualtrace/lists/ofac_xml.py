@@ -15,6 +15,7 @@ from dualtrace.errors import InputError
 from dualtrace.lists.model import Batch, ListEntity, parse_date
 from dualtrace.lists.ofac_csv import AUTHORITY
 from dualtrace.lists.ofac_remarks import apply_remarks
+from dualtrace.lists.xmlsafe import parse_root
 
 __all__ = ["read"]
 
@@ -47,10 +48,7 @@ def _t(node: ET.Element | None, tag: str) -> str:
 
 
 def read(path: Path, list_name: str | None = None) -> Batch:
-    try:
-        root = ET.parse(path).getroot()
-    except ET.ParseError as exc:
-        raise InputError(f"{path.name}: not well-formed XML ({exc})") from None
+    root = parse_root(path)
     _strip_ns(root)
     if root.tag != "sdnList":
         raise InputError(f"{path.name}: not an OFAC SDN XML file (root element {root.tag})")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from dualtrace.errors import InputError
 from dualtrace.lists.model import Batch, ListEntity, parse_date
+from dualtrace.lists.xmlsafe import parse_root
 
 __all__ = ["read"]
 
@@ -56,10 +57,7 @@ def _common(entity: ListEntity, node: ET.Element, list_name: str, batch: Batch) 
 
 def read(path: Path, list_name: str | None = None) -> Batch:
     name = list_name or "un_sc"
-    try:
-        root = ET.parse(path).getroot()
-    except ET.ParseError as exc:
-        raise InputError(f"{path.name}: not well-formed XML ({exc})") from None
+    root = parse_root(path)
     if root.tag != "CONSOLIDATED_LIST":
         raise InputError(f"{path.name}: not a UN consolidated list (root element {root.tag})")
     batch = Batch(name, "un-xml", [path])

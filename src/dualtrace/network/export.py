@@ -25,6 +25,7 @@ import networkx as nx
 from followthemoney import model
 
 from dualtrace.errors import InputError
+from dualtrace.normalize.cells import neutralise
 
 __all__ = ["FORMATS", "export_network", "ftm_entities", "graph"]
 
@@ -211,7 +212,8 @@ def _csv_tables(g: nx.MultiDiGraph[str]) -> tuple[str, str]:
     w = csv.DictWriter(nodes, fieldnames=node_cols, lineterminator="\n")
     w.writeheader()
     for pid, data in g.nodes(data=True):
-        w.writerow({"party_id": pid, **{k: data.get(k) for k in node_cols[1:]}})
+        node = {"party_id": pid, **{k: data.get(k) for k in node_cols[1:]}}
+        w.writerow({k: neutralise(v) for k, v in node.items()})
     edge_cols = [
         "source",
         "target",
@@ -236,7 +238,7 @@ def _csv_tables(g: nx.MultiDiGraph[str]) -> tuple[str, str]:
     for a, b, key, data in g.edges(keys=True, data=True):
         row = {"source": a, "target": b, "key": key, **{k: data.get(k) for k in edge_cols[2:] if k != "key"}}
         row["origin"] = data.get("source")
-        w.writerow(row)
+        w.writerow({k: neutralise(v) for k, v in row.items()})
     return nodes.getvalue(), edges.getvalue()
 
 

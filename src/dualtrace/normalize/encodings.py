@@ -8,7 +8,6 @@ re-encoded once into a temporary UTF-8 file; line numbers are unchanged by this.
 from __future__ import annotations
 
 import codecs
-import gzip
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import BinaryIO
 
 from dualtrace.errors import InputError
 from dualtrace.normalize.detection import detect_bytes, guess_line
+from dualtrace.normalize.gzguard import open_guarded
 
 SAMPLE_BYTES = 1 << 20
 
@@ -95,7 +95,7 @@ def read_text(path: Path, encoding: str | None = None, hint: str = "") -> str:
 
 def open_binary(path: Path) -> BinaryIO:
     if path.suffix.lower() == ".gz":
-        return gzip.open(path, "rb")  # type: ignore[return-value]
+        return open_guarded(path)  # every read of a .gz input is bounded (gzguard)
     return path.open("rb")
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from dualtrace.findings import explain
+from dualtrace.normalize.cells import neutralise
 from dualtrace.report.data import ReportData, title
 
 MAX_CELL = 32_000  # Excel refuses longer text in a cell
@@ -68,13 +69,13 @@ def write(data: ReportData, path: Path) -> int:
                 if key not in columns:
                     columns.append(key)
         for c, column in enumerate(columns):
-            sheet.write(0, c, column, bold)
+            sheet.write_string(0, c, neutralise(column), bold)
             sheet.set_column(
                 c, c, (widths or {}).get(column, 14), wrap if (widths or {}).get(column, 0) > 40 else None
             )
         for r, row in enumerate(rows, start=1):
             for c, column in enumerate(columns):
-                value = _plain(row.get(column))
+                value = neutralise(_plain(row.get(column)))
                 if value is not None:
                     sheet.write(r, c, value)
         sheet.freeze_panes(1, 0)
