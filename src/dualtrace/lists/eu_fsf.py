@@ -120,7 +120,8 @@ def read_csv(path: Path, list_name: str | None = None) -> Batch:
         reader = csv.DictReader(handle, delimiter=";")
         header = list(reader.fieldnames or [])
         require_columns(path, header, ["Entity_LogicalId", "NameAlias_WholeName", "Entity_SubjectType"])
-        rows = list(reader)
+        # a short row's missing cells are None and a long row's extras sit under None: both blank
+        rows = [{k: v or "" for k, v in r.items() if k is not None} for r in reader]
     name = list_name or "eu_fsf"
     batch = Batch(name, "eu-fsf-csv", [path])
     parties: OrderedDict[str, ListEntity] = OrderedDict()

@@ -116,6 +116,23 @@ def detect(path: Path) -> str:
     )
 
 
+def _read(kind: str, path: Path | dict[str, Path], list_name: str | None) -> Batch:
+    """One file read by its layout's reader; text it cannot decode, split into CSV records or
+    whose values do not parse is one line naming the file, never a traceback."""
+    name = path.name if isinstance(path, Path) else ", ".join(p.name for p in path.values())
+    try:
+        batch: Batch = registry.layout(kind).read_function()(path, list_name)
+        return batch
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{name}: not {exc.encoding} text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start})"
+        ) from None
+    except csv.Error as exc:
+        raise InputError(f"{name}: cannot be read as CSV ({exc})") from None
+    except ValueError as exc:  # a date, number or code in the file that does not parse
+        raise InputError(f"{name}: a value cannot be read ({str(exc).splitlines()[0]})") from None
+
+
 def parse(paths: Sequence[Path], *, layout: str | None = None, list_name: str | None = None) -> list[Batch]:
     """Parse files into batches (one per list version). OFAC companion files are grouped with
     their sdn.csv / cons_prim.csv."""
@@ -133,9 +150,9 @@ def parse(paths: Sequence[Path], *, layout: str | None = None, list_name: str | 
                 raise InputError(f"two OFAC {part} files in one load: {group[part].name} and {path.name}")
             group[part] = path
             continue
-        batches.append(registry.layout(kind).read_function()(path, list_name))
+        batches.append(_read(kind, path, list_name))
     for family, files in ofac.items():
-        batches.append(registry.layout("ofac-csv").read_function()(files, list_name or family))
+        batches.append(_read("ofac-csv", files, list_name or family))
     return _together(batches)
 
 

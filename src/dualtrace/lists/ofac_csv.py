@@ -43,9 +43,22 @@ def read_rows(path: Path, part: str) -> list[list[str]]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        text = raw.decode("cp1252")
+        try:  # OFAC's legacy files are Windows-1252
+            text = raw.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"{path.name}: neither UTF-8 nor Windows-1252 text (byte 0x{raw[exc.start]:02x} at offset"
+                f" {exc.start}): not an OFAC CSV file"
+            ) from None
     text = text.replace("\x1a", "")
-    rows = []
+    rows: list[list[str]] = []
+    try:
+        return _records(path, part, text, rows)
+    except csv.Error as exc:
+        raise InputError(f"{path.name}: record {len(rows) + 1} cannot be read as CSV ({exc})") from None
+
+
+def _records(path: Path, part: str, text: str, rows: list[list[str]]) -> list[list[str]]:
     for lineno, row in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
         if not row or all(not c.strip() for c in row):
             continue

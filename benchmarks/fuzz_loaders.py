@@ -1,0 +1,76 @@
+"""The loader fuzzing of tests/fuzz at full size: 1,000 generated malformed files per loader
+(CI runs 40 each). Prints per loader the cases run, how many loaded, were already loaded or were
+refused in one line, the failures (a traceback or a miscount: must be 0) and cases/s.
+
+    PYTHONPATH=src:. .venv/bin/python benchmarks/fuzz_loaders.py [--cases N] [--only NAME]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from tests.fuzz.strategies import LOADERS, Loader, check, malformed
+
+import dualtrace
+
+
+def fuzz(loader: Loader, cases: int) -> tuple[Counter[str], str | None, float]:
+    outcomes: Counter[str] = Counter()
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "fuzz.duckdb"
+        dualtrace.open(db).close()
+
+        @settings(
+            max_examples=cases,
+            deadline=None,
+            database=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+        )
+        @given(data=st.data())
+        def run(data: st.DataObject) -> None:
+            outcomes[check(loader, data.draw(malformed(loader)), Path(folder), db)] += 1
+
+        failure = None
+        try:
+            run()
+        except AssertionError as exc:
+            failure = str(exc).splitlines()[0]
+    return outcomes, failure, time.perf_counter() - started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--cases", type=int, default=1000)
+    parser.add_argument("--only", default=None, help="one loader by name, e.g. 'trade csv'")
+    args = parser.parse_args()
+    print(
+        f"{'loader':<20} {'cases':>6} {'loaded':>7} {'already':>8} {'refused':>8} {'failures':>9} {'cases/s':>8}"
+    )
+    failed = 0
+    for loader in LOADERS:
+        if args.only and loader.name != args.only:
+            continue
+        outcomes, failure, seconds = fuzz(loader, args.cases)
+        n = sum(outcomes.values())
+        failed += failure is not None
+        print(
+            f"{loader.name:<20} {n:>6} {outcomes['loaded']:>7} {outcomes['already']:>8} {outcomes['refused']:>8}"
+            f" {int(failure is not None):>9} {n / seconds:>8.1f}"
+        )
+        if failure:
+            print(f"  first failure: {failure}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
