@@ -2,7 +2,8 @@
 
 Each name of an active listed party gets keys: ``t:`` the skeleton of each token and of each pair
 of neighbouring tokens written together, ``p:`` a phonetic code of each token (first letter
-and consonants, so a vowel typo shares a key). A key's weight is its idf over all list names.
+and consonants, so a vowel typo shares a key), ``a:`` the initials of a name of three or more
+tokens and each short token (an acronym meets its long form). A key's weight is its idf over all list names.
 A query is blocked by joining its keys to ``screen_keys`` (keys present in more than
 ``MAX_DF_SHARE`` of names are skipped) and keeping the ``top_k`` names by summed weight; names
 are never compared all-pairs.
@@ -26,7 +27,7 @@ MIN_DF_CAP = 200
 # A candidate shares at least this share of the weight of the query's keys.
 MIN_SHARE = 0.3
 # Bumped whenever the keys a name gets change (normalisation, key kinds): the index is rebuilt.
-KEY_FORMAT = 4
+KEY_FORMAT = 5
 SCREENABLE = ("Person", "Company", "Organization", "LegalEntity", "PublicBody", "Vessel", "Airplane")
 
 
@@ -51,6 +52,15 @@ def keys_of(key: NameKey) -> dict[str, float]:
             if len(token) <= 3:  # an article or particle written apart ("al tikriti" / "altkryty")
                 code = phonetic(joined)
                 out[f"p:{code}"] = max(out.get(f"p:{code}", 0.0), pair_w * 0.8)
+    # Acronyms: a long name's initials meet the short form lists give ("AO NIIMET" / "Nauchno-
+    # Issledovatelskiy Institut Materialov Elektronnoi Tekhniki"), both ways.
+    if len(key.tokens) >= 3:
+        initials = "".join(t[0] for t in key.tokens if t and not t.isdigit())
+        if len(initials) >= 3:
+            out[f"a:{initials}"] = max(out.get(f"a:{initials}", 0.0), 0.8)
+    for token in key.tokens:
+        if 3 <= len(token) <= 8 and token.isalpha():
+            out[f"a:{token}"] = max(out.get(f"a:{token}", 0.0), 0.5)
     return out
 
 
