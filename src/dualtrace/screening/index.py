@@ -58,7 +58,8 @@ def keys_of(key: NameKey) -> dict[str, float]:
         initials = "".join(t[0] for t in key.tokens if t and not t.isdigit())
         if len(initials) >= 3:
             out[f"a:{initials}"] = max(out.get(f"a:{initials}", 0.0), 0.8)
-    for token in key.tokens:
+    # only a short name's tokens can be an acronym: keying every token doubled the join (slower)
+    for token in key.tokens if len(key.tokens) <= 2 else ():
         if 3 <= len(token) <= 8 and token.isalpha():
             out[f"a:{token}"] = max(out.get(f"a:{token}", 0.0), 0.5)
     return out
@@ -187,8 +188,10 @@ def block(
             WITH qk AS (
                 SELECT q.qid, q.key, q.w, s.idf FROM _dt_qkeys q LEFT JOIN screen_key_stats s USING (key)
             ), self AS (
-                -- what the query's keys weigh in all: keys the lists do not know weigh the most
-                SELECT qid, sum(w * coalesce(idf, ?)) AS total FROM qk GROUP BY qid
+                -- what the query's keys weigh in all: keys the lists do not know weigh the most;
+                -- acronym keys only add (counted here, a name that is no acronym lost candidates)
+                SELECT qid, coalesce(sum(w * coalesce(idf, ?)) FILTER (WHERE key NOT LIKE 'a:%'), 0) AS total
+                FROM qk GROUP BY qid
             ), hits AS (
                 SELECT q.qid, k.name_id, sum(q.w * q.idf) AS score
                 FROM qk q JOIN screen_keys k USING (key)
