@@ -205,9 +205,11 @@ def block(
                 -- put an entity's long names ahead of its short alias "Hikvision")
                 SELECT h.qid, h.name_id, n.list, n.entity_id, n.name, h.score / sqrt(n.nkeys) AS score
                 FROM kept h JOIN screen_names n USING (name_id) {restrict_sql}
+                -- three names per entity: an entity with many spellings kept only two, and the
+                -- one that differs from the query the most ("AVEN, Pyotr" / "AVEN, Pjotr") fell off
                 QUALIFY row_number() OVER (
                     PARTITION BY h.qid, n.list, n.entity_id ORDER BY h.score / sqrt(n.nkeys) DESC, h.name_id
-                ) <= 2
+                ) <= 3
             ), entity_rank AS (
                 SELECT qid, list, entity_id, max(score) AS best FROM named GROUP BY qid, list, entity_id
                 QUALIFY row_number() OVER (PARTITION BY qid ORDER BY best DESC, list, entity_id) <= ?
