@@ -387,7 +387,9 @@ def eval_comparison(con: Any, screener: Screener) -> None:
 
 def candidate_recall(con: Any, screener: Screener, positives: list[Any]) -> None:
     """On the held-in (tuning) matches: is the entity of name2 among the blocking candidates of
-    name1, found through a name other than name1 itself (name1 is indexed too)?"""
+    name1, found through a name other than name1's own record (name1 is indexed too)? A
+    cross-list pair's other entity may carry the very same name: that hit counts, since it is
+    another list's record; only name1's own entity's identical name is left out."""
     started = time.perf_counter()
     blocked = block(con, [analyze(p.name1) for p in positives], top_k=screener.top_k)
     elapsed = time.perf_counter() - started
@@ -395,7 +397,10 @@ def candidate_recall(con: Any, screener: Screener, positives: list[Any]) -> None
     misses = []
     for i, p in enumerate(positives):
         own = analyze(p.name1).norm
-        if any((r[1], r[2]) == p.entity2 and analyze(r[3]).norm != own for r in blocked.get(i, [])):
+        if any(
+            (r[1], r[2]) == p.entity2 and ((r[1], r[2]) != p.entity1 or analyze(r[3]).norm != own)
+            for r in blocked.get(i, [])
+        ):
             found += 1
         else:
             misses.append(p)

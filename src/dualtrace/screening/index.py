@@ -2,7 +2,8 @@
 
 Each name of an active listed party gets keys: ``t:`` the skeleton of each token and of each pair
 of neighbouring tokens written together, ``p:`` a phonetic code of each token (first letter
-and consonants, so a vowel typo shares a key). A key's weight is its idf over all list names.
+and consonants, so a vowel typo shares a key), ``a:`` the initials of a name of three or more
+tokens and each short token (an acronym meets its long form). A key's weight is its idf over all list names.
 A query is blocked by joining its keys to ``screen_keys`` (keys present in more than
 ``MAX_DF_SHARE`` of names are skipped) and keeping the ``top_k`` names by summed weight; names
 are never compared all-pairs.
@@ -26,7 +27,7 @@ MIN_DF_CAP = 200
 # A candidate shares at least this share of the weight of the query's keys.
 MIN_SHARE = 0.3
 # Bumped whenever the keys a name gets change (normalisation, key kinds): the index is rebuilt.
-KEY_FORMAT = 4
+KEY_FORMAT = 5
 SCREENABLE = ("Person", "Company", "Organization", "LegalEntity", "PublicBody", "Vessel", "Airplane")
 
 
@@ -51,6 +52,16 @@ def keys_of(key: NameKey) -> dict[str, float]:
             if len(token) <= 3:  # an article or particle written apart ("al tikriti" / "altkryty")
                 code = phonetic(joined)
                 out[f"p:{code}"] = max(out.get(f"p:{code}", 0.0), pair_w * 0.8)
+    # Acronyms: a long name's initials meet the short form lists give ("AO NIIMET" / "Nauchno-
+    # Issledovatelskiy Institut Materialov Elektronnoi Tekhniki"), both ways.
+    if len(key.tokens) >= 3:
+        initials = "".join(t[0] for t in key.tokens if t and not t.isdigit())
+        if len(initials) >= 3:
+            out[f"a:{initials}"] = max(out.get(f"a:{initials}", 0.0), 0.8)
+    # only a short name's tokens can be an acronym: keying every token doubled the join (slower)
+    for token in key.tokens if len(key.tokens) <= 2 else ():
+        if 3 <= len(token) <= 8 and token.isalpha():
+            out[f"a:{token}"] = max(out.get(f"a:{token}", 0.0), 0.5)
     return out
 
 
@@ -177,8 +188,10 @@ def block(
             WITH qk AS (
                 SELECT q.qid, q.key, q.w, s.idf FROM _dt_qkeys q LEFT JOIN screen_key_stats s USING (key)
             ), self AS (
-                -- what the query's keys weigh in all: keys the lists do not know weigh the most
-                SELECT qid, sum(w * coalesce(idf, ?)) AS total FROM qk GROUP BY qid
+                -- what the query's keys weigh in all: keys the lists do not know weigh the most;
+                -- acronym keys only add (counted here, a name that is no acronym lost candidates)
+                SELECT qid, coalesce(sum(w * coalesce(idf, ?)) FILTER (WHERE key NOT LIKE 'a:%'), 0) AS total
+                FROM qk GROUP BY qid
             ), hits AS (
                 SELECT q.qid, k.name_id, sum(q.w * q.idf) AS score
                 FROM qk q JOIN screen_keys k USING (key)
@@ -192,9 +205,11 @@ def block(
                 -- put an entity's long names ahead of its short alias "Hikvision")
                 SELECT h.qid, h.name_id, n.list, n.entity_id, n.name, h.score / sqrt(n.nkeys) AS score
                 FROM kept h JOIN screen_names n USING (name_id) {restrict_sql}
+                -- three names per entity: an entity with many spellings kept only two, and the
+                -- one that differs from the query the most ("AVEN, Pyotr" / "AVEN, Pjotr") fell off
                 QUALIFY row_number() OVER (
                     PARTITION BY h.qid, n.list, n.entity_id ORDER BY h.score / sqrt(n.nkeys) DESC, h.name_id
-                ) <= 2
+                ) <= 3
             ), entity_rank AS (
                 SELECT qid, list, entity_id, max(score) AS best FROM named GROUP BY qid, list, entity_id
                 QUALIFY row_number() OVER (PARTITION BY qid ORDER BY best DESC, list, entity_id) <= ?
