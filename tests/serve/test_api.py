@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+import dualtrace
+from dualtrace.serve import create_app
+from tests.conftest import shared_file
 from tests.serve.conftest import PASSWORD, SCRIPT_NAME, Served, auth
 
 NORDLICHT = {"schema": "Company", "properties": {"name": ["Nordlicht Optika LLC"], "country": ["ru"]}}
@@ -233,3 +237,18 @@ def test_login_form_needs_its_own_token(client: TestClient) -> None:
         assert client.get("/findings", headers=html).status_code == 200
     finally:
         client.cookies.clear()
+
+
+
+def test_claims_are_served_as_stored(tmp_path: Path) -> None:
+    db = tmp_path / "claims.duckdb"
+    with dualtrace.open(db) as dt:
+        dt.ingest_trade([shared_file("trade/eurostat/totals/kyrgyz_export_eurostat.csv")])
+        dt.check_claims(["EU exports to Kyrgyzstan surged between 2021 and 2023"])
+        dt.users_add("viewer", PASSWORD, "viewer")
+        key = dt.keys_create("viewer", username="viewer")
+    with TestClient(create_app(db)) as c:
+        assert c.get("/api/v1/claims").status_code == 401
+        (claim,) = c.get("/api/v1/claims", headers={"Authorization": f"Bearer {key}"}).json()
+    assert claim["text"] == "EU exports to Kyrgyzstan surged between 2021 and 2023"
+    assert claim["verdict"] == "supported" and claim["sql"]

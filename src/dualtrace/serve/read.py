@@ -90,6 +90,12 @@ def coverage(
     return svc.call(lambda dt: dt.coverage(everything))
 
 
+@router.get("/claims", tags=["claims"])
+def claims(_: Principal = Depends(require("viewer")), svc: Service = Depends(service)) -> Any:
+    """The stored claim checks (`dualtrace claims check`): each claim, its verdict and evidence."""
+    return svc.call(lambda dt: dt.claims_stored())
+
+
 @router.get("/lists", tags=["sources"])
 def lists(_: Principal = Depends(require("viewer")), svc: Service = Depends(service)) -> Any:
     return svc.call(lambda dt: dt.lists_status())
