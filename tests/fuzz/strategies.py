@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 import dualtrace
 from dualtrace.errors import DualtraceError
+from tests.conftest import SHARED_DATA
 
 LISTS = Path(__file__).resolve().parents[1] / "lists" / "fixtures"
 TRADE = (
@@ -66,6 +67,29 @@ def _list(layout: str | None) -> Callable[[Any, Path, Path], Any]:
     return load
 
 
+UN_XML = b"""<?xml version="1.0" encoding="UTF-8"?>
+<CONSOLIDATED_LIST dateGenerated="2024-05-03T00:00:00Z">
+  <INDIVIDUALS><INDIVIDUAL><DATAID>7</DATAID><FIRST_NAME>IVAN</FIRST_NAME><SECOND_NAME>PETROV</SECOND_NAME>
+    <UN_LIST_TYPE>DPRK</UN_LIST_TYPE><REFERENCE_NUMBER>KPi.999</REFERENCE_NUMBER><LISTED_ON>2024-05-03</LISTED_ON>
+    <INDIVIDUAL_DATE_OF_BIRTH><DATE>1971-03-12</DATE></INDIVIDUAL_DATE_OF_BIRTH></INDIVIDUAL></INDIVIDUALS>
+  <ENTITIES><ENTITY><DATAID>1</DATAID><FIRST_NAME>NORDLICHT OPTIKA</FIRST_NAME><UN_LIST_TYPE>DPRK</UN_LIST_TYPE>
+    <REFERENCE_NUMBER>KPe.999</REFERENCE_NUMBER><LISTED_ON>2024-05-03</LISTED_ON></ENTITY></ENTITIES>
+</CONSOLIDATED_LIST>
+"""
+
+
+def _shared_head(relative: str, lines: int) -> bytes | None:
+    """The first lines of a file of ../shared/data (read at run time, never copied), or None."""
+    path = SHARED_DATA / relative
+    if not path.exists():
+        return None
+    with path.open("rb") as handle:
+        return b"".join(handle.readline() for _ in range(lines))
+
+
+_CSL = _shared_head("sanctions/us-csl/csl_2025_layout_sample.csv", 8)
+_FTM = _shared_head("sanctions/opensanctions/yente_zala_entities.ftm.json", 6)
+
 LOADERS = (
     Loader("trade csv", TRADE.encode(), ".csv", _trade, "trade_flows"),
     Loader("shipments csv", SHIPMENTS.encode(), ".csv", _shipments, "shipments"),
@@ -75,6 +99,9 @@ LOADERS = (
     Loader("eu fsf xml", (LISTS / "eu_fsf.xml").read_bytes(), ".xml", _list(None), None),
     Loader("eu fsf csv", (LISTS / "eu_fsf.csv").read_bytes(), ".csv", _list(None), None),
     Loader("uk csv", (LISTS / "uk_conlist.csv").read_bytes(), ".csv", _list(None), None),
+    Loader("un xml", UN_XML, ".xml", _list(None), None),
+    *([Loader("us csl csv", _CSL, ".csv", _list("us-csl"), None)] if _CSL else []),
+    *([Loader("ftm json", _FTM, ".json", _list(None), None)] if _FTM else []),
 )
 
 _NASTY = [b"\x00", b"\xff\xfe", b"\xef\xbb\xbf", b'"', b",", b"\r", b"\n", b"\t", b"<", b"&", b"]]>", b"\xc3"]
