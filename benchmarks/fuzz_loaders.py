@@ -44,7 +44,7 @@ def fuzz(loader: Loader, cases: int) -> tuple[Counter[str], str | None, float]:
         try:
             run()
         except AssertionError as exc:
-            failure = str(exc).splitlines()[0]
+            failure = str(exc)
     return outcomes, failure, time.perf_counter() - started
 
 
@@ -67,8 +67,8 @@ def main() -> int:
             f"{loader.name:<20} {n:>6} {outcomes['loaded']:>7} {outcomes['already']:>8} {outcomes['refused']:>8}"
             f" {int(failure is not None):>9} {n / seconds:>8.1f}"
         )
-        if failure:
-            print(f"  first failure: {failure}")
+        if failure:  # the traceback's last lines: where it broke and why
+            print("  first failure:\n    " + "\n    ".join(failure.splitlines()[-8:]))
     return 1 if failed else 0
 
 

@@ -462,6 +462,36 @@ def load_file(
     options = request.mapping.options if request.mapping else None
     encoding = _encoding_for(path, fmt, request.encoding or (options.encoding if options else "auto"))
 
+    try:
+        report, inference = _read_and_load(con, request, path, fmt, label, encoding, fp_future, progress)
+    except duckdb.InvalidInputException as exc:  # DuckDB's reader gave up on the file itself
+        raise InputError(f"{label}: cannot be read as {fmt}: {_first_line(exc)}") from None
+    if inference is not None:
+        report.inferred_mapping = inference.yaml()
+    report.duration_s = time.perf_counter() - started
+    if report.status == "loaded":
+        con.execute(
+            "UPDATE sources SET duration_s = ? WHERE source_id = ?", [report.duration_s, report.source_id]
+        )
+    return report
+
+
+def _first_line(exc: Exception) -> str:
+    return next((line.strip() for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
+
+
+def _read_and_load(
+    con: duckdb.DuckDBPyConnection,
+    request: LoadRequest,
+    path: Path,
+    fmt: str,
+    label: str,
+    encoding: str,
+    fp_future: Future[Fingerprint],
+    progress: Progress,
+) -> tuple[LoadReport, Inference | None]:
+    """Open the file, choose its mapping and load it in one transaction."""
+    options = request.mapping.options if request.mapping else None
     with ExitStack() as stack:
         read_path: Path = path
         bad_lines: list[tuple[int, bytes]] = []
@@ -493,14 +523,7 @@ def load_file(
             fmt=fmt,
             inferred=inference.spec if inference else None,
         )
-    if inference is not None:
-        report.inferred_mapping = inference.yaml()
-    report.duration_s = time.perf_counter() - started
-    if report.status == "loaded":
-        con.execute(
-            "UPDATE sources SET duration_s = ? WHERE source_id = ?", [report.duration_s, report.source_id]
-        )
-    return report
+    return report, inference
 
 
 def _encoding_for(path: Path, fmt: str, wanted: str) -> str:
