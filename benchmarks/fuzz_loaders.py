@@ -9,42 +9,23 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from tests.fuzz.strategies import LOADERS, Loader, check, malformed
-
-import dualtrace
+from tests.fuzz.strategies import LOADERS, Loader, run_cases
 
 
 def fuzz(loader: Loader, cases: int) -> tuple[Counter[str], str | None, float]:
-    outcomes: Counter[str] = Counter()
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory() as folder:
-        db = Path(folder) / "fuzz.duckdb"
-        dualtrace.open(db).close()
-
-        @settings(
-            max_examples=cases,
-            deadline=None,
-            database=None,
-            suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-        )
-        @given(data=st.data())
-        def run(data: st.DataObject) -> None:
-            outcomes[check(loader, data.draw(malformed(loader)), Path(folder), db)] += 1
-
-        failure = None
-        try:
-            run()
-        except AssertionError as exc:
-            failure = str(exc)
+    failure = None
+    outcomes: Counter[str] = Counter()
+    try:
+        outcomes.update(run_cases(loader, cases))
+    except AssertionError as exc:
+        failure = str(exc)
     return outcomes, failure, time.perf_counter() - started
 
 

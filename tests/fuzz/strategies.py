@@ -5,12 +5,14 @@ benchmarks/fuzz_loaders.py (the same properties, more cases)."""
 
 from __future__ import annotations
 
+import tempfile
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import dualtrace
@@ -187,3 +189,25 @@ def check(loader: Loader, data: bytes, folder: Path, db: Path) -> str:
         assert after["quarantine"] - before["quarantine"] == held, f"{loader.name}: quarantine != quarantined"
         del result
         return "loaded"
+
+
+def run_cases(loader: Loader, cases: int) -> list[str]:
+    """``cases`` generated files through ``loader`` on one fresh warehouse: the outcome of each;
+    the first property that fails raises (hypothesis shrinks it to a small file first)."""
+    outcomes: list[str] = []
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "fuzz.duckdb"
+        dualtrace.open(db).close()
+
+        @settings(
+            max_examples=cases,
+            deadline=None,
+            database=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+        )
+        @given(data=st.data())
+        def run(data: st.DataObject) -> None:
+            outcomes.append(check(loader, data.draw(malformed(loader)), Path(folder), db))
+
+        run()
+    return outcomes
