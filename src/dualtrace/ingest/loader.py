@@ -294,11 +294,15 @@ def _preserve_order(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """
     con.execute("SET preserve_insertion_order = true")
     con.execute("SET disabled_optimizers = 'join_order,build_side_probe_side'")
-    try:
-        yield
-    finally:
-        con.execute("SET preserve_insertion_order = false")
-        con.execute("RESET disabled_optimizers")
+    # No reset on an error: the transaction is then aborted and refuses SET, which would hide
+    # the error; the load's rollback resets them.
+    yield
+    _reset_order(con)
+
+
+def _reset_order(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("SET preserve_insertion_order = false")
+    con.execute("RESET disabled_optimizers")
 
 
 def _reject_rows(con: duckdb.DuckDBPyConnection, rejects: tuple[str, str]) -> list[tuple[int, int, str, str]]:
@@ -694,6 +698,7 @@ def _load_in_transaction(
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
+        _reset_order(con)
         raise
     finally:
         for name in rejects:
