@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 import dualtrace
 from dualtrace.cli import build_app
 from dualtrace.findings import Finding, record_run
+from dualtrace.warehouse import lock
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 
@@ -75,6 +76,7 @@ def test_cli_beside_a_running_server(
     server: tuple[subprocess.Popen[bytes], Path, str, list[str]], tmp_path: Path
 ) -> None:
     proc, db, base, ids = server
+    assert lock.holder(db) is not None and lock.holder(db)["pid"] == proc.pid  # type: ignore[index]
     trade = tmp_path / "flows.csv"
     trade.write_text(
         "reporter,partner,flow,period,hs_code,value,currency\nDEU,KAZ,X,2022-01,854231,100,EUR\n",
@@ -98,6 +100,7 @@ def test_cli_beside_a_running_server(
 
     proc.terminate()
     proc.wait(timeout=20)
+    assert not lock.holder_path(db).exists()  # a server stopped cleanly removes its holder file
     # the server is gone: the warehouse opens, is whole, and holds both cases and the findings
     with dualtrace.open(db, read_only=True) as dt:
         assert dt.sql("SELECT COUNT(*) AS n FROM cases")[0]["n"] == 2
