@@ -1,5 +1,6 @@
 """Evidence beyond the name: a name with one distinctive word ("OOO Vektor" against the EU 269
-entry "AO NII VEKTOR") is held below critical unless a country or an identifier backs it."""
+entry "AO NII VEKTOR") is held below critical unless a country, an identifier, a date of birth or
+an address backs it; a date of birth raises or lowers a person's score."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 import dualtrace
+from dualtrace.errors import InputError
 from dualtrace.findings.model import severity_from_score
 from dualtrace.screening.score import ONE_WORD_CAP, Candidate, Query, score
 from dualtrace.session import Dualtrace
@@ -60,3 +62,44 @@ def test_the_held_parts_still_add_up() -> None:
     s = score(Query("OOO Vektor"), Candidate("t", "1", "Company", "AO NII VEKTOR", ["AO NII VEKTOR"]))
     assert s.score == pytest.approx(ONE_WORD_CAP, abs=1e-3)
     assert sum(f["weight"] for f in s.features) == pytest.approx(s.match_weight)
+
+
+def _putin(dt: Dualtrace, **kwargs: object) -> dict[str, object]:
+    hits = dt.screen(["Vladimir Putin"], threshold=0.0, limit=3, schema="Person", **kwargs)  # type: ignore[arg-type]
+    (hit,) = [h for h in hits if str(h["caption"]).upper() == "VLADIMIR VLADIMIROVICH PUTIN"]
+    return hit
+
+
+def test_the_eu_journal_birth_date_is_read_out_of_its_free_text(eu: Dualtrace) -> None:
+    # the Journal writes "7.10.1952 POB: Leningrad (now Saint-Petersburg) ..." in one cell
+    entity = _putin(eu)["entity_id"]
+    (props,) = eu.list_entities({("eu_journal_32014R0269", str(entity))}).values()
+    assert props["properties"]["birthDate"] == ["1952-10-07"]
+    assert "Leningrad" in props["properties"]["birthPlace"][0]
+
+
+def test_a_birth_date_raises_or_lowers_a_persons_score(eu: Dualtrace) -> None:
+    alone = float(_putin(eu)["score"])
+    same_day = _putin(eu, birth_date="1952-10-07")
+    same_year = _putin(eu, birth_date="1952")
+    other = _putin(eu, birth_date="1971-01-01")
+    assert float(same_day["score"]) > float(same_year["score"]) > alone > float(other["score"])
+    assert "birth_date 1952-10-07 listed" in str(same_day["explanation"])
+    assert "birth_date 1971-01-01 vs 1952-10-07" in str(other["explanation"])
+    assert float(other["score"]) < 0.7  # another man of that name is not an alert
+    # one year off is no evidence either way: lists give approximate years
+    assert float(_putin(eu, birth_date="1953")["score"]) == alone
+
+
+def test_a_matching_address_backs_a_one_word_name(eu: Dualtrace) -> None:
+    # the entry's address: "Russian Federation (197022, Saint Petersburg, ul. Akademika Pavlova, 14)"
+    backed = _vektor(eu, address="197022 St. Petersburg, Akademika Pavlova street 14")
+    assert severity_from_score(float(backed["score"])) == "critical"
+    assert "address shares" in str(backed["explanation"])
+    elsewhere = _vektor(eu, address="Moscow, Tverskaya 1")
+    assert "one_word_name" in str(elsewhere["explanation"])
+
+
+def test_a_birth_date_that_is_not_a_date_is_refused(eu: Dualtrace) -> None:
+    with pytest.raises(InputError, match="YYYY"):
+        eu.screen(["Vladimir Putin"], birth_date="07/10/52")

@@ -95,6 +95,17 @@ def test_match_is_yente_shaped(client: TestClient, served: Served) -> None:
         "/api/v1/match/ofac_sdn", json={"queries": {"x": by_id}}, headers=auth(served, "analyst")
     )
     assert hit.json()["responses"]["x"]["results"][0]["id"] == top["id"]
+    # a yente birthDate is a qualifier: the entry's DOB (12 Mar 1971) raises, another year lowers
+    petrov = data["responses"]["b"]["results"][0]
+    scores = {}
+    for born in ("1971-03-12", "1950"):
+        query = {"schema": "Person", "properties": {"name": ["Ivan Sergeevich Petrov"], "birthDate": [born]}}
+        answer = client.post(
+            "/api/v1/match/all?cutoff=0", json={"queries": {"q": query}}, headers=auth(served, "analyst")
+        ).json()["responses"]["q"]["results"]
+        (same,) = [r for r in answer if r["id"] == petrov["id"]]
+        scores[born] = same["score"]
+    assert scores["1971-03-12"] > petrov["score"] > scores["1950"]
 
 
 def test_match_bad_input_is_422_with_a_reason(client: TestClient, served: Served) -> None:
@@ -237,7 +248,6 @@ def test_login_form_needs_its_own_token(client: TestClient) -> None:
         assert client.get("/findings", headers=html).status_code == 200
     finally:
         client.cookies.clear()
-
 
 
 def test_claims_are_served_as_stored(tmp_path: Path) -> None:

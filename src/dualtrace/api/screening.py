@@ -27,9 +27,12 @@ class ScreeningMixin(SessionBase):
         threshold: float | None = None,
         limit: int = 5,
         lists: Sequence[str] | None = None,
+        birth_date: str | None = None,
+        address: str | None = None,
     ) -> list[dict[str, Any]]:
-        """Screen names against the loaded lists; one record per hit, with its explanation."""
-        queries = [make_query(n, country, ids, schema) for n in names]
+        """Screen names against the loaded lists; one record per hit, with its explanation.
+        ``birth_date`` and ``address`` are qualifiers: they raise or lower a score, never find."""
+        queries = [make_query(n, country, ids, schema, birth_date, address) for n in names]
         results = Screener(self.con).screen(
             queries, threshold=DEFAULT_THRESHOLD if threshold is None else threshold, limit=limit, lists=lists
         )
@@ -47,12 +50,15 @@ class ScreeningMixin(SessionBase):
         ids: Sequence[str] = (),
         schema: str | None = None,
         lists: Sequence[str] | None = None,
+        birth_date: str | None = None,
+        address: str | None = None,
     ) -> dict[str, dict[str, Any] | None]:
         """The best candidate of each name at any score (None when blocking finds none): what a
         miss is told about ("no match above T, best: ...")."""
         hits = self.screen(
-            names, country=country, ids=ids, schema=schema, threshold=0.0, limit=1, lists=lists
-        )
+            names, country=country, ids=ids, schema=schema, threshold=0.0, limit=1, lists=lists,
+            birth_date=birth_date, address=address,
+        )  # fmt: skip
         best: dict[str, dict[str, Any] | None] = dict.fromkeys(names)
         for hit in hits:
             best[hit["query"]] = hit

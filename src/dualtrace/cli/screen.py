@@ -54,6 +54,10 @@ def screen(
     schema: Annotated[
         str | None, typer.Option("--schema", help="Company, Organization, Person or Vessel.")
     ] = None,
+    dob: Annotated[
+        str | None, typer.Option("--dob", help="Date of birth of a person (YYYY, YYYY-MM or YYYY-MM-DD).")
+    ] = None,
+    address: Annotated[str | None, typer.Option("--address", help="Address of the party.")] = None,
     threshold: Annotated[
         float | None, typer.Option("--threshold", help="Minimum score 0..1 (default 0.7).")
     ] = None,
@@ -119,13 +123,13 @@ def screen(
             )
     elif names:
         with Dualtrace(db) as dt:
-            hits = dt.screen(
-                names, country=country, ids=party_id or (), schema=schema, threshold=threshold, limit=limit
-            )
+            qualifiers: dict[str, Any] = {
+                "country": country, "ids": party_id or (), "schema": schema,
+                "birth_date": dob, "address": address,
+            }  # fmt: skip
+            hits = dt.screen(names, threshold=threshold, limit=limit, **qualifiers)
             missed = [n for n in names if not any(h["query"] == n for h in hits)]
-            best = (
-                dt.screen_best(missed, country=country, ids=party_id or (), schema=schema) if missed else {}
-            )
+            best = dt.screen_best(missed, **qualifiers) if missed else {}
         floor = DEFAULT_THRESHOLD if threshold is None else threshold
         for name, near in best.items():
             told = (

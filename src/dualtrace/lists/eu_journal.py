@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from dualtrace.lists import registry
-from dualtrace.lists.model import Batch, ListEntity, parse_date, require_columns, slug
+from dualtrace.lists.model import Batch, ListEntity, dates_in, parse_date, require_columns, slug
 
 __all__ = ["HEADER_MARK", "read", "split_names"]
 
@@ -74,7 +74,13 @@ def read(path: Path, list_name: str | None = None) -> Batch:
             for part in (
                 [v.strip() for v in value.split(";")] if column not in ("notes", "address") else [value]
             ):
-                entity.add(column, (parse_date(part) or part) if column in _DATES else part)
+                if column in _DATES:
+                    # "7.10.1952 POB: Leningrad", "1.1.1960 or 2.2.1961": the dates, and the place
+                    found, _, place = part.partition("POB:")
+                    entity.add(column, dates_in(found) or [part])
+                    entity.add("birthPlace", place.strip(" ;,") or None)
+                else:
+                    entity.add(column, part)
         entity.add("topics", "export.control" if "export" in row.get("measure", "").lower() else "sanction")
         batch.entities.append(entity)
         sanction = ListEntity(f"{key}-sanction", "Sanction", datasets=[name])

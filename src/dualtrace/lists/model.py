@@ -49,6 +49,31 @@ def parse_date(text: str | None, *, dayfirst: bool = False) -> str | None:
     return None
 
 
+_DATE_IN_TEXT = re.compile(
+    r"(?<!\d)(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})(?!\d)|(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)|(?<![\d.])(\d{4})(?![\d.])"
+)
+
+
+def dates_in(text: str | None) -> list[str]:
+    """Every date in a free-text date field ("7.10.1952 POB: Leningrad", "1.1.1960 or 2.2.1961",
+    "possibly 12.3.1970"): ISO dates, or years where only a year is given."""
+    if not text:
+        return []
+    whole = parse_date(text)
+    if whole and not re.search(r"\bor\b|\d{4}\D+\d{4}", text):
+        return [whole]
+    out = []
+    for m in _DATE_IN_TEXT.finditer(text):
+        day, month, year, iy, im, id_, only = m.groups()
+        if year and 1 <= int(month) <= 12 and 1 <= int(day) <= 31:
+            out.append(f"{year}-{int(month):02d}-{int(day):02d}")
+        elif iy:
+            out.append(f"{iy}-{im}-{id_}")
+        elif only and 1880 <= int(only) <= 2030:
+            out.append(only)
+    return list(dict.fromkeys(out))
+
+
 def slug(text: str) -> str:
     """A short stable id part for a text (publishers without ids: DPL, DoD 1260H)."""
     return hashlib.sha1(text.strip().casefold().encode("utf-8")).hexdigest()[:16]

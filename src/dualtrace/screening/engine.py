@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -35,10 +36,19 @@ _SCHEMA_WORDS = {
 }
 
 
+_DATE = re.compile(r"(19|20)\d\d(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
+
+
 def make_query(
-    name: str, country: str | None = None, ids: Iterable[str] = (), schema: str | None = None
+    name: str,
+    country: str | None = None,
+    ids: Iterable[str] = (),
+    schema: str | None = None,
+    birth_date: str | None = None,
+    address: str | None = None,
 ) -> Query:
-    """A Query from user input: country in any form (RU, RUS, Russia, Россия), schema word."""
+    """A Query from user input: country in any form (RU, RUS, Russia, Россия), schema word,
+    birth date as YYYY, YYYY-MM or YYYY-MM-DD."""
     if not name or not name.strip():
         raise InputError("an empty name cannot be screened")
     code = None
@@ -51,7 +61,11 @@ def make_query(
         canonical = _SCHEMA_WORDS.get(schema.strip().lower().replace(" ", ""))
         if canonical is None:
             raise InputError(f"unknown schema {schema!r}; use Company, Organization, Person or Vessel")
-    return Query(name.strip(), code, tuple(i for i in ids if i and i.strip()), canonical)
+    born = birth_date.strip() if birth_date and birth_date.strip() else None
+    if born is not None and not _DATE.fullmatch(born):
+        raise InputError(f"birth date {birth_date!r}: write it as YYYY, YYYY-MM or YYYY-MM-DD")
+    where = address.strip() if address and address.strip() else None
+    return Query(name.strip(), code, tuple(i for i in ids if i and i.strip()), canonical, born, where)
 
 
 @dataclass
@@ -75,7 +89,9 @@ class Screener:
         )
         try:
             entities = self.con.execute(
-                "SELECT e.list, e.entity_id, e.schema, e.caption, e.countries, e.programs, e.listing_date"
+                "SELECT e.list, e.entity_id, e.schema, e.caption, e.countries, e.programs, e.listing_date,"
+                " json_extract(e.properties, '$.birthDate')::VARCHAR[],"
+                " json_extract(e.properties, '$.address')::VARCHAR[]"
                 " FROM entities e JOIN _dt_want w USING (list, entity_id)"
             ).fetchall()
             names = self.con.execute(
@@ -95,11 +111,11 @@ class Screener:
         by_ids: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(dict)
         for lst, eid, scheme, value in ids:
             by_ids[(lst, eid)].setdefault(scheme, set()).add(value)
-        for lst, eid, schema, caption, countries, programs, listing in entities:
+        for lst, eid, schema, caption, countries, programs, listing, births, addresses in entities:
             key = (lst, eid)
             self._entities[key] = Candidate(
                 lst, eid, schema, caption or eid, by_names.get(key, [caption or eid]), list(countries or []),
-                by_ids.get(key, {}), list(programs or []), listing,
+                by_ids.get(key, {}), list(programs or []), listing, list(births or []), list(addresses or []),
             )  # fmt: skip
 
     def _by_ids(self, queries: Sequence[Query]) -> dict[int, set[tuple[str, str]]]:

@@ -56,8 +56,9 @@ def _screen_one(
     schema = None if example.schema_ in ("LegalEntity", "Thing") else example.schema_
     try:
         hits = dt.screen(
-            names, country=country, ids=ids, schema=schema, threshold=cutoff, limit=limit, lists=lists
-        )
+            names, country=country, ids=ids, schema=schema, threshold=cutoff, limit=limit, lists=lists,
+            birth_date=_first(props, "birthDate"), address=_first(props, "address"),
+        )  # fmt: skip
     except InputError as exc:
         raise InputError(f"query {qid!r}: {exc}") from None
     best: dict[tuple[str, str], dict[str, Any]] = {}
