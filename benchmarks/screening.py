@@ -382,14 +382,23 @@ def eval_comparison(con: Any, screener: Screener) -> None:
                 per_kind.append(f"recall {script} {sum(1 for i in idx if scores[i] >= t) / len(idx):.2f}")
         print("      accuracy by kind: " + ", ".join(per_kind))
     print(f"  time: dualtrace {ours_s:.1f}s, logic-v2 {nk_s:.1f}s for the {len(pairs)} pairs")
-    candidate_recall(con, screener, [p for p in pairs if p.split == "tune" and p.is_match])
+    held_in = [i for i in tune if labels[i]]
+    t = best_threshold([calibrated[i] for i in tune], [labels[i] for i in tune])
+    candidate_recall(con, screener, [pairs[i] for i in held_in], [calibrated[i] >= t for i in held_in], t)
 
 
-def candidate_recall(con: Any, screener: Screener, positives: list[Any]) -> None:
+def candidate_recall(
+    con: Any, screener: Screener, positives: list[Any], scored_as_match: list[bool], threshold: float
+) -> None:
     """On the held-in (tuning) matches: is the entity of name2 among the blocking candidates of
     name1, found through a name other than name1's own record (name1 is indexed too)? A
     cross-list pair's other entity may carry the very same name: that hit counts, since it is
-    another list's record; only name1's own entity's identical name is left out."""
+    another list's record; only name1's own entity's identical name is left out.
+
+    Printed twice: over every match, and over the matches the scorer accepts when the two names
+    are compared directly (calibrated score >= the tuned threshold). The second is what blocking
+    loses of what scoring would find; the first also counts nicknames and translations no name
+    comparison can reach ("DON PACHO" / "FLOREZ UPEGUI, Francisco Antonio")."""
     started = time.perf_counter()
     blocked = block(con, [analyze(p.name1) for p in positives], top_k=screener.top_k)
     elapsed = time.perf_counter() - started
@@ -408,6 +417,14 @@ def candidate_recall(con: Any, screener: Screener, positives: list[Any]) -> None
         f"  candidate recall on the held-in matches: {found / len(positives):.3f}"
         f" ({found}/{len(positives)}, top {screener.top_k} entities, {elapsed:.1f}s); misses e.g.: "
         + "; ".join(f"{m.name1!r} -> {m.name2!r}" for m in misses[:4])
+    )
+    missed = {id(m) for m in misses}
+    reachable = [p for p, ok in zip(positives, scored_as_match, strict=True) if ok]
+    lost = [p for p in reachable if id(p) in missed]
+    print(
+        f"  candidate recall on the held-in matches the scorer accepts (calibrated >= {threshold:.2f}):"
+        f" {1 - len(lost) / len(reachable):.3f} ({len(reachable) - len(lost)}/{len(reachable)}); lost e.g.: "
+        + "; ".join(f"{m.name1!r} -> {m.name2!r}" for m in lost[:12])
     )
 
 
