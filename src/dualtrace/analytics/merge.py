@@ -27,10 +27,6 @@ def _surge_change(f: Finding) -> float | None:
     return float(f.metrics["current"]) - float(f.metrics["base"])
 
 
-def _money(f: Finding) -> float | None:
-    return severity.money(f)
-
-
 # kind -> (fields that must be equal, fields of which one may be finer, the change)
 RULES: dict[str, tuple[tuple[str, ...], tuple[str, ...], Callable[[Finding], float | None]]] = {
     "surge": (
@@ -46,9 +42,9 @@ RULES: dict[str, tuple[tuple[str, ...], tuple[str, ...], Callable[[Finding], flo
     "share": (
         ("view", "group", "party", "flow", "currency", "measure", "period", "base_period"),
         ("product",),
-        _money,
+        severity.money,
     ),
-    "mirror_gap": (("exporter", "importer", "currency", "year"), ("product",), _money),
+    "mirror_gap": (("exporter", "importer", "currency", "year"), ("product",), severity.money),
 }
 
 
