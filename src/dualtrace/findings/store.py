@@ -19,6 +19,7 @@ from dualtrace.findings.model import (
     rank_key,
     severity_rank,
 )
+from dualtrace.warehouse.db import transaction
 
 
 def start_run(con: duckdb.DuckDBPyConnection, command: str, params: dict[str, Any] | None = None) -> str:
@@ -74,15 +75,10 @@ def record_run(
     params: dict[str, Any] | None = None,
 ) -> str:
     """Start a run, write its findings and close it, in one transaction."""
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):  # joins the caller's transaction when there is one (network build)
         run_id = start_run(con, command, params)
         write(con, run_id, findings)
         finish_run(con, run_id)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return run_id
 
 

@@ -84,27 +84,30 @@ def build_network(
         if progress is not None:
             progress(label)
 
-    ensure_installed(con)  # the CHPL codes tell controlled goods; installs in its own transaction
+    # One transaction for the whole build (the blocks below join it): a crash or kill at any
+    # moment leaves the warehouse as it was, never parties resolved without their findings.
     with transaction(con):
-        report.list_ownership_edges = refresh_list_ownership(con)
-    lap("ownership from lists")
-    report.resolution = resolve_parties(con, workers=workers)
-    lap("party resolution")
-    results = compute_and_store_control(con, as_of)
-    report.ownership_edges = int(con.execute("SELECT count(*) FROM ownership").fetchall()[0][0])
-    report.sanctioned_by_ownership = sum(1 for c in results.values() if c.sanctioned_by_ownership)
-    report.controlled_unknown_share = sum(1 for c in results.values() if c.controlled_unknown_share)
-    lap("50% rule")
-    with transaction(con):
-        report.trade_edges = build_trade_edges(con)
-    lap("trade edges")
-    exposure = exposure_module.compute_exposure(con, as_of)
-    report.exposed_parties = exposure.rows
-    report.intermediaries = exposure.intermediaries
-    lap("graph and exposure")
-    found = findings_module.build_findings(con, as_of)
-    for f in found:
-        report.findings[f.kind] = report.findings.get(f.kind, 0) + 1
-    report.run_id = record_run(con, "network build", found, {"as_of": as_of})
-    lap("findings")
+        ensure_installed(con)  # the CHPL codes tell controlled goods
+        with transaction(con):
+            report.list_ownership_edges = refresh_list_ownership(con)
+        lap("ownership from lists")
+        report.resolution = resolve_parties(con, workers=workers)
+        lap("party resolution")
+        results = compute_and_store_control(con, as_of)
+        report.ownership_edges = int(con.execute("SELECT count(*) FROM ownership").fetchall()[0][0])
+        report.sanctioned_by_ownership = sum(1 for c in results.values() if c.sanctioned_by_ownership)
+        report.controlled_unknown_share = sum(1 for c in results.values() if c.controlled_unknown_share)
+        lap("50% rule")
+        with transaction(con):
+            report.trade_edges = build_trade_edges(con)
+        lap("trade edges")
+        exposure = exposure_module.compute_exposure(con, as_of)
+        report.exposed_parties = exposure.rows
+        report.intermediaries = exposure.intermediaries
+        lap("graph and exposure")
+        found = findings_module.build_findings(con, as_of)
+        for f in found:
+            report.findings[f.kind] = report.findings.get(f.kind, 0) + 1
+        report.run_id = record_run(con, "network build", found, {"as_of": as_of})
+        lap("findings")
     return report

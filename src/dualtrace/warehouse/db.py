@@ -138,15 +138,26 @@ def connect(
     return con
 
 
+_OPEN: set[int] = set()  # connections inside a transaction() block
+
+
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """All or nothing: commit when the block ends, roll back on any exception."""
+    """All or nothing: commit when the block ends, roll back on any exception. Inside another
+    transaction it joins that one (DuckDB has no nested transactions or savepoints): the outer
+    block commits or rolls back, so a step made of several blocks stays one transaction."""
+    if id(con) in _OPEN:  # a failed BEGIN would abort the outer transaction, so it is tracked
+        yield con  # joined: an exception rises to the outer block, which rolls back
+        return
     con.execute("BEGIN TRANSACTION")
+    _OPEN.add(id(con))
     try:
         yield con
     except BaseException:
         con.execute("ROLLBACK")
         raise
+    finally:
+        _OPEN.discard(id(con))
     con.execute("COMMIT")
 
 
