@@ -35,6 +35,12 @@ SHIPMENTS = (
     "D1,2023-01-15,Shipper One Ltd,8542310000,чипы,100.25\nD2,2023-02-15,深圳某某有限公司,8471500000,服务器,77\n"
     "D3,2023-03-15,Shipper Three GmbH,9013200000,laser,5\n"
 )
+OWNERSHIP = (
+    "parent_name,parent_id,child_name,child_id,share,start_date,end_date,parent_country,source\n"
+    "Krasny Holding AO,1027700000001,Nordlicht Optika OOO,7716526012,55 %,2019-06-30,,RU,registry\n"
+    "Ivan Petrov,,Krasny Holding AO,1027700000001,\"100,0\",01.02.2018,31.12.2023,Russia,egrul\n"
+    "深圳某某有限公司,91440300MA5XXXXX1X,Nordlicht Optika OOO,7716526012,,,,CN,\n"
+)
 SHIPMENTS_MAPPING = (
     "table: shipments\ncolumns: {declaration_no: decl, date: date, shipper_name: shipper,"
     " hs_code: hs, description: description, value: value}\nconstants: {currency: USD}\n"
@@ -60,6 +66,10 @@ def _shipments(dt: Any, path: Path, folder: Path) -> Any:
     mapping = folder / "shipments.yaml"
     mapping.write_text(SHIPMENTS_MAPPING, encoding="utf-8")
     return dt.ingest_shipments([path], mapping=mapping)
+
+
+def _ownership(dt: Any, path: Path, folder: Path) -> Any:
+    return dt.network_load_ownership([path], layout="csv")
 
 
 def _list(layout: str | None) -> Callable[[Any, Path, Path], Any]:
@@ -95,6 +105,7 @@ _FTM = _shared_head("sanctions/opensanctions/yente_zala_entities.ftm.json", 6)
 LOADERS = (
     Loader("trade csv", TRADE.encode(), ".csv", _trade, "trade_flows"),
     Loader("shipments csv", SHIPMENTS.encode(), ".csv", _shipments, "shipments"),
+    Loader("ownership csv", OWNERSHIP.encode(), ".csv", _ownership, "ownership"),
     Loader("ofac sdn csv", (LISTS / "sdn.csv").read_bytes(), ".csv", _list(None), None),
     Loader("ofac sdn xml", (LISTS / "sdn.xml").read_bytes(), ".xml", _list(None), None),
     Loader("ofac advanced xml", (LISTS / "sdn_advanced.xml").read_bytes(), ".xml", _list(None), None),
@@ -153,7 +164,7 @@ def malformed(draw: st.DrawFn, loader: Loader) -> bytes:
 def _counts(dt: Any) -> dict[str, int]:
     return {
         t: int(dt.sql(f"SELECT COUNT(*) AS n FROM {t}")[0]["n"])
-        for t in ("sources", "trade_flows", "shipments", "quarantine", "list_versions")
+        for t in ("sources", "trade_flows", "shipments", "quarantine", "list_versions", "ownership_loads")
     }
 
 
@@ -180,6 +191,14 @@ def check(loader: Loader, data: bytes, folder: Path, db: Path) -> str:
         after = _counts(dt)
         if loader.table is None:
             return "loaded" if after["list_versions"] > before["list_versions"] else "already"
+        if loader.table == "ownership":
+            # whole or nothing: every row of the file is an edge, or the file was refused
+            (report,) = result
+            if report.status != "loaded":
+                return "already"
+            assert report.edges == report.records, f"{loader.name}: {report.records} rows, {report.edges} edges"
+            assert after["ownership_loads"] == before["ownership_loads"] + 1
+            return "loaded"
         if after["sources"] == before["sources"]:
             return "already"  # the same bytes were loaded before
         (source,) = dt.sql("SELECT * FROM sources ORDER BY source_id DESC LIMIT 1")

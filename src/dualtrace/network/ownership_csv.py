@@ -82,16 +82,30 @@ def _country(text: str, line: int, column: str) -> str | None:
 
 def read_ownership_csv(path: Path, source: str | None = None) -> tuple[list[Edge], LoadReport, str]:
     text = read_text(path, hint="; save the ownership table as UTF-8 CSV")
-    dialect = ";" if text.splitlines()[0].count(";") > text.splitlines()[0].count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=dialect)
+    if not text.strip():
+        raise InputError(f"{path.name}: the file is empty")
+    first = text.splitlines()[0]
+    reader = csv.DictReader(io.StringIO(text), delimiter=";" if first.count(";") > first.count(",") else ",")
+    try:
+        edges, records = _edges(path, reader, source or path.name)
+    except csv.Error as exc:
+        raise InputError(f"{path.name} line {reader.line_num}: not readable as CSV ({exc})") from None
+    except InputError as exc:
+        raise InputError(f"{path.name}{' ' if str(exc).startswith('line ') else ': '}{exc}") from None
+    if not edges:
+        raise InputError(f"{path.name}: no rows under the header")
+    label = source or path.name
+    report = LoadReport(source=f"csv:{label}", layout="ownership-csv", files=[str(path)], records=records)
+    return edges, report, hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _edges(path: Path, reader: csv.DictReader[str], label: str) -> tuple[list[Edge], int]:
+    """The edges of every row; an InputError names the line (the caller adds the file)."""
     header = [h.strip().lower() for h in reader.fieldnames or []]
     reader.fieldnames = header
     for group in REQUIRED_ANY:
         if not any(c in header for c in group):
-            raise InputError(
-                f"{path.name}: needs a {' or '.join(group)} column; found {', '.join(header) or 'no header'}"
-            )
-    label = source or path.name
+            raise InputError(f"needs a {' or '.join(group)} column; found {', '.join(header) or 'no header'}")
     edges: list[Edge] = []
     records = 0
     for line, row in enumerate(reader, start=2):
@@ -138,10 +152,7 @@ def read_ownership_csv(path: Path, source: str | None = None) -> tuple[list[Edge
                 evidence={"file": path.name, "line": line, "source": get.get("source") or None},
             )
         )
-    if not edges:
-        raise InputError(f"{path.name}: no rows under the header")
-    report = LoadReport(source=f"csv:{label}", layout="ownership-csv", files=[str(path)], records=records)
-    return edges, report, hashlib.sha256(path.read_bytes()).hexdigest()
+    return edges, records
 
 
 def load_ownership_csv(
