@@ -632,9 +632,38 @@ def _palladius_token(word: str) -> str:
 
 
 @lru_cache(maxsize=50_000)
+def _surname_tables() -> tuple[frozenset[str], frozenset[str]]:
+    text = resources.files(__package__).joinpath("data/chinese_surnames.yaml").read_text("utf-8")
+    data = yaml.safe_load(text)
+    return frozenset(data["compound"]), frozenset(data["single"])
+
+
+_ZH_COMPOUND_SURNAMES, _ZH_SURNAMES = _surname_tables()
+
+
+def _chinese_person(name: str) -> NameKey | None:
+    """A Chinese person's name of two to four characters read as "surname given" ("李尚福" ->
+    "li shangfu"), the way lists write it in Latin letters; None for anything else."""
+    text = "".join(_clean(name).split())
+    if not 2 <= len(text) <= 4 or not all(_is_han(c) for c in text):
+        return None
+    if text[:2] in _ZH_COMPOUND_SURNAMES and len(text) >= 3:
+        surname, given = text[:2], text[2:]
+    elif text[0] in _ZH_SURNAMES:
+        surname, given = text[0], text[1:]
+    else:
+        return None
+    key = analyze("".join(lazy_pinyin(surname)) + " " + "".join(lazy_pinyin(given)))
+    return NameKey(name, "Hani", key.latin, key.tokens, key.skeletons, key.weights)
+
+
 def alternates(name: str) -> tuple[NameKey, ...]:
     """Other readings of a name worth comparing: a Chinese name written in Cyrillic
-    ("ШЭНЬЧЖЭНЬ ЛЯНЬСИНЬ ЖУЙДА") is read back as pinyin ("shenzhen lianxin ruida")."""
+    ("ШЭНЬЧЖЭНЬ ЛЯНЬСИНЬ ЖУЙДА") is read back as pinyin ("shenzhen lianxin ruida"); a short
+    Chinese name is also read as a person's "surname given" ("李尚福" -> "li shangfu")."""
+    person = _chinese_person(name)
+    if person is not None:
+        return (person,)
     low = _clean(name)
     if script_of(low) != "Cyrl" or not any(m in low for m in _PALLADIUS_MARKS):
         return ()

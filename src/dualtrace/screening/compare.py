@@ -63,11 +63,13 @@ def token_similarity(a: str, b: str) -> float:
     return sim if sim >= 0.7 else 0.0
 
 
-def _loose_similarity(a: str, b: str, vowelless: bool) -> float:
+def _loose_similarity(a: str, b: str, vowelless: bool, initials: bool = True) -> float:
+    """``initials``: a one-letter skeleton may be an initial (it was written as one letter, not
+    a short word such as the given name "Yi", whose skeleton is "i")."""
     sim = token_similarity(a, b)
     if sim:
         return sim
-    if (len(a) == 1) != (len(b) == 1) and a[0] == b[0]:
+    if initials and (len(a) == 1) != (len(b) == 1) and a[0] == b[0]:
         return INITIAL_MATCH
     if vowelless and min(len(a), len(b)) >= 3 and phonetic(a) == phonetic(b):
         return CONSONANT_MATCH
@@ -114,7 +116,8 @@ def compare_names(query: NameKey, listed: NameKey) -> NameMatch:
     vowelless = query.script in VOWELLESS or listed.script in VOWELLESS
     for i, a in enumerate(qs):
         for j, b in enumerate(cs):
-            sim = 1.0 if a == b else _loose_similarity(a, b, vowelless)
+            initials = len(query.tokens[i]) == 1 or len(listed.tokens[j]) == 1
+            sim = 1.0 if a == b else _loose_similarity(a, b, vowelless, initials)
             if sim:
                 found.append((sim, qw[i] + cw[j], (i,), (j,)))
                 if sim == 1.0:

@@ -176,11 +176,11 @@ def best_name(query: NameKey, names: list[str]) -> tuple[str, NameMatch]:
     best: tuple[str, NameMatch] | None = None
     readings = (query, *alternates(query.name))
     for name in names:
-        listed = analyze(name)
-        for reading in readings:
-            match = compare_names(reading, listed)
-            if best is None or match.similarity > best[1].similarity:
-                best = (name, match)
+        for listed in (analyze(name), *alternates(name)):
+            for reading in readings:
+                match = compare_names(reading, listed)
+                if best is None or match.similarity > best[1].similarity:
+                    best = (name, match)
         if best is not None and best[1].similarity >= 0.999:
             break
     assert best is not None
@@ -324,9 +324,16 @@ def _one_word(
         return None
     if any(f["feature"] in _EVIDENCE and f["weight"] > 0 for f in features):
         return None
-    words = [analyze(n) for n in (query.name, matched)]
+    # each side's richest reading ("习近平" is one word joined, two as "xi jinping")
     distinct = [
-        sorted({t for t, w in zip(k.skeletons, k.weights, strict=True) if w >= DISTINCTIVE}) for k in words
+        max(
+            (
+                sorted({t for t, w in zip(k.skeletons, k.weights, strict=True) if w >= DISTINCTIVE})
+                for k in (analyze(n), *alternates(n))
+            ),
+            key=len,
+        )
+        for n in (query.name, matched)
     ]
     if min(len(d) for d in distinct) > 1:
         return None
