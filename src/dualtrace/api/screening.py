@@ -71,23 +71,32 @@ class ScreeningMixin(SessionBase):
         *,
         country_column: str | None = None,
         id_column: str | None = None,
+        birth_date_column: str | None = None,
+        address_column: str | None = None,
         **options: Any,
     ) -> list[dict[str, Any]]:
-        """Screen every name of a CSV column (batch screening)."""
-        rows = read_names(Path(path), column, country_column, id_column)
+        """Screen every name of a CSV column (batch screening); the other columns named give
+        each row's country, identifier, birth date and address (else ``options``' values)."""
+        columns = {"country": country_column, "id": id_column, "birth_date": birth_date_column,
+                   "address": address_column}  # fmt: skip
+        rows = read_names(Path(path), column, {q: c for q, c in columns.items() if c})
+        by_row: dict[tuple[tuple[str, str | None], ...], list[str]] = {}
+        for name, values in rows:
+            by_row.setdefault(tuple(sorted(values.items())), []).append(name)
         out: list[dict[str, Any]] = []
-        by_key: dict[tuple[str | None, str | None], list[str]] = {}
-        for name, country, ident in rows:
-            by_key.setdefault((country, ident), []).append(name)
-        for (country, ident), names in by_key.items():
+        for key, names in by_row.items():
+            values = dict(key)
+            ident = values.get("id")
             out.extend(
                 self.screen(
                     names,
-                    country=country or options.get("country"),
+                    country=values.get("country") or options.get("country"),
                     ids=[ident] if ident else (),
                     schema=options.get("schema"),
                     threshold=options.get("threshold"),
                     limit=options.get("limit", 5),
+                    birth_date=values.get("birth_date") or options.get("birth_date"),
+                    address=values.get("address") or options.get("address"),
                 )
             )
         return out

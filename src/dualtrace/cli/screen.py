@@ -45,6 +45,18 @@ def screen(
     column: Annotated[
         str | None, typer.Option("--column", help="Column of --file holding the names.")
     ] = None,
+    country_column: Annotated[
+        str | None, typer.Option("--country-column", help="With --file: the column of each row's country.")
+    ] = None,
+    id_column: Annotated[
+        str | None, typer.Option("--id-column", help="With --file: the column of each row's registration id.")
+    ] = None,
+    dob_column: Annotated[
+        str | None, typer.Option("--dob-column", help="With --file: the column of each row's date of birth.")
+    ] = None,
+    address_column: Annotated[
+        str | None, typer.Option("--address-column", help="With --file: the column of each row's address.")
+    ] = None,
     country: Annotated[
         str | None, typer.Option("--country", help="Country of the party (RU, RUS, Russia...).")
     ] = None,
@@ -119,8 +131,11 @@ def screen(
             raise InputError("--file needs --column (the column holding the names)")
         with Dualtrace(db) as dt:
             hits = dt.screen_file(
-                file, column, country=country, schema=schema, threshold=threshold, limit=limit
-            )
+                file, column, country_column=country_column, id_column=id_column,
+                birth_date_column=dob_column, address_column=address_column,
+                country=country, schema=schema, threshold=threshold, limit=limit,
+                birth_date=dob, address=address,
+            )  # fmt: skip
     elif names:
         with Dualtrace(db) as dt:
             qualifiers: dict[str, Any] = {

@@ -11,9 +11,10 @@ __all__ = ["read_names"]
 
 
 def read_names(
-    path: Path, column: str, country_column: str | None = None, id_column: str | None = None
-) -> list[tuple[str, str | None, str | None]]:
-    """(name, country, id) of every row with a name; the file's delimiter is sniffed."""
+    path: Path, column: str, qualifiers: dict[str, str] | None = None
+) -> list[tuple[str, dict[str, str | None]]]:
+    """(name, qualifier values) of every row with a name; ``qualifiers`` maps a qualifier
+    (country, id, birth_date, address) to the column holding it. The delimiter is sniffed."""
     if not path.exists():
         raise InputError(f"file not found: {path}")
     text = path.read_text(encoding="utf-8-sig", errors="replace")
@@ -23,18 +24,13 @@ def read_names(
         dialect = csv.excel
     reader = csv.DictReader(text.splitlines(), dialect=dialect)
     header = list(reader.fieldnames or [])
-    for wanted in (column, country_column, id_column):
-        if wanted and wanted not in header:
-            raise InputError(f"{path.name}: no column {wanted!r} (columns: {', '.join(header)})")
+    wanted = dict(qualifiers or {})
+    for name in (column, *wanted.values()):
+        if name not in header:
+            raise InputError(f"{path.name}: no column {name!r} (columns: {', '.join(header)})")
     out = []
     for row in reader:
         name = (row.get(column) or "").strip()
         if name:
-            out.append(
-                (
-                    name,
-                    (row.get(country_column) or "").strip() or None if country_column else None,
-                    (row.get(id_column) or "").strip() or None if id_column else None,
-                )
-            )
+            out.append((name, {q: (row.get(c) or "").strip() or None for q, c in wanted.items()}))
     return out
