@@ -18,7 +18,7 @@ from dualtrace import config
 from dualtrace.errors import InputError
 from dualtrace.normalize.identifiers import normalize_id
 from dualtrace.reference import resolve as resolve_country
-from dualtrace.screening.index import block, ensure_index
+from dualtrace.screening.index import MIN_SHARE, block, ensure_index
 from dualtrace.screening.score import DEFAULT_THRESHOLD, Candidate, Query, Scored, score
 
 __all__ = ["Screener", "make_query"]
@@ -74,6 +74,7 @@ class Screener:
 
     con: duckdb.DuckDBPyConnection
     top_k: int = 10
+    min_share: float = MIN_SHARE  # of the query's key weight a candidate shares (index.block)
     workers: int | None = None  # processes for bulk scoring (default: DUALTRACE_THREADS or cores)
 
     def __post_init__(self) -> None:
@@ -168,7 +169,9 @@ class Screener:
                     )
                 )
             return out
-        blocked = block(self.con, [q.key for q in queries], top_k=self.top_k, restrict=restrict)
+        blocked = block(
+            self.con, [q.key for q in queries], top_k=self.top_k, restrict=restrict, min_share=self.min_share
+        )
         id_hits = self._by_ids(queries)
         if restrict is not None:
             allowed = set(restrict)
