@@ -413,7 +413,9 @@ def _apply_full(
     for entity in batch.entities:
         if entity.id in by_id:  # the same id twice in one file: merge values, as FtM does
             for prop, values in entity.properties.items():
-                by_id[entity.id].add(prop, values)
+                # as they came: FtM files keep properties the installed model may not know
+                bucket = by_id[entity.id].properties.setdefault(prop, [])
+                bucket.extend(v for v in values if v not in bucket)
             by_id[entity.id].target = by_id[entity.id].target or entity.target
         else:
             by_id[entity.id] = entity
