@@ -544,84 +544,120 @@ def describe_series(ctx: Context, key: SeriesKey) -> tuple[str, str]:
     return f"{text.possessive(text.country(key.reporter))} {verb} of {product}", where
 
 
-def _finding(
-    ctx: Context,
-    period: str,
-    c: dict[str, Any],
-    monthly: list[dict[str, Any]],
-    refs: list[Any],
-    total_rows: int,
-    buckets: list[dict[str, Any]] | None,
-) -> Finding:
-    key: SeriesKey = c["key"]
-    measure = c["measure"]
-    unit = key.currency if measure == "value" else (c.get("unit") or "units") if measure == "qty" else "kg"
-    floor = ctx.config.surge.floors.of(measure)
-    cur, base = float(c["cur"]), float(c["base"])
-    up = c["lr"] > 0
-    kind = "surge" if up else "collapse"
-    ytd_months = int(c["cutoff"]) if c["ytd"] and c["cutoff"] else None
-    cur_label = text.period_label(int(c["b"]), period, ytd_months)
-    base_label = text.period_label(int(c["base_b"]), period, ytd_months)
-    who, where = describe_series(ctx, key)
+def _unit(measure: str, currency: str, row: dict[str, Any]) -> str:
+    """The unit a measure is stated in: the currency, the row's quantity unit, or kg."""
+    if measure == "value":
+        return currency
+    return (row.get("unit") or "units") if measure == "qty" else "kg"
+
+
+def _move(up: bool, measure: str, unit: str, base: float, cur: float, labels: tuple[str, str]) -> str:
+    """'rose from X in 2021 to Y in 2023 (x3.1)' or 'fell from ... (-80%)'."""
+    base_label, cur_label = labels
     ratio = cur / base if base else math.inf
-    if up:
-        move = (
-            f"rose from {text.amount(base, measure, unit)} in {base_label} to"
-            f" {text.amount(cur, measure, unit)} in {cur_label} ({text.times(ratio)})"
-        )
-    else:
-        move = (
-            f"fell from {text.amount(base, measure, unit)} in {base_label} to"
-            f" {text.amount(cur, measure, unit)} in {cur_label} ({text.pct(ratio - 1)})"
-        )
-    headline = f"{who} {where} {move}"
+    verb, change = ("rose", text.times(ratio)) if up else ("fell", text.pct(ratio - 1))
+    return (
+        f"{verb} from {text.amount(base, measure, unit)} in {base_label} to"
+        f" {text.amount(cur, measure, unit)} in {cur_label} ({change})"
+    )
+
+
+def _other_measures_text(c: dict[str, Any], currency: str) -> str:
+    """' (by weight: X to Y)' for the other measures that moved the same way, or ''."""
     extras = []
     for other in c.get("others", []):
         o_measure = other["measure"]
-        o_unit = (
-            key.currency
-            if o_measure == "value"
-            else (other.get("unit") or "units")
-            if o_measure == "qty"
-            else "kg"
-        )
+        o_unit = _unit(o_measure, currency, other)
+        word = "value" if o_measure == "value" else "weight" if o_measure == "net_kg" else "quantity"
         extras.append(
-            f"by {'value' if o_measure == 'value' else 'weight' if o_measure == 'net_kg' else 'quantity'}: "
+            f"by {word}: "
             f"{text.amount(float(other['base']), o_measure, o_unit)} to"
             f" {text.amount(float(other['cur']), o_measure, o_unit)}"
         )
-    if extras:
-        headline += " (" + "; ".join(extras) + ")"
-    jump = None
-    if period == "year" and monthly:
-        # Quote the month that carries the change, by weight when weight shows it (tonnes read
-        # the same in any currency), else by the lead measure.
-        for m in sorted({measure, *(o["measure"] for o in c.get("others", []))}, key=lambda x: x != "net_kg"):
-            found = evidence.month_jump(monthly, m, ctx.config.surge.floors.of(m), int(c["b"]))
-            if (
-                found
-                and found["strength"] >= max(3.0, ctx.config.surge.ratio)
-                and (found["value"] > found["previous"]) == up
-            ):
-                jump = dict(found, measure=m)
-                break
-        if jump:
-            m = jump["measure"]
-            m_unit = key.currency if m == "value" else (c.get("unit") or "units") if m == "qty" else "kg"
-            month = text.month_name(int(jump["month"][5:7]))
-            prev_month = text.month_name(int(jump["previous_month"][5:7]))
-            headline += (
-                f"; in {month} {jump['month'][:4]} alone {text.amount(jump['value'], m, m_unit)},"
-                f" against {text.amount(jump['previous'], m, m_unit)} in {prev_month}"
-            )
-    headline += "."
-    by_bucket = {}
+    return " (" + "; ".join(extras) + ")" if extras else ""
+
+
+def _month_jump(
+    ctx: Context, period: str, c: dict[str, Any], monthly: list[dict[str, Any]], up: bool
+) -> dict[str, Any] | None:
+    """The month that carries the change (yearly findings only), by weight when weight shows it
+    (tonnes read the same in any currency), else by the lead measure; None when no month does."""
+    if period != "year" or not monthly:
+        return None
+    surge = ctx.config.surge
+    measures = sorted(
+        {c["measure"], *(o["measure"] for o in c.get("others", []))}, key=lambda x: x != "net_kg"
+    )
+    for m in measures:
+        found = evidence.month_jump(monthly, m, surge.floors.of(m), int(c["b"]))
+        if (
+            found
+            and found["strength"] >= max(3.0, surge.ratio)
+            and (found["value"] > found["previous"]) == up
+        ):
+            return dict(found, measure=m)
+    return None
+
+
+def _jump_text(jump: dict[str, Any], c: dict[str, Any], currency: str) -> str:
+    """'; in March 2022 alone X, against Y in February'."""
+    m = jump["measure"]
+    m_unit = _unit(m, currency, c)
+    month = text.month_name(int(jump["month"][5:7]))
+    prev_month = text.month_name(int(jump["previous_month"][5:7]))
+    return (
+        f"; in {month} {jump['month'][:4]} alone {text.amount(jump['value'], m, m_unit)},"
+        f" against {text.amount(jump['previous'], m, m_unit)} in {prev_month}"
+    )
+
+
+def _headline(
+    ctx: Context, c: dict[str, Any], unit: str, labels: tuple[str, str], jump: dict[str, Any] | None
+) -> str:
+    """The sentence: who, where, the move, the other measures and the month that carries it."""
+    key: SeriesKey = c["key"]
+    who, where = describe_series(ctx, key)
+    move = _move(c["lr"] > 0, c["measure"], unit, float(c["base"]), float(c["cur"]), labels)
+    headline = f"{who} {where} {move}" + _other_measures_text(c, key.currency)
+    if jump:
+        headline += _jump_text(jump, c, key.currency)
+    return headline + "."
+
+
+def _by_bucket_values(period: str, measure: str, buckets: list[dict[str, Any]] | None) -> dict[str, Any]:
+    """Period label -> the measure, for the buckets that have a row of the series."""
+    out = {}
     for r in buckets or []:
         if r.get(measure) is not None:  # years with no row of the series are left out
-            by_bucket[text.period_label(int(r["b"]), period)] = r[measure]
-    score = float(c["score"])
-    metrics = {
+            out[text.period_label(int(r["b"]), period)] = r[measure]
+    return out
+
+
+def _score_parts(c: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "magnitude": float(c["s_magnitude"]),
+        "surprise": float(c["s_surprise"]),
+        "size": float(c["s_size"]),
+        "weights": WEIGHTS,
+    }
+
+
+def _metrics(
+    ctx: Context,
+    period: str,
+    c: dict[str, Any],
+    unit: str,
+    labels: tuple[str, str],
+    by_bucket: dict[str, Any],
+    jump: dict[str, Any] | None,
+    total_rows: int,
+) -> dict[str, Any]:
+    key: SeriesKey = c["key"]
+    measure = c["measure"]
+    cur, base = float(c["cur"]), float(c["base"])
+    ratio = cur / base if base else math.inf
+    base_label, cur_label = labels
+    return {
         "reporter": key.reporter,
         "partner": key.partner,
         "flow": key.flow,
@@ -642,13 +678,8 @@ def _finding(
         "log_ratio": float(c["lr"]),
         "z": None if c["z"] is None else float(c["z"]),
         "history_points": int(c["h_n"] or 0),
-        "floor": floor,
-        "score_parts": {
-            "magnitude": float(c["s_magnitude"]),
-            "surprise": float(c["s_surprise"]),
-            "size": float(c["s_size"]),
-            "weights": WEIGHTS,
-        },
+        "floor": ctx.config.surge.floors.of(measure),
+        "score_parts": _score_parts(c),
         f"by_{period}": by_bucket,
         "other_measures": [
             {
@@ -662,11 +693,17 @@ def _finding(
         "month_jump": jump,
         "rows": total_rows,
     }
+
+
+def _notes(ctx: Context, period: str, c: dict[str, Any], unit: str, labels: tuple[str, str]) -> list[str]:
+    """How the comparison was made: the periods, the rows listed, the floor and the z-score."""
+    base_label, cur_label = labels
+    floor = ctx.config.surge.floors.of(c["measure"])
     notes = [
         f"{c['cmp']} comparison: {cur_label} against {base_label}"
         + (" (same months of both years: the latest year is not complete)" if c["ytd"] else ""),
         f"rows listed: the largest of the {cur_label} figure; the query returns every month",
-        f"log ratio {float(c['lr']):+.2f} with a floor of {text.amount(floor, measure, unit)}"
+        f"log ratio {float(c['lr']):+.2f} with a floor of {text.amount(floor, c['measure'], unit)}"
         " added to both sides",
     ]
     if c["z"] is not None:
@@ -675,22 +712,49 @@ def _finding(
             " (log scale)"
         )
     notes.extend(ctx.prepared.notes)
-    period_start, period_end = _bounds(period, int(c["b"]), ytd_months)
-    chart = {
+    return notes
+
+
+def _chart(ctx: Context, key: SeriesKey, measure: str, unit: str, product_label: str) -> dict[str, Any]:
+    return {
         "mark": "line",
         "x": "period",
         "x_type": "temporal",
         "y": measure,
         "y_title": f"{MEASURE_WORDS[measure]} ({unit})",
-        "title": f"{key.reporter} {ARROWS[key.flow]} {key.partner}: {metrics['product_label']}",
+        "title": f"{key.reporter} {ARROWS[key.flow]} {key.partner}: {product_label}",
         "rule": ctx.policy.isoformat(),
     }
+
+
+def _finding(
+    ctx: Context,
+    period: str,
+    c: dict[str, Any],
+    monthly: list[dict[str, Any]],
+    refs: list[Any],
+    total_rows: int,
+    buckets: list[dict[str, Any]] | None,
+) -> Finding:
+    key: SeriesKey = c["key"]
+    measure = c["measure"]
+    unit = _unit(measure, key.currency, c)
+    up = c["lr"] > 0
+    ytd_months = int(c["cutoff"]) if c["ytd"] and c["cutoff"] else None
+    labels = (
+        text.period_label(int(c["base_b"]), period, ytd_months),
+        text.period_label(int(c["b"]), period, ytd_months),
+    )
+    jump = _month_jump(ctx, period, c, monthly, up)
+    by_bucket = _by_bucket_values(period, measure, buckets)
+    metrics = _metrics(ctx, period, c, unit, labels, by_bucket, jump, total_rows)
+    period_start, period_end = _bounds(period, int(c["b"]), ytd_months)
     return Finding(
-        kind=kind,
+        kind="surge" if up else "collapse",
         subject_type="flow",
         subject=f"{key.reporter}->{key.partner} {key.flow} {key.level} {key.product} [{key.currency}]",
-        headline=headline,
-        score=min(1.0, max(0.0, score)),
+        headline=_headline(ctx, c, unit, labels, jump),
+        score=min(1.0, max(0.0, float(c["score"]))),
         period_start=period_start,
         period_end=period_end,
         metrics=metrics,
@@ -698,8 +762,8 @@ def _finding(
             query=evidence.series_query(ctx.prepared, ctx.products, key),
             rows=refs,
             table=evidence.dense(monthly),
-            notes=notes,
-            chart=chart,
+            notes=_notes(ctx, period, c, unit, labels),
+            chart=_chart(ctx, key, measure, unit, metrics["product_label"]),
         ),
     )
 
