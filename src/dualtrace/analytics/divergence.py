@@ -233,76 +233,103 @@ def _yearly(ctx: Context, wide: Wide, keys: dict[str, SeriesKey]) -> dict[str, d
     return dict(out)
 
 
-def _finding(
-    ctx: Context,
-    fid: str,
-    c: dict[str, Any],
-    monthly: dict[str, list[dict[str, Any]]],
-    refs: list[Any],
-    total_rows: int,
-    yearly: dict[str, dict[str, Any]],
-) -> Finding:
+def _unit(c: dict[str, Any]) -> str:
     measure = c["measure"]
-    unit = c["currency"] if measure == "value" else "kg" if measure == "net_kg" else "units"
-    a, b = c["a"], c["b_partner"]
-    na, nb = text.country(a), text.country(b)
-    product = ctx.products.label(c["level"], c["product"])
-    year, base = int(c["b"]), ctx.baseline
+    return c["currency"] if measure == "value" else "kg" if measure == "net_kg" else "units"
+
+
+def _who(ctx: Context, c: dict[str, Any], product: str) -> str:
+    """'China's exports of X' or 'Exports of X (all 3 reporters in USD)'."""
+    if c["reporter"] != "*":
+        return f"{text.possessive(text.country(c['reporter']))} exports of {product}"
+    return f"Exports of {product} (all {ctx.reporters('X', c['currency'])} reporters in {c['currency']})"
+
+
+def _opposite_text(c: dict[str, Any], who: str, year: int, base: int) -> str:
+    """'... to Russia rose x5 while those to Ukraine fell 80% (2023 vs 2021: ...)'."""
+    measure, unit = c["measure"], _unit(c)
+    na, nb = text.country(c["a"]), text.country(c["b_partner"])
     xa, xb = float(c["xa"]), float(c["xb"])
-    who = (
-        f"{text.possessive(text.country(c['reporter']))} exports of {product}"
-        if c["reporter"] != "*"
-        else f"Exports of {product} (all {ctx.reporters('X', c['currency'])} reporters in {c['currency']})"
-    )
 
     def amount(x: float) -> str:
         return text.amount(x, measure, unit)
 
+    ga, gb = math.exp(float(c["ga"])), math.exp(float(c["gb"]))
+    pa = (xa / float(c["xa0"]) - 1) if c["xa0"] else None
+    pb = (xb / float(c["xb0"]) - 1) if c["xb0"] else None
+    headline = (
+        f"{who} to {na} {text.change(pa + 1 if pa is not None else ga)} while those to {nb} "
+        f"{text.change(pb + 1 if pb is not None else gb)} "
+        f"({year} vs {base}: {amount(float(c['xa0']))} to {amount(xa)} and {amount(float(c['xb0']))} to "
+        f"{amount(xb)})"
+    )
+    if xb and xa / xb >= 2:
+        headline += f"; {na} now takes {text.times(xa / xb).removeprefix('x')} times as much"
+    return headline
+
+
+def _lopsided_text(c: dict[str, Any], who: str, year: int, base: int) -> str:
+    """'... to Russia were worth 40.0 times those to Ukraine in 2023 (...), against 2.0 times in 2021'."""
+    measure, unit = c["measure"], _unit(c)
+    na, nb = text.country(c["a"]), text.country(c["b_partner"])
+    xa, xb = float(c["xa"]), float(c["xb"])
+
+    def amount(x: float) -> str:
+        return text.amount(x, measure, unit)
+
+    big, small, nbig, nsmall = (xa, xb, na, nb) if xa >= xb else (xb, xa, nb, na)
+    ratio = big / small if small else math.inf
+    headline = (
+        f"{who} to {nbig} were worth {ratio:,.1f} times those to {nsmall} in {year}"
+        f" ({amount(big)} vs {amount(small)})"
+        if math.isfinite(ratio)
+        else f"{who} went to {nbig} only in {year} ({amount(big)}, none to {nsmall})"
+    )
+    if c["lratio0"] is not None and c["xa0"] is not None and c["xb0"]:
+        r0 = float(c["xa0"]) / float(c["xb0"]) if xa >= xb else float(c["xb0"]) / max(float(c["xa0"]), 1e-9)
+        headline += f", against {r0:,.1f} times in {base}"
+    return headline
+
+
+def _headline(ctx: Context, c: dict[str, Any], product: str) -> str:
+    who = _who(ctx, c, product)
+    year, base = int(c["b"]), ctx.baseline
     if c["opposite"]:
-        ga, gb = math.exp(float(c["ga"])), math.exp(float(c["gb"]))
-        pa = (xa / float(c["xa0"]) - 1) if c["xa0"] else None
-        pb = (xb / float(c["xb0"]) - 1) if c["xb0"] else None
-        headline = (
-            f"{who} to {na} {text.change(pa + 1 if pa is not None else ga)} while those to {nb} "
-            f"{text.change(pb + 1 if pb is not None else gb)} "
-            f"({year} vs {base}: {amount(float(c['xa0']))} to {amount(xa)} and {amount(float(c['xb0']))} to "
-            f"{amount(xb)})"
-        )
-        if xb and xa / xb >= 2:
-            headline += f"; {na} now takes {text.times(xa / xb).removeprefix('x')} times as much"
-    else:
-        big, small, nbig, nsmall = (xa, xb, na, nb) if xa >= xb else (xb, xa, nb, na)
-        ratio = big / small if small else math.inf
-        headline = (
-            f"{who} to {nbig} were worth {ratio:,.1f} times those to {nsmall} in {year}"
-            f" ({amount(big)} vs {amount(small)})"
-            if math.isfinite(ratio)
-            else f"{who} went to {nbig} only in {year} ({amount(big)}, none to {nsmall})"
-        )
-        if c["lratio0"] is not None and c["xa0"] is not None and c["xb0"]:
-            r0 = (
-                float(c["xa0"]) / float(c["xb0"])
-                if xa >= xb
-                else float(c["xb0"]) / max(float(c["xa0"]), 1e-9)
-            )
-            headline += f", against {r0:,.1f} times in {base}"
-    headline += "."
-    ka = f"{fid}:a"
-    kb = f"{fid}:b"
-    table = _table(monthly.get(ka, []), monthly.get(kb, []), a, b, measure)
+        return _opposite_text(c, who, year, base) + "."
+    return _lopsided_text(c, who, year, base) + "."
+
+
+def _by_year(yearly: dict[str, dict[str, Any]], fid: str, measure: str) -> dict[str, Any]:
+    """Both sides' yearly figures of one measure."""
+    return {
+        "a": {y: v.get(measure) for y, v in yearly.get(f"{fid}:a", {}).items()},
+        "b": {y: v.get(measure) for y, v in yearly.get(f"{fid}:b", {}).items()},
+    }
+
+
+def _metrics(
+    ctx: Context,
+    fid: str,
+    c: dict[str, Any],
+    product: str,
+    total_rows: int,
+    yearly: dict[str, dict[str, Any]],
+) -> dict[str, Any]:
+    measure = c["measure"]
+    xa, xb = float(c["xa"]), float(c["xb"])
     metrics = {
         "reporter": c["reporter"],
-        "a": a,
-        "b": b,
+        "a": c["a"],
+        "b": c["b_partner"],
         "flow": c["flow"],
         "currency": c["currency"],
         "level": c["level"],
         "product": c["product"],
         "product_label": product,
         "measure": measure,
-        "unit": unit,
-        "year": year,
-        "base_year": base,
+        "unit": _unit(c),
+        "year": int(c["b"]),
+        "base_year": ctx.baseline,
         "a_current": xa,
         "b_current": xb,
         "a_base": None if c["xa0"] is None else float(c["xa0"]),
@@ -314,17 +341,8 @@ def _finding(
         "divergence": None if c["div"] is None else float(c["div"]),
         "opposite_growth": bool(c["opposite"]),
         "lopsided": bool(c["lopsided"]),
-        "by_year": {
-            "a": {y: v.get(measure) for y, v in yearly.get(ka, {}).items()},
-            "b": {y: v.get(measure) for y, v in yearly.get(kb, {}).items()},
-        },
-        "by_year_all_measures": {
-            m: {
-                "a": {y: v.get(m) for y, v in yearly.get(ka, {}).items()},
-                "b": {y: v.get(m) for y, v in yearly.get(kb, {}).items()},
-            }
-            for m in ("value", "net_kg", "qty")
-        },
+        "by_year": _by_year(yearly, fid, measure),
+        "by_year_all_measures": {m: _by_year(yearly, fid, m) for m in ("value", "net_kg", "qty")},
         "score_parts": {
             "divergence": float(c["s_divergence"]),
             "ratio": float(c["s_ratio"]),
@@ -339,46 +357,77 @@ def _finding(
             "a_current": float(o["xa"]),
             "b_current": float(o["xb"]),
         }
-    key_a = SeriesKey(c["level"], c["product"], c["reporter"], a, c["flow"], c["currency"])
-    key_b = SeriesKey(c["level"], c["product"], c["reporter"], b, c["flow"], c["currency"])
-    query = (
+    return metrics
+
+
+def _query(ctx: Context, c: dict[str, Any]) -> str:
+    """Both destinations' monthly figures, as anyone can rerun them."""
+    measure = c["measure"]
+    key_a = SeriesKey(c["level"], c["product"], c["reporter"], c["a"], c["flow"], c["currency"])
+    key_b = SeriesKey(c["level"], c["product"], c["reporter"], c["b_partner"], c["flow"], c["currency"])
+    return (
         f"{ctx.prepared.portable()}\n"
         f"SELECT period, partner, SUM({measure}) AS {measure}, COUNT(*) AS rows FROM flows\n"
         f"WHERE freq = 'M' AND (({evidence.where(ctx.prepared, ctx.products, key_a)})\n"
         f"   OR ({evidence.where(ctx.prepared, ctx.products, key_b)}))\n"
         "GROUP BY period, partner ORDER BY period, partner"
     )
+
+
+def _notes(ctx: Context, c: dict[str, Any]) -> list[str]:
+    measure, unit = c["measure"], _unit(c)
+    return [
+        f"{int(c['b'])} against {ctx.baseline} (full years), {unit}; floor "
+        f"{text.amount(ctx.config.divergence.floors.of(measure), measure, unit)} in growth rates",
+        "opposite growth"
+        if c["opposite"]
+        else f"level ratio of at least {ctx.config.divergence.min_ratio:g}",
+        *ctx.prepared.notes,
+    ]
+
+
+def _chart(ctx: Context, c: dict[str, Any], product: str) -> dict[str, Any]:
+    measure = c["measure"]
+    return {
+        "mark": "line",
+        "x": "period",
+        "x_type": "temporal",
+        "y": measure,
+        "color": "partner",
+        "y_title": f"{measure} ({_unit(c)})",
+        "title": f"{c['reporter']}: {product} to {text.country(c['a'])} and {text.country(c['b_partner'])}",
+        "rule": ctx.policy.isoformat(),
+    }
+
+
+def _finding(
+    ctx: Context,
+    fid: str,
+    c: dict[str, Any],
+    monthly: dict[str, list[dict[str, Any]]],
+    refs: list[Any],
+    total_rows: int,
+    yearly: dict[str, dict[str, Any]],
+) -> Finding:
+    a, b = c["a"], c["b_partner"]
+    product = ctx.products.label(c["level"], c["product"])
+    year = int(c["b"])
+    table = _table(monthly.get(f"{fid}:a", []), monthly.get(f"{fid}:b", []), a, b, c["measure"])
     return Finding(
         kind=KIND,
         subject_type="pair",
         subject=f"{c['reporter']}->{a}/{b} {c['level']} {c['product']} [{c['currency']}]",
-        headline=headline,
+        headline=_headline(ctx, c, product),
         score=min(1.0, max(0.0, float(c["score"]))),
         period_start=date(year, 1, 1),
         period_end=date(year, 12, 1),
-        metrics=metrics,
+        metrics=_metrics(ctx, fid, c, product, total_rows, yearly),
         evidence=Evidence(
-            query=query,
+            query=_query(ctx, c),
             rows=refs,
             table=table,
-            notes=[
-                f"{year} against {base} (full years), {unit}; floor "
-                f"{text.amount(ctx.config.divergence.floors.of(measure), measure, unit)} in growth rates",
-                "opposite growth"
-                if c["opposite"]
-                else f"level ratio of at least {ctx.config.divergence.min_ratio:g}",
-                *ctx.prepared.notes,
-            ],
-            chart={
-                "mark": "line",
-                "x": "period",
-                "x_type": "temporal",
-                "y": measure,
-                "color": "partner",
-                "y_title": f"{measure} ({unit})",
-                "title": f"{c['reporter']}: {product} to {na} and {nb}",
-                "rule": ctx.policy.isoformat(),
-            },
+            notes=_notes(ctx, c),
+            chart=_chart(ctx, c, product),
         ),
     )
 
