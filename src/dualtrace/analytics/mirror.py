@@ -210,26 +210,21 @@ def _ratio(r: dict[str, Any] | None) -> float | None:
     return float(r["vm"] or 0) / float(r["vx"])
 
 
-def _finding(
-    ctx: Context,
-    n: int,
-    key: tuple[str, ...],
-    years: dict[int, dict[str, Any]],
-    base_ratio: float | None,
-    best: dict[str, Any],
-    refs: list[Any],
-    total_rows: int,
-) -> Finding:
+def _label(ctx: Context, level: str, product: str, row: dict[str, Any]) -> str:
+    if level == "matched":
+        return f"the {int(row['codes'])} HS6 codes both report"
+    return ctx.products.label(level, product)
+
+
+def _headline(
+    ctx: Context, key: tuple[str, ...], label: str, base_ratio: float | None, best: dict[str, Any]
+) -> str:
+    """The sentence: both sides' figures, the ratio (and the baseline's), the gap in money."""
     cfg = ctx.config.mirror_gap
-    level, product, e, i, currency = key
+    _level, _product, e, i, currency = key
     year, ratio, gap = best["year"], best["ratio"], best["gap"]
     r = best["row"]
     vx, vm = float(r["vx"]), float(r["vm"] or 0)
-    label = (
-        f"the {int(r['codes'])} HS6 codes both report"
-        if level == "matched"
-        else ctx.products.label(level, product)
-    )
 
     def money(x: float) -> str:
         return text.money(x, currency)
@@ -245,8 +240,12 @@ def _finding(
         headline += f"; {money(gap)} 'lost in transit' after a {(cfg.cif_fob - 1) * 100:.0f}% CIF/FOB margin"
     else:
         headline += f"; the importer declares {money(-gap)} more than the exporter's figure allows"
-    headline += "."
-    table = [
+    return headline + "."
+
+
+def _year_table(years: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Both sides' figures and their ratio, one row per year."""
+    return [
         {
             "year": str(y),
             "exporter_reported": float(v["vx"] or 0),
@@ -255,7 +254,11 @@ def _finding(
         }
         for y, v in sorted(years.items())
     ]
-    long_table = [
+
+
+def _long_table(table: list[dict[str, Any]], e: str, i: str) -> list[dict[str, Any]]:
+    """The year table with one row per side, as the bar chart reads it."""
+    return [
         {"year": row["year"], "side": side, "value": row[col], "ratio": row["ratio"]}
         for row in table
         for side, col in (
@@ -263,17 +266,32 @@ def _finding(
             (f"{i} imports (reported by {i})", "importer_reported"),
         )
     ]
-    metrics = {
+
+
+def _metrics(
+    ctx: Context,
+    key: tuple[str, ...],
+    label: str,
+    table: list[dict[str, Any]],
+    base_ratio: float | None,
+    best: dict[str, Any],
+    total_rows: int,
+) -> dict[str, Any]:
+    cfg = ctx.config.mirror_gap
+    level, product, e, i, currency = key
+    r = best["row"]
+    gap = best["gap"]
+    return {
         "exporter": e,
         "importer": i,
         "currency": currency,
         "level": level,
         "product": product,
         "product_label": label,
-        "year": year,
-        "exporter_reported": vx,
-        "importer_reported": vm,
-        "ratio": ratio,
+        "year": best["year"],
+        "exporter_reported": float(r["vx"]),
+        "importer_reported": float(r["vm"] or 0),
+        "ratio": best["ratio"],
         "base_year": ctx.baseline,
         "base_ratio": base_ratio,
         "cif_fob": cfg.cif_fob,
@@ -287,15 +305,13 @@ def _finding(
         "score_parts": {**best["parts"], "weights": WEIGHTS},
         "rows": total_rows,
     }
-    if level == "matched":
-        pred = "hs6 IS NOT NULL"
-        note = (
-            "matched: the sum over the HS6 codes both sides report in a year; the query lists all HS6 codes"
-        )
-    else:
-        pred = ctx.products.predicate(level, product)
-        note = f"product: {label}"
-    query = (
+
+
+def _query(ctx: Context, key: tuple[str, ...]) -> str:
+    """Both sides' yearly sums, as anyone can rerun them."""
+    level, product, e, i, currency = key
+    pred = "hs6 IS NOT NULL" if level == "matched" else ctx.products.predicate(level, product)
+    return (
         f"{ctx.prepared.portable()}\n"
         "SELECT EXTRACT(YEAR FROM period) AS year,\n"
         f"  SUM(CASE WHEN flow = 'X' AND reporter = {lit(e)} THEN value ELSE 0 END) AS exporter_reported,\n"
@@ -305,35 +321,67 @@ def _finding(
         f"{lit(i)} AND partner = {lit(e)}))\n"
         "GROUP BY EXTRACT(YEAR FROM period) ORDER BY year"
     )
+
+
+def _notes(ctx: Context, level: str, label: str) -> list[str]:
+    cfg = ctx.config.mirror_gap
+    if level == "matched":
+        note = (
+            "matched: the sum over the HS6 codes both sides report in a year; the query lists all HS6 codes"
+        )
+    else:
+        note = f"product: {label}"
+    return [
+        f"expected imports/exports ratio {cfg.cif_fob:.2f} (CIF/FOB), agreement within "
+        f"±{cfg.tolerance * 100:.0f}%",
+        "only years both sides cover fully",
+        note,
+        *ctx.prepared.notes,
+    ]
+
+
+def _chart(key: tuple[str, ...], label: str) -> dict[str, Any]:
+    _level, _product, e, i, currency = key
+    return {
+        "mark": "bar",
+        "x": "year",
+        "x_type": "ordinal",
+        "y": "value",
+        "color": "side",
+        "group": True,
+        "y_title": f"value ({currency})",
+        "title": f"{e} → {i}: {label}",
+    }
+
+
+def _finding(
+    ctx: Context,
+    n: int,
+    key: tuple[str, ...],
+    years: dict[int, dict[str, Any]],
+    base_ratio: float | None,
+    best: dict[str, Any],
+    refs: list[Any],
+    total_rows: int,
+) -> Finding:
+    level, product, e, i, currency = key
+    year = best["year"]
+    label = _label(ctx, level, product, best["row"])
+    table = _year_table(years)
     return Finding(
         kind=KIND,
         subject_type="pair",
         subject=f"{e}->{i} {level} {product} [{currency}]",
-        headline=headline,
+        headline=_headline(ctx, key, label, base_ratio, best),
         score=min(1.0, max(0.0, best["score"])),
         period_start=date(year, 1, 1),
         period_end=date(year, 12, 1),
-        metrics=metrics,
+        metrics=_metrics(ctx, key, label, table, base_ratio, best, total_rows),
         evidence=Evidence(
-            query=query,
+            query=_query(ctx, key),
             rows=refs,
-            table=long_table,
-            notes=[
-                f"expected imports/exports ratio {cfg.cif_fob:.2f} (CIF/FOB), agreement within "
-                f"±{cfg.tolerance * 100:.0f}%",
-                "only years both sides cover fully",
-                note,
-                *ctx.prepared.notes,
-            ],
-            chart={
-                "mark": "bar",
-                "x": "year",
-                "x_type": "ordinal",
-                "y": "value",
-                "color": "side",
-                "group": True,
-                "y_title": f"value ({currency})",
-                "title": f"{e} → {i}: {label}",
-            },
+            table=_long_table(table, e, i),
+            notes=_notes(ctx, level, label),
+            chart=_chart(key, label),
         ),
     )
