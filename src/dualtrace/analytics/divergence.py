@@ -47,14 +47,15 @@ def candidates_sql(ctx: Context, wide: Wide, a: str, b: str, limit: int) -> str:
             # a product an HS edition change may have moved keeps only its level ratio
             keep_base = f"c_{base}" if same else f"c_{base} AND NOT sens"
             if base in wide.years:
-                xa0 = f"CASE WHEN {keep_base} THEN COALESCE(a_{wide.col(m, base)}, 0) END"
-                xb0 = f"CASE WHEN {keep_base} THEN COALESCE(b_{wide.col(m, base)}, 0) END"
+                a_base = f"CASE WHEN {keep_base} THEN COALESCE(a_{wide.col(m, base)}, 0) END"
+                b_base = f"CASE WHEN {keep_base} THEN COALESCE(b_{wide.col(m, base)}, 0) END"
             else:
-                xa0 = xb0 = "CAST(NULL AS DOUBLE)"
+                a_base = b_base = "CAST(NULL AS DOUBLE)"
             selects.append(
-                f"SELECT '{m}' AS measure, level, product, reporter, flow, currency, {y} AS b, {f} AS floor,"
-                f" COALESCE(a_{wide.col(m, y)}, 0) AS xa, COALESCE(b_{wide.col(m, y)}, 0) AS xb,"
-                f" {xa0} AS xa0, {xb0} AS xb0"
+                f"SELECT '{m}' AS measure, level, product, reporter, flow, currency, {y} AS year,"
+                f" {f} AS floor, COALESCE(a_{wide.col(m, y)}, 0) AS a_current,"
+                f" COALESCE(b_{wide.col(m, y)}, 0) AS b_current,"
+                f" {a_base} AS a_base, {b_base} AS b_base"
                 f" FROM j WHERE c_{y} AND ever_a_{m} AND ever_b_{m}"
             )
     if not selects:
@@ -92,28 +93,29 @@ p AS (
 ),
 m AS (
   SELECT p.*,
-         CASE WHEN xa0 IS NOT NULL THEN LN((xa + floor) / (xa0 + floor)) END AS ga,
-         CASE WHEN xb0 IS NOT NULL THEN LN((xb + floor) / (xb0 + floor)) END AS gb,
-         LN((xa + floor) / (xb + floor)) AS lratio,
-         CASE WHEN xa0 IS NOT NULL THEN LN((xa0 + floor) / (xb0 + floor)) END AS lratio0
-  FROM p WHERE GREATEST(xa, xb) >= 10 * floor
+         CASE WHEN a_base IS NOT NULL THEN LN((a_current + floor) / (a_base + floor)) END AS a_growth,
+         CASE WHEN b_base IS NOT NULL THEN LN((b_current + floor) / (b_base + floor)) END AS b_growth,
+         LN((a_current + floor) / (b_current + floor)) AS log_ratio,
+         CASE WHEN a_base IS NOT NULL THEN LN((a_base + floor) / (b_base + floor)) END AS base_log_ratio
+  FROM p WHERE GREATEST(a_current, b_current) >= 10 * floor
 ),
 ok AS (
-  SELECT m.*, ga - gb AS div,
-         CASE WHEN ga IS NOT NULL AND gb IS NOT NULL AND ABS(ga - gb) >= {lit(cfg.min_divergence)}
-               AND ((ga >= LN(1 + {lit(cfg.min_growth)}) AND gb <= LN(1 - {lit(cfg.min_growth)}))
-                 OR (gb >= LN(1 + {lit(cfg.min_growth)}) AND ga <= LN(1 - {lit(cfg.min_growth)})))
+  SELECT m.*, a_growth - b_growth AS divergence,
+         CASE WHEN a_growth IS NOT NULL AND b_growth IS NOT NULL
+               AND ABS(a_growth - b_growth) >= {lit(cfg.min_divergence)}
+               AND ((a_growth >= LN(1 + {lit(cfg.min_growth)}) AND b_growth <= LN(1 - {lit(cfg.min_growth)}))
+                 OR (b_growth >= LN(1 + {lit(cfg.min_growth)}) AND a_growth <= LN(1 - {lit(cfg.min_growth)})))
               THEN TRUE ELSE FALSE END AS opposite,
-         CASE WHEN ABS(lratio) >= LN({lit(cfg.min_ratio)})
-               AND (lratio0 IS NULL OR ABS(lratio - lratio0) >= LN(2))
+         CASE WHEN ABS(log_ratio) >= LN({lit(cfg.min_ratio)})
+               AND (base_log_ratio IS NULL OR ABS(log_ratio - base_log_ratio) >= LN(2))
               THEN TRUE ELSE FALSE END AS lopsided
   FROM m
 ),
 sc AS (
   SELECT ok.*,
-         LEAST(1.0, COALESCE(ABS(div), 0) / LN(10)) AS s_divergence,
-         LEAST(1.0, ABS(lratio) / LN(100)) AS s_ratio,
-         LEAST(1.0, LOG10(GREATEST(xa, xb) / floor) / 4) AS s_size
+         LEAST(1.0, COALESCE(ABS(divergence), 0) / LN(10)) AS s_divergence,
+         LEAST(1.0, ABS(log_ratio) / LN(100)) AS s_ratio,
+         LEAST(1.0, LOG10(GREATEST(a_current, b_current) / floor) / 4) AS s_size
   FROM ok WHERE opposite OR lopsided
 ),
 scored AS (
@@ -122,7 +124,7 @@ scored AS (
   FROM sc
 )
 SELECT * FROM (
-  SELECT scored.*, ROW_NUMBER() OVER (PARTITION BY measure, {key} ORDER BY score DESC, b) AS rn
+  SELECT scored.*, ROW_NUMBER() OVER (PARTITION BY measure, {key} ORDER BY score DESC, year) AS rn
   FROM scored
 ) r WHERE rn <= 4
 ORDER BY score DESC, level, product, reporter
@@ -138,18 +140,18 @@ def run(ctx: Context) -> evidence.Pending:
             f"divergence {a}/{b}",
             candidates_sql(ctx, wide, a, b, ctx.config.max_findings * 20 * len(ctx.measures)),
         ):
-            r.update(a=a, b_partner=b)
+            r.update(partner_a=a, partner_b=b)
             rows.append(r)
     chosen = _choose(rows, ctx.config.max_findings)
     keys: dict[str, SeriesKey] = {}
     for fid, c in chosen.items():
         keys[f"{fid}:a"] = SeriesKey(
-            c["level"], c["product"], c["reporter"], c["a"], c["flow"], c["currency"]
+            c["level"], c["product"], c["reporter"], c["partner_a"], c["flow"], c["currency"]
         )
         keys[f"{fid}:b"] = SeriesKey(
-            c["level"], c["product"], c["reporter"], c["b_partner"], c["flow"], c["currency"]
+            c["level"], c["product"], c["reporter"], c["partner_b"], c["flow"], c["currency"]
         )
-        year = int(c["b"])
+        year = int(c["year"])
         for side in ("a", "b"):
             ctx.evidence.add(
                 f"{fid}:{side}",
@@ -179,7 +181,9 @@ def run(ctx: Context) -> evidence.Pending:
 def _choose(rows: list[dict[str, Any]], n: int) -> dict[str, dict[str, Any]]:
     grouped: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
-        grouped[(r["level"], r["product"], r["reporter"], r["currency"], r["a"], r["b_partner"])].append(r)
+        grouped[
+            (r["level"], r["product"], r["reporter"], r["currency"], r["partner_a"], r["partner_b"])
+        ].append(r)
     leads = []
     for items in grouped.values():
         top = max(r["score"] for r in items)
@@ -191,9 +195,9 @@ def _choose(rows: list[dict[str, Any]], n: int) -> dict[str, dict[str, Any]]:
             else max(items, key=lambda r: r["score"])["measure"]
         )
         near = [r for r in items if r["measure"] == lead_measure and r["score"] >= top * 0.97]
-        lead = dict(min(near, key=lambda r: r["b"]))
+        lead = dict(min(near, key=lambda r: r["year"]))
         lead["score"] = top
-        lead["others"] = [r for r in items if r["measure"] != lead_measure and r["b"] == lead["b"]][:1]
+        lead["others"] = [r for r in items if r["measure"] != lead_measure and r["year"] == lead["year"]][:1]
         leads.append(lead)
     leads.sort(
         key=lambda r: (
@@ -206,12 +210,12 @@ def _choose(rows: list[dict[str, Any]], n: int) -> dict[str, dict[str, Any]]:
     seen: set[tuple[Any, ...]] = set()
     for lead in leads:
         same = (
-            lead["a"],
-            lead["b_partner"],
+            lead["partner_a"],
+            lead["partner_b"],
             lead["currency"],
-            lead["b"],
-            round(float(lead["xa"]), -1),
-            round(float(lead["xb"]), -1),
+            lead["year"],
+            round(float(lead["a_current"]), -1),
+            round(float(lead["b_current"]), -1),
         )
         if same in seen:
             continue
@@ -233,98 +237,124 @@ def _yearly(ctx: Context, wide: Wide, keys: dict[str, SeriesKey]) -> dict[str, d
     return dict(out)
 
 
-def _finding(
-    ctx: Context,
-    fid: str,
-    c: dict[str, Any],
-    monthly: dict[str, list[dict[str, Any]]],
-    refs: list[Any],
-    total_rows: int,
-    yearly: dict[str, dict[str, Any]],
-) -> Finding:
+def _unit(c: dict[str, Any]) -> str:
     measure = c["measure"]
-    unit = c["currency"] if measure == "value" else "kg" if measure == "net_kg" else "units"
-    a, b = c["a"], c["b_partner"]
-    na, nb = text.country(a), text.country(b)
-    product = ctx.products.label(c["level"], c["product"])
-    year, base = int(c["b"]), ctx.baseline
-    xa, xb = float(c["xa"]), float(c["xb"])
-    who = (
-        f"{text.possessive(text.country(c['reporter']))} exports of {product}"
-        if c["reporter"] != "*"
-        else f"Exports of {product} (all {ctx.reporters('X', c['currency'])} reporters in {c['currency']})"
-    )
+    return c["currency"] if measure == "value" else "kg" if measure == "net_kg" else "units"
+
+
+def _who(ctx: Context, c: dict[str, Any], product: str) -> str:
+    """'China's exports of X' or 'Exports of X (all 3 reporters in USD)'."""
+    if c["reporter"] != "*":
+        return f"{text.possessive(text.country(c['reporter']))} exports of {product}"
+    return f"Exports of {product} (all {ctx.reporters('X', c['currency'])} reporters in {c['currency']})"
+
+
+def _opposite_text(c: dict[str, Any], who: str, year: int, base: int) -> str:
+    """'... to Russia rose x5 while those to Ukraine fell 80% (2023 vs 2021: ...)'."""
+    measure, unit = c["measure"], _unit(c)
+    na, nb = text.country(c["partner_a"]), text.country(c["partner_b"])
+    a_current, b_current = float(c["a_current"]), float(c["b_current"])
 
     def amount(x: float) -> str:
         return text.amount(x, measure, unit)
 
+    a_growth, b_growth = math.exp(float(c["a_growth"])), math.exp(float(c["b_growth"]))
+    pa = (a_current / float(c["a_base"]) - 1) if c["a_base"] else None
+    pb = (b_current / float(c["b_base"]) - 1) if c["b_base"] else None
+    headline = (
+        f"{who} to {na} {text.change(pa + 1 if pa is not None else a_growth)} while those to {nb} "
+        f"{text.change(pb + 1 if pb is not None else b_growth)} "
+        f"({year} vs {base}: {amount(float(c['a_base']))} to {amount(a_current)}"
+        f" and {amount(float(c['b_base']))} to {amount(b_current)})"
+    )
+    if b_current and a_current / b_current >= 2:
+        headline += f"; {na} now takes {text.times(a_current / b_current).removeprefix('x')} times as much"
+    return headline
+
+
+def _lopsided_text(c: dict[str, Any], who: str, year: int, base: int) -> str:
+    """'... to Russia were worth 40.0 times those to Ukraine in 2023 (...), against 2.0 times in 2021'."""
+    measure, unit = c["measure"], _unit(c)
+    na, nb = text.country(c["partner_a"]), text.country(c["partner_b"])
+    a_current, b_current = float(c["a_current"]), float(c["b_current"])
+
+    def amount(x: float) -> str:
+        return text.amount(x, measure, unit)
+
+    big, small, nbig, nsmall = (
+        (a_current, b_current, na, nb) if a_current >= b_current else (b_current, a_current, nb, na)
+    )
+    ratio = big / small if small else math.inf
+    headline = (
+        f"{who} to {nbig} were worth {ratio:,.1f} times those to {nsmall} in {year}"
+        f" ({amount(big)} vs {amount(small)})"
+        if math.isfinite(ratio)
+        else f"{who} went to {nbig} only in {year} ({amount(big)}, none to {nsmall})"
+    )
+    if c["base_log_ratio"] is not None and c["a_base"] is not None and c["b_base"]:
+        r0 = (
+            float(c["a_base"]) / float(c["b_base"])
+            if a_current >= b_current
+            else float(c["b_base"]) / max(float(c["a_base"]), 1e-9)
+        )
+        headline += f", against {r0:,.1f} times in {base}"
+    return headline
+
+
+def _headline(ctx: Context, c: dict[str, Any], product: str) -> str:
+    who = _who(ctx, c, product)
+    year, base = int(c["year"]), ctx.baseline
     if c["opposite"]:
-        ga, gb = math.exp(float(c["ga"])), math.exp(float(c["gb"]))
-        pa = (xa / float(c["xa0"]) - 1) if c["xa0"] else None
-        pb = (xb / float(c["xb0"]) - 1) if c["xb0"] else None
-        headline = (
-            f"{who} to {na} {text.change(pa + 1 if pa is not None else ga)} while those to {nb} "
-            f"{text.change(pb + 1 if pb is not None else gb)} "
-            f"({year} vs {base}: {amount(float(c['xa0']))} to {amount(xa)} and {amount(float(c['xb0']))} to "
-            f"{amount(xb)})"
-        )
-        if xb and xa / xb >= 2:
-            headline += f"; {na} now takes {text.times(xa / xb).removeprefix('x')} times as much"
-    else:
-        big, small, nbig, nsmall = (xa, xb, na, nb) if xa >= xb else (xb, xa, nb, na)
-        ratio = big / small if small else math.inf
-        headline = (
-            f"{who} to {nbig} were worth {ratio:,.1f} times those to {nsmall} in {year}"
-            f" ({amount(big)} vs {amount(small)})"
-            if math.isfinite(ratio)
-            else f"{who} went to {nbig} only in {year} ({amount(big)}, none to {nsmall})"
-        )
-        if c["lratio0"] is not None and c["xa0"] is not None and c["xb0"]:
-            r0 = (
-                float(c["xa0"]) / float(c["xb0"])
-                if xa >= xb
-                else float(c["xb0"]) / max(float(c["xa0"]), 1e-9)
-            )
-            headline += f", against {r0:,.1f} times in {base}"
-    headline += "."
-    ka = f"{fid}:a"
-    kb = f"{fid}:b"
-    table = _table(monthly.get(ka, []), monthly.get(kb, []), a, b, measure)
+        return _opposite_text(c, who, year, base) + "."
+    return _lopsided_text(c, who, year, base) + "."
+
+
+def _by_year(yearly: dict[str, dict[str, Any]], fid: str, measure: str) -> dict[str, Any]:
+    """Both sides' yearly figures of one measure."""
+    return {
+        "a": {y: v.get(measure) for y, v in yearly.get(f"{fid}:a", {}).items()},
+        "b": {y: v.get(measure) for y, v in yearly.get(f"{fid}:b", {}).items()},
+    }
+
+
+def _metrics(
+    ctx: Context,
+    fid: str,
+    c: dict[str, Any],
+    product: str,
+    total_rows: int,
+    yearly: dict[str, dict[str, Any]],
+) -> dict[str, Any]:
+    measure = c["measure"]
+    a_current, b_current = float(c["a_current"]), float(c["b_current"])
     metrics = {
         "reporter": c["reporter"],
-        "a": a,
-        "b": b,
+        "a": c["partner_a"],
+        "b": c["partner_b"],
         "flow": c["flow"],
         "currency": c["currency"],
         "level": c["level"],
         "product": c["product"],
         "product_label": product,
         "measure": measure,
-        "unit": unit,
-        "year": year,
-        "base_year": base,
-        "a_current": xa,
-        "b_current": xb,
-        "a_base": None if c["xa0"] is None else float(c["xa0"]),
-        "b_base": None if c["xb0"] is None else float(c["xb0"]),
-        "a_growth_pct": _growth(xa, c["xa0"]),
-        "b_growth_pct": _growth(xb, c["xb0"]),
-        "ratio": xa / xb if xb else None,
-        "base_ratio": (float(c["xa0"]) / float(c["xb0"])) if c["xa0"] is not None and c["xb0"] else None,
-        "divergence": None if c["div"] is None else float(c["div"]),
+        "unit": _unit(c),
+        "year": int(c["year"]),
+        "base_year": ctx.baseline,
+        "a_current": a_current,
+        "b_current": b_current,
+        "a_base": None if c["a_base"] is None else float(c["a_base"]),
+        "b_base": None if c["b_base"] is None else float(c["b_base"]),
+        "a_growth_pct": _growth(a_current, c["a_base"]),
+        "b_growth_pct": _growth(b_current, c["b_base"]),
+        "ratio": a_current / b_current if b_current else None,
+        "base_ratio": (float(c["a_base"]) / float(c["b_base"]))
+        if c["a_base"] is not None and c["b_base"]
+        else None,
+        "divergence": None if c["divergence"] is None else float(c["divergence"]),
         "opposite_growth": bool(c["opposite"]),
         "lopsided": bool(c["lopsided"]),
-        "by_year": {
-            "a": {y: v.get(measure) for y, v in yearly.get(ka, {}).items()},
-            "b": {y: v.get(measure) for y, v in yearly.get(kb, {}).items()},
-        },
-        "by_year_all_measures": {
-            m: {
-                "a": {y: v.get(m) for y, v in yearly.get(ka, {}).items()},
-                "b": {y: v.get(m) for y, v in yearly.get(kb, {}).items()},
-            }
-            for m in ("value", "net_kg", "qty")
-        },
+        "by_year": _by_year(yearly, fid, measure),
+        "by_year_all_measures": {m: _by_year(yearly, fid, m) for m in ("value", "net_kg", "qty")},
         "score_parts": {
             "divergence": float(c["s_divergence"]),
             "ratio": float(c["s_ratio"]),
@@ -336,49 +366,82 @@ def _finding(
     for o in c.get("others", []):
         metrics["other_measure"] = {
             "measure": o["measure"],
-            "a_current": float(o["xa"]),
-            "b_current": float(o["xb"]),
+            "a_current": float(o["a_current"]),
+            "b_current": float(o["b_current"]),
         }
-    key_a = SeriesKey(c["level"], c["product"], c["reporter"], a, c["flow"], c["currency"])
-    key_b = SeriesKey(c["level"], c["product"], c["reporter"], b, c["flow"], c["currency"])
-    query = (
+    return metrics
+
+
+def _query(ctx: Context, c: dict[str, Any]) -> str:
+    """Both destinations' monthly figures, as anyone can rerun them."""
+    measure = c["measure"]
+    key_a = SeriesKey(c["level"], c["product"], c["reporter"], c["partner_a"], c["flow"], c["currency"])
+    key_b = SeriesKey(c["level"], c["product"], c["reporter"], c["partner_b"], c["flow"], c["currency"])
+    return (
         f"{ctx.prepared.portable()}\n"
         f"SELECT period, partner, SUM({measure}) AS {measure}, COUNT(*) AS rows FROM flows\n"
         f"WHERE freq = 'M' AND (({evidence.where(ctx.prepared, ctx.products, key_a)})\n"
         f"   OR ({evidence.where(ctx.prepared, ctx.products, key_b)}))\n"
         "GROUP BY period, partner ORDER BY period, partner"
     )
+
+
+def _notes(ctx: Context, c: dict[str, Any]) -> list[str]:
+    measure, unit = c["measure"], _unit(c)
+    return [
+        f"{int(c['year'])} against {ctx.baseline} (full years), {unit}; floor "
+        f"{text.amount(ctx.config.divergence.floors.of(measure), measure, unit)} in growth rates",
+        "opposite growth"
+        if c["opposite"]
+        else f"level ratio of at least {ctx.config.divergence.min_ratio:g}",
+        *ctx.prepared.notes,
+    ]
+
+
+def _chart(ctx: Context, c: dict[str, Any], product: str) -> dict[str, Any]:
+    measure = c["measure"]
+    return {
+        "mark": "line",
+        "x": "period",
+        "x_type": "temporal",
+        "y": measure,
+        "color": "partner",
+        "y_title": f"{measure} ({_unit(c)})",
+        "title": (
+            f"{c['reporter']}: {product} to {text.country(c['partner_a'])} and {text.country(c['partner_b'])}"
+        ),
+        "rule": ctx.policy.isoformat(),
+    }
+
+
+def _finding(
+    ctx: Context,
+    fid: str,
+    c: dict[str, Any],
+    monthly: dict[str, list[dict[str, Any]]],
+    refs: list[Any],
+    total_rows: int,
+    yearly: dict[str, dict[str, Any]],
+) -> Finding:
+    a, b = c["partner_a"], c["partner_b"]
+    product = ctx.products.label(c["level"], c["product"])
+    year = int(c["year"])
+    table = _table(monthly.get(f"{fid}:a", []), monthly.get(f"{fid}:b", []), a, b, c["measure"])
     return Finding(
         kind=KIND,
         subject_type="pair",
         subject=f"{c['reporter']}->{a}/{b} {c['level']} {c['product']} [{c['currency']}]",
-        headline=headline,
+        headline=_headline(ctx, c, product),
         score=min(1.0, max(0.0, float(c["score"]))),
         period_start=date(year, 1, 1),
         period_end=date(year, 12, 1),
-        metrics=metrics,
+        metrics=_metrics(ctx, fid, c, product, total_rows, yearly),
         evidence=Evidence(
-            query=query,
+            query=_query(ctx, c),
             rows=refs,
             table=table,
-            notes=[
-                f"{year} against {base} (full years), {unit}; floor "
-                f"{text.amount(ctx.config.divergence.floors.of(measure), measure, unit)} in growth rates",
-                "opposite growth"
-                if c["opposite"]
-                else f"level ratio of at least {ctx.config.divergence.min_ratio:g}",
-                *ctx.prepared.notes,
-            ],
-            chart={
-                "mark": "line",
-                "x": "period",
-                "x_type": "temporal",
-                "y": measure,
-                "color": "partner",
-                "y_title": f"{measure} ({unit})",
-                "title": f"{c['reporter']}: {product} to {na} and {nb}",
-                "rule": ctx.policy.isoformat(),
-            },
+            notes=_notes(ctx, c),
+            chart=_chart(ctx, c, product),
         ),
     )
 

@@ -652,29 +652,21 @@ def _exporter_label(r: dict[str, Any], eligible: dict[str, list[str]]) -> str:
     return f"the {len(members)} reporters'"
 
 
-def _finding(
+def _headline(
     ctx: Context,
     r: dict[str, Any],
     before: Window,
     after: Window,
     placebo: Window,
-    controlled_sql: str,
     eligible: dict[str, list[str]],
-    products: list[dict[str, Any]],
-    monthly: list[dict[str, Any]],
-    refs: list[RowRef],
-    total_rows: int,
-) -> Finding:
+    top: list[dict[str, Any]],
+) -> str:
+    """The sentence: the fall to the target, the rise to the intermediaries named with their
+    ratios, against what control, the share of the fall it makes up and the products."""
     cfg = ctx.config.diversion
-    cur = r["currency"]
-
-    def money(x: float) -> str:
-        return text.money(x, cur)
-
+    currency = r["currency"]
     basket = "controlled goods" if cfg.controlled else "CHPL goods"
-    who = _exporter_label(r, eligible)
-    target = text.country(r["target"])
-    c0, c1 = r["target_controlled_before"], r["target_controlled_after"]
+    controlled_before, controlled_after = r["target_controlled_before"], r["target_controlled_after"]
     dests = {d["partner"]: d for d in r["destinations"]}
     named = [
         f"{text.country(p)} "
@@ -682,7 +674,6 @@ def _finding(
         for p in r["intermediaries"][:6]
     ]
     more = len(r["intermediaries"]) - 6
-    top = products[: cfg.top_products]
     dids = ", ".join(
         f"{dests[p]['did']:+.2f}" for p in r["intermediaries"][:6] if dests[p]["did"] is not None
     )
@@ -694,8 +685,11 @@ def _finding(
         "none": "rose",
     }[r["control"]]
     headline = (
-        f"After {ctx.policy.isoformat()}, {who} exports ({cur}) of {basket} to {target} fell "
-        f"{(1 - c1 / c0) * 100:.1f}% ({money(c0)} in {before.label()}, {money(c1)} in {after.label()}) "
+        f"After {ctx.policy.isoformat()}, {_exporter_label(r, eligible)} exports ({currency}) of {basket}"
+        f" to {text.country(r['target'])} fell "
+        f"{(1 - controlled_after / controlled_before) * 100:.1f}%"
+        f" ({text.money(controlled_before, currency)} in {before.label()},"
+        f" {text.money(controlled_after, currency)} in {after.label()}) "
         f"while those to "
         f"{text.join_names(named)}{f' and {more} more' if more > 0 else ''} {control}"
         + (f" (difference-in-differences {dids})" if dids else "")
@@ -704,12 +698,24 @@ def _finding(
         headline += f"; the rise to these countries makes up {r['substitution_ratio'] * 100:.0f}% of the fall"
     if top:
         headline += "; products re-routed most: " + ", ".join(p["label"] for p in top[:3])
-    headline += "."
-    index_table = _index(monthly, before)
-    metrics = {
+    return headline + "."
+
+
+def _metrics(
+    ctx: Context,
+    r: dict[str, Any],
+    windows: tuple[Window, Window, Window],
+    eligible: dict[str, list[str]],
+    top: list[dict[str, Any]],
+    total_rows: int,
+) -> dict[str, Any]:
+    cfg = ctx.config.diversion
+    before, after, placebo = windows
+    controlled_before, controlled_after = r["target_controlled_before"], r["target_controlled_after"]
+    return {
         "exporter": r["exporter"],
         "exporters": _members(r, eligible),
-        "currency": cur,
+        "currency": r["currency"],
         "target": r["target"],
         "basket": {"controlled": cfg.controlled or [CHPL_ALL], "other": cfg.other or ["everything else"]},
         "control": r["control"],
@@ -718,9 +724,9 @@ def _finding(
         "before": [before.first.isoformat()[:7], before.last.isoformat()[:7]],
         "after": [after.first.isoformat()[:7], after.last.isoformat()[:7]],
         "policy_date": ctx.policy.isoformat(),
-        "target_controlled_before": c0,
-        "target_controlled_after": c1,
-        "target_change_pct": (c1 / c0 - 1) * 100,
+        "target_controlled_before": controlled_before,
+        "target_controlled_after": controlled_after,
+        "target_change_pct": (controlled_after / controlled_before - 1) * 100,
         "target_other_before": r["target_other_before"],
         "target_other_after": r["target_other_after"],
         "target_did": r["target_did"],
@@ -735,17 +741,43 @@ def _finding(
         "score_parts": {**r["score_parts"], "weights": WEIGHTS},
         "rows": total_rows,
     }
-    members = _members(r, eligible)
+
+
+def _query(ctx: Context, r: dict[str, Any], members: list[str], controlled_sql: str) -> str:
+    """The monthly exports to the target and the intermediaries, as anyone can rerun them."""
     partners = [r["target"], *r["intermediaries"]]
-    exporter_title = r["exporter"] if r["exporter"] != "*" else "all reporters"
-    query = (
+    currency = lit(r["currency"])
+    return (
         f"{ctx.prepared.portable()}\n"
         "SELECT period, partner, SUM(value) AS value, COUNT(*) AS rows FROM flows\n"
-        f"WHERE flow = 'X' AND freq = 'M' AND currency = {lit(cur)} AND reporter IN {in_list(members)}\n"
+        f"WHERE flow = 'X' AND freq = 'M' AND currency = {currency} AND reporter IN {in_list(members)}\n"
         f"  AND partner IN {in_list(partners)} AND {controlled_sql}\n"
         "GROUP BY period, partner ORDER BY period, partner"
     )
-    notes = [
+
+
+def _control_note(r: dict[str, Any], placebo: Window) -> str:
+    """How the difference-in-differences was controlled, in words."""
+    return {
+        "other goods": ("DiD = ln(controlled after/before) - ln(other goods after/before), per destination"),
+        "the same goods a period earlier": (
+            f"other goods to {text.country(r['target'])} fell "
+            f"{(1 - r['target_other_after'] / max(r['target_other_before'], 1)) * 100:.0f}% too,"
+            f" so they are no control: DiD = ln(after/before) - ln(before/placebo), placebo "
+            f"{placebo.label()}"
+        ),
+        "none": (
+            "no control available (other goods collapsed too and no placebo period): named on growth alone"
+        ),
+    }[r["control"]]
+
+
+def _notes(
+    ctx: Context, r: dict[str, Any], windows: tuple[Window, Window, Window], members: list[str]
+) -> list[str]:
+    cfg = ctx.config.diversion
+    before, after, placebo = windows
+    return [
         f"before: {before.label()}, after: {after.label()} (policy date {ctx.policy.isoformat()})",
         f"controlled: "
         f"{', '.join(cfg.controlled) if cfg.controlled else 'CHPL codes (any tier, any HS edition)'};"
@@ -756,48 +788,58 @@ def _finding(
             else "every other code (headings that may hold controlled codes left out)"
         ),
         f"only exporters that report every month of both windows: {', '.join(members)}",
-        {
-            "other goods": (
-                "DiD = ln(controlled after/before) - ln(other goods after/before), per destination"
-            ),
-            "the same goods a period earlier": (
-                f"other goods to {target} fell "
-                f"{(1 - r['target_other_after'] / max(r['target_other_before'], 1)) * 100:.0f}% too,"
-                f" so they are no control: DiD = ln(after/before) - ln(before/placebo), placebo "
-                f"{placebo.label()}"
-            ),
-            "none": (
-                "no control available (other goods collapsed too and no placebo period):"
-                " named on growth alone"
-            ),
-        }[r["control"]],
-        f"intermediary when DiD >= {cfg.min_did} and controlled exports rose by >= {money(cfg.min_rise)}",
+        _control_note(r, placebo),
+        f"intermediary when DiD >= {cfg.min_did} and controlled exports rose by"
+        f" >= {text.money(cfg.min_rise, r['currency'])}",
         *ctx.prepared.notes,
     ]
+
+
+def _chart(ctx: Context, r: dict[str, Any], before: Window) -> dict[str, Any]:
+    exporter_title = r["exporter"] if r["exporter"] != "*" else "all reporters"
+    return {
+        "mark": "line",
+        "x": "period",
+        "x_type": "temporal",
+        "y": "index",
+        "color": "partner",
+        "y_title": f"controlled exports, index ({before.label()} average = 100)",
+        "title": f"{exporter_title} → {r['target']} and intermediaries ({r['currency']})",
+        "rule": ctx.policy.isoformat(),
+    }
+
+
+def _finding(
+    ctx: Context,
+    r: dict[str, Any],
+    before: Window,
+    after: Window,
+    placebo: Window,
+    controlled_sql: str,
+    eligible: dict[str, list[str]],
+    products: list[dict[str, Any]],
+    monthly: list[dict[str, Any]],
+    refs: list[RowRef],
+    total_rows: int,
+) -> Finding:
+    windows = (before, after, placebo)
+    top = products[: ctx.config.diversion.top_products]
+    members = _members(r, eligible)
     return Finding(
         kind=KIND,
         subject_type="route",
-        subject=f"{r['exporter']}->{r['target']} via {'/'.join(r['intermediaries'])} [{cur}]",
-        headline=headline,
+        subject=f"{r['exporter']}->{r['target']} via {'/'.join(r['intermediaries'])} [{r['currency']}]",
+        headline=_headline(ctx, r, before, after, placebo, eligible, top),
         score=min(1.0, max(0.0, r["score"])),
         period_start=after.first,
         period_end=after.last,
-        metrics=metrics,
+        metrics=_metrics(ctx, r, windows, eligible, top, total_rows),
         evidence=Evidence(
-            query=query,
+            query=_query(ctx, r, members, controlled_sql),
             rows=refs,
-            table=index_table,
-            notes=notes,
-            chart={
-                "mark": "line",
-                "x": "period",
-                "x_type": "temporal",
-                "y": "index",
-                "color": "partner",
-                "y_title": f"controlled exports, index ({before.label()} average = 100)",
-                "title": f"{exporter_title} → {r['target']} and intermediaries ({cur})",
-                "rule": ctx.policy.isoformat(),
-            },
+            table=_index(monthly, before),
+            notes=_notes(ctx, r, windows, members),
+            chart=_chart(ctx, r, before),
         ),
     )
 

@@ -48,7 +48,8 @@ def pairs_sql(ctx: Context, wide: Wide) -> str:
     ]
     areas = in_list(ctx.prepared.areas)  # statistical areas (EU, World) are no mirror partner
     per_year = [
-        f"SELECT level, product, e, i, currency, {y} AS b, vx_{y} AS vx, vm_{y} AS vm FROM j0"
+        f"SELECT level, product, exporter, importer, currency, {y} AS year, vx_{y} AS exported,"
+        f" vm_{y} AS imported FROM j0"
         f" WHERE cx_c_{y} AND cm_c_{y} AND vx_{y} IS NOT NULL AND vm_{y} IS NOT NULL"
         for y in wide.years
     ]
@@ -56,43 +57,46 @@ def pairs_sql(ctx: Context, wide: Wide) -> str:
     for level in ("hs6", "total"):
         if level in cfg.levels:
             parts.append(
-                f"SELECT level, product, e, i, currency, b, vx, vm, 1 AS codes FROM j WHERE level = '{level}'"
+                "SELECT level, product, exporter, importer, currency, year, exported, imported, 1 AS codes"
+                f" FROM j WHERE level = '{level}'"
             )
     if "category" in cfg.levels:
         parts.append(
-            "SELECT 'category' AS level, c.category AS product, e, i, currency, b, SUM(vx) AS vx,"
-            f" SUM(vm) AS vm, COUNT(*) AS codes FROM j JOIN {CATEGORY_HS6} c ON c.hs6 = j.product"
-            " WHERE j.level = 'hs6' GROUP BY c.category, e, i, currency, b"
+            "SELECT 'category' AS level, c.category AS product, exporter, importer, currency, year,"
+            " SUM(exported) AS exported, SUM(imported) AS imported, COUNT(*) AS codes"
+            f" FROM j JOIN {CATEGORY_HS6} c ON c.hs6 = j.product"
+            " WHERE j.level = 'hs6' GROUP BY c.category, exporter, importer, currency, year"
         )
     if "matched" in cfg.levels:
         parts.append(
-            "SELECT 'matched' AS level, 'matched' AS product, e, i, currency, b, SUM(vx) AS vx,"
-            " SUM(vm) AS vm, COUNT(*) AS codes FROM j WHERE level = 'hs6' GROUP BY e, i, currency, b"
+            "SELECT 'matched' AS level, 'matched' AS product, exporter, importer, currency, year,"
+            " SUM(exported) AS exported, SUM(imported) AS imported, COUNT(*) AS codes FROM j"
+            " WHERE level = 'hs6' GROUP BY exporter, importer, currency, year"
         )
     if not parts or not per_year:
         return "SELECT NULL AS level WHERE FALSE"
-    vx = ", ".join(f"{wide.col('value', y)} AS vx_{y}" for y in wide.years)
-    vm = ", ".join(f"{wide.col('value', y)} AS vm_{y}" for y in wide.years)
+    exported = ", ".join(f"{wide.col('value', y)} AS vx_{y}" for y in wide.years)
+    imported = ", ".join(f"{wide.col('value', y)} AS vm_{y}" for y in wide.years)
     cx = ", ".join(f"cx.c_{y} AS cx_c_{y}" for y in wide.years)
     cm = ", ".join(f"cm.c_{y} AS cm_c_{y}" for y in wide.years)
     union = "\nUNION ALL\n".join(parts)
     per_year_sql = "\n  UNION ALL\n  ".join(per_year)
     return f"""WITH x AS (
-  SELECT level, product, reporter AS e, partner AS i, currency, {vx} FROM {wide.table}
+  SELECT level, product, reporter AS exporter, partner AS importer, currency, {exported} FROM {wide.table}
   WHERE flow = 'X' AND reporter <> '*' AND partner <> '*' AND level IN {in_list(side_levels)}
     AND reporter NOT IN {areas} AND partner NOT IN {areas}
 ),
 m AS (
-  SELECT level, product, partner AS e, reporter AS i, currency, {vm} FROM {wide.table}
+  SELECT level, product, partner AS exporter, reporter AS importer, currency, {imported} FROM {wide.table}
   WHERE flow = 'M' AND reporter <> '*' AND partner <> '*' AND level IN {in_list(side_levels)}
     AND reporter NOT IN {areas} AND partner NOT IN {areas}
 ),
 j0 AS (
-  SELECT x.*, m.* EXCLUDE (level, product, e, i, currency), {cx}, {cm}
-  FROM x JOIN m ON m.level = x.level AND m.product = x.product AND m.e = x.e AND m.i = x.i
-   AND m.currency = x.currency
-  JOIN {wide.cov} cx ON cx.reporter = x.e AND cx.flow = 'X' AND cx.currency = x.currency
-  JOIN {wide.cov} cm ON cm.reporter = x.i AND cm.flow = 'M' AND cm.currency = x.currency
+  SELECT x.*, m.* EXCLUDE (level, product, exporter, importer, currency), {cx}, {cm}
+  FROM x JOIN m ON m.level = x.level AND m.product = x.product AND m.exporter = x.exporter
+   AND m.importer = x.importer AND m.currency = x.currency
+  JOIN {wide.cov} cx ON cx.reporter = x.exporter AND cx.flow = 'X' AND cx.currency = x.currency
+  JOIN {wide.cov} cm ON cm.reporter = x.importer AND cm.flow = 'M' AND cm.currency = x.currency
 ),
 j AS (
   {per_year_sql}
@@ -118,7 +122,7 @@ def run(ctx: Context) -> evidence.Pending:
     rows = ctx.runner.rows("mirror pairs", pairs_sql(ctx, wide))
     series: dict[tuple[str, ...], dict[int, dict[str, Any]]] = defaultdict(dict)
     for r in rows:
-        series[(r["level"], r["product"], r["e"], r["i"], r["currency"])][int(r["b"])] = r
+        series[(r["level"], r["product"], r["exporter"], r["importer"], r["currency"])][int(r["year"])] = r
     candidates: list[tuple[tuple[str, ...], dict[int, dict[str, Any]], float | None, dict[str, Any]]] = []
     low, high = cfg.cif_fob * (1 - cfg.tolerance), cfg.cif_fob * (1 + cfg.tolerance)
     for key, years in series.items():
@@ -127,10 +131,10 @@ def run(ctx: Context) -> evidence.Pending:
         best: dict[str, Any] | None = None
         for year, r in sorted(years.items()):
             ratio = _ratio(r)
-            vx, vm = float(r["vx"] or 0), float(r["vm"] or 0)
-            if ratio is None or max(vx, vm) < cfg.min_value or low <= ratio <= high:
+            exported, imported = float(r["exported"] or 0), float(r["imported"] or 0)
+            if ratio is None or max(exported, imported) < cfg.min_value or low <= ratio <= high:
                 continue
-            gap = vx * cfg.cif_fob - vm
+            gap = exported * cfg.cif_fob - imported
             parts: dict[str, float] = {
                 "gap": min(1.0, abs(math.log(max(ratio, 1e-6) / cfg.cif_fob)) / math.log(4)),
                 "change": (
@@ -156,8 +160,8 @@ def run(ctx: Context) -> evidence.Pending:
             key[3],
             key[4],
             best["year"],
-            round(float(best["row"]["vx"]), -1),
-            round(float(best["row"]["vm"]), -1),
+            round(float(best["row"]["exported"]), -1),
+            round(float(best["row"]["imported"]), -1),
         )
         if same in seen:
             continue
@@ -166,21 +170,21 @@ def run(ctx: Context) -> evidence.Pending:
         if len(chosen) >= ctx.config.max_findings:
             break
     for n, (key, _years, _base, best) in enumerate(chosen):
-        level, product, e, i, currency = key
+        level, product, exporter, importer, currency = key
         if level == "matched":
             continue
         window = (date(best["year"], 1, 1), date(best["year"], 12, 1))
         limit = ctx.config.evidence_rows // 2
         ctx.evidence.add(
             f"m{n:04d}:x",
-            SeriesKey(level, product, e, i, "X", currency),
+            SeriesKey(level, product, exporter, importer, "X", currency),
             series=False,
             rows=window,
             limit=limit,
         )
         ctx.evidence.add(
             f"m{n:04d}:m",
-            SeriesKey(level, product, i, e, "M", currency),
+            SeriesKey(level, product, importer, exporter, "M", currency),
             series=False,
             rows=window,
             limit=limit,
@@ -205,39 +209,34 @@ def run(ctx: Context) -> evidence.Pending:
 
 
 def _ratio(r: dict[str, Any] | None) -> float | None:
-    if not r or not r["vx"]:
+    if not r or not r["exported"]:
         return None
-    return float(r["vm"] or 0) / float(r["vx"])
+    return float(r["imported"] or 0) / float(r["exported"])
 
 
-def _finding(
-    ctx: Context,
-    n: int,
-    key: tuple[str, ...],
-    years: dict[int, dict[str, Any]],
-    base_ratio: float | None,
-    best: dict[str, Any],
-    refs: list[Any],
-    total_rows: int,
-) -> Finding:
+def _label(ctx: Context, level: str, product: str, row: dict[str, Any]) -> str:
+    if level == "matched":
+        return f"the {int(row['codes'])} HS6 codes both report"
+    return ctx.products.label(level, product)
+
+
+def _headline(
+    ctx: Context, key: tuple[str, ...], label: str, base_ratio: float | None, best: dict[str, Any]
+) -> str:
+    """The sentence: both sides' figures, the ratio (and the baseline's), the gap in money."""
     cfg = ctx.config.mirror_gap
-    level, product, e, i, currency = key
+    _level, _product, exporter, importer, currency = key
     year, ratio, gap = best["year"], best["ratio"], best["gap"]
     r = best["row"]
-    vx, vm = float(r["vx"]), float(r["vm"] or 0)
-    label = (
-        f"the {int(r['codes'])} HS6 codes both report"
-        if level == "matched"
-        else ctx.products.label(level, product)
-    )
+    exported, imported = float(r["exported"]), float(r["imported"] or 0)
 
     def money(x: float) -> str:
         return text.money(x, currency)
 
-    ne, ni = text.country(e), text.country(i)
+    ne, ni = text.country(exporter), text.country(importer)
     headline = (
-        f"{ni} reported importing {money(vm)} of {label} from {ne} in {year}, while {ne} reported exporting "
-        f"{money(vx)} to {ni}: imports are {ratio:.2f} times exports"
+        f"{ni} reported importing {money(imported)} of {label} from {ne} in {year},"
+        f" while {ne} reported exporting {money(exported)} to {ni}: imports are {ratio:.2f} times exports"
     )
     if base_ratio is not None and year != ctx.baseline:
         headline += f" ({base_ratio:.2f} in {ctx.baseline})"
@@ -245,35 +244,58 @@ def _finding(
         headline += f"; {money(gap)} 'lost in transit' after a {(cfg.cif_fob - 1) * 100:.0f}% CIF/FOB margin"
     else:
         headline += f"; the importer declares {money(-gap)} more than the exporter's figure allows"
-    headline += "."
-    table = [
+    return headline + "."
+
+
+def _year_table(years: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Both sides' figures and their ratio, one row per year."""
+    return [
         {
             "year": str(y),
-            "exporter_reported": float(v["vx"] or 0),
-            "importer_reported": float(v["vm"] or 0),
+            "exporter_reported": float(v["exported"] or 0),
+            "importer_reported": float(v["imported"] or 0),
             "ratio": _ratio(v),
         }
         for y, v in sorted(years.items())
     ]
-    long_table = [
+
+
+def _long_table(table: list[dict[str, Any]], exporter: str, importer: str) -> list[dict[str, Any]]:
+    """The year table with one row per side, as the bar chart reads it."""
+    return [
         {"year": row["year"], "side": side, "value": row[col], "ratio": row["ratio"]}
         for row in table
         for side, col in (
-            (f"{e} exports (reported by {e})", "exporter_reported"),
-            (f"{i} imports (reported by {i})", "importer_reported"),
+            (f"{exporter} exports (reported by {exporter})", "exporter_reported"),
+            (f"{importer} imports (reported by {importer})", "importer_reported"),
         )
     ]
-    metrics = {
-        "exporter": e,
-        "importer": i,
+
+
+def _metrics(
+    ctx: Context,
+    key: tuple[str, ...],
+    label: str,
+    table: list[dict[str, Any]],
+    base_ratio: float | None,
+    best: dict[str, Any],
+    total_rows: int,
+) -> dict[str, Any]:
+    cfg = ctx.config.mirror_gap
+    level, product, exporter, importer, currency = key
+    r = best["row"]
+    gap = best["gap"]
+    return {
+        "exporter": exporter,
+        "importer": importer,
         "currency": currency,
         "level": level,
         "product": product,
         "product_label": label,
-        "year": year,
-        "exporter_reported": vx,
-        "importer_reported": vm,
-        "ratio": ratio,
+        "year": best["year"],
+        "exporter_reported": float(r["exported"]),
+        "importer_reported": float(r["imported"] or 0),
+        "ratio": best["ratio"],
         "base_year": ctx.baseline,
         "base_ratio": base_ratio,
         "cif_fob": cfg.cif_fob,
@@ -287,53 +309,84 @@ def _finding(
         "score_parts": {**best["parts"], "weights": WEIGHTS},
         "rows": total_rows,
     }
+
+
+def _query(ctx: Context, key: tuple[str, ...]) -> str:
+    """Both sides' yearly sums, as anyone can rerun them."""
+    level, product, exporter_code, importer_code, currency = key
+    exporter, importer = lit(exporter_code), lit(importer_code)
+    pred = "hs6 IS NOT NULL" if level == "matched" else ctx.products.predicate(level, product)
+    return (
+        f"{ctx.prepared.portable()}\n"
+        "SELECT EXTRACT(YEAR FROM period) AS year,\n"
+        f"  SUM(CASE WHEN flow = 'X' AND reporter = {exporter} THEN value ELSE 0 END) AS exporter_reported,\n"
+        f"  SUM(CASE WHEN flow = 'M' AND reporter = {importer} THEN value ELSE 0 END) AS importer_reported\n"
+        f"FROM flows WHERE currency = {lit(currency)} AND {pred}\n"
+        f"  AND ((flow = 'X' AND reporter = {exporter} AND partner = {importer})"
+        f" OR (flow = 'M' AND reporter = {importer} AND partner = {exporter}))\n"
+        "GROUP BY EXTRACT(YEAR FROM period) ORDER BY year"
+    )
+
+
+def _notes(ctx: Context, level: str, label: str) -> list[str]:
+    cfg = ctx.config.mirror_gap
     if level == "matched":
-        pred = "hs6 IS NOT NULL"
         note = (
             "matched: the sum over the HS6 codes both sides report in a year; the query lists all HS6 codes"
         )
     else:
-        pred = ctx.products.predicate(level, product)
         note = f"product: {label}"
-    query = (
-        f"{ctx.prepared.portable()}\n"
-        "SELECT EXTRACT(YEAR FROM period) AS year,\n"
-        f"  SUM(CASE WHEN flow = 'X' AND reporter = {lit(e)} THEN value ELSE 0 END) AS exporter_reported,\n"
-        f"  SUM(CASE WHEN flow = 'M' AND reporter = {lit(i)} THEN value ELSE 0 END) AS importer_reported\n"
-        f"FROM flows WHERE currency = {lit(currency)} AND {pred}\n"
-        f"  AND ((flow = 'X' AND reporter = {lit(e)} AND partner = {lit(i)}) OR (flow = 'M' AND reporter = "
-        f"{lit(i)} AND partner = {lit(e)}))\n"
-        "GROUP BY EXTRACT(YEAR FROM period) ORDER BY year"
-    )
+    return [
+        f"expected imports/exports ratio {cfg.cif_fob:.2f} (CIF/FOB), agreement within "
+        f"±{cfg.tolerance * 100:.0f}%",
+        "only years both sides cover fully",
+        note,
+        *ctx.prepared.notes,
+    ]
+
+
+def _chart(key: tuple[str, ...], label: str) -> dict[str, Any]:
+    _level, _product, exporter, importer, currency = key
+    return {
+        "mark": "bar",
+        "x": "year",
+        "x_type": "ordinal",
+        "y": "value",
+        "color": "side",
+        "group": True,
+        "y_title": f"value ({currency})",
+        "title": f"{exporter} → {importer}: {label}",
+    }
+
+
+def _finding(
+    ctx: Context,
+    n: int,
+    key: tuple[str, ...],
+    years: dict[int, dict[str, Any]],
+    base_ratio: float | None,
+    best: dict[str, Any],
+    refs: list[Any],
+    total_rows: int,
+) -> Finding:
+    level, product, exporter, importer, currency = key
+    year = best["year"]
+    label = _label(ctx, level, product, best["row"])
+    table = _year_table(years)
     return Finding(
         kind=KIND,
         subject_type="pair",
-        subject=f"{e}->{i} {level} {product} [{currency}]",
-        headline=headline,
+        subject=f"{exporter}->{importer} {level} {product} [{currency}]",
+        headline=_headline(ctx, key, label, base_ratio, best),
         score=min(1.0, max(0.0, best["score"])),
         period_start=date(year, 1, 1),
         period_end=date(year, 12, 1),
-        metrics=metrics,
+        metrics=_metrics(ctx, key, label, table, base_ratio, best, total_rows),
         evidence=Evidence(
-            query=query,
+            query=_query(ctx, key),
             rows=refs,
-            table=long_table,
-            notes=[
-                f"expected imports/exports ratio {cfg.cif_fob:.2f} (CIF/FOB), agreement within "
-                f"±{cfg.tolerance * 100:.0f}%",
-                "only years both sides cover fully",
-                note,
-                *ctx.prepared.notes,
-            ],
-            chart={
-                "mark": "bar",
-                "x": "year",
-                "x_type": "ordinal",
-                "y": "value",
-                "color": "side",
-                "group": True,
-                "y_title": f"value ({currency})",
-                "title": f"{e} → {i}: {label}",
-            },
+            table=_long_table(table, exporter, importer),
+            notes=_notes(ctx, level, label),
+            chart=_chart(key, label),
         ),
     )

@@ -337,21 +337,15 @@ def _sentence(ctx: Context, c: dict[str, Any]) -> str:
     return f"{text.possessive(party)} share of {text.possessive(group)} exports of {product}"
 
 
-def _finding(
-    ctx: Context,
-    period: str,
-    fid: str,
-    c: dict[str, Any],
-    party_months: list[dict[str, Any]],
-    total_months: list[dict[str, Any]],
-    refs: list[Any],
-    total_rows: int,
-) -> Finding:
+def _unit(c: dict[str, Any]) -> str:
     measure = c["measure"]
-    unit = c["currency"] if measure == "value" else "kg" if measure == "net_kg" else "units"
-    ytd = int(c["cutoff"]) if c["ytd"] and c["cutoff"] else None
-    cur_label = text.period_label(int(c["b"]), period, ytd)
-    base_label = text.period_label(int(c["base_b"]), period, ytd)
+    return c["currency"] if measure == "value" else "kg" if measure == "net_kg" else "units"
+
+
+def _headline(ctx: Context, c: dict[str, Any], labels: tuple[str, str]) -> str:
+    """The sentence: the share then and now, the amounts, and the other measure's shares."""
+    measure, unit = c["measure"], _unit(c)
+    base_label, cur_label = labels
     share, base_share = float(c["share"]), float(c["base_share"])
     verb = "rose" if share > base_share else "fell"
     headline = (
@@ -362,11 +356,15 @@ def _finding(
     for o in c.get("others", []):
         by = "weight" if o["measure"] == "net_kg" else o["measure"]
         headline += f"; by {by}: {text.share(float(o['base_share']))} to {text.share(float(o['share']))}"
-    headline += "."
-    table = _monthly_shares(party_months, total_months, measure)
-    by_year = _period_shares(table, "year")
-    by_quarter = _period_shares(table, "quarter")
-    metrics = {
+    return headline + "."
+
+
+def _metrics(
+    ctx: Context, c: dict[str, Any], labels: tuple[str, str], table: list[dict[str, Any]], total_rows: int
+) -> dict[str, Any]:
+    base_label, cur_label = labels
+    share, base_share = float(c["share"]), float(c["base_share"])
+    return {
         "view": c["mode"],
         "group": c["group"],
         "party": c["party"],
@@ -375,8 +373,8 @@ def _finding(
         "level": c["level"],
         "product": c["product"],
         "product_label": ctx.products.label(c["level"], c["product"]),
-        "measure": measure,
-        "unit": unit,
+        "measure": c["measure"],
+        "unit": _unit(c),
         "period": cur_label,
         "base_period": base_label,
         "same_months_only": bool(c["ytd"]),
@@ -395,10 +393,14 @@ def _finding(
             "size": max(0.0, float(c["s_size"])),
             "weights": WEIGHTS,
         },
-        "share_by_year": by_year,
-        "share_by_quarter": by_quarter,
+        "share_by_year": _period_shares(table, "year"),
+        "share_by_quarter": _period_shares(table, "quarter"),
         "rows": total_rows,
     }
+
+
+def _query(ctx: Context, c: dict[str, Any]) -> str:
+    """The party's and the group's monthly sums and the share, as anyone can rerun them."""
     party_key, total_key = _keys(c)
     query = (
         f"{ctx.prepared.portable()},\n"
@@ -409,46 +411,75 @@ def _finding(
         "SELECT t.period, COALESCE(p.v, 0) AS party, t.v AS total, COALESCE(p.v, 0) / t.v AS share\n"
         "FROM t LEFT JOIN p USING (period) ORDER BY t.period"
     )
-    if measure != "value":
-        query = query.replace("SUM(value)", f"SUM({measure})")
-    months = bucket_months(period, int(c["b"]))
-    if ytd:
-        months = months[:ytd]
+    if c["measure"] != "value":
+        query = query.replace("SUM(value)", f"SUM({c['measure']})")
+    return query
+
+
+def _notes(ctx: Context, c: dict[str, Any], labels: tuple[str, str]) -> list[str]:
+    base_label, cur_label = labels
     group_name = text.country(c["group"])
     whole = (
         f"reported exports to {group_name}"
         if c["mode"] == "mirror"
         else f"{text.possessive(group_name)} {'exports' if c['flow'] == 'X' else 'imports'}"
     )
+    return [
+        f"share of {whole} in {_unit(c)}; statistical areas (World, EU...) left out of the total",
+        f"{cur_label} against {base_label}",
+        *ctx.prepared.notes,
+    ]
+
+
+def _chart(ctx: Context, c: dict[str, Any]) -> dict[str, Any]:
+    group_name = text.country(c["group"])
     title = f"{text.country(c['party'])} in {group_name}: {ctx.products.label(c['level'], c['product'])}"
+    return {
+        "mark": "line",
+        "x": "period",
+        "x_type": "temporal",
+        "y": "share",
+        "y_format": "%",
+        "y_title": f"share of {_unit(c)} amounts",
+        "title": title,
+        "rule": ctx.policy.isoformat(),
+    }
+
+
+def _finding(
+    ctx: Context,
+    period: str,
+    fid: str,
+    c: dict[str, Any],
+    party_months: list[dict[str, Any]],
+    total_months: list[dict[str, Any]],
+    refs: list[Any],
+    total_rows: int,
+) -> Finding:
+    ytd = int(c["cutoff"]) if c["ytd"] and c["cutoff"] else None
+    labels = (
+        text.period_label(int(c["base_b"]), period, ytd),
+        text.period_label(int(c["b"]), period, ytd),
+    )
+    table = _monthly_shares(party_months, total_months, c["measure"])
+    months = bucket_months(period, int(c["b"]))
+    if ytd:
+        months = months[:ytd]
     return Finding(
         kind=KIND,
         subject_type="share",
         subject=f"{c['party']} in {c['group']} {c['mode']} {c['level']} {c['product']} [{c['currency']}]",
-        headline=headline,
+        headline=_headline(ctx, c, labels),
         score=min(1.0, max(0.0, float(c["score"]))),
         period_start=date(months[0][0], months[0][1], 1),
         period_end=date(months[-1][0], months[-1][1], 1),
-        metrics=metrics,
+        metrics=_metrics(ctx, c, labels, table, total_rows),
         evidence=Evidence(
-            query=query,
+            query=_query(ctx, c),
             rows=refs,
             table=table,
-            notes=[
-                f"share of {whole} in {unit}; statistical areas (World, EU...) left out of the total",
-                f"{cur_label} against {base_label}",
-                *ctx.prepared.notes,
-            ],
-            chart={
-                "mark": "line",
-                "x": "period",
-                "x_type": "temporal",
-                "y": "share",
-                "y_format": "%",
-                "y_title": f"share of {unit} amounts",
-                "title": title,
-                "rule": ctx.policy.isoformat(),
-            },
+            notes=_notes(ctx, c, labels),
+            chart=_chart(ctx, c),
         ),
     )
 

@@ -50,13 +50,13 @@ def _ranked(cfg: SurgeConfig, floor: str, series: str, limit: int) -> str:
     surprise, size) and the best four comparisons per series and direction."""
     return f"""ok AS (
   SELECT sc.*,
-         LEAST(1.0, ABS(lr) / LN(10)) AS s_magnitude,
+         LEAST(1.0, ABS(log_ratio) / LN(10)) AS s_magnitude,
          CASE WHEN z IS NULL THEN 0.4 ELSE LEAST(1.0, ABS(z) / 5) END AS s_surprise,
-         LEAST(1.0, LOG10(1 + ABS(delta) / {floor}) / 3) AS s_size
+         LEAST(1.0, LOG10(1 + ABS(change) / {floor}) / 3) AS s_size
   FROM sc
-  WHERE (lr >= LN({lit(cfg.ratio)}) OR lr <= LN({lit(cfg.collapse_ratio)}))
-    AND ABS(delta) >= {lit(cfg.min_change_floors)} * {floor}
-    AND (z IS NULL OR (ABS(z) >= {lit(cfg.min_z)} AND z * lr > 0))
+  WHERE (log_ratio >= LN({lit(cfg.ratio)}) OR log_ratio <= LN({lit(cfg.collapse_ratio)}))
+    AND ABS(change) >= {lit(cfg.min_change_floors)} * {floor}
+    AND (z IS NULL OR (ABS(z) >= {lit(cfg.min_z)} AND z * log_ratio > 0))
 ),
 ranked AS (
   SELECT ok.*, {WEIGHTS["magnitude"]} * s_magnitude + {WEIGHTS["surprise"]} * s_surprise
@@ -65,7 +65,7 @@ ranked AS (
 )
 SELECT * FROM (
   SELECT ranked.*, ROW_NUMBER() OVER (
-    PARTITION BY {series}, SIGN(lr) ORDER BY score DESC, b) AS rn
+    PARTITION BY {series}, SIGN(log_ratio) ORDER BY score DESC, b) AS rn
   FROM ranked
 ) t WHERE rn <= 4
 ORDER BY score DESC, level, product, reporter, partner
@@ -83,10 +83,11 @@ def _explain_tail(mode: str) -> Tail:
     def tail(cfg: SurgeConfig, floor: str, series: str, limit: int) -> str:
         q = f"""q AS (
   SELECT sc.*,
-         CASE WHEN lr >= 0 THEN lr / LN({lit(cfg.ratio)})
-              ELSE lr / LN({lit(cfg.collapse_ratio)}) END AS q_ratio,
-         ABS(delta) / ({lit(cfg.min_change_floors)} * {floor}) AS q_size,
-         CASE WHEN z IS NULL THEN NULL WHEN z * lr <= 0 THEN 0.0 ELSE ABS(z) / {lit(cfg.min_z)} END AS q_z
+         CASE WHEN log_ratio >= 0 THEN log_ratio / LN({lit(cfg.ratio)})
+              ELSE log_ratio / LN({lit(cfg.collapse_ratio)}) END AS q_ratio,
+         ABS(change) / ({lit(cfg.min_change_floors)} * {floor}) AS q_size,
+         CASE WHEN z IS NULL THEN NULL WHEN z * log_ratio <= 0 THEN 0.0
+              ELSE ABS(z) / {lit(cfg.min_z)} END AS q_z
   FROM sc
 ),
 r AS (
@@ -105,8 +106,8 @@ FROM r"""
         if mode == "windows":
             return (
                 q
-                + """SELECT b, base_b, cmp, ytd, cutoff, COUNT(*) AS n FROM r
-GROUP BY ALL ORDER BY b, base_b, cmp, ytd, cutoff"""
+                + """SELECT b, base_bucket, comparison, ytd, cutoff, COUNT(*) AS n FROM r
+GROUP BY ALL ORDER BY b, base_bucket, comparison, ytd, cutoff"""
             )
         return (
             q
@@ -167,13 +168,14 @@ def candidates_sql(ctx: Context, t: SeriesTables, measure: str, limit: int, tail
         ]
     cols = f"{_KEY}, unit, b"
     comparisons = [
-        f"SELECT {cols}, 'previous' AS cmp, b1 AS base_b, x AS cur, x1 AS base, hm AS h_mean, hs AS h_sd,"
-        " hn AS h_n, FALSE AS ytd, cutoff FROM w WHERE complete AND c1 AND b1 = b - 1 AND sig = sig1"
+        f"SELECT {cols}, 'previous' AS comparison, b1 AS base_bucket, x AS cur, x1 AS base,"
+        " hm AS history_mean, hs AS history_sd, hn AS history_n, FALSE AS ytd, cutoff"
+        " FROM w WHERE complete AND c1 AND b1 = b - 1 AND sig = sig1"
     ]
     if quarter:
         comparisons.append(
-            f"SELECT {cols}, 'last_year' AS cmp, b4 AS base_b, x AS cur, x4 AS base, hm, hs, hn, FALSE,"
-            " cutoff FROM w WHERE complete AND c4 AND b4 = b - 4 AND sig = sig4"
+            f"SELECT {cols}, 'last_year' AS comparison, b4 AS base_bucket, x AS cur, x4 AS base,"
+            " hm, hs, hn, FALSE, cutoff FROM w WHERE complete AND c4 AND b4 = b - 4 AND sig = sig4"
         )
     else:
         comparisons += [
@@ -210,11 +212,12 @@ c AS (
   {union}
 ),
 sc AS (
-  SELECT c.*, LN((cur + {f}) / (base + {f})) AS lr,
-         CASE WHEN h_n >= 2 THEN (LN(cur + {f}) - h_mean) / GREATEST(COALESCE(h_sd, 0), 0.15) END AS z,
-         cur - base AS delta
+  SELECT c.*, LN((cur + {f}) / (base + {f})) AS log_ratio,
+         CASE WHEN history_n >= 2
+              THEN (LN(cur + {f}) - history_mean) / GREATEST(COALESCE(history_sd, 0), 0.15) END AS z,
+         cur - base AS change
   FROM c LEFT JOIN {SENSITIVE} e ON e.level = c.level AND e.product = c.product
-  WHERE e.level IS NULL OR {edition_expr("c.b", t.period)} = {edition_expr("c.base_b", t.period)}
+  WHERE e.level IS NULL OR {edition_expr("c.b", t.period)} = {edition_expr("c.base_bucket", t.period)}
 ),
 {(tail or _ranked)(cfg, f, _KEY, limit)}"""
 
@@ -254,7 +257,9 @@ def yearly_sql(ctx: Context, wide: Wide, limit: int, tail: Tail | None = None) -
             sd = f"(CASE WHEN ({n}) >= 2 THEN SQRT(GREATEST({variance}, 0)) END)"
             return mean, sd, f"({n})"
 
-        def select(y: int, base: int, cmp: str, ytd: bool, hist_upto: int, m: str = m, f: str = f) -> str:
+        def select(
+            y: int, base: int, comparison: str, ytd: bool, hist_upto: int, m: str = m, f: str = f
+        ) -> str:
             cur, old = wide.col(m, y, ytd), wide.col(m, base, ytd)
             mean, sd, n = hist(hist_upto, ytd)
             edition = "" if edition_expr(str(y)) == edition_expr(str(base)) else " AND NOT sens"
@@ -267,9 +272,10 @@ def yearly_sql(ctx: Context, wide: Wide, limit: int, tail: Tail | None = None) -
             return (
                 f"SELECT '{m}' AS measure, level, product, reporter, partner, flow, currency,"
                 " qty_unit AS unit,"
-                f" {y} AS b, '{cmp}' AS cmp, {base} AS base_b, {'TRUE' if ytd else 'FALSE'} AS ytd, cutoff,"
-                f" COALESCE({cur}, 0) AS cur, COALESCE({old}, 0) AS base, {mean} AS h_mean, {sd} AS h_sd,"
-                f" {n} AS h_n, {f} AS floor"
+                f" {y} AS b, '{comparison}' AS comparison, {base} AS base_bucket,"
+                f" {'TRUE' if ytd else 'FALSE'} AS ytd, cutoff,"
+                f" COALESCE({cur}, 0) AS cur, COALESCE({old}, 0) AS base,"
+                f" {mean} AS history_mean, {sd} AS history_sd, {n} AS history_n, {f} AS floor"
                 f" FROM l WHERE {when} AND c_{base} AND sig_{y} = sig_{base} AND has_{m}{edition}"
             )
 
@@ -303,9 +309,10 @@ c AS (
   {union}
 ),
 sc AS (
-  SELECT c.*, LN((cur + floor) / (base + floor)) AS lr,
-         CASE WHEN h_n >= 2 THEN (LN(cur + floor) - h_mean) / GREATEST(COALESCE(h_sd, 0), 0.15) END AS z,
-         cur - base AS delta
+  SELECT c.*, LN((cur + floor) / (base + floor)) AS log_ratio,
+         CASE WHEN history_n >= 2
+              THEN (LN(cur + floor) - history_mean) / GREATEST(COALESCE(history_sd, 0), 0.15) END AS z,
+         cur - base AS change
   FROM c
 ),
 {(tail or _ranked)(cfg, "floor", f"measure, {_KEY}", limit)}"""
@@ -388,11 +395,10 @@ def _explain(ctx: Context, wide: Wide | None, t: SeriesTables | None, kept: int)
     trace.passed("kept (one per series and direction, max_per_partner, max_findings)", kept)
     windows: dict[str, int] = defaultdict(int)
     for row in run_mode("windows"):
-        label = f"{row['b']} vs {row['base_b']} ({row['cmp']})"
+        label = f"{row['b']} vs {row['base_bucket']} ({row['comparison']})"
         if row["ytd"] and row["cutoff"]:
-            label = (
-                f"Jan-{text.month_name(int(row['cutoff']))} {row['b']} vs the same months of {row['base_b']}"
-            )
+            month = text.month_name(int(row["cutoff"]))
+            label = f"Jan-{month} {row['b']} vs the same months of {row['base_bucket']}"
         windows[label] += int(row["n"])
     for label, n in windows.items():
         trace.windows.append({"series": f"{cfg.period} buckets", "compared": label, "comparisons": n})
@@ -409,12 +415,12 @@ def _explain(ctx: Context, wide: Wide | None, t: SeriesTables | None, kept: int)
         )
         figures = {
             "period": row["b"],
-            "base_period": row["base_b"],
+            "base_period": row["base_bucket"],
             "current": float(row["cur"]),
             "base": float(row["base"]),
             "ratio": _ratio(row),
             "z": float(row["z"]) if row["z"] is not None else None,
-            "change": float(row["delta"]),
+            "change": float(row["change"]),
         }
         trace.miss(series, stop, checks[stop], figures)
 
@@ -445,26 +451,30 @@ def _choose(
             row["level"], row["product"], row["reporter"], row["partner"], row["flow"], row["currency"]
         )
         row["key"] = key
-        by_year[(key, row["lr"] > 0, row["measure"])].append(row)
+        by_year[(key, row["log_ratio"] > 0, row["measure"])].append(row)
     best_rows = []
     for rows in by_year.values():
         top = max(r["score"] for r in rows)
         near = [r for r in rows if r["score"] >= top * 0.97]
         # Ties go to the earliest period, then baseline, previous period, same period last year:
         # the choice must not depend on the order rows come back in.
-        pick = min(near, key=lambda r: (r["b"], CMP_ORDER.get(r["cmp"], 9), r["ytd"], r["base_b"]))
+        pick = min(
+            near, key=lambda r: (r["b"], CMP_ORDER.get(r["comparison"], 9), r["ytd"], r["base_bucket"])
+        )
         pick["score"] = top
         best_rows.append(pick)
     grouped: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
     for row in best_rows:
-        grouped[(row["key"], row["lr"] > 0)].append(row)
+        grouped[(row["key"], row["log_ratio"] > 0)].append(row)
     leads = []
     for rows in grouped.values():
         # money leads unless another measure scores clearly higher (headlines quote money first)
         best = max(r["score"] for r in rows)
         rows.sort(key=lambda r: (not (r["measure"] == "value" and r["score"] >= best * 0.97), -r["score"]))
         lead = dict(rows[0])
-        lead["others"] = [r for r in rows[1:] if r["b"] == lead["b"] and r["cmp"] == lead["cmp"]]
+        lead["others"] = [
+            r for r in rows[1:] if r["b"] == lead["b"] and r["comparison"] == lead["comparison"]
+        ]
         leads.append(lead)
     leads.sort(
         key=lambda r: (
@@ -481,7 +491,7 @@ def _choose(
     per_kind: dict[bool, int] = defaultdict(int)
     per_story: dict[tuple[Any, ...], int] = defaultdict(int)
     for lead in leads:
-        up = lead["lr"] > 0
+        up = lead["log_ratio"] > 0
         k: SeriesKey = lead["key"]
         if per_kind[up] >= n or per_story[(k.partner, k.flow, up)] >= per_partner:
             continue
@@ -490,7 +500,7 @@ def _choose(
             k.currency,
             lead["measure"],
             lead["b"],
-            lead["cmp"],
+            lead["comparison"],
             round(float(lead["cur"]), -1),
             round(float(lead["base"]), -1),
         )
@@ -499,10 +509,13 @@ def _choose(
             continue
         codes = {c for c, _ in members.get((k.level, k.product), set())}
         flow_key = (k.reporter, k.partner, k.flow, k.currency, up)
-        if any(codes <= wider and abs(lead["lr"] - lr) < 0.3 for wider, lr in stated[flow_key]):
+        if any(
+            codes <= wider and abs(lead["log_ratio"] - log_ratio) < 0.3
+            for wider, log_ratio in stated[flow_key]
+        ):
             continue
         seen.update((same, across))
-        stated[flow_key].append((codes, float(lead["lr"])))
+        stated[flow_key].append((codes, float(lead["log_ratio"])))
         per_story[(k.partner, k.flow, up)] += 1
         per_kind[up] += 1
         chosen[f"s{len(chosen):04d}"] = lead
@@ -544,84 +557,120 @@ def describe_series(ctx: Context, key: SeriesKey) -> tuple[str, str]:
     return f"{text.possessive(text.country(key.reporter))} {verb} of {product}", where
 
 
-def _finding(
-    ctx: Context,
-    period: str,
-    c: dict[str, Any],
-    monthly: list[dict[str, Any]],
-    refs: list[Any],
-    total_rows: int,
-    buckets: list[dict[str, Any]] | None,
-) -> Finding:
-    key: SeriesKey = c["key"]
-    measure = c["measure"]
-    unit = key.currency if measure == "value" else (c.get("unit") or "units") if measure == "qty" else "kg"
-    floor = ctx.config.surge.floors.of(measure)
-    cur, base = float(c["cur"]), float(c["base"])
-    up = c["lr"] > 0
-    kind = "surge" if up else "collapse"
-    ytd_months = int(c["cutoff"]) if c["ytd"] and c["cutoff"] else None
-    cur_label = text.period_label(int(c["b"]), period, ytd_months)
-    base_label = text.period_label(int(c["base_b"]), period, ytd_months)
-    who, where = describe_series(ctx, key)
+def _unit(measure: str, currency: str, row: dict[str, Any]) -> str:
+    """The unit a measure is stated in: the currency, the row's quantity unit, or kg."""
+    if measure == "value":
+        return currency
+    return (row.get("unit") or "units") if measure == "qty" else "kg"
+
+
+def _move(up: bool, measure: str, unit: str, base: float, cur: float, labels: tuple[str, str]) -> str:
+    """'rose from X in 2021 to Y in 2023 (x3.1)' or 'fell from ... (-80%)'."""
+    base_label, cur_label = labels
     ratio = cur / base if base else math.inf
-    if up:
-        move = (
-            f"rose from {text.amount(base, measure, unit)} in {base_label} to"
-            f" {text.amount(cur, measure, unit)} in {cur_label} ({text.times(ratio)})"
-        )
-    else:
-        move = (
-            f"fell from {text.amount(base, measure, unit)} in {base_label} to"
-            f" {text.amount(cur, measure, unit)} in {cur_label} ({text.pct(ratio - 1)})"
-        )
-    headline = f"{who} {where} {move}"
+    verb, change = ("rose", text.times(ratio)) if up else ("fell", text.pct(ratio - 1))
+    return (
+        f"{verb} from {text.amount(base, measure, unit)} in {base_label} to"
+        f" {text.amount(cur, measure, unit)} in {cur_label} ({change})"
+    )
+
+
+def _other_measures_text(c: dict[str, Any], currency: str) -> str:
+    """' (by weight: X to Y)' for the other measures that moved the same way, or ''."""
     extras = []
     for other in c.get("others", []):
         o_measure = other["measure"]
-        o_unit = (
-            key.currency
-            if o_measure == "value"
-            else (other.get("unit") or "units")
-            if o_measure == "qty"
-            else "kg"
-        )
+        o_unit = _unit(o_measure, currency, other)
+        word = "value" if o_measure == "value" else "weight" if o_measure == "net_kg" else "quantity"
         extras.append(
-            f"by {'value' if o_measure == 'value' else 'weight' if o_measure == 'net_kg' else 'quantity'}: "
+            f"by {word}: "
             f"{text.amount(float(other['base']), o_measure, o_unit)} to"
             f" {text.amount(float(other['cur']), o_measure, o_unit)}"
         )
-    if extras:
-        headline += " (" + "; ".join(extras) + ")"
-    jump = None
-    if period == "year" and monthly:
-        # Quote the month that carries the change, by weight when weight shows it (tonnes read
-        # the same in any currency), else by the lead measure.
-        for m in sorted({measure, *(o["measure"] for o in c.get("others", []))}, key=lambda x: x != "net_kg"):
-            found = evidence.month_jump(monthly, m, ctx.config.surge.floors.of(m), int(c["b"]))
-            if (
-                found
-                and found["strength"] >= max(3.0, ctx.config.surge.ratio)
-                and (found["value"] > found["previous"]) == up
-            ):
-                jump = dict(found, measure=m)
-                break
-        if jump:
-            m = jump["measure"]
-            m_unit = key.currency if m == "value" else (c.get("unit") or "units") if m == "qty" else "kg"
-            month = text.month_name(int(jump["month"][5:7]))
-            prev_month = text.month_name(int(jump["previous_month"][5:7]))
-            headline += (
-                f"; in {month} {jump['month'][:4]} alone {text.amount(jump['value'], m, m_unit)},"
-                f" against {text.amount(jump['previous'], m, m_unit)} in {prev_month}"
-            )
-    headline += "."
-    by_bucket = {}
+    return " (" + "; ".join(extras) + ")" if extras else ""
+
+
+def _month_jump(
+    ctx: Context, period: str, c: dict[str, Any], monthly: list[dict[str, Any]], up: bool
+) -> dict[str, Any] | None:
+    """The month that carries the change (yearly findings only), by weight when weight shows it
+    (tonnes read the same in any currency), else by the lead measure; None when no month does."""
+    if period != "year" or not monthly:
+        return None
+    surge = ctx.config.surge
+    measures = sorted(
+        {c["measure"], *(o["measure"] for o in c.get("others", []))}, key=lambda x: x != "net_kg"
+    )
+    for m in measures:
+        found = evidence.month_jump(monthly, m, surge.floors.of(m), int(c["b"]))
+        if (
+            found
+            and found["strength"] >= max(3.0, surge.ratio)
+            and (found["value"] > found["previous"]) == up
+        ):
+            return dict(found, measure=m)
+    return None
+
+
+def _jump_text(jump: dict[str, Any], c: dict[str, Any], currency: str) -> str:
+    """'; in March 2022 alone X, against Y in February'."""
+    m = jump["measure"]
+    m_unit = _unit(m, currency, c)
+    month = text.month_name(int(jump["month"][5:7]))
+    prev_month = text.month_name(int(jump["previous_month"][5:7]))
+    return (
+        f"; in {month} {jump['month'][:4]} alone {text.amount(jump['value'], m, m_unit)},"
+        f" against {text.amount(jump['previous'], m, m_unit)} in {prev_month}"
+    )
+
+
+def _headline(
+    ctx: Context, c: dict[str, Any], unit: str, labels: tuple[str, str], jump: dict[str, Any] | None
+) -> str:
+    """The sentence: who, where, the move, the other measures and the month that carries it."""
+    key: SeriesKey = c["key"]
+    who, where = describe_series(ctx, key)
+    move = _move(c["log_ratio"] > 0, c["measure"], unit, float(c["base"]), float(c["cur"]), labels)
+    headline = f"{who} {where} {move}" + _other_measures_text(c, key.currency)
+    if jump:
+        headline += _jump_text(jump, c, key.currency)
+    return headline + "."
+
+
+def _by_bucket_values(period: str, measure: str, buckets: list[dict[str, Any]] | None) -> dict[str, Any]:
+    """Period label -> the measure, for the buckets that have a row of the series."""
+    out = {}
     for r in buckets or []:
         if r.get(measure) is not None:  # years with no row of the series are left out
-            by_bucket[text.period_label(int(r["b"]), period)] = r[measure]
-    score = float(c["score"])
-    metrics = {
+            out[text.period_label(int(r["b"]), period)] = r[measure]
+    return out
+
+
+def _score_parts(c: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "magnitude": float(c["s_magnitude"]),
+        "surprise": float(c["s_surprise"]),
+        "size": float(c["s_size"]),
+        "weights": WEIGHTS,
+    }
+
+
+def _metrics(
+    ctx: Context,
+    period: str,
+    c: dict[str, Any],
+    unit: str,
+    labels: tuple[str, str],
+    by_bucket: dict[str, Any],
+    jump: dict[str, Any] | None,
+    total_rows: int,
+) -> dict[str, Any]:
+    key: SeriesKey = c["key"]
+    measure = c["measure"]
+    cur, base = float(c["cur"]), float(c["base"])
+    ratio = cur / base if base else math.inf
+    base_label, cur_label = labels
+    return {
         "reporter": key.reporter,
         "partner": key.partner,
         "flow": key.flow,
@@ -631,7 +680,7 @@ def _finding(
         "product_label": ctx.products.label(key.level, key.product),
         "measure": measure,
         "unit": unit,
-        "comparison": c["cmp"],
+        "comparison": c["comparison"],
         "same_months_only": bool(c["ytd"]),
         "period": cur_label,
         "base_period": base_label,
@@ -639,16 +688,11 @@ def _finding(
         "base": base,
         "ratio": ratio if math.isfinite(ratio) else None,
         "change_pct": (ratio - 1) * 100 if math.isfinite(ratio) else None,
-        "log_ratio": float(c["lr"]),
+        "log_ratio": float(c["log_ratio"]),
         "z": None if c["z"] is None else float(c["z"]),
-        "history_points": int(c["h_n"] or 0),
-        "floor": floor,
-        "score_parts": {
-            "magnitude": float(c["s_magnitude"]),
-            "surprise": float(c["s_surprise"]),
-            "size": float(c["s_size"]),
-            "weights": WEIGHTS,
-        },
+        "history_points": int(c["history_n"] or 0),
+        "floor": ctx.config.surge.floors.of(measure),
+        "score_parts": _score_parts(c),
         f"by_{period}": by_bucket,
         "other_measures": [
             {
@@ -662,35 +706,68 @@ def _finding(
         "month_jump": jump,
         "rows": total_rows,
     }
+
+
+def _notes(ctx: Context, period: str, c: dict[str, Any], unit: str, labels: tuple[str, str]) -> list[str]:
+    """How the comparison was made: the periods, the rows listed, the floor and the z-score."""
+    base_label, cur_label = labels
+    floor = ctx.config.surge.floors.of(c["measure"])
     notes = [
-        f"{c['cmp']} comparison: {cur_label} against {base_label}"
+        f"{c['comparison']} comparison: {cur_label} against {base_label}"
         + (" (same months of both years: the latest year is not complete)" if c["ytd"] else ""),
         f"rows listed: the largest of the {cur_label} figure; the query returns every month",
-        f"log ratio {float(c['lr']):+.2f} with a floor of {text.amount(floor, measure, unit)}"
+        f"log ratio {float(c['log_ratio']):+.2f} with a floor of {text.amount(floor, c['measure'], unit)}"
         " added to both sides",
     ]
     if c["z"] is not None:
         notes.append(
-            f"z = {float(c['z']):+.1f} against {int(c['h_n'])} earlier {period}s of the same series"
+            f"z = {float(c['z']):+.1f} against {int(c['history_n'])} earlier {period}s of the same series"
             " (log scale)"
         )
     notes.extend(ctx.prepared.notes)
-    period_start, period_end = _bounds(period, int(c["b"]), ytd_months)
-    chart = {
+    return notes
+
+
+def _chart(ctx: Context, key: SeriesKey, measure: str, unit: str, product_label: str) -> dict[str, Any]:
+    return {
         "mark": "line",
         "x": "period",
         "x_type": "temporal",
         "y": measure,
         "y_title": f"{MEASURE_WORDS[measure]} ({unit})",
-        "title": f"{key.reporter} {ARROWS[key.flow]} {key.partner}: {metrics['product_label']}",
+        "title": f"{key.reporter} {ARROWS[key.flow]} {key.partner}: {product_label}",
         "rule": ctx.policy.isoformat(),
     }
+
+
+def _finding(
+    ctx: Context,
+    period: str,
+    c: dict[str, Any],
+    monthly: list[dict[str, Any]],
+    refs: list[Any],
+    total_rows: int,
+    buckets: list[dict[str, Any]] | None,
+) -> Finding:
+    key: SeriesKey = c["key"]
+    measure = c["measure"]
+    unit = _unit(measure, key.currency, c)
+    up = c["log_ratio"] > 0
+    ytd_months = int(c["cutoff"]) if c["ytd"] and c["cutoff"] else None
+    labels = (
+        text.period_label(int(c["base_bucket"]), period, ytd_months),
+        text.period_label(int(c["b"]), period, ytd_months),
+    )
+    jump = _month_jump(ctx, period, c, monthly, up)
+    by_bucket = _by_bucket_values(period, measure, buckets)
+    metrics = _metrics(ctx, period, c, unit, labels, by_bucket, jump, total_rows)
+    period_start, period_end = _bounds(period, int(c["b"]), ytd_months)
     return Finding(
-        kind=kind,
+        kind="surge" if up else "collapse",
         subject_type="flow",
         subject=f"{key.reporter}->{key.partner} {key.flow} {key.level} {key.product} [{key.currency}]",
-        headline=headline,
-        score=min(1.0, max(0.0, score)),
+        headline=_headline(ctx, c, unit, labels, jump),
+        score=min(1.0, max(0.0, float(c["score"]))),
         period_start=period_start,
         period_end=period_end,
         metrics=metrics,
@@ -698,8 +775,8 @@ def _finding(
             query=evidence.series_query(ctx.prepared, ctx.products, key),
             rows=refs,
             table=evidence.dense(monthly),
-            notes=notes,
-            chart=chart,
+            notes=_notes(ctx, period, c, unit, labels),
+            chart=_chart(ctx, key, measure, unit, metrics["product_label"]),
         ),
     )
 
