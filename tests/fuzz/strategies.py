@@ -210,9 +210,11 @@ def check(loader: Loader, data: bytes, folder: Path, db: Path) -> str:
         return "loaded"
 
 
-def run_cases(loader: Loader, cases: int) -> list[str]:
+def run_cases(loader: Loader, cases: int, *, derandomize: bool = False) -> list[str]:
     """``cases`` generated files through ``loader`` on one fresh warehouse: the outcome of each;
-    the first property that fails raises (hypothesis shrinks it to a small file first)."""
+    the first property that fails raises (hypothesis shrinks it to a small file first).
+    ``derandomize``: the same cases on every run (the test suite: a failure there is one
+    reproducible file, not a random CI failure; the benchmark explores new cases each run)."""
     outcomes: list[str] = []
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "fuzz.duckdb"
@@ -222,6 +224,7 @@ def run_cases(loader: Loader, cases: int) -> list[str]:
             max_examples=cases,
             deadline=None,
             database=None,
+            derandomize=derandomize,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
         )
         @given(data=st.data())

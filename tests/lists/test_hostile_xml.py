@@ -101,3 +101,11 @@ def test_the_unchanged_fixtures_still_load(tmp_path: Path) -> None:
             path.write_text(text, encoding="utf-8")
             [report] = dt.lists_load([path], layout=layout, list_name=layout)
             assert report.targets >= 1, layout
+
+
+def test_an_xml_declaring_an_encoding_that_does_not_exist_is_one_line(tmp_path: Path) -> None:
+    # found by fuzzing: <?xml encoding="TF-8"?> was a LookupError traceback
+    path = tmp_path / "UN_consolidated.xml"
+    path.write_bytes(b'<?xml version="1.0" encoding="TF-8"?>\n<CONSOLIDATED_LIST></CONSOLIDATED_LIST>\n')
+    with dualtrace.open(tmp_path / "w.duckdb") as dt, pytest.raises(InputError, match="encoding that does not exist"):
+        dt.lists_load([path])

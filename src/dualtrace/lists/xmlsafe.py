@@ -26,6 +26,10 @@ def _malformed(path: Path, exc: ET.ParseError) -> InputError:
     return InputError(f"{path.name}: not well-formed XML ({exc})")
 
 
+def _unknown_encoding(path: Path, exc: LookupError) -> InputError:
+    return InputError(f"{path.name}: the XML declares an encoding that does not exist ({exc})")
+
+
 def parse_root(path: Path) -> ET.Element:
     """The root element of a whole XML file, or one-line InputError."""
     try:
@@ -34,6 +38,8 @@ def parse_root(path: Path) -> ET.Element:
         raise _refused(path, exc) from None
     except ET.ParseError as exc:
         raise _malformed(path, exc) from None
+    except LookupError as exc:  # <?xml encoding="..."?> names a codec Python does not have
+        raise _unknown_encoding(path, exc) from None
     if root is None:
         raise InputError(f"{path.name}: no XML root element")
     return root
@@ -47,3 +53,5 @@ def iterparse(path: Path, events: tuple[str, ...]) -> Iterator[tuple[str, ET.Ele
         raise _refused(path, exc) from None
     except ET.ParseError as exc:
         raise _malformed(path, exc) from None
+    except LookupError as exc:
+        raise _unknown_encoding(path, exc) from None
