@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ import pytest
 import dualtrace
 from dualtrace.demo.scenario import generate
 from tests.conftest import shared_file
+from tests.ingest.kills import kill_during
 
 EU_JOURNAL = "sanctions/eu/eu__journal_sanctions__32014R0269.csv"
 EUROSTAT = "trade/eurostat/eu_exports_cn8_monthly_RU_BY_AM_GE_KG_KZ_UZ_2020-2022.csv.gz"
@@ -143,20 +143,9 @@ def test_kill_9_during_a_load_leaves_the_warehouse_as_it_was(step: str, tmp_path
     clean = state(reference_db)
     assert clean != before, f"the {step} step changed nothing, so a kill could prove nothing"
 
-    landed = 0
-    for fraction in (0.5, 0.25, 0.1):
-        victim = run_step(db, case)
-        assert victim.stdout is not None and victim.stdout.readline().strip() == "open"
-        time.sleep(full * fraction)
-        victim.send_signal(signal.SIGKILL)
-        victim.wait()
-        after = state(db)
-        if after == before:
-            landed += 1
-            continue
-        # the step had committed before the kill: then all of it is there, never a part
-        assert after == clean, f"{step}: partial state after a kill at {fraction:.0%} of {full:.1f} s"
-        break
+    landed, committed = kill_during(lambda: run_step(db, case), full, lambda: state(db), before)
+    # a step that had committed before the kill is all there, never a part
+    assert committed is None or committed == clean, f"{step}: partial state after a kill ({full:.1f} s step)"
     assert landed >= 1, f"every kill came after the commit (the {step} step takes {full:.1f} s here)"
 
     if state(db) == before:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import gzip
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ from pathlib import Path
 
 import dualtrace
 from tests.conftest import shared_file
+from tests.ingest.kills import kill_during
 
 EUROSTAT = "trade/eurostat/eu_exports_cn8_monthly_RU_BY_AM_GE_KG_KZ_UZ_2020-2022.csv.gz"
 LOAD = """
@@ -64,20 +64,10 @@ def test_kill_9_during_a_real_eurostat_load_leaves_the_warehouse_as_it_was(tmp_p
     assert reference.wait(timeout=600) == 0, reference.stderr.read() if reference.stderr else ""
     full = time.perf_counter() - started
 
-    landed = 0
-    for fraction in (0.5, 0.25, 0.1):
-        victim = run_load(db, data)
-        assert victim.stdout is not None and victim.stdout.readline().strip() == "open"
-        time.sleep(full * fraction)
-        victim.send_signal(signal.SIGKILL)
-        victim.wait()
-        after = state(db)
-        if after == before:
-            landed += 1
-            continue
+    landed, committed = kill_during(lambda: run_load(db, data), full, lambda: state(db), before)
+    if committed is not None:
         # the load had committed before the kill: then all of it is there, never a part
-        assert after["sources"] == 2 and after["trade_flows"] + after["quarantine"] >= data_lines
-        break
+        assert committed["sources"] == 2 and committed["trade_flows"] + committed["quarantine"] >= data_lines
     assert landed >= 1, f"every kill came after the commit (a load takes {full:.1f} s here)"
 
     if state(db)["sources"] == 1:
