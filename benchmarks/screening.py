@@ -387,31 +387,47 @@ def eval_comparison(con: Any, screener: Screener) -> None:
     candidate_recall(con, screener, [pairs[i] for i in held_in], [calibrated[i] >= t for i in held_in], t)
 
 
+def own_names(con: Any, positives: list[Any]) -> list[tuple[int, int]]:
+    """(query index, name_id) of each query's own entity's names that normalise like the query."""
+    names: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+    for name_id, list_name, entity_id, name in con.execute(
+        "SELECT name_id, list, entity_id, name FROM screen_names"
+    ).fetchall():
+        names[(list_name, entity_id)].append((int(name_id), analyze(name).norm))
+    hide: list[tuple[int, int]] = []
+    for i, p in enumerate(positives):
+        own = analyze(p.name1).norm
+        hide.extend((i, name_id) for name_id, norm in names.get(p.entity1, []) if norm == own)
+    return hide
+
+
 def candidate_recall(
     con: Any, screener: Screener, positives: list[Any], scored_as_match: list[bool], threshold: float
 ) -> None:
     """On the held-in (tuning) matches: is the entity of name2 among the blocking candidates of
-    name1, found through a name other than name1's own record (name1 is indexed too)? A
-    cross-list pair's other entity may carry the very same name: that hit counts, since it is
-    another list's record; only name1's own entity's identical name is left out.
+    name1? name1 is indexed too, so each query is blocked leave-one-out: its own entity's names
+    written like it are hidden from it (before, they took the entity's places among the
+    candidates and hid the other spellings). A cross-list pair's other entity may carry the very
+    same name: that hit counts, since it is another list's record.
 
     Printed twice: over every match, and over the matches the scorer accepts when the two names
     are compared directly (calibrated score >= the tuned threshold). The second is what blocking
     loses of what scoring would find; the first also counts nicknames and translations no name
     comparison can reach ("DON PACHO" / "FLOREZ UPEGUI, Francisco Antonio")."""
+    hide = own_names(con, positives)
     started = time.perf_counter()
     blocked = block(
-        con, [analyze(p.name1) for p in positives], top_k=screener.top_k, min_share=screener.min_share
+        con,
+        [analyze(p.name1) for p in positives],
+        top_k=screener.top_k,
+        min_share=screener.min_share,
+        hide=hide,
     )
     elapsed = time.perf_counter() - started
     found = 0
     misses = []
     for i, p in enumerate(positives):
-        own = analyze(p.name1).norm
-        if any(
-            (r[1], r[2]) == p.entity2 and ((r[1], r[2]) != p.entity1 or analyze(r[3]).norm != own)
-            for r in blocked.get(i, [])
-        ):
+        if any((r[1], r[2]) == p.entity2 for r in blocked.get(i, [])):
             found += 1
         else:
             misses.append(p)
@@ -419,6 +435,13 @@ def candidate_recall(
         f"  candidate recall on the held-in matches: {found / len(positives):.3f}"
         f" ({found}/{len(positives)}, top {screener.top_k} entities, {elapsed:.1f}s); misses e.g.: "
         + "; ".join(f"{m.name1!r} -> {m.name2!r}" for m in misses[:4])
+    )
+    # What name keys can reach at all: any shared key that is not too common, 50 entities kept.
+    wide = block(con, [analyze(p.name1) for p in positives], top_k=50, min_share=0.0, hide=hide)
+    reach = sum(1 for i, p in enumerate(positives) if any((r[1], r[2]) == p.entity2 for r in wide.get(i, [])))
+    print(
+        f"  reach of the name keys (any shared key, top 50 entities): {reach / len(positives):.3f}"
+        f" ({reach}/{len(positives)}): the rest share no key with any name of the entity"
     )
     missed = {id(m) for m in misses}
     reachable = [p for p, ok in zip(positives, scored_as_match, strict=True) if ok]

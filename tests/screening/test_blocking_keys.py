@@ -19,3 +19,31 @@ def test_acronym_meets_long_form() -> None:
 
 def test_acronym_keys_do_not_join_unrelated_names() -> None:
     assert not _acronym_keys("AO NIIMET") & _acronym_keys("Siemens Gas Turbine Technologies GmbH")
+
+
+def _keys(name: str) -> set[str]:
+    return set(keys_of(analyze(name)))
+
+
+def test_an_acronym_written_in_parts_meets_its_long_form() -> None:
+    # EU 833 lists both "AO SKB VT" and the long form it abbreviates
+    assert "a:skbvt" in _keys("AO SKB VT") & _keys(
+        "AO Spetsialnoe Konstruktorskoe Byuro Vychislitelnoi Tekhniki"
+    )
+
+
+def test_a_leading_vowel_and_z_or_s_do_not_split_the_sound_key() -> None:
+    # OFAC lists "AMBRELLA INDASTRIAL" (a transliteration back from Russian) and "UMBRELLA INDUSTRIAL"
+    assert {k for k in _keys("AMBRELLA INDASTRIAL") & _keys("UMBRELLA INDUSTRIAL") if k.startswith("p:")}
+    assert "p:dgdsl" in _keys("Zavod Dagdiesel") & _keys("DAGDIZEL PLANT")
+
+
+def test_a_russian_adjective_meets_its_place_and_english_cognate() -> None:
+    # "Rybinskaya verf" / "Rybinsk Shipyard", "Kovrovskii" / "Kovrov" (OFAC and EU spellings)
+    assert "t:ribin" in _keys("OOO Rybinskaya Verf") & _keys("Rybinsk Shipyard")
+    assert "t:kovrov" in _keys("Kovrovskii Elektromekhanicheskii Zavod") & _keys(
+        "Kovrov Electromechanical Plant"
+    )
+    assert "t:elektromehan" in _keys("Elektromekhanicheskii") & _keys("Electromechanical")
+    # a short stem is never made: "Minsk" is not "min"
+    assert not {k for k in _keys("Minsk") if k == "t:mi"}

@@ -52,6 +52,46 @@ def test_top_candidate(lists: Dualtrace, query: str, list_name: str, caption: st
     ]
 
 
+@pytest.mark.parametrize(
+    ("query", "list_name", "caption"),
+    [
+        # EU 269's Cyrillic name against OFAC's English one: a place adjective ("Томский" / "TOMSK")
+        # and a cognate ("электротехнический" / "ELECTROTECHNICAL"); the query's transliterated
+        # readings no longer count twice against the share a candidate needs
+        ("Томский электротехнический завод", "ofac_sdn", "JOINT STOCK COMPANY TOMSK ELECTROTECHNICAL PLANT"),
+        # OFAC's transliteration back from Russian against the English alias of the same entry
+        (
+            "Ambrella Indastrial",
+            "ofac_sdn",
+            "OBSHCHESTVO S OGRANICHENNOI OTVETSTVENNOSTYU AMBRELLA INDASTRIAL",
+        ),
+    ],
+)
+def test_blocking_reaches_the_other_lists_spelling(
+    lists: Dualtrace, query: str, list_name: str, caption: str
+) -> None:
+    hits = lists.screen([query], limit=20, threshold=0.0)  # every candidate blocking kept
+    assert any((h["list"], h["caption"]) == (list_name, caption) for h in hits), [
+        (h["list"], h["caption"]) for h in hits
+    ]
+
+
+def test_markup_around_a_name_does_not_dilute_it(lists: Dualtrace) -> None:
+    plain = lists.screen(["Radioavionika JSC"], limit=3, threshold=0.0)
+    for pasted in (
+        "<b>Radioavionika</b> JSC",
+        "<script>alert(1)</script>Radioavionika JSC",
+        "Radio&shy;avionika JSC",
+    ):
+        hits = lists.screen([pasted], limit=3, threshold=0.0)
+        assert [(h["caption"], h["score"]) for h in hits] == [(h["caption"], h["score"]) for h in plain], (
+            pasted
+        )
+    assert _pair("<script>alert(1)</script> KRASNY TRADING LLC", "KRASNY TRADING LLC") == _pair(
+        "KRASNY TRADING LLC", "KRASNY TRADING LLC"
+    )
+
+
 def _pair(a: str, b: str, schema: str = "Company") -> float:
     return score(Query(a, schema=schema), Candidate("t", "e", schema, b, [b])).score
 

@@ -120,7 +120,7 @@ class ScreeningMixin(SessionBase):
 
     def match(self, pairs: PathLike) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """Score labelled or unlabelled name pairs; with is_match, precision/recall/F1 per threshold."""
-        results = score_pairs(read_pairs(Path(pairs)))
+        results = score_pairs(read_pairs(Path(pairs)), self.con)
         return [r.as_dict() for r in results], metrics(results)
 
     def list_entities(self, keys: set[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:

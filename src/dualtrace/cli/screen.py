@@ -169,10 +169,13 @@ def match(
     pairs: Annotated[
         Path, typer.Option("--pairs", help="CSV with name1, name2 [schema, country1, country2, is_match].")
     ],
+    db: DbOption = None,
     fmt: FormatOption = OutputFormat.csv,
 ) -> None:
-    """Score name pairs with an explanation; with is_match, precision/recall/F1 per threshold."""
-    with Dualtrace(":memory:") as dt:
+    """Score name pairs with an explanation; with is_match, precision/recall/F1 per threshold.
+
+    With --db, a row may name a list entry (list2, entity2) instead of name2."""
+    with Dualtrace(db, read_only=True) if db else Dualtrace(":memory:") as dt:
         rows, metrics = dt.match(pairs)
     if fmt is OutputFormat.json:
         import json

@@ -25,6 +25,7 @@ identifies a company: generic words ("technology", "trading") and place names co
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -397,8 +398,23 @@ def _stem(token: str) -> str:
     return token
 
 
+# Markup pasted with a name from a web page or an export: a script or style element with its
+# content, a comment, or a tag. Kept, it weighs as words of the name ("script alert 1 script").
+_MARKUP = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>|<!--.*?-->|</?[a-z][^<>]{0,200}>", re.S | re.I)
+# Invisible characters a web page leaves inside words (soft hyphen, zero-width space and joiners).
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060\ufeff]")
+
+
+def _unmarkup(text: str) -> str:
+    if "<" in text:
+        text = _MARKUP.sub(" ", text)
+    if "&" in text:
+        text = html.unescape(text)
+    return _INVISIBLE.sub("", text)
+
+
 def _clean(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).casefold()
+    text = unicodedata.normalize("NFKC", _unmarkup(text)).casefold()
     text = text.replace("&", " and ").replace("'", "").replace("’", "").replace("`", "")
     return text
 
@@ -512,11 +528,13 @@ def skeleton(token: str) -> str:
 @lru_cache(maxsize=400_000)
 def phonetic(token: str) -> str:
     """A coarse blocking key: the skeleton's first letter and its consonants ("svetorog" ->
-    "svtrg"), so one-letter vowel typos share a key."""
+    "svtrg"), so one-letter vowel typos share a key. A leading vowel is any vowel and z is s
+    ("Ambrella"/"Umbrella", "Dagdizel"/"Dagdiesel"): transliterations differ there most."""
     s = skeleton(token)
     if not s:
         return s
-    return s[0] + "".join(c for c in s[1:] if c not in "aeiou")
+    head = "a" if s[0] in "aeiou" else s[0]
+    return (head + "".join(c for c in s[1:] if c not in "aeiou")).replace("z", "s")
 
 
 def token_weight(token: str) -> float:
@@ -657,6 +675,7 @@ def _chinese_person(name: str) -> NameKey | None:
     return NameKey(name, "Hani", key.latin, key.tokens, key.skeletons, key.weights)
 
 
+@lru_cache(maxsize=400_000)  # asked of every listed name a query is compared with
 def alternates(name: str) -> tuple[NameKey, ...]:
     """Other readings of a name worth comparing: a Chinese name written in Cyrillic
     ("ШЭНЬЧЖЭНЬ ЛЯНЬСИНЬ ЖУЙДА") is read back as pinyin ("shenzhen lianxin ruida"); a short
@@ -665,7 +684,7 @@ def alternates(name: str) -> tuple[NameKey, ...]:
     if person is not None:
         return (person,)
     low = _clean(name)
-    if script_of(low) != "Cyrl" or not any(m in low for m in _PALLADIUS_MARKS):
+    if not any(m in low for m in _PALLADIUS_MARKS) or script_of(low) != "Cyrl":
         return ()
     words = _PUNCT.sub(" ", low).split()
     out = []

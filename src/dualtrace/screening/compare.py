@@ -115,9 +115,19 @@ def compare_names(query: NameKey, listed: NameKey) -> NameMatch:
     exact_c: set[int] = set()
     vowelless = query.script in VOWELLESS or listed.script in VOWELLESS
     for i, a in enumerate(qs):
+        la = len(a)
         for j, b in enumerate(cs):
-            initials = len(query.tokens[i]) == 1 or len(listed.tokens[j]) == 1
-            sim = 1.0 if a == b else _loose_similarity(a, b, vowelless, initials)
+            if a == b:
+                sim = 1.0
+            else:
+                lb = len(b)
+                shorter, longer = (la, lb) if la < lb else (lb, la)
+                # Neither an initial nor consonants to compare: only an edit-distance variant can
+                # match, and it cannot when the lengths differ this much (most pairs; skipped fast).
+                if not vowelless and shorter > 1 and (shorter <= 3 or shorter * 10 < longer * 7):
+                    continue
+                initials = len(query.tokens[i]) == 1 or len(listed.tokens[j]) == 1
+                sim = _loose_similarity(a, b, vowelless, initials)
             if sim:
                 found.append((sim, qw[i] + cw[j], (i,), (j,)))
                 if sim == 1.0:

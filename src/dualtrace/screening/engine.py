@@ -21,7 +21,7 @@ from dualtrace.reference import resolve as resolve_country
 from dualtrace.screening.index import MIN_SHARE, block, ensure_index
 from dualtrace.screening.score import DEFAULT_THRESHOLD, Candidate, Query, Scored, score
 
-__all__ = ["Screener", "make_query"]
+__all__ = ["Screener", "load_candidates", "make_query"]
 
 _SCHEMA_WORDS = {
     "person": "Person",
@@ -82,42 +82,9 @@ class Screener:
         self._entities: dict[tuple[str, str], Candidate] = {}
 
     def _load(self, keys: set[tuple[str, str]]) -> None:
-        missing = [k for k in keys if k not in self._entities]
-        if not missing:
-            return
-        self.con.register(
-            "_dt_want", pa.table({"list": [k[0] for k in missing], "entity_id": [k[1] for k in missing]})
-        )
-        try:
-            entities = self.con.execute(
-                "SELECT e.list, e.entity_id, e.schema, e.caption, e.countries, e.programs, e.listing_date,"
-                " json_extract(e.properties, '$.birthDate')::VARCHAR[],"
-                " json_extract(e.properties, '$.address')::VARCHAR[]"
-                " FROM entities e JOIN _dt_want w USING (list, entity_id)"
-            ).fetchall()
-            names = self.con.execute(
-                "SELECT n.list, n.entity_id, n.name FROM entity_names n"
-                " JOIN _dt_want w USING (list, entity_id)"
-                " WHERE n.norm <> ''"
-            ).fetchall()
-            ids = self.con.execute(
-                "SELECT i.list, i.entity_id, i.scheme, i.value FROM entity_ids i"
-                " JOIN _dt_want w USING (list, entity_id)"
-            ).fetchall()
-        finally:
-            self.con.unregister("_dt_want")
-        by_names: dict[tuple[str, str], list[str]] = defaultdict(list)
-        for lst, eid, name in names:
-            by_names[(lst, eid)].append(name)
-        by_ids: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(dict)
-        for lst, eid, scheme, value in ids:
-            by_ids[(lst, eid)].setdefault(scheme, set()).add(value)
-        for lst, eid, schema, caption, countries, programs, listing, births, addresses in entities:
-            key = (lst, eid)
-            self._entities[key] = Candidate(
-                lst, eid, schema, caption or eid, by_names.get(key, [caption or eid]), list(countries or []),
-                by_ids.get(key, {}), list(programs or []), listing, list(births or []), list(addresses or []),
-            )  # fmt: skip
+        missing = {k for k in keys if k not in self._entities}
+        if missing:
+            self._entities.update(load_candidates(self.con, missing))
 
     def _by_ids(self, queries: Sequence[Query]) -> dict[int, set[tuple[str, str]]]:
         wanted = [(qid, normalize_id(v)) for qid, q in enumerate(queries) for v in q.ids]
@@ -199,6 +166,48 @@ class Screener:
         if workers > 1 and len(tasks) >= PARALLEL_FROM:
             return _score_parallel(tasks, threshold, limit, workers)
         return [_score_one(task, threshold, limit) for task in tasks]
+
+
+def load_candidates(
+    con: duckdb.DuckDBPyConnection, keys: set[tuple[str, str]]
+) -> dict[tuple[str, str], Candidate]:
+    """The list entries by (list, entity_id), ready to score: names, countries, ids, programs,
+    listing date, birth dates and addresses. Keys with no entry are left out."""
+    if not keys:
+        return {}
+    con.register("_dt_want", pa.table({"list": [k[0] for k in keys], "entity_id": [k[1] for k in keys]}))
+    try:
+        entities = con.execute(
+            "SELECT e.list, e.entity_id, e.schema, e.caption, e.countries, e.programs, e.listing_date,"
+            " json_extract(e.properties, '$.birthDate')::VARCHAR[],"
+            " json_extract(e.properties, '$.address')::VARCHAR[]"
+            " FROM entities e JOIN _dt_want w USING (list, entity_id)"
+        ).fetchall()
+        names = con.execute(
+            "SELECT n.list, n.entity_id, n.name FROM entity_names n"
+            " JOIN _dt_want w USING (list, entity_id)"
+            " WHERE n.norm <> ''"
+        ).fetchall()
+        ids = con.execute(
+            "SELECT i.list, i.entity_id, i.scheme, i.value FROM entity_ids i"
+            " JOIN _dt_want w USING (list, entity_id)"
+        ).fetchall()
+    finally:
+        con.unregister("_dt_want")
+    by_names: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for lst, eid, name in names:
+        by_names[(lst, eid)].append(name)
+    by_ids: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(dict)
+    for lst, eid, scheme, value in ids:
+        by_ids[(lst, eid)].setdefault(scheme, set()).add(value)
+    out: dict[tuple[str, str], Candidate] = {}
+    for lst, eid, schema, caption, countries, programs, listing, births, addresses in entities:
+        key = (lst, eid)
+        out[key] = Candidate(
+            lst, eid, schema, caption or eid, by_names.get(key, [caption or eid]), list(countries or []),
+            by_ids.get(key, {}), list(programs or []), listing, list(births or []), list(addresses or []),
+        )  # fmt: skip
+    return out
 
 
 # Bulk scoring is pure Python: above this many queries it is spread over worker processes

@@ -29,7 +29,7 @@ MIN_DF_CAP = 200
 # 0.2 keeps a fifth of those at ~0.65x the speed; 0.15 cost precision (benchmarks/screening.py).
 MIN_SHARE = 0.2
 # Bumped whenever the keys a name gets change (normalisation, key kinds): the index is rebuilt.
-KEY_FORMAT = 5
+KEY_FORMAT = 6
 SCREENABLE = ("Person", "Company", "Organization", "LegalEntity", "PublicBody", "Vessel", "Airplane")
 
 
@@ -44,6 +44,9 @@ def keys_of(key: NameKey) -> dict[str, float]:
     for i, token in enumerate(sk):
         w = key.weights[i]
         out[f"t:{token}"] = max(out.get(f"t:{token}", 0.0), w)
+        stem = _cognate_stem(token)
+        if stem:  # "Rybinskaya verf" / "Rybinsk shipyard", "mekhanicheskii" / "mechanical"
+            out[f"t:{stem}"] = max(out.get(f"t:{stem}", 0.0), w * 0.8)
         code = phonetic(token)
         if len(code) >= 3:
             out[f"p:{code}"] = max(out.get(f"p:{code}", 0.0), w * 0.8)
@@ -64,7 +67,28 @@ def keys_of(key: NameKey) -> dict[str, float]:
     for token in key.tokens if len(key.tokens) <= 2 else ():
         if 3 <= len(token) <= 8 and token.isalpha():
             out[f"a:{token}"] = max(out.get(f"a:{token}", 0.0), 0.5)
+    # an acronym written in parts ("SKB VT" / "Spetsialnoe Konstruktorskoe Byuro Vychislitelnoi Tekhniki")
+    if 2 <= len(key.tokens) <= 3 and all(len(t) <= 4 and t.isalpha() for t in key.tokens):
+        joined = "".join(key.tokens)
+        if 3 <= len(joined) <= 8:
+            out[f"a:{joined}"] = max(out.get(f"a:{joined}", 0.0), 0.5)
     return out
+
+
+# Endings a Russian word and its English cognate or place differ by, in the skeleton's spelling
+# (y -> i, ch -> h): "rybinskaia"/"rybinsk" -> "ribin", "moskovskii" -> "moskov",
+# "mekhanicheskii"/"mechanical" -> "mehan", "korporatsiia"/"corporation" -> "korpora".
+_COGNATE_ENDINGS = (
+    "iheskaia", "iheskogo", "iheskoi", "iheskii", "iheskie", "iheski", "ikal",
+    "skaia", "skogo", "skoi", "skii", "skie", "ski", "sk", "tsia", "tion",
+)  # fmt: skip
+
+
+def _cognate_stem(token: str) -> str | None:
+    for ending in _COGNATE_ENDINGS:
+        if token.endswith(ending) and len(token) - len(ending) >= 3:
+            return token[: -len(ending)]
+    return None
 
 
 def index_version(con: duckdb.DuckDBPyConnection) -> str:
@@ -156,17 +180,18 @@ def block(
     top_k: int = 10,
     restrict: Sequence[tuple[str, str]] | None = None,
     min_share: float = MIN_SHARE,
+    hide: Sequence[tuple[int, int]] = (),
 ) -> dict[int, list[tuple[int, str, str, str, float]]]:
     """Candidate list names per query index: [(name_id, list, entity_id, name, block score)].
 
     A name is a candidate when the keys it shares with the query weigh at least ``min_share`` of
-    all the query's keys (keys unknown to the lists weigh as much as the rarest)."""
-    qrows: list[tuple[int, str, float]] = []
+    all the query's keys (keys unknown to the lists weigh as much as the rarest). ``hide`` holds
+    (query index, name_id) pairs left out of that query's candidates: an evaluation that queries
+    with a listed name hides the name itself (leave-one-out)."""
+    qrows: list[tuple[int, int, str, float]] = []
     for qid, key in enumerate(queries):
-        keys: dict[str, float] = {}
-        for reading in (key, *alternates(key.name)):
-            keys.update(keys_of(reading))
-        qrows.extend((qid, k, w) for k, w in keys.items())
+        for rid, reading in enumerate((key, *alternates(key.name))):
+            qrows.extend((qid, rid, k, w) for k, w in keys_of(reading).items())
     if not qrows:
         return {}
     floor_row = fetch_one(con, "SELECT value FROM meta WHERE key = 'screen_index_min_idf'")
@@ -175,7 +200,14 @@ def block(
     top_idf = float(top_row[0]) if top_row else 1.0
     con.register(
         "_dt_qkeys",
-        pa.table({"qid": [r[0] for r in qrows], "key": [r[1] for r in qrows], "w": [r[2] for r in qrows]}),
+        pa.table(
+            {
+                "qid": [r[0] for r in qrows],
+                "reading": [r[1] for r in qrows],
+                "key": [r[2] for r in qrows],
+                "w": [r[3] for r in qrows],
+            }
+        ),
     )
     restrict_sql = ""
     if restrict is not None:
@@ -184,20 +216,36 @@ def block(
             pa.table({"list": [r[0] for r in restrict], "entity_id": [r[1] for r in restrict]}),
         )
         restrict_sql = "JOIN _dt_restrict r ON r.list = n.list AND r.entity_id = n.entity_id"
+    con.register(
+        "_dt_hide",
+        pa.table(
+            {"qid": [h[0] for h in hide], "name_id": [h[1] for h in hide]},
+            schema=pa.schema([("qid", pa.int64()), ("name_id", pa.int64())]),
+        ),
+    )
     try:
         result = con.execute(
             f"""
-            WITH qk AS (
-                SELECT q.qid, q.key, q.w, s.idf FROM _dt_qkeys q LEFT JOIN screen_key_stats s USING (key)
+            WITH read_keys AS (
+                SELECT q.qid, q.reading, q.key, q.w, s.idf
+                FROM _dt_qkeys q LEFT JOIN screen_key_stats s USING (key)
             ), self AS (
                 -- what the query's keys weigh in all: keys the lists do not know weigh the most;
-                -- acronym keys only add (counted here, a name that is no acronym lost candidates)
-                SELECT qid, coalesce(sum(w * coalesce(idf, ?)) FILTER (WHERE key NOT LIKE 'a:%'), 0) AS total
-                FROM qk GROUP BY qid
+                -- acronym keys only add (counted here, a name that is no acronym lost candidates).
+                -- A query read several ways (a Cyrillic name and its transliterations) weighs as
+                -- its heaviest reading, not as all of them together.
+                SELECT qid, max(total) AS total FROM (
+                    SELECT qid, reading,
+                        coalesce(sum(w * coalesce(idf, ?)) FILTER (WHERE key NOT LIKE 'a:%'), 0) AS total
+                    FROM read_keys GROUP BY qid, reading
+                ) GROUP BY qid
+            ), qk AS (
+                SELECT qid, key, max(w) AS w, any_value(idf) AS idf FROM read_keys GROUP BY qid, key
             ), hits AS (
                 SELECT q.qid, k.name_id, sum(q.w * q.idf) AS score
                 FROM qk q JOIN screen_keys k USING (key)
                 WHERE q.idf >= ?
+                  AND NOT EXISTS (SELECT 1 FROM _dt_hide x WHERE x.qid = q.qid AND x.name_id = k.name_id)
                 GROUP BY q.qid, k.name_id
             ), kept AS (
                 SELECT h.* FROM hits h JOIN self s USING (qid) WHERE h.score >= ? * s.total
@@ -223,6 +271,7 @@ def block(
         ).fetchall()
     finally:
         con.unregister("_dt_qkeys")
+        con.unregister("_dt_hide")
         if restrict is not None:
             con.unregister("_dt_restrict")
     out: dict[int, list[tuple[int, str, str, str, float]]] = {}

@@ -1,8 +1,11 @@
 """``dualtrace match --pairs FILE.csv``: score name pairs and, when they are labelled, measure
 precision, recall and F1 per threshold so analysts can calibrate on their own cases.
 
-Columns: ``name1``, ``name2`` (required), ``schema``, ``country1``, ``country2``, ``id1``, ``id2``
-(optional), ``is_match`` (optional: 1/0, true/false, yes/no).
+Columns: ``name1`` and ``name2`` (required), ``schema``, ``country1``, ``country2``, ``id1``, ``id2``
+(optional), ``is_match`` (optional: 1/0, true/false, yes/no). With a warehouse (``match --db``), a
+row may name a list entry instead of name2: ``list2`` and ``entity2`` as ``screen`` prints them;
+name1 is then scored against the whole entry (all its names, countries, identifiers, birth dates
+and addresses) the way screening scores it.
 """
 
 from __future__ import annotations
@@ -12,10 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from dualtrace.errors import InputError
 from dualtrace.normalize.identifiers import normalize_id, scheme_of
 from dualtrace.reference import resolve as resolve_country
+from dualtrace.screening.engine import load_candidates
 from dualtrace.screening.score import Candidate, Query, Scored, score
+from dualtrace.warehouse.db import fetch_one
 
 __all__ = ["THRESHOLDS", "PairResult", "metrics", "read_pairs", "score_pairs"]
 
@@ -64,15 +71,42 @@ def read_pairs(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         header = list(reader.fieldnames or [])
-        missing = [c for c in ("name1", "name2") if c not in header]
+        by_entry = {"list2", "entity2"} <= set(header)
+        missing = [c for c in ("name1", "name2") if c not in header and not (c == "name2" and by_entry)]
         if missing:
-            raise InputError(f"{path.name}: needs columns name1 and name2 (missing {', '.join(missing)})")
+            raise InputError(
+                f"{path.name}: needs columns name1 and name2, or name1, list2 and entity2"
+                f" (missing {', '.join(missing)})"
+            )
         return [dict(r) for r in reader]
 
 
-def score_pairs(rows: list[dict[str, str]]) -> list[PairResult]:
+def _entry(row: dict[str, str]) -> tuple[str, str] | None:
+    lst, eid = (row.get("list2") or "").strip(), (row.get("entity2") or "").strip()
+    return (lst, eid) if lst or eid else None
+
+
+def _entries(
+    con: duckdb.DuckDBPyConnection | None, rows: list[dict[str, str]]
+) -> dict[tuple[str, str], Candidate]:
+    wanted = {e for e in map(_entry, rows) if e is not None}
+    if not wanted:
+        return {}
+    found = load_candidates(con, wanted) if con is not None else {}
+    if len(found) < len(wanted) and (con is None or not fetch_one(con, "SELECT count(*) FROM entities")[0]):
+        raise InputError("list2/entity2 name list entries: give the warehouse that holds them (--db)")
+    return found
+
+
+def score_pairs(rows: list[dict[str, str]], con: duckdb.DuckDBPyConnection | None = None) -> list[PairResult]:
+    """Score each row; rows naming a list entry (list2, entity2) read it from ``con``."""
+    entries = _entries(con, rows)
     out = []
     for line, row in enumerate(rows, start=2):
+        entry = _entry(row)
+        if entry is not None:
+            out.append(_score_entry(row, line, entry, entries))
+            continue
         name1, name2 = (row.get("name1") or "").strip(), (row.get("name2") or "").strip()
         if not name1 or not name2:
             raise InputError(f"line {line}: name1 and name2 must both be filled")
@@ -99,6 +133,24 @@ def score_pairs(rows: list[dict[str, str]]) -> list[PairResult]:
             candidate.schema = schema
         out.append(PairResult(row, score(query, candidate), _label(row.get("is_match"), line)))
     return out
+
+
+def _score_entry(
+    row: dict[str, str], line: int, entry: tuple[str, str], entries: dict[tuple[str, str], Candidate]
+) -> PairResult:
+    name1 = (row.get("name1") or "").strip()
+    if not name1 or not all(entry):
+        raise InputError(f"line {line}: name1, list2 and entity2 must all be filled")
+    candidate = entries.get(entry)
+    if candidate is None:
+        raise InputError(f"line {line}: no list entry {entry[1]!r} on list {entry[0]!r} in the warehouse")
+    query = Query(
+        name1,
+        _country(row.get("country1"), line, "country1"),
+        tuple(i for i in [(row.get("id1") or "").strip()] if i),
+        (row.get("schema") or "").strip() or candidate.schema,
+    )
+    return PairResult(row, score(query, candidate), _label(row.get("is_match"), line))
 
 
 def metrics(results: list[PairResult], thresholds: list[float] | None = None) -> list[dict[str, Any]]:
