@@ -219,5 +219,15 @@ def test_update_loads_a_file_a_killed_run_moved_in(
         kept.write_bytes(new)
         [sdn, *_] = dt.lists_update(folder=folder)
         assert sdn.status == "updated" and sdn.loaded and sdn.loaded[0]["added"] == 1
-        assert kept.with_name("sdn.csv.previous").read_bytes() == old
+        previous = kept.with_name("sdn.csv.previous")
+        assert previous.read_bytes() == old
         assert len(dt.lists_versions("ofac_sdn")) == 2
+        # killed again after moving a third file in, and the publisher went back to the second:
+        # the files are put back as they were before the killed run
+        previous.rename(previous.with_name("sdn.csv.previous.keep"))
+        kept.rename(previous)
+        kept.write_bytes(new + b"-0- \r\n")
+        [sdn, *_] = dt.lists_update(folder=folder)
+        assert sdn.status == "not-modified" and len(dt.lists_versions("ofac_sdn")) == 2
+        assert (kept.read_bytes(), previous.read_bytes()) == (new, old)
+        assert not list(kept.parent.glob("*.keep"))

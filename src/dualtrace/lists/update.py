@@ -119,9 +119,23 @@ def _part(target: Path) -> Path:
     return target.with_name(target.name + ".part")
 
 
+def _repair(target: Path, recorded: str) -> None:
+    """Undo the moves of a run killed after moving its files in and before its version committed:
+    the file of the recorded download (the version the warehouse holds) goes back in place."""
+    previous = target.with_name(target.name + ".previous")
+    keep = previous.with_name(previous.name + ".keep")
+    in_place = target.exists() and _sha256(target) == recorded
+    if not in_place and previous.exists() and _sha256(previous) == recorded:
+        previous.replace(target)
+    if keep.exists() and not previous.exists():
+        keep.replace(previous)
+
+
 def _fetch(con: duckdb.DuckDBPyConnection, name: str, url: str, target: Path, timeout: float) -> Download:
     """Fetch one URL into ``<target>.part`` (the current file is not touched yet)."""
     last = _last(con, url)
+    if last:
+        _repair(target, last[2])
     headers = {"User-Agent": f"dualtrace/{__version__} (+lists update)"}
     if last and target.exists():
         if last[0]:
