@@ -195,3 +195,39 @@ def test_cli_load_status_screen_match(tmp_path: Path) -> None:
     out = json.loads(match.output)
     assert [round(p["score"]) for p in out["pairs"]] == [1, 0]
     assert any(m["f1"] == 1.0 for m in out["metrics"])
+
+
+def test_update_loads_a_file_a_killed_run_moved_in(
+    server: tuple[str, Path, list[tuple[str, int]]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run killed after moving the new file into place, before loading it: the next run loads
+    it (it is new to the warehouse, whatever is on disk) and keeps the true previous file."""
+    base, root, _ = server
+    config = tmp_path / "sources.json"
+    config.write_text(json.dumps({"ofac_sdn": [f"{base}/sdn.csv", f"{base}/alt.csv", f"{base}/add.csv"]}))
+    monkeypatch.setenv("DUALTRACE_LIST_SOURCES", str(config))
+    folder = tmp_path / "lists"
+    with dualtrace.open(tmp_path / "w.duckdb") as dt:
+        dt.lists_update(folder=folder)
+        old = (root / "sdn.csv").read_bytes()
+        new = old.replace(b"\x1a", b"") + (
+            b'90016,"NORDLICHT TRADING LLC",-0- ,"RUSSIA-EO14024",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n'
+        )
+        (root / "sdn.csv").write_bytes(new)
+        kept = folder / "ofac_sdn" / "sdn.csv"
+        kept.rename(kept.with_name("sdn.csv.previous"))  # what the killed run had done on disk
+        kept.write_bytes(new)
+        [sdn, *_] = dt.lists_update(folder=folder)
+        assert sdn.status == "updated" and sdn.loaded and sdn.loaded[0]["added"] == 1
+        previous = kept.with_name("sdn.csv.previous")
+        assert previous.read_bytes() == old
+        assert len(dt.lists_versions("ofac_sdn")) == 2
+        # killed again after moving a third file in, and the publisher went back to the second:
+        # the files are put back as they were before the killed run
+        previous.rename(previous.with_name("sdn.csv.previous.keep"))
+        kept.rename(previous)
+        kept.write_bytes(new + b"-0- \r\n")
+        [sdn, *_] = dt.lists_update(folder=folder)
+        assert sdn.status == "not-modified" and len(dt.lists_versions("ofac_sdn")) == 2
+        assert (kept.read_bytes(), previous.read_bytes()) == (new, old)
+        assert not list(kept.parent.glob("*.keep"))

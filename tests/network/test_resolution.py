@@ -14,6 +14,7 @@ import pytest
 import dualtrace
 from dualtrace.demo import party_lines as synthetic
 from dualtrace.errors import InputError
+from dualtrace.network import resolve
 from dualtrace.network.ids import clean_ids
 from dualtrace.network.resolve import resolve_parties
 from dualtrace.normalize.name_keys import keys_for, palladius_reading
@@ -200,6 +201,33 @@ def test_decisions_survive_rebuilds(tmp_path: Path) -> None:
         dt.party_merge("ALPHA PEAK TRADING LTD", "APEX SUMMIT TRADING LIMITED")
     with pytest.raises(InputError, match="no party matches"):
         dt.party_show("NO SUCH COMPANY WHATSOEVER")
+    dt.close()
+
+
+def test_a_decision_that_fails_to_apply_is_not_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Recording a merge or split and applying it are one transaction: a failure while applying
+    leaves no decision behind that the parties do not show."""
+    dt = _warehouse(
+        tmp_path,
+        [
+            ("ALPHA PEAK TRADING LIMITED", None, "HKG", 'ООО "ВЕКТОР"', INN_A, 10),
+            ("ALPHA PEAK TRADING LTD", None, "HKG", 'ООО "ВЕКТОР"', INN_A, 3),
+            ("APEX SUMMIT TRADING LIMITED", None, "HKG", 'ООО "ВЕКТОР"', INN_A, 4),
+        ],
+    )
+    dt.network_build()
+    parties = dt.sql("SELECT name, party_id FROM party_records ORDER BY name, party_id")
+
+    def fail(*_: object, **__: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(resolve, "refresh_parties", fail)  # the last write of applying a decision
+    with pytest.raises(RuntimeError, match="disk full"):
+        dt.party_merge("ALPHA PEAK TRADING LIMITED", "APEX SUMMIT TRADING LIMITED")
+    with pytest.raises(RuntimeError, match="disk full"):
+        dt.party_split("ALPHA PEAK TRADING LIMITED", names=["ALPHA PEAK TRADING LTD"])
+    assert dt.party_decisions() == []
+    assert dt.sql("SELECT name, party_id FROM party_records ORDER BY name, party_id") == parties
     dt.close()
 
 

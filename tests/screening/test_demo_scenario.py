@@ -12,6 +12,7 @@ import pytest
 
 import dualtrace
 from dualtrace.demo.scenario import generate
+from dualtrace.screening import parties
 from dualtrace.session import Dualtrace
 
 LIST_FILES = (
@@ -142,6 +143,25 @@ def test_review_dismissal_persists(demo: tuple[Dualtrace, dict[str, Any], Path],
     )
     assert [a["decision"] for a in audit] == ["dismissed", "confirmed"]
     assert audit[0]["note"] == "different firm"
+
+
+def test_a_failed_screen_changes_nothing(
+    demo: tuple[Dualtrace, dict[str, Any], Path], screened: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """screen --parties is one transaction: a full re-screen that fails while writing its links
+    leaves the links, the screened parties and the runs as they were (it had deleted them first)."""
+    dt, _, _ = demo
+    tables = ("party_links", "screen_parties", "runs")
+    before = {t: dt.sql(f"SELECT count(*) AS n FROM {t}")[0]["n"] for t in tables}
+    assert before["party_links"] > 0
+
+    def fail(*_: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(parties, "_insert_links", fail)
+    with pytest.raises(RuntimeError, match="disk full"):
+        dt.screen_parties(full=True)
+    assert {t: dt.sql(f"SELECT count(*) AS n FROM {t}")[0]["n"] for t in tables} == before
 
 
 def test_rescreen_only_what_changed(demo: tuple[Dualtrace, dict[str, Any], Path], screened: Any) -> None:

@@ -9,11 +9,10 @@ from typing import Any
 
 from dualtrace.api.base import PathLike, SessionBase
 from dualtrace.network.build import build_network
-from dualtrace.network.decisions import record_merge, record_split
 from dualtrace.network.export import export_network
 from dualtrace.network.exposure import exposure_rows
 from dualtrace.network.ownership_load import load_ownership
-from dualtrace.network.resolve import apply_decision
+from dualtrace.network.resolve import merge_parties, split_parties
 from dualtrace.network.show import party_show
 
 
@@ -54,9 +53,7 @@ class NetworkMixin(SessionBase):
         self, a: str, b: str, *, note: str | None = None, reviewer: str | None = None
     ) -> dict[str, Any]:
         """Record that two parties are one (append-only; every later build applies it)."""
-        decision = record_merge(self.con, a, b, note=note, reviewer=reviewer)
-        apply_decision(self.con, decision)
-        return decision
+        return merge_parties(self.con, a, b, note=note, reviewer=reviewer)
 
     def party_split(
         self,
@@ -68,11 +65,9 @@ class NetworkMixin(SessionBase):
         reviewer: str | None = None,
     ) -> dict[str, Any]:
         """Record that some records of a party are another party (append-only)."""
-        decision = record_split(
+        return split_parties(
             self.con, party, names=list(names), refs=list(refs), note=note, reviewer=reviewer
         )
-        apply_decision(self.con, decision)
-        return decision
 
     def party_decisions(self) -> list[dict[str, Any]]:
         return self._records(

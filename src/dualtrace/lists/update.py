@@ -28,7 +28,7 @@ import duckdb
 from dualtrace import __version__
 from dualtrace.errors import DualtraceError, InputError
 from dualtrace.lists import registry
-from dualtrace.warehouse.db import fetch_one
+from dualtrace.warehouse.db import fetch_one, transaction
 
 __all__ = ["Download", "OfflineError", "failed", "official", "sources", "update"]
 
@@ -119,9 +119,23 @@ def _part(target: Path) -> Path:
     return target.with_name(target.name + ".part")
 
 
+def _repair(target: Path, recorded: str) -> None:
+    """Undo the moves of a run killed after moving its files in and before its version committed:
+    the file of the recorded download (the version the warehouse holds) goes back in place."""
+    previous = target.with_name(target.name + ".previous")
+    keep = previous.with_name(previous.name + ".keep")
+    in_place = target.exists() and _sha256(target) == recorded
+    if not in_place and previous.exists() and _sha256(previous) == recorded:
+        previous.replace(target)
+    if keep.exists() and not previous.exists():
+        keep.replace(previous)
+
+
 def _fetch(con: duckdb.DuckDBPyConnection, name: str, url: str, target: Path, timeout: float) -> Download:
     """Fetch one URL into ``<target>.part`` (the current file is not touched yet)."""
     last = _last(con, url)
+    if last:
+        _repair(target, last[2])
     headers = {"User-Agent": f"dualtrace/{__version__} (+lists update)"}
     if last and target.exists():
         if last[0]:
@@ -145,7 +159,9 @@ def _fetch(con: duckdb.DuckDBPyConnection, name: str, url: str, target: Path, ti
     if size == 0:
         partial.unlink()
         raise InputError("empty file")
-    if target.exists() and _sha256(target) == digest:
+    # Unchanged means the same as the last version fetched and recorded, not as the file on disk:
+    # a run killed after moving the new file into place has not loaded it yet.
+    if target.exists() and last and last[2] == digest:
         partial.unlink()
         status = "unchanged"
     else:
@@ -187,6 +203,9 @@ def _swap_in(group: list[Download]) -> list[tuple[Path, Path]]:
         if d.status not in ("new", "updated"):
             continue
         previous = d.path.with_name(d.path.name + ".previous")
+        if d.path.exists() and _sha256(d.path) == d.sha256:  # moved in by a run killed before its load
+            _part(d.path).unlink()
+            continue
         if d.path.exists():
             if previous.exists():
                 keep = previous.with_name(previous.name + ".keep")
@@ -219,6 +238,11 @@ def _record(con: duckdb.DuckDBPyConnection, group: list[Download]) -> None:
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [d.name, d.url, str(d.path), d.sha256, d.size_bytes, d.etag, d.last_modified, d.status],
             )
+
+
+def _drop_kept(group: list[Download]) -> None:
+    """The versions before ``.previous`` (kept only to undo a failed load)."""
+    for d in group:
         for stale in d.path.parent.glob("*.keep"):
             stale.unlink()
 
@@ -250,16 +274,20 @@ def _update_one(
             _part(target).unlink(missing_ok=True)
             return [Download(name, url, target, "failed", reason=_reason(exc), unreachable=_unreachable(exc))]
     moves = _swap_in(group)
-    if loader is not None and any(d.status in ("new", "updated") for d in group):
-        try:
-            group[0].loaded = loader([d.path for d in group], name)
-        # A file that does not parse (whatever the reader raises) fails its source only; the
-        # store writes a version in one transaction, so nothing is half-loaded.
-        except Exception as exc:
-            _undo(group, moves)
-            bad = next((d for d in group if d.status in ("new", "updated")), group[0])
-            return [Download(name, bad.url, bad.path, "failed", reason=f"does not load: {_reason(exc)}")]
-    _record(con, group)
+    try:
+        # The new version and the record of its download are one transaction: a kill between
+        # them would leave a version whose ETag is not kept, loaded again by the next run.
+        with transaction(con):
+            if loader is not None and any(d.status in ("new", "updated") for d in group):
+                group[0].loaded = loader([d.path for d in group], name)
+            _record(con, group)
+    # A file that does not parse (whatever the reader raises) fails its source only; the
+    # transaction is rolled back, so nothing is half-loaded.
+    except Exception as exc:
+        _undo(group, moves)
+        bad = next((d for d in group if d.status in ("new", "updated")), group[0])
+        return [Download(name, bad.url, bad.path, "failed", reason=f"does not load: {_reason(exc)}")]
+    _drop_kept(group)
     return group
 
 

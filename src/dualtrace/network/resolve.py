@@ -33,13 +33,21 @@ import pyarrow as pa
 
 from dualtrace.network import pairs as pairs_module
 from dualtrace.network.clustering import Clusters
-from dualtrace.network.decisions import decision_constraints
+from dualtrace.network.decisions import decision_constraints, record_merge, record_split
 from dualtrace.network.ids import STRONG, is_strong, parse_ref
 from dualtrace.network.records import entity_records, ownership_records, shipment_records
 from dualtrace.normalize.name_keys import NameKeys, key_pool, keys_for, name_keys
 from dualtrace.warehouse.db import transaction
 
-__all__ = ["LISTED_SQL", "ResolveReport", "apply_decision", "refresh_parties", "resolve_parties"]
+__all__ = [
+    "LISTED_SQL",
+    "ResolveReport",
+    "apply_decision",
+    "merge_parties",
+    "refresh_parties",
+    "resolve_parties",
+    "split_parties",
+]
 
 STRONG_HIT = 0.9
 ORG_SCHEMAS = frozenset({"Company", "Organization", "LegalEntity", "PublicBody"})
@@ -620,3 +628,30 @@ def apply_decision(con: duckdb.DuckDBPyConnection, decision: dict[str, Any]) -> 
                     [party],
                 )
         refresh_parties(con, sorted(touched))
+
+
+def merge_parties(
+    con: duckdb.DuckDBPyConnection, a: str, b: str, *, note: str | None = None, reviewer: str | None = None
+) -> dict[str, Any]:
+    """Record that two parties are one and apply it, in one transaction: a kill between the two
+    would leave a decision that the parties do not show until the next build."""
+    with transaction(con):
+        decision = record_merge(con, a, b, note=note, reviewer=reviewer)
+        apply_decision(con, decision)
+    return decision
+
+
+def split_parties(
+    con: duckdb.DuckDBPyConnection,
+    party: str,
+    *,
+    names: list[str] | None = None,
+    refs: list[str] | None = None,
+    note: str | None = None,
+    reviewer: str | None = None,
+) -> dict[str, Any]:
+    """Record that some records of a party are another party and apply it, in one transaction."""
+    with transaction(con):
+        decision = record_split(con, party, names=names, refs=refs, note=note, reviewer=reviewer)
+        apply_decision(con, decision)
+    return decision

@@ -174,7 +174,20 @@ def screen_parties(
     full: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> PartiesReport:
-    """Screen shipment parties incrementally (``full``: all parties against all lists)."""
+    """Screen shipment parties incrementally (``full``: all parties against all lists), in one
+    transaction: the index build, the links, the parties' watermarks and the run's findings
+    (their blocks join it), so a kill at any moment leaves the warehouse as it was."""
+    with transaction(con):
+        return _screen_parties(con, threshold=threshold, full=full, progress=progress)
+
+
+def _screen_parties(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    threshold: float,
+    full: bool,
+    progress: Callable[[int, int], None] | None,
+) -> PartiesReport:
     report = PartiesReport()
     screener = Screener(con)
     watermark = int(fetch_one(con, "SELECT coalesce(max(version_id), 0) FROM list_versions")[0])
