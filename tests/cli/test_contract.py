@@ -17,7 +17,6 @@ WITHOUT_WAREHOUSE = {
     "goods classify": "classifies the lines of a CSV file",
     "goods explain": "explains one code",
     "goods categories": "lists the watch categories in force",
-    "match": "scores the name pairs of a CSV file",
     "claims parse": "parses sentences and claim files into structured claims",
     "lists layouts": "lists the list layouts it reads",
     "network layouts": "lists the ownership layouts it reads",
