@@ -173,6 +173,76 @@ def ensure_index(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> int:
     return len(names)
 
 
+# The blocking query, in named steps. Parameters: the idf of keys the lists do not know, the
+# idf below which a key is too common to block on, min_share, top_k; {restrict} joins the
+# entities a caller restricts the search to.
+_BLOCK_SQL = """
+WITH read_keys AS (
+    SELECT q.qid, q.reading, q.key, q.w, s.idf
+    FROM _dt_qkeys q LEFT JOIN screen_key_stats s USING (key)
+), self AS (
+    -- what the query's keys weigh in all: keys the lists do not know weigh the most;
+    -- acronym keys only add (counted here, a name that is no acronym lost candidates).
+    -- A query read several ways (a Cyrillic name and its transliterations) weighs as
+    -- its heaviest reading, not as all of them together.
+    SELECT qid, max(total) AS total FROM (
+        SELECT qid, reading,
+            coalesce(sum(w * coalesce(idf, ?)) FILTER (WHERE key NOT LIKE 'a:%'), 0) AS total
+        FROM read_keys GROUP BY qid, reading
+    ) GROUP BY qid
+), qk AS (
+    SELECT qid, key, max(w) AS w, any_value(idf) AS idf FROM read_keys GROUP BY qid, key
+), hits AS (
+    SELECT q.qid, k.name_id, sum(q.w * q.idf) AS score
+    FROM qk q JOIN screen_keys k USING (key)
+    WHERE q.idf >= ?
+      AND NOT EXISTS (SELECT 1 FROM _dt_hide x WHERE x.qid = q.qid AND x.name_id = k.name_id)
+    GROUP BY q.qid, k.name_id
+), kept AS (
+    SELECT h.* FROM hits h JOIN self s USING (qid) WHERE h.score >= ? * s.total
+), named AS (
+    -- long names share more keys by chance: scale like a cosine
+    -- (order by the scaled score itself: a bare ``score`` here would be h.score, which
+    -- put an entity's long names ahead of its short alias "Hikvision")
+    SELECT h.qid, h.name_id, n.list, n.entity_id, n.name, h.score / sqrt(n.nkeys) AS score
+    FROM kept h JOIN screen_names n USING (name_id) {restrict}
+    -- three names per entity: an entity with many spellings kept only two, and the
+    -- one that differs from the query the most ("AVEN, Pyotr" / "AVEN, Pjotr") fell off
+    QUALIFY row_number() OVER (
+        PARTITION BY h.qid, n.list, n.entity_id ORDER BY h.score / sqrt(n.nkeys) DESC, h.name_id
+    ) <= 3
+), entity_rank AS (
+    SELECT qid, list, entity_id, max(score) AS best FROM named GROUP BY qid, list, entity_id
+    QUALIFY row_number() OVER (PARTITION BY qid ORDER BY best DESC, list, entity_id) <= ?
+)
+SELECT n.qid, n.name_id, n.list, n.entity_id, n.name, n.score
+FROM named n JOIN entity_rank r USING (qid, list, entity_id)
+"""
+
+
+def _query_keys(queries: Sequence[NameKey]) -> pa.Table:
+    """(qid, reading, key, w): every reading of every query with its keys."""
+    qrows: list[tuple[int, int, str, float]] = []
+    for qid, key in enumerate(queries):
+        for rid, reading in enumerate((key, *alternates(key.name))):
+            qrows.extend((qid, rid, k, w) for k, w in keys_of(reading).items())
+    return pa.table(
+        {
+            "qid": [r[0] for r in qrows],
+            "reading": [r[1] for r in qrows],
+            "key": [r[2] for r in qrows],
+            "w": [r[3] for r in qrows],
+        }
+    )
+
+
+def _idf_bounds(con: duckdb.DuckDBPyConnection) -> tuple[float, float]:
+    """(the idf of a key no list name has, the lowest idf a key blocks on)."""
+    top_row = fetch_one(con, "SELECT value FROM meta WHERE key = 'screen_index_max_idf'")
+    floor_row = fetch_one(con, "SELECT value FROM meta WHERE key = 'screen_index_min_idf'")
+    return (float(top_row[0]) if top_row else 1.0), (float(floor_row[0]) if floor_row else 0.0)
+
+
 def block(
     con: duckdb.DuckDBPyConnection,
     queries: Sequence[NameKey],
@@ -188,92 +258,32 @@ def block(
     all the query's keys (keys unknown to the lists weigh as much as the rarest). ``hide`` holds
     (query index, name_id) pairs left out of that query's candidates: an evaluation that queries
     with a listed name hides the name itself (leave-one-out)."""
-    qrows: list[tuple[int, int, str, float]] = []
-    for qid, key in enumerate(queries):
-        for rid, reading in enumerate((key, *alternates(key.name))):
-            qrows.extend((qid, rid, k, w) for k, w in keys_of(reading).items())
-    if not qrows:
+    qkeys = _query_keys(queries)
+    if not qkeys.num_rows:
         return {}
-    floor_row = fetch_one(con, "SELECT value FROM meta WHERE key = 'screen_index_min_idf'")
-    min_idf = float(floor_row[0]) if floor_row else 0.0
-    top_row = fetch_one(con, "SELECT value FROM meta WHERE key = 'screen_index_max_idf'")
-    top_idf = float(top_row[0]) if top_row else 1.0
-    con.register(
-        "_dt_qkeys",
-        pa.table(
-            {
-                "qid": [r[0] for r in qrows],
-                "reading": [r[1] for r in qrows],
-                "key": [r[2] for r in qrows],
-                "w": [r[3] for r in qrows],
-            }
-        ),
-    )
-    restrict_sql = ""
-    if restrict is not None:
-        con.register(
-            "_dt_restrict",
-            pa.table({"list": [r[0] for r in restrict], "entity_id": [r[1] for r in restrict]}),
-        )
-        restrict_sql = "JOIN _dt_restrict r ON r.list = n.list AND r.entity_id = n.entity_id"
-    con.register(
-        "_dt_hide",
-        pa.table(
+    top_idf, min_idf = _idf_bounds(con)
+    tables = {
+        "_dt_qkeys": qkeys,
+        "_dt_hide": pa.table(
             {"qid": [h[0] for h in hide], "name_id": [h[1] for h in hide]},
             schema=pa.schema([("qid", pa.int64()), ("name_id", pa.int64())]),
         ),
-    )
+    }
+    restrict_sql = ""
+    if restrict is not None:
+        tables["_dt_restrict"] = pa.table(
+            {"list": [r[0] for r in restrict], "entity_id": [r[1] for r in restrict]}
+        )
+        restrict_sql = "JOIN _dt_restrict r ON r.list = n.list AND r.entity_id = n.entity_id"
+    for view, table in tables.items():
+        con.register(view, table)
     try:
         result = con.execute(
-            f"""
-            WITH read_keys AS (
-                SELECT q.qid, q.reading, q.key, q.w, s.idf
-                FROM _dt_qkeys q LEFT JOIN screen_key_stats s USING (key)
-            ), self AS (
-                -- what the query's keys weigh in all: keys the lists do not know weigh the most;
-                -- acronym keys only add (counted here, a name that is no acronym lost candidates).
-                -- A query read several ways (a Cyrillic name and its transliterations) weighs as
-                -- its heaviest reading, not as all of them together.
-                SELECT qid, max(total) AS total FROM (
-                    SELECT qid, reading,
-                        coalesce(sum(w * coalesce(idf, ?)) FILTER (WHERE key NOT LIKE 'a:%'), 0) AS total
-                    FROM read_keys GROUP BY qid, reading
-                ) GROUP BY qid
-            ), qk AS (
-                SELECT qid, key, max(w) AS w, any_value(idf) AS idf FROM read_keys GROUP BY qid, key
-            ), hits AS (
-                SELECT q.qid, k.name_id, sum(q.w * q.idf) AS score
-                FROM qk q JOIN screen_keys k USING (key)
-                WHERE q.idf >= ?
-                  AND NOT EXISTS (SELECT 1 FROM _dt_hide x WHERE x.qid = q.qid AND x.name_id = k.name_id)
-                GROUP BY q.qid, k.name_id
-            ), kept AS (
-                SELECT h.* FROM hits h JOIN self s USING (qid) WHERE h.score >= ? * s.total
-            ), named AS (
-                -- long names share more keys by chance: scale like a cosine
-                -- (order by the scaled score itself: a bare ``score`` here would be h.score, which
-                -- put an entity's long names ahead of its short alias "Hikvision")
-                SELECT h.qid, h.name_id, n.list, n.entity_id, n.name, h.score / sqrt(n.nkeys) AS score
-                FROM kept h JOIN screen_names n USING (name_id) {restrict_sql}
-                -- three names per entity: an entity with many spellings kept only two, and the
-                -- one that differs from the query the most ("AVEN, Pyotr" / "AVEN, Pjotr") fell off
-                QUALIFY row_number() OVER (
-                    PARTITION BY h.qid, n.list, n.entity_id ORDER BY h.score / sqrt(n.nkeys) DESC, h.name_id
-                ) <= 3
-            ), entity_rank AS (
-                SELECT qid, list, entity_id, max(score) AS best FROM named GROUP BY qid, list, entity_id
-                QUALIFY row_number() OVER (PARTITION BY qid ORDER BY best DESC, list, entity_id) <= ?
-            )
-            SELECT n.qid, n.name_id, n.list, n.entity_id, n.name, n.score
-            FROM named n JOIN entity_rank r USING (qid, list, entity_id)
-            """,
-            [top_idf, min_idf, min_share, top_k],
+            _BLOCK_SQL.format(restrict=restrict_sql), [top_idf, min_idf, min_share, top_k]
         ).fetchall()
     finally:
-        con.unregister("_dt_qkeys")
-        con.unregister("_dt_hide")
-        if restrict is not None:
-            con.unregister("_dt_restrict")
+        for view in tables:
+            con.unregister(view)
     out: dict[int, list[tuple[int, str, str, str, float]]] = {}
     for qid, name_id, list_name, entity_id, name, score in result:
         out.setdefault(int(qid), []).append((int(name_id), list_name, entity_id, name, float(score)))
