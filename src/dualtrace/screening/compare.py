@@ -102,18 +102,15 @@ def _acronyms(tokens: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
 Candidate = tuple[float, float, tuple[int, ...], tuple[int, ...]]
 
 
-def compare_names(query: NameKey, listed: NameKey) -> NameMatch:
+def _word_pairs(
+    query: NameKey, listed: NameKey, vowelless: bool
+) -> tuple[list[Candidate], set[int], set[int]]:
+    """Every token against every token; also which tokens found an exact partner."""
     qs, cs = query.skeletons, listed.skeletons
-    if not qs or not cs:
-        return NameMatch(0.0, 0.0, 0.0, ())
-    if qs == cs:  # the same words in the same order: nothing to align
-        same = tuple((a, b, 1.0) for a, b in zip(query.tokens, listed.tokens, strict=True))
-        return NameMatch(1.0, 1.0, 1.0, same)
     qw, cw = query.weights, listed.weights
     found: list[Candidate] = []
     exact_q: set[int] = set()
     exact_c: set[int] = set()
-    vowelless = query.script in VOWELLESS or listed.script in VOWELLESS
     for i, a in enumerate(qs):
         la = len(a)
         for j, b in enumerate(cs):
@@ -133,31 +130,59 @@ def compare_names(query: NameKey, listed: NameKey) -> NameMatch:
                 if sim == 1.0:
                     exact_q.add(i)
                     exact_c.add(j)
-    # Tokens written together on one side and apart on the other, and acronyms: only worth
-    # looking for while some token has no exact partner.
+    return found, exact_q, exact_c
+
+
+def _joined_pairs(
+    query: NameKey, listed: NameKey, vowelless: bool, exact_q: set[int], exact_c: set[int]
+) -> list[Candidate]:
+    """Tokens written together on one side and apart on the other, and acronyms."""
+    qs, cs = query.skeletons, listed.skeletons
+    qw, cw = query.weights, listed.weights
+    found: list[Candidate] = []
+    for idx, joined in _units(qs):
+        for j, b in enumerate(cs):
+            if j not in exact_c and len(b) >= 5 and abs(len(b) - len(joined)) <= 2:
+                sim = _loose_similarity(joined, b, vowelless)
+                if sim >= 0.85:
+                    found.append((sim, sum(qw[i] for i in idx) + cw[j], idx, (j,)))
+    for idx, joined in _units(cs):
+        for i, a in enumerate(qs):
+            if i not in exact_q and len(a) >= 5 and abs(len(a) - len(joined)) <= 2:
+                sim = _loose_similarity(a, joined, vowelless)
+                if sim >= 0.85:
+                    found.append((sim, qw[i] + sum(cw[j] for j in idx), (i,), idx))
+    listed_acronyms = _acronyms(listed.tokens)
+    for i, a in enumerate(query.tokens):
+        if i not in exact_q and a in listed_acronyms:
+            idx = listed_acronyms[a]
+            found.append((0.9, qw[i] + sum(cw[j] for j in idx), (i,), idx))
+    query_acronyms = _acronyms(query.tokens)
+    for j, b in enumerate(listed.tokens):
+        if j not in exact_c and b in query_acronyms:
+            idx = query_acronyms[b]
+            found.append((0.9, sum(qw[i] for i in idx) + cw[j], idx, (j,)))
+    return found
+
+
+def compare_names(query: NameKey, listed: NameKey) -> NameMatch:
+    qs, cs = query.skeletons, listed.skeletons
+    if not qs or not cs:
+        return NameMatch(0.0, 0.0, 0.0, ())
+    if qs == cs:  # the same words in the same order: nothing to align
+        same = tuple((a, b, 1.0) for a, b in zip(query.tokens, listed.tokens, strict=True))
+        return NameMatch(1.0, 1.0, 1.0, same)
+    vowelless = query.script in VOWELLESS or listed.script in VOWELLESS
+    found, exact_q, exact_c = _word_pairs(query, listed, vowelless)
+    # joined words and acronyms are only worth looking for while some token has no exact partner
     if (len(exact_q) < len(qs) or len(exact_c) < len(cs)) and (len(qs) > 1 or len(cs) > 1):
-        for idx, joined in _units(qs):
-            for j, b in enumerate(cs):
-                if j not in exact_c and len(b) >= 5 and abs(len(b) - len(joined)) <= 2:
-                    sim = _loose_similarity(joined, b, vowelless)
-                    if sim >= 0.85:
-                        found.append((sim, sum(qw[i] for i in idx) + cw[j], idx, (j,)))
-        for idx, joined in _units(cs):
-            for i, a in enumerate(qs):
-                if i not in exact_q and len(a) >= 5 and abs(len(a) - len(joined)) <= 2:
-                    sim = _loose_similarity(a, joined, vowelless)
-                    if sim >= 0.85:
-                        found.append((sim, qw[i] + sum(cw[j] for j in idx), (i,), idx))
-        listed_acronyms = _acronyms(listed.tokens)
-        for i, a in enumerate(query.tokens):
-            if i not in exact_q and a in listed_acronyms:
-                idx = listed_acronyms[a]
-                found.append((0.9, qw[i] + sum(cw[j] for j in idx), (i,), idx))
-        query_acronyms = _acronyms(query.tokens)
-        for j, b in enumerate(listed.tokens):
-            if j not in exact_c and b in query_acronyms:
-                idx = query_acronyms[b]
-                found.append((0.9, sum(qw[i] for i in idx) + cw[j], idx, (j,)))
+        found.extend(_joined_pairs(query, listed, vowelless, exact_q, exact_c))
+    return _align(query, listed, found)
+
+
+def _align(query: NameKey, listed: NameKey, found: list[Candidate]) -> NameMatch:
+    """Greedy one-to-one alignment, best pair first, and the weighted coverage of both sides."""
+    qw, cw = query.weights, listed.weights
     found.sort(key=lambda c: (c[0], c[1]), reverse=True)
     used_q: set[int] = set()
     used_c: set[int] = set()
