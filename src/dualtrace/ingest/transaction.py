@@ -50,6 +50,11 @@ class _Counts:
     loaded: int
     quarantined: int
 
+    @classmethod
+    def of(cls, n_records: int, n_errors: int, *, held: int) -> _Counts:
+        """Rows read = loaded + quarantined: records that failed a check, and `held` the reader refused."""
+        return cls(read=n_records + held, loaded=n_records - n_errors, quarantined=n_errors + held)
+
 
 @contextmanager
 def _preserve_order(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
@@ -187,9 +192,7 @@ def load_in_transaction(
         shape = _source_shape(source, fmt, target.rejects)
         select_for = partial(build_select, mapping, decimal=decimal, has_rates=has_rates)
         _create_storage(con, target, source, shape, select_for, progress)
-        rejected = _reject_rows(con, target.rejects) if fmt == "csv" else []
-        if rejected:
-            rejected = _encoding_rejects(source.read_path or source.path, rejected, con, target.rejects)
+        rejected = _rejected(con, source, fmt, target.rejects)
         n_records, n_errors = _record_counts(con, target.storage)
         fp = _file_fingerprint(fp_future, source, fmt, encoding)
         known = known_source(con, fp)
@@ -200,11 +203,9 @@ def load_in_transaction(
             con, target, source, fmt, n_records, rejected, bad_lines, fp, progress
         )
         _quarantine(con, target, line_expr, rejected, bad_lines, encoding)
-        held = len(rejected) + len(bad_lines)
-        counts = _Counts(read=n_records + held, loaded=n_records - n_errors, quarantined=n_errors + held)
-        options = {"decimal": decimal, "delimiter": shape.delimiter, "mapping": mapping.name} | (
-            {"inferred_mapping": inferred} if inferred else {}
-        )
+        counts = _Counts.of(n_records, n_errors, held=len(rejected) + len(bad_lines))
+        options: dict[str, Any] = {"decimal": decimal, "delimiter": shape.delimiter, "mapping": mapping.name}
+        options |= {"inferred_mapping": inferred} if inferred else {}
         _record_source(con, target, source, fp, counts, layout_name, encoding, options, line_stored)
         facts.refresh_view(con, target.fact)
         if target.fact == "trade_flows":
@@ -285,6 +286,15 @@ def _create_storage(
             select = select_for(shape)
             con.execute("BEGIN TRANSACTION")
             con.execute(f'CREATE TABLE "{target.storage}" AS {select}')
+
+
+def _rejected(
+    con: duckdb.DuckDBPyConnection, source: readers.Source, fmt: str, rejects: tuple[str, str]
+) -> list[Reject]:
+    rejected = _reject_rows(con, rejects) if fmt == "csv" else []
+    if rejected:
+        rejected = _encoding_rejects(source.read_path or source.path, rejected, con, rejects)
+    return rejected
 
 
 def _record_counts(con: duckdb.DuckDBPyConnection, storage: str) -> tuple[int, int]:
