@@ -136,6 +136,26 @@ class ListEntity:
         }
 
 
+def linked_address(
+    owner: ListEntity, address_id: str, parts: Iterable[str | None], dataset: str, **props: str | None
+) -> ListEntity | None:
+    """An Address of the non-empty ``parts`` joined (None when all are empty), with ``props``; the
+    owner links it (addressEntity), keeps its text and, where its schema has one, its country."""
+    full = ", ".join(p for p in parts if p)
+    if not full:
+        return None
+    address = ListEntity(address_id, "Address", datasets=[dataset])
+    address.add("full", full)
+    for prop, value in props.items():
+        address.add(prop, value)
+    owner.add("addressEntity", address.id)
+    owner.add("address", full)
+    country = props.get("country")
+    if country and owner.ftm_schema is not None and "country" in owner.ftm_schema.properties:
+        owner.add("country", country)
+    return address
+
+
 @dataclass
 class DeltaOp:
     """An OpenSanctions delta operation: ADD / MOD replace an entity, DEL removes it."""

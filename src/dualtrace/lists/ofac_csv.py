@@ -21,14 +21,15 @@ from collections import defaultdict
 from pathlib import Path
 
 from dualtrace.errors import InputError
-from dualtrace.lists.model import Batch, ListEntity, date_from_filename
+from dualtrace.lists.model import Batch, ListEntity, date_from_filename, linked_address
 from dualtrace.lists.ofac_remarks import apply_remarks
 
 __all__ = ["PARTS", "read", "read_rows"]
 
 PARTS = ("main", "alt", "add", "comments")
 _WIDTH = {"main": 12, "alt": 5, "add": 6, "comments": 2}
-_SCHEMA = {"individual": "Person", "vessel": "Vessel", "aircraft": "Airplane"}
+# OFAC party type (lower case) -> FtM schema; other types are LegalEntity.
+PARTY_SCHEMA = {"individual": "Person", "vessel": "Vessel", "aircraft": "Airplane"}
 AUTHORITY = "Office of Foreign Assets Control"
 
 
@@ -114,7 +115,7 @@ def read(files: dict[str, Path], list_name: str) -> Batch:
         ent_num, name, sdn_type, program, title, call_sign, vtype, tonnage, grt, vflag, vowner, remarks = row[
             :12
         ]
-        schema = _SCHEMA.get(sdn_type.lower(), "LegalEntity")
+        schema = PARTY_SCHEMA.get(sdn_type.lower(), "LegalEntity")
         entity = ListEntity(f"ofac-{ent_num}", schema, target=True, datasets=[list_name])
         entity.add("name", name)
         if schema == "Person" and "," in name:
@@ -163,21 +164,12 @@ def read(files: dict[str, Path], list_name: str) -> Batch:
             if ent_num not in entities:
                 orphans["add"] += 1
                 continue
-            text = ", ".join(p for p in (address, city, country) if p)
-            if not text:
-                continue
-            owner = entities[ent_num]
-            addr = ListEntity(f"ofac-addr-{add_num}", "Address", datasets=[list_name])
-            addr.add("full", text)
-            addr.add("street", address)
-            addr.add("city", city)
-            addr.add("country", country)
-            addr.add("remarks", add_remarks)
-            entities[f"addr-{add_num}"] = addr
-            owner.add("addressEntity", addr.id)
-            owner.add("address", text)
-            if country and "country" in (owner.ftm_schema.properties if owner.ftm_schema else {}):
-                owner.add("country", country)
+            addr = linked_address(
+                entities[ent_num], f"ofac-addr-{add_num}", (address, city, country), list_name,
+                street=address, city=city, country=country, remarks=add_remarks,
+            )  # fmt: skip
+            if addr is not None:
+                entities[f"addr-{add_num}"] = addr
     for ent_num in comments:
         orphans["comments"] += len(comments[ent_num])
     for target_from, name in links:

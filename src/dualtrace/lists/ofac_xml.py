@@ -12,14 +12,13 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from dualtrace.errors import InputError
-from dualtrace.lists.model import Batch, ListEntity, parse_date
-from dualtrace.lists.ofac_csv import AUTHORITY
+from dualtrace.lists.model import Batch, ListEntity, linked_address, parse_date
+from dualtrace.lists.ofac_csv import AUTHORITY, PARTY_SCHEMA
 from dualtrace.lists.ofac_remarks import apply_remarks
 from dualtrace.lists.xmlsafe import parse_root
 
 __all__ = ["read"]
 
-_SCHEMA = {"individual": "Person", "vessel": "Vessel", "aircraft": "Airplane"}
 ID_PROPS = {
     "tax id no.": "taxNumber",
     "registration number": "registrationNumber",
@@ -61,7 +60,7 @@ def read(path: Path, list_name: str | None = None) -> Batch:
         batch.version_date = date.fromisoformat(published)
     for node in root.findall("sdnEntry"):
         uid = _t(node, "uid")
-        schema = _SCHEMA.get(_t(node, "sdnType").lower(), "LegalEntity")
+        schema = PARTY_SCHEMA.get(_t(node, "sdnType").lower(), "LegalEntity")
         entity = ListEntity(f"ofac-{uid}", schema, target=True, datasets=[name])
         first, last = _t(node, "firstName"), _t(node, "lastName")
         entity.add("name", f"{last}, {first}" if first else last)
@@ -109,18 +108,11 @@ def read(path: Path, list_name: str | None = None) -> Batch:
                     "country",
                 )
             ]
-            full = ", ".join(p for p in parts if p)
-            if not full:
-                continue
-            address = ListEntity(f"ofac-addr-{_t(addr, 'uid') or f'{uid}-{i}'}", "Address", datasets=[name])
-            address.add("full", full)
-            address.add("city", _t(addr, "city"))
-            address.add("country", _t(addr, "country"))
-            batch.entities.append(address)
-            entity.add("addressEntity", address.id)
-            entity.add("address", full)
-            if _t(addr, "country") and "country" in props:
-                entity.add("country", _t(addr, "country"))
+            address_id = f"ofac-addr-{_t(addr, 'uid') or f'{uid}-{i}'}"
+            city, country = _t(addr, "city"), _t(addr, "country")
+            address = linked_address(entity, address_id, parts, name, city=city, country=country)
+            if address is not None:
+                batch.entities.append(address)
         vessel = node.find("vesselInfo")
         if vessel is not None and schema == "Vessel":
             entity.add("callSign", _t(vessel, "callSign"))
