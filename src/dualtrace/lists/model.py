@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import re
@@ -201,6 +202,14 @@ def require_columns(path: Path, header: list[str], needed: Iterable[str]) -> Non
     missing = [c for c in needed if c not in header]
     if missing:
         raise InputError(f"{path.name}: missing column(s) {', '.join(missing)} for this layout")
+
+
+def csv_rows(path: Path, needed: Iterable[str], *, delimiter: str = ",") -> list[dict[str, str]]:
+    """A list file's CSV records (UTF-8, BOM or not), refused when a column of its layout is missing."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle, delimiter=delimiter)
+        require_columns(path, list(reader.fieldnames or []), needed)
+        return list(reader)
 
 
 def iso_timestamp(value: str | None) -> datetime | None:
