@@ -18,7 +18,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from dualtrace.errors import DualtraceError, InputError
+from dualtrace.errors import DualtraceError
 from dualtrace.normalize.cells import neutralise
 
 P = ParamSpec("P")
@@ -45,16 +45,6 @@ DbOption = Annotated[
 FormatOption = Annotated[
     OutputFormat, typer.Option("--format", "-f", help="Output format: table, json or csv.")
 ]
-
-
-def date_option(text: str | None, flag: str) -> date | None:
-    """A YYYY-MM-DD option's date (None when not given); anything else is a one-line error."""
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InputError(f"{flag} {text!r} is not a date (use YYYY-MM-DD)") from None
 
 
 def user_errors(func: Callable[P, R]) -> Callable[P, R]:

@@ -10,15 +10,8 @@ from typing import Annotated
 import typer
 
 from dualtrace.cli import app
-from dualtrace.cli.common import (
-    DbOption,
-    FormatOption,
-    OutputFormat,
-    date_option,
-    emit,
-    err_console,
-    user_errors,
-)
+from dualtrace.cli.common import DbOption, FormatOption, OutputFormat, emit, err_console, user_errors
+from dualtrace.cli.values import date_option
 from dualtrace.lists.store import VersionReport
 from dualtrace.session import Dualtrace
 

@@ -51,16 +51,13 @@ AddressColumn = Annotated[Text, _column("--address-column", "address")]
 Party = Annotated[Text, _review_option("--party", "party name or party_key")]
 Entity = Annotated[Text, _review_option("--entity", "entity_id or list:entity_id")]
 Decision = Annotated[Text, _review_option("--decision", "confirmed or dismissed")]
-Note = Annotated[Text, _review_option("--note", "why")]
 Reviewer = Annotated[Text, _review_option("--reviewer", "who (default: login name)")]
 Names = Annotated[
     list[str] | None, typer.Argument(help="Names to screen (or `review` to record a decision).")
 ]
-Country = Annotated[Text, typer.Option("--country", help="Country of the party (RU, RUS, Russia...).")]
 PartyIds = Annotated[
     list[str] | None, typer.Option("--id", help="Registration id (INN, OGRN, USCC, LEI...).")
 ]
-Schema = Annotated[Text, typer.Option("--schema", help="Company, Organization, Person or Vessel.")]
 Dob = Annotated[Text, typer.Option("--dob", help="Date of birth of a person (YYYY, YYYY-MM or YYYY-MM-DD).")]
 Threshold = Annotated[float | None, typer.Option("--threshold", help="Minimum score 0..1 (default 0.7).")]
 Parties = Annotated[bool, typer.Option("--parties", help="Screen every shipment party into party_links.")]
@@ -76,9 +73,11 @@ def screen(
     id_column: IdColumn = None,
     dob_column: DobColumn = None,
     address_column: AddressColumn = None,
-    country: Country = None,
+    country: Annotated[
+        Text, typer.Option("--country", help="Country of the party (RU, RUS, Russia...).")
+    ] = None,
     party_id: PartyIds = None,
-    schema: Schema = None,
+    schema: Annotated[Text, typer.Option("--schema", help="Company, Organization, Person or Vessel.")] = None,
     dob: Dob = None,
     address: Annotated[Text, typer.Option("--address", help="Address of the party.")] = None,
     threshold: Threshold = None,
@@ -88,7 +87,7 @@ def screen(
     party: Party = None,
     entity: Entity = None,
     decision: Decision = None,
-    note: Note = None,
+    note: Annotated[Text, _review_option("--note", "why")] = None,
     reviewer: Reviewer = None,
     db: DbOption = None,
     fmt: FormatOption = OutputFormat.table,

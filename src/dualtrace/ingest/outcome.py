@@ -51,15 +51,11 @@ class LoadReport:
     inferred_mapping: str | None = None  # the mapping YAML, when no layout matched and one was inferred
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "file": self.path,
-            "table": self.table,
-            "status": self.status,
-            "source_id": self.source_id,
-            "layout": self.layout,
-            "encoding": self.encoding,
-            "rows_read": self.rows_read,
-            "rows_loaded": self.rows_loaded,
-            "rows_quarantined": self.rows_quarantined,
-            "seconds": round(self.duration_s, 2),
-        }
+        """What a face shows: the fields in this order, the path as ``file``, seconds rounded."""
+        shown = {name: getattr(self, name) for name in _SHOWN}
+        return {"file": self.path, **shown, "seconds": round(self.duration_s, 2)}
+
+
+_SHOWN = (
+    "table", "status", "source_id", "layout", "encoding", "rows_read", "rows_loaded", "rows_quarantined",
+)  # fmt: skip

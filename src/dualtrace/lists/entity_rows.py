@@ -124,52 +124,6 @@ def _flatten(list_name: str, entity: ListEntity) -> tuple[list[tuple[Any, ...]],
     return names, ids, links
 
 
-_ENTITY_COLUMNS = [
-    "list",
-    "entity_id",
-    "schema",
-    "caption",
-    "properties",
-    "datasets",
-    "target",
-    "programs",
-    "listing_date",
-    "topics",
-    "countries",
-    "first_seen",
-    "last_seen",
-    "last_change",
-    "active",
-    "version_id",
-    "removed_in",
-    "content_hash",
-]
-
-
-_ARROW_ENTITY = pa.schema(
-    [
-        ("list", pa.string()),
-        ("entity_id", pa.string()),
-        ("schema", pa.string()),
-        ("caption", pa.string()),
-        ("properties", pa.string()),
-        ("datasets", pa.list_(pa.string())),
-        ("target", pa.bool_()),
-        ("programs", pa.list_(pa.string())),
-        ("listing_date", pa.date32()),
-        ("topics", pa.list_(pa.string())),
-        ("countries", pa.list_(pa.string())),
-        ("first_seen", pa.timestamp("us")),
-        ("last_seen", pa.timestamp("us")),
-        ("last_change", pa.timestamp("us")),
-        ("active", pa.bool_()),
-        ("version_id", pa.int32()),
-        ("removed_in", pa.int32()),
-        ("content_hash", pa.string()),
-    ]
-)
-
-
 def insert_rows(
     con: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows: list[tuple[Any, ...]]
 ) -> None:
@@ -181,19 +135,6 @@ def insert_rows(
         con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM _dt_rows")
     finally:
         con.unregister("_dt_rows")
-
-
-def insert_entities(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> None:
-    if not rows:
-        return
-    arrow = pa.Table.from_pylist(rows, schema=_ARROW_ENTITY)
-    con.register("_dt_entities", arrow)
-    try:
-        cols = ", ".join(_ENTITY_COLUMNS)
-        select = ", ".join("properties::JSON" if c == "properties" else c for c in _ENTITY_COLUMNS)
-        con.execute(f"INSERT INTO entities ({cols}) SELECT {select} FROM _dt_entities")
-    finally:
-        con.unregister("_dt_entities")
 
 
 def delete_for(con: duckdb.DuckDBPyConnection, list_name: str, ids: list[str], tables: list[str]) -> None:

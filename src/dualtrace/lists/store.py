@@ -25,7 +25,6 @@ from dualtrace.lists import history
 from dualtrace.lists.entity_rows import (
     delete_for,
     entity_row,
-    insert_entities,
     insert_rows,
     rollups,
     write_details,
@@ -56,22 +55,15 @@ class VersionReport:
     notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "list": self.list_name,
-            "layout": self.layout,
-            "version_id": self.version_id,
-            "version_date": self.version_date,
-            "status": self.status,
-            "entities": self.entities,
-            "targets": self.targets,
-            "added": self.added,
-            "removed": self.removed,
-            "changed": self.changed,
-            "unchanged": self.unchanged,
-            "names": self.names,
-            "ids": self.ids,
-            "files": ", ".join(self.files),
-        }
+        """What a face shows: the fields in this order, the list name as ``list``, files joined."""
+        shown = {name: getattr(self, name) for name in _SHOWN}
+        return {"list": self.list_name, **shown, "files": ", ".join(self.files)}
+
+
+_SHOWN = (
+    "layout", "version_id", "version_date", "status", "entities", "targets",
+    "added", "removed", "changed", "unchanged", "names", "ids",
+)  # fmt: skip
 
 
 def file_sha256(paths: list[Path]) -> str:
@@ -79,6 +71,43 @@ def file_sha256(paths: list[Path]) -> str:
     for path in sorted(paths, key=lambda p: p.name):
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
+
+
+_ARROW_ENTITY = pa.schema(
+    [
+        ("list", pa.string()),
+        ("entity_id", pa.string()),
+        ("schema", pa.string()),
+        ("caption", pa.string()),
+        ("properties", pa.string()),
+        ("datasets", pa.list_(pa.string())),
+        ("target", pa.bool_()),
+        ("programs", pa.list_(pa.string())),
+        ("listing_date", pa.date32()),
+        ("topics", pa.list_(pa.string())),
+        ("countries", pa.list_(pa.string())),
+        ("first_seen", pa.timestamp("us")),
+        ("last_seen", pa.timestamp("us")),
+        ("last_change", pa.timestamp("us")),
+        ("active", pa.bool_()),
+        ("version_id", pa.int32()),
+        ("removed_in", pa.int32()),
+        ("content_hash", pa.string()),
+    ]
+)
+
+
+def _insert_entities(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    arrow = pa.Table.from_pylist(rows, schema=_ARROW_ENTITY)
+    con.register("_dt_entities", arrow)
+    try:
+        cols = ", ".join(_ARROW_ENTITY.names)
+        select = ", ".join("properties::JSON" if c == "properties" else c for c in _ARROW_ENTITY.names)
+        con.execute(f"INSERT INTO entities ({cols}) SELECT {select} FROM _dt_entities")
+    finally:
+        con.unregister("_dt_entities")
 
 
 @dataclass(frozen=True)
@@ -277,7 +306,7 @@ def _apply_full(
         if e.id in first_seen and e.first_seen is None and first_seen[e.id] is not None:
             row["first_seen"] = min(first_seen[e.id], row["first_seen"])
         new_rows.append(row)
-    insert_entities(con, new_rows)
+    _insert_entities(con, new_rows)
     history.record(con, list_name, version_id, list(rows.values()))
     report.names, report.ids = write_details(con, list_name, added + changed)
     if unchanged:
@@ -327,7 +356,7 @@ def _apply_delta(
         change_rows.append((entity.id, kind, entity.schema, entity.display()))
     delete_for(con, list_name, rewrite, ["entities", "entity_names", "entity_ids", "entity_links"])
     upsert_rows = [entity_row(list_name, e, rollup_of.get(e.id), version_id, seen) for e in upserts]
-    insert_entities(con, upsert_rows)
+    _insert_entities(con, upsert_rows)
     # The version's contents: its base's, changed by the delta (unknown if the base was loaded
     # before contents were recorded).
     base = fetch_one(con, "SELECT max(version_id) FROM list_versions WHERE list = ?", [list_name])
