@@ -254,10 +254,7 @@ def _update_entities(
 
 
 def _apply_full(
-    con: duckdb.DuckDBPyConnection,
-    batch: Batch,
-    report: VersionReport,
-    version: _Version,
+    con: duckdb.DuckDBPyConnection, batch: Batch, report: VersionReport, version: _Version
 ) -> None:
     list_name = batch.list_name
     existing, version_id, seen = version.existing, version.id, version.seen
@@ -333,10 +330,7 @@ def _apply_full(
 
 
 def _apply_delta(
-    con: duckdb.DuckDBPyConnection,
-    batch: Batch,
-    report: VersionReport,
-    version: _Version,
+    con: duckdb.DuckDBPyConnection, batch: Batch, report: VersionReport, version: _Version
 ) -> None:
     list_name = batch.list_name
     existing, version_id, seen = version.existing, version.id, version.seen
