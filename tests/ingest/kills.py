@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
+
+import dualtrace
 
 State = TypeVar("State")
 FRACTIONS = (0.5, 0.25, 0.1)
+
+
+def spawn(script: str, *args: str) -> subprocess.Popen[str]:
+    """Run a Python ``script`` with ``args`` in a child process on this checkout's dualtrace."""
+    env = {**os.environ, "PYTHONPATH": str(Path(dualtrace.__file__).parents[1])}
+    return subprocess.Popen(
+        [sys.executable, "-c", script, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
 
 
 def kill_during(

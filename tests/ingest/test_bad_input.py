@@ -47,29 +47,23 @@ def loaded_lines(dt: Dualtrace) -> dict[int, str]:
 
 
 def test_corrupted_rows_are_quarantined_with_line_and_reason(warehouse: Dualtrace, tmp_path: Path) -> None:
-    lines = [HEADER]
-    bad: dict[int, str] = {}
-    for n in range(2, 40):
-        if n == 5:
-            lines.append("L5,2023-05-05,Shipper,Consignee,8542310000,chips,12x.5,1\n")
-            bad[n] = "value: not a number '12x.5'"
-        elif n == 9:
-            lines.append("L9,2023-05-09,Shipper,Consignee,8542310000\n")
-            bad[n] = "malformed row: 5 fields, the header has 8"
-        elif n == 13:
-            lines.append("L13,2023-05-13,Shipper,Consignee,8542310000,chips,1,2,surplus,more\n")
-            bad[n] = "malformed row: more fields than the header has (8)"
-        elif n == 17:
-            lines.append("L17,31.02.2023,Shipper,Consignee,8542310000,chips,1,2\n")
-            bad[n] = "date: not a date '31.02.2023'"
-        elif n == 21:
-            lines.append("L21,2023-05-21,Shipper,Consignee,85,chips,1,2\n")
-            bad[n] = "hs_code: not an HS code of 6 to 10 digits '85'"
-        elif n == 25:
-            lines.append("L25,2023-05-25,Shipper,Consignee,8542310000,chips,-4,2\n")
-            bad[n] = "value: negative '-4'"
-        else:
-            lines.append(good(n))
+    # line -> (the row written on it, the reason it is quarantined with); other lines are good
+    bad_rows = {
+        5: ("L5,2023-05-05,Shipper,Consignee,8542310000,chips,12x.5,1\n", "value: not a number '12x.5'"),
+        9: ("L9,2023-05-09,Shipper,Consignee,8542310000\n", "malformed row: 5 fields, the header has 8"),
+        13: (
+            "L13,2023-05-13,Shipper,Consignee,8542310000,chips,1,2,surplus,more\n",
+            "malformed row: more fields than the header has (8)",
+        ),
+        17: ("L17,31.02.2023,Shipper,Consignee,8542310000,chips,1,2\n", "date: not a date '31.02.2023'"),
+        21: (
+            "L21,2023-05-21,Shipper,Consignee,85,chips,1,2\n",
+            "hs_code: not an HS code of 6 to 10 digits '85'",
+        ),
+        25: ("L25,2023-05-25,Shipper,Consignee,8542310000,chips,-4,2\n", "value: negative '-4'"),
+    }
+    bad = {n: reason for n, (_, reason) in bad_rows.items()}
+    lines = [HEADER] + [bad_rows[n][0] if n in bad_rows else good(n) for n in range(2, 40)]
     path = write(tmp_path / "decl.csv", "".join(lines))
     [report] = warehouse.ingest_shipments([path], mapping=mapping(tmp_path))
 

@@ -11,7 +11,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ import dualtrace
 from dualtrace.demo.scenario import generate
 from dualtrace.session import Dualtrace
 from tests.conftest import shared_file
-from tests.ingest.kills import kill_during
+from tests.ingest.kills import kill_during, spawn
 
 EU_JOURNAL = "sanctions/eu/eu__journal_sanctions__32014R0269.csv"
 EUROSTAT = "trade/eurostat/eu_exports_cn8_monthly_RU_BY_AM_GE_KG_KZ_UZ_2020-2022.csv.gz"
@@ -65,14 +64,7 @@ class Case:
 
 
 def run_step(db: Path, case: Case) -> subprocess.Popen[str]:
-    env = {**os.environ, "PYTHONPATH": str(Path(dualtrace.__file__).parents[1])}
-    return subprocess.Popen(
-        [sys.executable, "-c", STEP, case.step, str(db), *case.args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
+    return spawn(STEP, case.step, str(db), *case.args)
 
 
 def state(db: Path) -> dict[str, int]:

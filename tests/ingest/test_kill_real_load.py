@@ -5,15 +5,13 @@ loaded first), and the next load succeeds with every row of the file accounted f
 from __future__ import annotations
 
 import gzip
-import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import dualtrace
 from tests.conftest import shared_file
-from tests.ingest.kills import kill_during
+from tests.ingest.kills import kill_during, spawn
 
 EUROSTAT = "trade/eurostat/eu_exports_cn8_monthly_RU_BY_AM_GE_KG_KZ_UZ_2020-2022.csv.gz"
 LOAD = """
@@ -27,14 +25,7 @@ SMALL = "reporter,partner,flow,period,hs_code,value,currency\nDEU,KAZ,X,2022-01,
 
 
 def run_load(db: Path, data: Path) -> subprocess.Popen[str]:
-    env = {**os.environ, "PYTHONPATH": str(Path(dualtrace.__file__).parents[1])}
-    return subprocess.Popen(
-        [sys.executable, "-c", LOAD, str(db), str(data)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
+    return spawn(LOAD, str(db), str(data))
 
 
 def state(db: Path) -> dict[str, int]:

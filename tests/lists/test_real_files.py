@@ -40,6 +40,16 @@ def ofac_records(path: Path) -> list[list[str]]:
     return [r for r in csv.reader(text.splitlines(keepends=True)) if r and r[0].strip()]
 
 
+def load_csv_list(
+    con: duckdb.DuckDBPyConnection, path: Path, layout: str, delimiter: str = ","
+) -> tuple[VersionReport, list[dict[str, str]]]:
+    """Load a CSV list file, which must be detected as ``layout``; and its raw records to check against."""
+    assert detect(path) == layout
+    [report] = load_paths(con, [path])
+    with path.open(encoding="utf-8-sig") as handle:
+        return report, list(csv.DictReader(handle, delimiter=delimiter))
+
+
 def targets(con: duckdb.DuckDBPyConnection, list_name: str) -> int:
     return int(one(con, "SELECT count(*) FROM entities WHERE list = ? AND target AND active", [list_name]))
 
@@ -163,10 +173,7 @@ def test_ofac_consolidated(con: duckdb.DuckDBPyConnection) -> None:
 )
 def test_eu_journal(con: duckdb.DuckDBPyConnection, name: str, list_name: str) -> None:
     path = shared_file(f"sanctions/eu/{name}")
-    assert detect(path) == "eu-journal-csv"
-    [report] = load_paths(con, [path])
-    with path.open(encoding="utf-8-sig") as handle:
-        raw = list(csv.DictReader(handle))
+    report, raw = load_csv_list(con, path, "eu-journal-csv")
     keys = {(r["annex"], r["recordId"] or r["name"].strip().casefold()) for r in raw}
     assert report.list_name == list_name
     assert report.targets == targets(con, list_name) == len(keys)
@@ -225,10 +232,7 @@ def test_un_xml(con: duckdb.DuckDBPyConnection) -> None:
 @pytest.mark.parametrize("name", ["csl_2019_sample.csv", "csl_2025_layout_sample.csv"])
 def test_us_csl(con: duckdb.DuckDBPyConnection, name: str) -> None:
     path = shared_file(f"sanctions/us-csl/{name}")
-    assert detect(path) == "us-csl"
-    [report] = load_paths(con, [path])
-    with path.open(encoding="utf-8-sig") as handle:
-        raw = list(csv.DictReader(handle))
+    report, raw = load_csv_list(con, path, "us-csl")
     # rows of one party (one row per address on the DPL part) merge into one entity
     assert report.targets == len(
         {(r["source"], r["entity_number"], r["name"].strip().casefold()) for r in raw}
@@ -253,10 +257,7 @@ def test_us_csl(con: duckdb.DuckDBPyConnection, name: str) -> None:
 
 def test_bis_dpl(con: duckdb.DuckDBPyConnection) -> None:
     path = shared_file("sanctions/us-csl/bis_dpl_2019.txt")
-    assert detect(path) == "bis-dpl"
-    [report] = load_paths(con, [path])
-    with path.open(encoding="utf-8-sig") as handle:
-        raw = list(csv.DictReader(handle, delimiter="\t"))
+    report, raw = load_csv_list(con, path, "bis-dpl", delimiter="\t")
     assert report.targets == len({" ".join(r["Name"].split()).upper() for r in raw})
     assert (
         one(
@@ -360,10 +361,7 @@ def test_opensanctions_simple_and_nested(con: duckdb.DuckDBPyConnection) -> None
 
 def test_dod_1260h_parents(con: duckdb.DuckDBPyConnection) -> None:
     path = shared_file("sanctions/opensanctions/us__dod_chinese_milcorps__sanctions.csv")
-    assert detect(path) == "dod-1260h-csv"
-    [report] = load_paths(con, [path])
-    with path.open(encoding="utf-8-sig") as handle:
-        raw = list(csv.DictReader(handle))
+    report, raw = load_csv_list(con, path, "dod-1260h-csv")
     assert len(raw) == 397
     clean = {(r["Clean Name"] or r["Name"]).strip().rstrip("*").strip().casefold() for r in raw}
     assert report.targets == len(clean)
@@ -389,10 +387,7 @@ def test_dod_1260h_parents(con: duckdb.DuckDBPyConnection) -> None:
 
 def test_cn_sanctions(con: duckdb.DuckDBPyConnection) -> None:
     path = shared_file("sanctions/opensanctions/cn__sanctions__sanctions.csv")
-    assert detect(path) == "cn-sanctions-csv"
-    [report] = load_paths(con, [path])
-    with path.open(encoding="utf-8-sig") as handle:
-        raw = list(csv.DictReader(handle))
+    report, raw = load_csv_list(con, path, "cn-sanctions-csv")
     assert report.targets == len(raw) == 610
     chinese = sum(1 for r in raw if r["Chinese name"].strip())
     assert (

@@ -5,11 +5,8 @@ fictional fixtures; the CLI's one-line errors."""
 from __future__ import annotations
 
 import hashlib
-import http.server
 import json
 import os
-import shutil
-import threading
 import time
 from collections.abc import Iterator
 from email.utils import formatdate
@@ -22,58 +19,38 @@ import dualtrace
 from dualtrace.cli import build_app
 from dualtrace.lists.load import detect
 from dualtrace.lists.update import OfflineError
+from tests.lists.publisher import FIXTURES, FolderHandler, publishing
 
-FIXTURES = Path(__file__).with_name("fixtures")
 
-
-class _Handler(http.server.BaseHTTPRequestHandler):
+class _Handler(FolderHandler):
     """Serves a folder with ETag and Last-Modified, answering 304 to conditional requests."""
 
-    root: Path
     hits: list[tuple[str, int]]
 
     def do_GET(self) -> None:
-        path = self.root / self.path.lstrip("/")
+        path = self.file()
         # Each hit is recorded before answering: the client may go on as soon as it has the body.
         if not path.is_file():
             self.hits.append((self.path, 404))
-            self.send_response(404)
-            self.end_headers()
+            self.answer(404)
             return
         body = path.read_bytes()
         etag = '"' + hashlib.sha1(body).hexdigest() + '"'
         modified = formatdate(path.stat().st_mtime, usegmt=True)
         if self.headers.get("If-None-Match") == etag:
             self.hits.append((self.path, 304))
-            self.send_response(304)
-            self.end_headers()
+            self.answer(304)
             return
         self.hits.append((self.path, 200))
-        self.send_response(200)
-        self.send_header("ETag", etag)
-        self.send_header("Last-Modified", modified)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *_: object) -> None:
-        pass
+        self.answer(200, body, {"ETag": etag, "Last-Modified": modified})
 
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, Path, list[tuple[str, int]]]]:
     root = tmp_path / "publisher"
-    root.mkdir()
-    for name in ("sdn.csv", "alt.csv", "add.csv"):
-        shutil.copy(FIXTURES / name, root / name)
     hits: list[tuple[str, int]] = []
-    handler = type("H", (_Handler,), {"root": root, "hits": hits})
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}", root, hits
-    httpd.shutdown()
-    httpd.server_close()
+    with publishing(_Handler, root, ("sdn.csv", "alt.csv", "add.csv"), hits=hits) as base:
+        yield base, root, hits
 
 
 def test_update_downloads_conditionally(

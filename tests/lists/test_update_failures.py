@@ -4,10 +4,7 @@ code is 1 and each failed list keeps its previous files and version."""
 
 from __future__ import annotations
 
-import http.server
 import json
-import shutil
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,49 +15,33 @@ from typer.testing import CliRunner
 import dualtrace
 from dualtrace.cli import build_app
 from dualtrace.session import Dualtrace
+from tests.lists.publisher import FIXTURES, FolderHandler, publishing
 
-FIXTURES = Path(__file__).with_name("fixtures")
 
-
-class _Handler(http.server.BaseHTTPRequestHandler):
+class _Handler(FolderHandler):
     """Serves a folder; paths in ``broken`` answer 500, paths in ``slow`` answer late."""
 
-    root: Path
     broken: set[str]
     slow: set[str]
 
     def do_GET(self) -> None:
         if self.path in self.slow:
             time.sleep(1.5)
-        path = self.root / self.path.lstrip("/")
+        path = self.file()
         if self.path in self.broken or not path.is_file():
-            self.send_response(500 if self.path in self.broken else 404)
-            self.end_headers()
+            self.answer(500 if self.path in self.broken else 404)
             return
-        body = path.read_bytes()
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *_: object) -> None:
-        pass
+        self.answer(200, path.read_bytes())
 
 
 @pytest.fixture
 def publisher(tmp_path: Path) -> Iterator[tuple[str, Path, set[str], set[str]]]:
     root = tmp_path / "publisher"
-    root.mkdir()
-    for name in ("sdn.csv", "alt.csv", "add.csv", "eu_fsf.xml", "uk_conlist.csv"):
-        shutil.copy(FIXTURES / name, root / name)
     broken: set[str] = set()
     slow: set[str] = set()
-    handler = type("H", (_Handler,), {"root": root, "broken": broken, "slow": slow})
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}", root, broken, slow
-    httpd.shutdown()
-    httpd.server_close()
+    fixtures = ("sdn.csv", "alt.csv", "add.csv", "eu_fsf.xml", "uk_conlist.csv")
+    with publishing(_Handler, root, fixtures, broken=broken, slow=slow) as base:
+        yield base, root, broken, slow
 
 
 def _versions(dt: Dualtrace) -> dict[str, list[str]]:

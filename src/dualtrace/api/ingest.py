@@ -10,7 +10,8 @@ from dualtrace.api.base import PathLike, SessionBase
 from dualtrace.errors import InputError
 from dualtrace.ingest import mapping as mapping_module
 from dualtrace.ingest.infer import Inference
-from dualtrace.ingest.loader import LoadReport, LoadRequest, Progress, load_files, suggest_trade_mapping
+from dualtrace.ingest.loader import LoadRequest, load_files, suggest_trade_mapping
+from dualtrace.ingest.outcome import LoadReport, Progress
 from dualtrace.warehouse import coverage, db, facts
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,19 @@ from dualtrace.screening.pairs import metrics, read_pairs, score_pairs
 from dualtrace.screening.parties import screen_parties
 from dualtrace.screening.review import review
 from dualtrace.screening.score import DEFAULT_THRESHOLD
+
+
+def _threshold(threshold: float | None) -> float:
+    return DEFAULT_THRESHOLD if threshold is None else threshold
+
+
+@dataclass(frozen=True)
+class Screened:
+    """Hits for some names, and for each name without one its best candidate at any score."""
+
+    hits: list[dict[str, Any]]
+    threshold: float
+    misses: dict[str, dict[str, Any] | None]
 
 
 class ScreeningMixin(SessionBase):
@@ -34,7 +48,7 @@ class ScreeningMixin(SessionBase):
         ``birth_date`` and ``address`` are qualifiers: they raise or lower a score, never find."""
         queries = [make_query(n, country, ids, schema, birth_date, address) for n in names]
         results = Screener(self.con).screen(
-            queries, threshold=DEFAULT_THRESHOLD if threshold is None else threshold, limit=limit, lists=lists
+            queries, threshold=_threshold(threshold), limit=limit, lists=lists
         )
         out = []
         for query, hits in zip(queries, results, strict=True):
@@ -63,6 +77,15 @@ class ScreeningMixin(SessionBase):
         for hit in hits:
             best[hit["query"]] = hit
         return best
+
+    def screen_names(
+        self, names: Sequence[str], *, threshold: float | None = None, limit: int = 5, **qualifiers: Any
+    ) -> Screened:
+        """Screen names (see ``screen``), telling each name that matched nothing its best candidate."""
+        hits = self.screen(names, threshold=threshold, limit=limit, **qualifiers)
+        missed = [n for n in names if not any(h["query"] == n for h in hits)]
+        misses = self.screen_best(missed, **qualifiers) if missed else {}
+        return Screened(hits, _threshold(threshold), misses)
 
     def screen_file(
         self,
@@ -107,7 +130,7 @@ class ScreeningMixin(SessionBase):
         """Screen every shipment party into party_links; write sanctioned_counterparty findings."""
         return screen_parties(
             self.con,
-            threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
+            threshold=_threshold(threshold),
             full=full,
             progress=progress,
         )

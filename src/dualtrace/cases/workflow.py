@@ -193,14 +193,22 @@ def propose(con: duckdb.DuckDBPyConnection, case_id: str, outcome: str, actor: P
     )  # fmt: skip
 
 
-def approve(con: duckdb.DuckDBPyConnection, case_id: str, actor: Principal) -> dict[str, Any]:
-    """The second reviewer: the proposed decision takes effect and the case closes."""
+def _waiting_proposal(
+    con: duckdb.DuckDBPyConnection, case_id: str, actor: Principal, verb: str
+) -> dict[str, Any]:
+    """The case's state, when it has a proposed decision and `actor` is a reviewer other than its proposer."""
     _need(actor, "reviewer")
     state = _state(con, case_id)
     if not state["proposed"]:
         raise CaseError(f"case {case_id} has no decision waiting for approval")
     if state["proposed_by"] == actor.name:
-        raise Forbidden(f"{actor.name} proposed this decision: a second reviewer must approve it")
+        raise Forbidden(f"{actor.name} proposed this decision: a second reviewer must {verb} it")
+    return state
+
+
+def approve(con: duckdb.DuckDBPyConnection, case_id: str, actor: Principal) -> dict[str, Any]:
+    """The second reviewer: the proposed decision takes effect and the case closes."""
+    state = _waiting_proposal(con, case_id, actor, "approve")
     return _change(
         con, case_id, actor, "case.close",
         {"status": "closed", "outcome": state["proposed"], "decided_by": state["proposed_by"],
@@ -210,12 +218,7 @@ def approve(con: duckdb.DuckDBPyConnection, case_id: str, actor: Principal) -> d
 
 def reject(con: duckdb.DuckDBPyConnection, case_id: str, actor: Principal) -> dict[str, Any]:
     """A second reviewer disagrees: the proposal is withdrawn, the case stays under investigation."""
-    _need(actor, "reviewer")
-    state = _state(con, case_id)
-    if not state["proposed"]:
-        raise CaseError(f"case {case_id} has no decision waiting for approval")
-    if state["proposed_by"] == actor.name:
-        raise Forbidden(f"{actor.name} proposed this decision: a second reviewer must reject it")
+    _waiting_proposal(con, case_id, actor, "reject")
     return _change(con, case_id, actor, "case.reject", {"proposed": None, "proposed_by": None})
 
 

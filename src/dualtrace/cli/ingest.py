@@ -19,7 +19,7 @@ from dualtrace.cli.common import (
 )
 from dualtrace.cli.progress import RichProgress
 from dualtrace.errors import InputError
-from dualtrace.ingest.loader import LoadReport
+from dualtrace.ingest.outcome import LoadReport
 from dualtrace.session import Dualtrace
 
 ingest_app = typer.Typer(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -12,7 +11,7 @@ import typer
 
 from dualtrace.cli import app
 from dualtrace.cli.common import DbOption, FormatOption, OutputFormat, emit, err_console, user_errors
-from dualtrace.errors import InputError
+from dualtrace.cli.values import date_option
 from dualtrace.lists.store import VersionReport
 from dualtrace.session import Dualtrace
 
@@ -41,15 +40,6 @@ def _summary(report: VersionReport) -> None:
         err_console.print(f"  note: {note}", highlight=False)
 
 
-def _parse_date(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InputError(f"--version-date {text!r} is not a date (use YYYY-MM-DD)") from None
-
-
 @lists_app.command("load")
 @user_errors
 def lists_load(
@@ -73,7 +63,7 @@ def lists_load(
             files,
             layout=layout,
             list_name=list_name,
-            version_date=_parse_date(version_date),
+            version_date=date_option(version_date, "--version-date"),
             force=force,
             on_report=_summary,
         )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -12,7 +11,7 @@ import typer
 
 from dualtrace.cli import app
 from dualtrace.cli.common import DbOption, FormatOption, OutputFormat, emit, err_console, user_errors
-from dualtrace.errors import InputError
+from dualtrace.cli.values import date_option
 from dualtrace.session import Dualtrace
 
 network_app = typer.Typer(
@@ -26,15 +25,6 @@ class ExportFormat(StrEnum):
     ftm = "ftm"
     graphml = "graphml"
     csv = "csv"
-
-
-def _as_of(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InputError(f"--as-of {text!r} is not a date (use YYYY-MM-DD)") from None
 
 
 @network_app.command("build")
@@ -52,7 +42,7 @@ def build(
     """Resolve parties, apply the 50% rule, build the graph, write network findings."""
     with Dualtrace(db) as dt:
         report = dt.network_build(
-            as_of=_as_of(as_of),
+            as_of=date_option(as_of, "--as-of"),
             workers=workers,
             progress=lambda label: err_console.print(f"  done: {label}", highlight=False),
         )

@@ -110,6 +110,16 @@ def show(
     _section("analysts' decisions", data["decisions"])
 
 
+def _decided(decision: dict[str, Any], what: str, fmt: OutputFormat) -> None:
+    """Say what a merge or split decided, then show the decision (without its record lists)."""
+    err_console.print(
+        f"decision #{decision['decision_id']}: {what};"
+        " exposure and findings follow at the next `dualtrace network build`",
+        highlight=False,
+    )
+    emit([{k: v for k, v in decision.items() if k not in ("refs_a", "refs_b")}], fmt)
+
+
 @party_app.command("merge")
 @user_errors
 def merge(
@@ -123,12 +133,7 @@ def merge(
     """Decide that two parties are one company; every later build keeps them together."""
     with Dualtrace(db) as dt:
         decision = dt.party_merge(a, b, note=note, reviewer=reviewer)
-    err_console.print(
-        f"decision #{decision['decision_id']}: merged {decision['parties'][1]} into {decision['parties'][0]};"
-        " exposure and findings follow at the next `dualtrace network build`",
-        highlight=False,
-    )
-    emit([{k: v for k, v in decision.items() if k not in ("refs_a", "refs_b")}], fmt)
+    _decided(decision, f"merged {decision['parties'][1]} into {decision['parties'][0]}", fmt)
 
 
 @party_app.command("split")
@@ -152,14 +157,8 @@ def split(
         raise InputError("say which records to split off: --name NAME (as written) or --ref REF")
     with Dualtrace(db) as dt:
         decision = dt.party_split(party, names=name or [], refs=ref or [], note=note, reviewer=reviewer)
-    err_console.print(
-        f"decision #{decision['decision_id']}: {len(decision['refs_a'])} records split off"
-        f" {decision['party']}"
-        f" ({len(decision['refs_b'])} stay); exposure and findings follow at the next `dualtrace"
-        " network build`",
-        highlight=False,
-    )
-    emit([{k: v for k, v in decision.items() if k not in ("refs_a", "refs_b")}], fmt)
+    what = f"{len(decision['refs_a'])} records split off {decision['party']} ({len(decision['refs_b'])} stay)"
+    _decided(decision, what, fmt)
 
 
 @party_app.command("decisions")

@@ -13,7 +13,7 @@ from dualtrace.cli.common import err_console
 
 
 class RichProgress:
-    """Implements dualtrace.ingest.loader.Progress with a rich bar fed by DuckDB's own progress."""
+    """Implements dualtrace.ingest.outcome.Progress with a rich bar fed by DuckDB's own progress."""
 
     def __init__(self) -> None:
         self._progress = Progress(

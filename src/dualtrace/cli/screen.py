@@ -8,11 +8,11 @@ from typing import Annotated, Any
 
 import typer
 
+from dualtrace.api.screening import Screened
 from dualtrace.cli import app
 from dualtrace.cli.common import DbOption, FormatOption, OutputFormat, console, emit, err_console, user_errors
 from dualtrace.errors import InputError
 from dualtrace.screening.pairs import best_threshold
-from dualtrace.screening.score import DEFAULT_THRESHOLD
 from dualtrace.session import Dualtrace
 
 
@@ -35,60 +35,60 @@ def _table(hits: list[dict[str, Any]], title: str) -> None:
         console.print(f"[bold]{i}[/] {h['explanation']}", highlight=False, soft_wrap=True)
 
 
+def _column(flag: str, what: str) -> Any:
+    return typer.Option(flag, help=f"With --file: the column of each row's {what}.")
+
+
+def _review_option(flag: str, what: str) -> Any:
+    return typer.Option(flag, help=f"review: {what}.")
+
+
+Text = str | None
+CountryColumn = Annotated[Text, _column("--country-column", "country")]
+IdColumn = Annotated[Text, _column("--id-column", "registration id")]
+DobColumn = Annotated[Text, _column("--dob-column", "date of birth")]
+AddressColumn = Annotated[Text, _column("--address-column", "address")]
+Party = Annotated[Text, _review_option("--party", "party name or party_key")]
+Entity = Annotated[Text, _review_option("--entity", "entity_id or list:entity_id")]
+Decision = Annotated[Text, _review_option("--decision", "confirmed or dismissed")]
+Reviewer = Annotated[Text, _review_option("--reviewer", "who (default: login name)")]
+Names = Annotated[
+    list[str] | None, typer.Argument(help="Names to screen (or `review` to record a decision).")
+]
+PartyIds = Annotated[
+    list[str] | None, typer.Option("--id", help="Registration id (INN, OGRN, USCC, LEI...).")
+]
+Dob = Annotated[Text, typer.Option("--dob", help="Date of birth of a person (YYYY, YYYY-MM or YYYY-MM-DD).")]
+Threshold = Annotated[float | None, typer.Option("--threshold", help="Minimum score 0..1 (default 0.7).")]
+Parties = Annotated[bool, typer.Option("--parties", help="Screen every shipment party into party_links.")]
+
+
 @app.command("screen")
 @user_errors
 def screen(
-    names: Annotated[
-        list[str] | None, typer.Argument(help="Names to screen (or `review` to record a decision).")
-    ] = None,
+    names: Names = None,
     file: Annotated[Path | None, typer.Option("--file", help="CSV file of names to screen.")] = None,
-    column: Annotated[
-        str | None, typer.Option("--column", help="Column of --file holding the names.")
-    ] = None,
-    country_column: Annotated[
-        str | None, typer.Option("--country-column", help="With --file: the column of each row's country.")
-    ] = None,
-    id_column: Annotated[
-        str | None, typer.Option("--id-column", help="With --file: the column of each row's registration id.")
-    ] = None,
-    dob_column: Annotated[
-        str | None, typer.Option("--dob-column", help="With --file: the column of each row's date of birth.")
-    ] = None,
-    address_column: Annotated[
-        str | None, typer.Option("--address-column", help="With --file: the column of each row's address.")
-    ] = None,
+    column: Annotated[Text, typer.Option("--column", help="Column of --file holding the names.")] = None,
+    country_column: CountryColumn = None,
+    id_column: IdColumn = None,
+    dob_column: DobColumn = None,
+    address_column: AddressColumn = None,
     country: Annotated[
-        str | None, typer.Option("--country", help="Country of the party (RU, RUS, Russia...).")
+        Text, typer.Option("--country", help="Country of the party (RU, RUS, Russia...).")
     ] = None,
-    party_id: Annotated[
-        list[str] | None, typer.Option("--id", help="Registration id (INN, OGRN, USCC, LEI...).")
-    ] = None,
-    schema: Annotated[
-        str | None, typer.Option("--schema", help="Company, Organization, Person or Vessel.")
-    ] = None,
-    dob: Annotated[
-        str | None, typer.Option("--dob", help="Date of birth of a person (YYYY, YYYY-MM or YYYY-MM-DD).")
-    ] = None,
-    address: Annotated[str | None, typer.Option("--address", help="Address of the party.")] = None,
-    threshold: Annotated[
-        float | None, typer.Option("--threshold", help="Minimum score 0..1 (default 0.7).")
-    ] = None,
+    party_id: PartyIds = None,
+    schema: Annotated[Text, typer.Option("--schema", help="Company, Organization, Person or Vessel.")] = None,
+    dob: Dob = None,
+    address: Annotated[Text, typer.Option("--address", help="Address of the party.")] = None,
+    threshold: Threshold = None,
     limit: Annotated[int, typer.Option("--limit", help="Hits per name.")] = 5,
-    parties: Annotated[
-        bool, typer.Option("--parties", help="Screen every shipment party into party_links.")
-    ] = False,
+    parties: Parties = False,
     full: Annotated[bool, typer.Option("--full", help="With --parties: re-screen everything.")] = False,
-    party: Annotated[str | None, typer.Option("--party", help="review: party name or party_key.")] = None,
-    entity: Annotated[
-        str | None, typer.Option("--entity", help="review: entity_id or list:entity_id.")
-    ] = None,
-    decision: Annotated[
-        str | None, typer.Option("--decision", help="review: confirmed or dismissed.")
-    ] = None,
-    note: Annotated[str | None, typer.Option("--note", help="review: why.")] = None,
-    reviewer: Annotated[
-        str | None, typer.Option("--reviewer", help="review: who (default: login name).")
-    ] = None,
+    party: Party = None,
+    entity: Entity = None,
+    decision: Decision = None,
+    note: Annotated[Text, _review_option("--note", "why")] = None,
+    reviewer: Reviewer = None,
     db: DbOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
@@ -100,8 +100,7 @@ def screen(
                 "usage: dualtrace screen review --party NAME --entity ID --decision confirmed|dismissed"
             )
         with Dualtrace(db) as dt:
-            record = dt.screen_review(party, entity, decision, note=note, reviewer=reviewer)
-        emit([record], fmt)
+            emit([dt.screen_review(party, entity, decision, note=note, reviewer=reviewer)], fmt)
         return
     if parties:
         if names or file:
@@ -109,52 +108,56 @@ def screen(
                 "--parties screens the warehouse's shipment parties; give no names or --file with it"
             )
         with Dualtrace(db) as dt:
-            report = dt.screen_parties(threshold=threshold, full=full)
-        err_console.print(
-            f"{report.parties:,} parties: {report.screened_new:,} screened against all lists, "
-            f"{report.rescreened:,} re-screened against {report.changed_entities:,} changed list entities; "
-            f"{report.links:,} hits ({report.dismissed:,} dismissed), {report.findings:,} findings",
-            highlight=False,
-        )
-        if fmt is OutputFormat.table:
-            _table(
-                [{"query": h["name"], "score": h["score"], "list": h["list"], "caption": h["caption"],
-                  "explanation": h["explanation"]} for h in report.hits],
-                "shipment parties on lists",
-            )  # fmt: skip
-        else:
-            emit(report.hits, fmt)
+            _show_parties(dt.screen_parties(threshold=threshold, full=full), fmt)
         return
-    best: dict[str, dict[str, Any] | None] = {}
+    qualifiers: dict[str, Any] = {"country": country, "schema": schema, "birth_date": dob, "address": address}
     if file is not None:
         if column is None:
             raise InputError("--file needs --column (the column holding the names)")
+        columns = {"country_column": country_column, "id_column": id_column,
+                   "birth_date_column": dob_column, "address_column": address_column}  # fmt: skip
         with Dualtrace(db) as dt:
-            hits = dt.screen_file(
-                file, column, country_column=country_column, id_column=id_column,
-                birth_date_column=dob_column, address_column=address_column,
-                country=country, schema=schema, threshold=threshold, limit=limit,
-                birth_date=dob, address=address,
-            )  # fmt: skip
+            hits = dt.screen_file(file, column, **columns, threshold=threshold, limit=limit, **qualifiers)
     elif names:
         with Dualtrace(db) as dt:
-            qualifiers: dict[str, Any] = {
-                "country": country, "ids": party_id or (), "schema": schema,
-                "birth_date": dob, "address": address,
-            }  # fmt: skip
-            hits = dt.screen(names, threshold=threshold, limit=limit, **qualifiers)
-            missed = [n for n in names if not any(h["query"] == n for h in hits)]
-            best = dt.screen_best(missed, **qualifiers) if missed else {}
-        floor = DEFAULT_THRESHOLD if threshold is None else threshold
-        for name, near in best.items():
-            told = (
-                f"best: {near['caption']} on {near['list']}, score {near['score']:.2f}"
-                if near
-                else "no candidate"
+            screened = dt.screen_names(
+                names, threshold=threshold, limit=limit, ids=party_id or (), **qualifiers
             )
-            err_console.print(f"no match above {floor:g} for {name!r} ({told})", highlight=False)
+        _tell_misses(screened)
+        hits = screened.hits
     else:
         raise InputError("give names to screen, --file F --column C, or --parties")
+    _show_hits(hits, fmt)
+
+
+def _show_parties(report: Any, fmt: OutputFormat) -> None:
+    err_console.print(
+        f"{report.parties:,} parties: {report.screened_new:,} screened against all lists, "
+        f"{report.rescreened:,} re-screened against {report.changed_entities:,} changed list entities; "
+        f"{report.links:,} hits ({report.dismissed:,} dismissed), {report.findings:,} findings",
+        highlight=False,
+    )
+    if fmt is OutputFormat.table:
+        _table(
+            [{"query": h["name"], "score": h["score"], "list": h["list"], "caption": h["caption"],
+              "explanation": h["explanation"]} for h in report.hits],
+            "shipment parties on lists",
+        )  # fmt: skip
+    else:
+        emit(report.hits, fmt)
+
+
+def _tell_misses(screened: Screened) -> None:
+    for name, near in screened.misses.items():
+        told = (
+            f"best: {near['caption']} on {near['list']}, score {near['score']:.2f}"
+            if near
+            else "no candidate"
+        )
+        err_console.print(f"no match above {screened.threshold:g} for {name!r} ({told})", highlight=False)
+
+
+def _show_hits(hits: list[dict[str, Any]], fmt: OutputFormat) -> None:
     if fmt is OutputFormat.table:
         _table(hits, "screening hits")
     else:

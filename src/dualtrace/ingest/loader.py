@@ -4,108 +4,48 @@ For each file: fingerprint it (sha256; a file already loaded is skipped), pick i
 (given, named or detected layout), read it as text columns, parse and validate every row in one
 DuckDB statement that writes the file's storage table in file order, copy failed rows to
 `quarantine` with their line and reason, record the file in `sources`, and refresh the fact
-view. All of it happens in one transaction: an error or a crash leaves the warehouse unchanged.
+view. All of it happens in one transaction (transaction.py): an error or a crash leaves the
+warehouse unchanged.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
 
 import duckdb
-import numpy as np
 import pyarrow as pa
 
 from dualtrace.errors import InputError, MappingError
 from dualtrace.ingest import layouts, readers
 from dualtrace.ingest.expressions import country_key, ident, lit, period
-from dualtrace.ingest.fingerprint import Fingerprint, fingerprint, line_count
+from dualtrace.ingest.fingerprint import Fingerprint, fingerprint
 from dualtrace.ingest.infer import Inference, infer_trade_mapping
-from dualtrace.ingest.lines import blank_lines, record_lines
 from dualtrace.ingest.mapping import Mapping, Options, from_dict
+from dualtrace.ingest.outcome import LoadReport, Progress, Silent
 from dualtrace.ingest.sqlbuild import (
     ALIASES_TABLE,
     CURRENCY_TABLE,
     RATES_TABLE,
-    SourceShape,
-    build_select,
     parse_column,
     raw_expression,
 )
+from dualtrace.ingest.transaction import known_source, load_in_transaction
 from dualtrace.normalize import encodings as enc
 from dualtrace.reference import currencies
 from dualtrace.reference.countries import alias_key, resolve
 from dualtrace.reference.install import ensure_installed
-from dualtrace.warehouse import coverage, facts
 from dualtrace.warehouse.db import fetch_one
 from dualtrace.warehouse.schema import FACT_TABLES, Kind
 
 # Unambiguous signs of each decimal mark; "1.234" or "1,234" alone could be either.
 DECIMAL_COMMA_PATTERN = r"[0-9],([0-9]{1,2}|[0-9]{4,})$|\.[0-9]{3},[0-9]+$"
 DECIMAL_POINT_PATTERN = r"[0-9]\.([0-9]{1,2}|[0-9]{4,})$|,[0-9]{3}\.[0-9]+$"
-
-
-class Progress(Protocol):
-    """What a face shows while a file loads. Engines call it; they never print."""
-
-    def phase(self, label: str) -> None: ...
-
-    def running(self, con: duckdb.DuckDBPyConnection) -> Any: ...  # a context manager
-
-
-class _Silent:
-    def phase(self, label: str) -> None:
-        pass
-
-    @contextmanager
-    def running(self, con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-        yield
-
-
-@dataclass(frozen=True)
-class QuarantineSummary:
-    kind: str  # the reason without the offending value
-    count: int
-    first_line: int
-    first_reason: str
-
-
-@dataclass
-class LoadReport:
-    path: str
-    table: str
-    status: str  # loaded | already-loaded
-    source_id: int | None = None
-    layout: str = ""
-    encoding: str = ""
-    rows_read: int = 0
-    rows_loaded: int = 0
-    rows_quarantined: int = 0
-    duration_s: float = 0.0
-    reasons: list[QuarantineSummary] = field(default_factory=list)
-    inferred_mapping: str | None = None  # the mapping YAML, when no layout matched and one was inferred
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "file": self.path,
-            "table": self.table,
-            "status": self.status,
-            "source_id": self.source_id,
-            "layout": self.layout,
-            "encoding": self.encoding,
-            "rows_read": self.rows_read,
-            "rows_loaded": self.rows_loaded,
-            "rows_quarantined": self.rows_quarantined,
-            "seconds": round(self.duration_s, 2),
-        }
 
 
 @dataclass
@@ -236,7 +176,7 @@ def _decimal_mode(con: duckdb.DuckDBPyConnection, mapping: Mapping, source: read
     if not numeric:
         return "."
     votes = [
-        f"count(*) FILTER (WHERE regexp_matches(trim({_quoted(mapping.columns[c])}), {lit(pattern)}))"
+        f"count(*) FILTER (WHERE regexp_matches(trim({ident(mapping.columns[c])}), {lit(pattern)}))"
         for pattern in (DECIMAL_COMMA_PATTERN, DECIMAL_POINT_PATTERN)
         for c in numeric
     ]
@@ -253,10 +193,6 @@ def _decimal_mode(con: duckdb.DuckDBPyConnection, mapping: Mapping, source: read
     assert row is not None
     comma, point = sum(row[: len(numeric)]), sum(row[len(numeric) :])
     return "," if comma > point else "."
-
-
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _check_constants(con: duckdb.DuckDBPyConnection, mapping: Mapping) -> None:
@@ -283,117 +219,6 @@ def _check_constants(con: duckdb.DuckDBPyConnection, mapping: Mapping) -> None:
             raise MappingError(
                 f"{mapping.name}: constant {name} = {mapping.constants[name]!r} is not valid ({row[0]})"
             )
-
-
-@contextmanager
-def _preserve_order(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """Rows must reach the storage table in file order (a row's position is its line).
-
-    The source must also stay the probe side of every lookup join: for a small file the
-    optimizer would otherwise build its hash table on the file and stream the lookup table.
-    """
-    con.execute("SET preserve_insertion_order = true")
-    con.execute("SET disabled_optimizers = 'join_order,build_side_probe_side'")
-    # No reset on an error: the transaction is then aborted and refuses SET, which would hide
-    # the error; the load's rollback resets them.
-    yield
-    _reset_order(con)
-
-
-def _reset_order(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("SET preserve_insertion_order = false")
-    con.execute("RESET disabled_optimizers")
-
-
-def _reject_rows(con: duckdb.DuckDBPyConnection, rejects: tuple[str, str]) -> list[tuple[int, int, str, str]]:
-    """Records the CSV reader could not split: (line, line span, raw, reason)."""
-    try:
-        rows = con.execute(
-            f"SELECT line, any_value(line_byte_position), any_value(csv_line), "
-            f"string_agg(DISTINCT error_type || ': ' || split_part(error_message, chr(10), 1), '; ') "
-            f"FROM {rejects[0]} GROUP BY line ORDER BY line"
-        ).fetchall()
-    except duckdb.CatalogException:
-        return []
-    found = []
-    for line, _byte_position, csv_line, reason in rows:
-        text = (csv_line or "").strip("\r\n")
-        found.append((int(line), 1 + text.count("\n"), text, f"malformed CSV: {reason.lower()}"))
-    return found
-
-
-def _encoding_rejects(
-    path: Path,
-    rows: list[tuple[int, int, str, str]],
-    con: duckdb.DuckDBPyConnection,
-    rejects: tuple[str, str],
-) -> list[tuple[int, int, str, str]]:
-    """Give invalid-UTF-8 rejects their real text, decoded with the encoding they look like."""
-    positions = dict(
-        con.execute(
-            f"SELECT line, any_value(line_byte_position) FROM {rejects[0]} "
-            "WHERE error_type = 'INVALID ENCODING' GROUP BY line"
-        ).fetchall()
-    )
-    if not positions:
-        return rows
-    fixed = []
-    with enc.open_binary(path) as handle:
-        for line, span, text, reason in rows:
-            if line in positions and positions[line] is not None:
-                handle.seek(int(positions[line]))
-                raw = handle.readline().rstrip(b"\r\n")
-                guessed, decoded = enc.describe_bytes(raw)
-                fixed.append((line, span, decoded, f"not valid UTF-8 (the bytes look like {guessed})"))
-            else:
-                fixed.append((line, span, text, reason))
-    return fixed
-
-
-def _stored_lines(
-    con: duckdb.DuckDBPyConnection,
-    storage: str,
-    source: readers.Source,
-    n_records: int,
-    specials: list[tuple[int, int]],
-    fp: Fingerprint,
-    base: int,
-) -> None:
-    """Files whose records and lines do not line up get each record's line stored."""
-    read_path = source.read_path or source.path
-    with enc.open_binary(read_path) as handle:
-        blanks = blank_lines(iter(lambda: handle.read(1 << 24), b""))
-    first = source.first_line
-    taken = {line for start, span in specials for line in range(start, start + span)}
-    specials = specials + [(b, 1) for b in blanks if b >= first and b not in taken and b <= fp.lines]
-    extra_newlines = None
-    accounted = n_records + sum(span for _, span in specials)
-    if accounted != fp.lines - first + 1:
-        extra_newlines = _newlines_per_record(con, source)
-    lines = record_lines(n_records, first, specials, extra_newlines)
-    row_ids = np.arange(base, base + n_records, dtype=np.int64)
-    con.register("_dt_lines", pa.table({"k": row_ids, "line": lines}))
-    con.execute(f'ALTER TABLE "{storage}" ADD COLUMN {facts.STORED_LINE_COLUMN} BIGINT')
-    con.execute(
-        f'UPDATE "{storage}" SET {facts.STORED_LINE_COLUMN} = l.line FROM _dt_lines AS l '
-        f'WHERE "{storage}".rowid = l.k'
-    )
-    con.unregister("_dt_lines")
-
-
-def _newlines_per_record(con: duckdb.DuckDBPyConnection, source: readers.Source) -> np.ndarray[Any, Any]:
-    counts = " + ".join(
-        f"coalesce(length({_quoted(c)}) - length(replace({_quoted(c)}, chr(10), '')), 0)"
-        for c in source.header
-    )
-    with _preserve_order(con):
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE _dt_newlines AS SELECT ({counts})::BIGINT AS n "
-            f"FROM {source.relation()}"
-        )
-    values = con.execute("SELECT n FROM _dt_newlines ORDER BY rowid").fetchnumpy()["n"]
-    con.execute("DROP TABLE _dt_newlines")
-    return np.asarray(values, dtype=np.int64)
 
 
 def _open_source(
@@ -429,7 +254,7 @@ def load_file(
     request: LoadRequest,
     progress: Progress | None = None,
 ) -> LoadReport:
-    progress = progress or _Silent()
+    progress = progress or Silent()
     started = time.perf_counter()
     label = path.name
     if not path.exists():
@@ -454,7 +279,7 @@ def load_file(
     if lookalike and lookalike[0]:
         progress.phase(f"{label}: fingerprint")
         known_fp = fingerprint(path)
-        known = _known_source(con, known_fp)
+        known = known_source(con, known_fp)
         if known is not None:
             return LoadReport(str(path), table.name, "already-loaded", source_id=known)
     hashing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dualtrace-sha256")
@@ -513,7 +338,7 @@ def _read_and_load(
         decimal = _decimal_mode(con, mapping, source)
 
         progress.phase(f"{label}: loading")
-        report = _load_in_transaction(
+        report = load_in_transaction(
             con,
             source,
             mapping,
@@ -552,169 +377,6 @@ def suggest_trade_mapping(
         if fmt == "csv":
             read_path, _ = stack.enter_context(enc.as_utf8(path, chosen))
         return infer_trade_mapping(con, _open_source(con, path, fmt, read_path, Options()))
-
-
-def _known_source(con: duckdb.DuckDBPyConnection, fp: Fingerprint) -> int | None:
-    row = fetch_one(con, "SELECT source_id FROM sources WHERE sha256 = ?", [fp.sha256])
-    return int(row[0]) if row else None
-
-
-def _load_in_transaction(
-    con: duckdb.DuckDBPyConnection,
-    source: readers.Source,
-    mapping: Mapping,
-    fp_future: Future[Fingerprint],
-    bad_lines: list[tuple[int, bytes]],
-    decimal: str,
-    has_rates: bool,
-    progress: Progress,
-    *,
-    layout_name: str,
-    encoding: str,
-    fmt: str,
-    inferred: dict[str, Any] | None = None,
-) -> LoadReport:
-    fact = mapping.table.name
-    row = fetch_one(con, "SELECT nextval('source_id_seq')")
-    assert row is not None
-    source_id = int(row[0])
-    storage = facts.storage_table(fact, source_id)
-    rejects = (f"_dt_rejects_{source_id}", f"_dt_reject_scans_{source_id}")
-    con.execute("BEGIN TRANSACTION")
-    try:
-        shape = SourceShape(
-            relation=source.relation(rejects=rejects if fmt == "csv" else None),
-            header=source.data_columns,
-            overflow=list(readers.OVERFLOW_COLUMNS)
-            if fmt == "csv"
-            else ([readers.OVERFLOW_COLUMNS[0]] if fmt == "xlsx" else []),
-            short_rows_detectable=fmt == "csv",
-            delimiter=source.csv.get("delimiter", ","),
-            line_column=source.line_column,
-        )
-        select = build_select(mapping, shape, decimal=decimal, has_rates=has_rates)
-        with _preserve_order(con), progress.running(con):
-            try:
-                con.execute(f'CREATE TABLE "{storage}" AS {select}')
-            except duckdb.Error as exc:
-                if not readers.needs_serial_read(exc):
-                    raise
-                con.execute("ROLLBACK")
-                for name in rejects:
-                    con.execute(f"DROP TABLE IF EXISTS {name}")
-                source.parallel = False
-                shape.relation = source.relation(rejects=rejects)
-                select = build_select(mapping, shape, decimal=decimal, has_rates=has_rates)
-                con.execute("BEGIN TRANSACTION")
-                con.execute(f'CREATE TABLE "{storage}" AS {select}')
-
-        rejected = _reject_rows(con, rejects) if fmt == "csv" else []
-        if rejected:
-            rejected = _encoding_rejects(source.read_path or source.path, rejected, con, rejects)
-        counts = fetch_one(con, f'SELECT count(*), count({facts.ERROR_COLUMN}) FROM "{storage}"')
-        assert counts is not None
-        n_records, n_errors = int(counts[0]), int(counts[1])
-
-        fp = fp_future.result()
-        if fmt == "csv" and not enc.ascii_compatible(encoding):
-            # The raw bytes' 0x0A count means nothing in UTF-16/32: count the UTF-8 copy's lines.
-            fp = dataclasses.replace(fp, lines=line_count(source.read_path or source.path))
-        known = _known_source(con, fp)
-        if known is not None:
-            con.execute("ROLLBACK")
-            return LoadReport(str(source.path), fact, "already-loaded", source_id=known)
-        line_stored = source.line_column is not None
-        offset = source.first_line
-        # Inside the transaction the new rows carry provisional row ids counted from a base;
-        # after commit they are 0..n-1 in the same order.
-        base_row = fetch_one(con, f'SELECT coalesce(min(rowid), 0) FROM "{storage}"')
-        base = int(base_row[0]) if base_row else 0
-        if fmt == "csv":
-            specials = [(line, span) for line, span, _, _ in rejected] + [(line, 1) for line, _ in bad_lines]
-            clean = not specials and n_records == fp.lines - source.first_line + 1
-            if not clean:
-                progress.phase(f"{source.path.name}: locating lines")
-                _stored_lines(con, storage, source, n_records, specials, fp, base)
-                line_stored = True
-        line_expr = facts.STORED_LINE_COLUMN if line_stored else f"rowid - {base} + {offset}"
-
-        con.execute(
-            f"INSERT INTO quarantine SELECT ?, {line_expr}, {facts.RAW_COLUMN}, {facts.ERROR_COLUMN} "
-            f'FROM "{storage}" WHERE {facts.ERROR_COLUMN} IS NOT NULL',
-            [source_id],
-        )
-        quarantined_rows = [(source_id, line, text, reason) for line, _, text, reason in rejected]
-        for line, raw in bad_lines:
-            if not enc.ascii_compatible(encoding):
-                # Wide encodings hand back the line as UTF-8 with the bad units replaced.
-                quarantined_rows.append((source_id, line, raw.decode("utf-8"), f"not valid {encoding}"))
-                continue
-            guessed, text = enc.describe_bytes(raw)
-            quarantined_rows.append(
-                (source_id, line, text, f"not valid {encoding} (the bytes look like {guessed})")
-            )
-        if quarantined_rows:
-            con.executemany("INSERT INTO quarantine VALUES (?, ?, ?, ?)", quarantined_rows)
-
-        rows_read = n_records + len(rejected) + len(bad_lines)
-        rows_quarantined = n_errors + len(rejected) + len(bad_lines)
-        rows_loaded = n_records - n_errors
-        con.execute(
-            "INSERT INTO sources (source_id, path, filename, sha256, size_bytes, modified_at, layout,"
-            " target_table, encoding, rows_read, rows_loaded, rows_quarantined, options,"
-            " storage_table, line_offset, line_stored)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                source_id,
-                str(source.path.resolve()),
-                source.path.name,
-                fp.sha256,
-                fp.size_bytes,
-                dt.datetime.fromtimestamp(source.path.stat().st_mtime),
-                layout_name,
-                fact,
-                encoding,
-                rows_read,
-                rows_loaded,
-                rows_quarantined,
-                json.dumps(
-                    {"decimal": decimal, "delimiter": shape.delimiter, "mapping": mapping.name}
-                    | ({"inferred_mapping": inferred} if inferred else {})
-                ),
-                storage,
-                offset,
-                line_stored,
-            ],
-        )
-        facts.refresh_view(con, fact)
-        if fact == "trade_flows":
-            coverage.store(con, source_id)  # what the file covers, read by every analytic
-        reasons = con.execute(
-            "SELECT regexp_replace(reason, ' ''.*', '') AS kind, count(*), min(line),"
-            " arg_min(reason, line) FROM quarantine "
-            "WHERE source_id = ? GROUP BY kind ORDER BY count(*) DESC, kind LIMIT 8",
-            [source_id],
-        ).fetchall()
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        _reset_order(con)
-        raise
-    finally:
-        for name in rejects:
-            con.execute(f"DROP TABLE IF EXISTS {name}")
-    return LoadReport(
-        path=str(source.path),
-        table=fact,
-        status="loaded",
-        source_id=source_id,
-        layout=layout_name,
-        encoding=encoding,
-        rows_read=rows_read,
-        rows_loaded=rows_loaded,
-        rows_quarantined=rows_quarantined,
-        reasons=[QuarantineSummary(str(k), int(n), int(line), str(first)) for k, n, line, first in reasons],
-    )
 
 
 def load_files(

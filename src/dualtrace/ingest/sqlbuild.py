@@ -16,7 +16,7 @@ from dualtrace.ingest.expressions import Parsed, ident, lit
 from dualtrace.ingest.mapping import Mapping
 from dualtrace.ingest.readers import quote_field
 from dualtrace.warehouse.facts import ERROR_COLUMN, RAW_COLUMN, STORED_LINE_COLUMN
-from dualtrace.warehouse.schema import Kind
+from dualtrace.warehouse.schema import Column, Kind
 
 ALIASES_TABLE = "_dt_country_aliases"
 CURRENCY_TABLE = "_dt_currency_aliases"
@@ -99,21 +99,47 @@ def parse_column(kind: Kind, raw: str, name: str, mapping: Mapping, decimal: str
 
 
 def build_select(mapping: Mapping, shape: SourceShape, *, decimal: str, has_rates: bool) -> str:
+    """One SELECT that reads the file's text columns and yields the typed fact row, its error
+    (NULL for a good row) and, for a bad row, the raw line rebuilt; built in layers, each
+    selecting from the one before."""
     table = mapping.table
     stored = [c for c in table.columns if c.name not in ("source_id", "source_line")]
+    mapped = [c for c in stored if c.kind is not Kind.DERIVED and raw_expression(mapping, c.name) is not None]
+    layer = _lookup_layer(mapped, _raw_layer(mapping, stored, shape))
+    parsed_columns = _parsed_columns(mapping, mapped, decimal)
+    layer = _step_layers(parsed_columns, layer)
+    layer_typed, reasons, date_source = _typed_layer(mapped, parsed_columns, layer)
+    given = set(mapping.columns) | set(mapping.constants)
+    final_cols, final_joins = _final_columns(mapping, shape, stored, given, has_rates, date_source)
+    error = _error_expression(mapping, shape, given, reasons)
+    outputs = [f"{ident('o__' + c.name)} AS {ident(c.name)}" for c in stored]
+    if shape.line_column:
+        outputs.append(f"{ident(shape.line_column)} AS {STORED_LINE_COLUMN}")
+    layer_final = (
+        f"SELECT typed.*, {', '.join(final_cols)}, {error} AS {ERROR_COLUMN} "
+        f"FROM ({layer_typed}) AS typed {' '.join(final_joins)}"
+    )
+    return (
+        f"SELECT {', '.join(outputs)}, {ERROR_COLUMN}, "
+        f"CASE WHEN {ERROR_COLUMN} IS NOT NULL THEN {_raw_line(shape)} END AS {RAW_COLUMN} "
+        f"FROM ({layer_final}) AS final"
+    )
 
-    # Layer 1: raw text per canonical column.
+
+def _raw_layer(mapping: Mapping, stored: list[Column], shape: SourceShape) -> str:
+    """Layer 1: raw text per canonical column."""
     raw_cols: list[str] = []
     for column in stored:
         raw = raw_expression(mapping, column.name)
         if raw is not None:
             raw_cols.append(f"{raw} AS {_r(column.name)}")
-    layer_raw = f"SELECT src.*, {', '.join(raw_cols)} FROM {shape.relation} AS src"
+    return f"SELECT src.*, {', '.join(raw_cols)} FROM {shape.relation} AS src"
 
-    # Layer 2: lookups (countries, currencies) as joined columns.
+
+def _lookup_layer(mapped: list[Column], layer_raw: str) -> str:
+    """Layer 2: lookups (countries, currencies) as joined columns."""
     join_cols: list[str] = []
     joins: list[str] = []
-    mapped = [c for c in stored if c.kind is not Kind.DERIVED and raw_expression(mapping, c.name) is not None]
     for column in mapped:
         raw_ref = _r(column.name)
         if column.kind is Kind.COUNTRY:
@@ -123,9 +149,11 @@ def build_select(mapping: Mapping, shape: SourceShape, *, decimal: str, has_rate
         elif column.kind is Kind.CURRENCY:
             joins.append(f"LEFT JOIN {CURRENCY_TABLE} AS cur ON cur.alias = upper({raw_ref})")
             join_cols.append(f"cur.code AS {ident('j__' + column.name)}")
-    layer = f"SELECT raw.*{''.join(', ' + c for c in join_cols)} FROM ({layer_raw}) AS raw {' '.join(joins)}"
+    return f"SELECT raw.*{''.join(', ' + c for c in join_cols)} FROM ({layer_raw}) AS raw {' '.join(joins)}"
 
-    # Layer 3: parsed values and reasons, after the intermediate steps each parser asks for.
+
+def _parsed_columns(mapping: Mapping, mapped: list[Column], decimal: str) -> dict[str, Parsed]:
+    """Each mapped column's parsed value and reason (a country's comes from its lookup)."""
     parsed_columns: dict[str, Parsed] = {}
     for column in mapped:
         raw_ref = _r(column.name)
@@ -139,8 +167,13 @@ def build_select(mapping: Mapping, shape: SourceShape, *, decimal: str, has_rate
             parsed_columns[column.name] = Parsed(value, error)
         else:
             parsed_columns[column.name] = parse_column(
-                column.kind, raw_ref, column.name, mapping, decimal, table.hs_min_digits
+                column.kind, raw_ref, column.name, mapping, decimal, mapping.table.hs_min_digits
             )
+    return parsed_columns
+
+
+def _step_layers(parsed_columns: dict[str, Parsed], layer: str) -> str:
+    """Layer 3: the intermediate steps each parser asks for, one layer per step depth."""
     depth = max((len(p.lets) for p in parsed_columns.values()), default=0)
     for level in range(depth):
         steps = [
@@ -150,7 +183,13 @@ def build_select(mapping: Mapping, shape: SourceShape, *, decimal: str, has_rate
             for alias, expr in [p.lets[level]]
         ]
         layer = f"SELECT step.*, {', '.join(steps)} FROM ({layer}) AS step"
+    return layer
 
+
+def _typed_layer(
+    mapped: list[Column], parsed_columns: dict[str, Parsed], layer: str
+) -> tuple[str, list[str], str | None]:
+    """The parsed values and reasons as columns: (the layer, its reason columns, the date column)."""
     typed_cols: list[str] = []
     reasons: list[str] = []
     date_source: str | None = None
@@ -164,10 +203,18 @@ def build_select(mapping: Mapping, shape: SourceShape, *, decimal: str, has_rate
             typed_cols.append(f"{extra_expr} AS {ident('x__' + extra_name)}")
         if column.kind in (Kind.DATE, Kind.PERIOD):
             date_source = f"typed.{_v(column.name)}"
-    layer_typed = f"SELECT step.*, {', '.join(typed_cols)} FROM ({layer}) AS step"
+    return f"SELECT step.*, {', '.join(typed_cols)} FROM ({layer}) AS step", reasons, date_source
 
-    # Layer 3: derived columns and the combined reason.
-    given = set(mapping.columns) | set(mapping.constants)
+
+def _final_columns(
+    mapping: Mapping,
+    shape: SourceShape,
+    stored: list[Column],
+    given: set[str],
+    has_rates: bool,
+    date_source: str | None,
+) -> tuple[list[str], list[str]]:
+    """Last layer: every stored column, given or derived, and the joins the derived ones need."""
     final_cols: list[str] = []
     final_joins: list[str] = []
     for column in stored:
@@ -187,10 +234,14 @@ def build_select(mapping: Mapping, shape: SourceShape, *, decimal: str, has_rate
         else:
             expr = "NULL"
         final_cols.append(f"{expr} AS {ident('o__' + name)}")
+    return final_cols, final_joins
 
+
+def _error_expression(mapping: Mapping, shape: SourceShape, given: set[str], reasons: list[str]) -> str:
+    """A row's error: its structure, then the mapping's filters, then every column's reason."""
     structure = _structure_check(shape)
     filters = _filters(mapping, shape)
-    measures = [m for m in table.measures if m in given]
+    measures = [m for m in mapping.table.measures if m in given]
     no_measure = (
         "CASE WHEN "
         + " AND ".join(f"typed.{_v(m)} IS NULL" for m in measures)
@@ -202,23 +253,15 @@ def build_select(mapping: Mapping, shape: SourceShape, *, decimal: str, has_rate
         f"CASE WHEN {' AND '.join(f'{r} IS NULL' for r in all_reasons)} THEN NULL "
         f"ELSE concat_ws('; ', {', '.join(all_reasons)}) END"
     )
-    error = f"COALESCE({structure}, {filters}, {combined})"
+    return f"COALESCE({structure}, {filters}, {combined})"
+
+
+def _raw_line(shape: SourceShape) -> str:
+    """The record's line rebuilt from its fields, for the quarantine."""
     fields = [quote_field(c, shape.delimiter) for c in [*shape.header, *shape.overflow]]
     reconstruct = f" || {lit(shape.delimiter)} || ".join(f"({f})" for f in fields)
     # The spare overflow columns add empty trailing fields: trim them off again.
-    reconstruct = f"rtrim({reconstruct}, {lit(shape.delimiter)})"
-    outputs = [f"{ident('o__' + c.name)} AS {ident(c.name)}" for c in stored]
-    if shape.line_column:
-        outputs.append(f"{ident(shape.line_column)} AS {STORED_LINE_COLUMN}")
-    layer_final = (
-        f"SELECT typed.*, {', '.join(final_cols)}, {error} AS {ERROR_COLUMN} "
-        f"FROM ({layer_typed}) AS typed {' '.join(final_joins)}"
-    )
-    return (
-        f"SELECT {', '.join(outputs)}, {ERROR_COLUMN}, "
-        f"CASE WHEN {ERROR_COLUMN} IS NOT NULL THEN {reconstruct} END AS {RAW_COLUMN} "
-        f"FROM ({layer_final}) AS final"
-    )
+    return f"rtrim({reconstruct}, {lit(shape.delimiter)})"
 
 
 def _structure_check(shape: SourceShape) -> str:

@@ -39,14 +39,8 @@ class EntityChange:
     kinds: set[str] = field(default_factory=set)
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "change": self.change,
-            "entity_id": self.entity_id,
-            "schema": self.schema,
-            "caption": self.caption,
-            "what": sorted(self.kinds),
-            "properties": self.properties,
-        }
+        shown = {name: getattr(self, name) for name in ("change", "entity_id", "schema", "caption")}
+        return shown | {"what": sorted(self.kinds), "properties": self.properties}
 
     def summary(self, width: int = 120) -> str:
         parts = []

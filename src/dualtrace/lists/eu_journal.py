@@ -8,12 +8,11 @@ address, notes. Regulation 833/2014 Annex IV lists the military end users under 
 
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 
 from dualtrace.lists import registry
-from dualtrace.lists.model import Batch, ListEntity, dates_in, parse_date, require_columns, slug
+from dualtrace.lists.model import Batch, ListEntity, csv_rows, dates_in, parse_date, slug
 
 __all__ = ["HEADER_MARK", "read", "split_names"]
 
@@ -49,11 +48,7 @@ def split_names(text: str) -> list[str]:
 
 
 def read(path: Path, list_name: str | None = None) -> Batch:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        header = reader.fieldnames or []
-        require_columns(path, list(header), HEADER_MARK)
-        rows = list(reader)
+    rows = csv_rows(path, HEADER_MARK)
     celex = next((r["celex"] for r in rows if r.get("celex")), "unknown")
     name = list_name or f"eu_journal_{celex}"
     batch = Batch(name, "eu-journal-csv", [path])

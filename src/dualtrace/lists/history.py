@@ -24,6 +24,13 @@ class State:
     properties: dict[str, list[str]]
 
 
+# What a version records of each entity row.
+_STATE = pa.schema(
+    {"entity_id": pa.string(), "content_hash": pa.string(), "schema": pa.string(),
+     "caption": pa.string(), "target": pa.bool_(), "properties": pa.string()}
+)  # fmt: skip
+
+
 def record(
     con: duckdb.DuckDBPyConnection,
     list_name: str,
@@ -35,26 +42,7 @@ def record(
 ) -> None:
     """Record the contents of a version: ``rows`` (entity rows as the store writes them) and, for
     a delta, the entities of ``base_version`` not rewritten by it nor in ``dropped``."""
-    table = pa.table(
-        {
-            "entity_id": [r["entity_id"] for r in rows],
-            "content_hash": [r["content_hash"] for r in rows],
-            "schema": [r["schema"] for r in rows],
-            "caption": [r["caption"] for r in rows],
-            "target": pa.array([bool(r["target"]) for r in rows], pa.bool_()),
-            "properties": [r["properties"] for r in rows],
-        },
-        schema=pa.schema(
-            [
-                ("entity_id", pa.string()),
-                ("content_hash", pa.string()),
-                ("schema", pa.string()),
-                ("caption", pa.string()),
-                ("target", pa.bool_()),
-                ("properties", pa.string()),
-            ]
-        ),
-    )
+    table = pa.Table.from_pylist(rows, schema=_STATE)  # the rows' other columns are left out
     con.register("_dt_states", table)
     try:
         # Only contents not seen before: most entities are unchanged between versions.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import re
@@ -136,6 +137,26 @@ class ListEntity:
         }
 
 
+def linked_address(
+    owner: ListEntity, address_id: str, parts: Iterable[str | None], dataset: str, **props: str | None
+) -> ListEntity | None:
+    """An Address of the non-empty ``parts`` joined (None when all are empty), with ``props``; the
+    owner links it (addressEntity), keeps its text and, where its schema has one, its country."""
+    full = ", ".join(p for p in parts if p)
+    if not full:
+        return None
+    address = ListEntity(address_id, "Address", datasets=[dataset])
+    address.add("full", full)
+    for prop, value in props.items():
+        address.add(prop, value)
+    owner.add("addressEntity", address.id)
+    owner.add("address", full)
+    country = props.get("country")
+    if country and owner.ftm_schema is not None and "country" in owner.ftm_schema.properties:
+        owner.add("country", country)
+    return address
+
+
 @dataclass
 class DeltaOp:
     """An OpenSanctions delta operation: ADD / MOD replace an entity, DEL removes it."""
@@ -181,6 +202,14 @@ def require_columns(path: Path, header: list[str], needed: Iterable[str]) -> Non
     missing = [c for c in needed if c not in header]
     if missing:
         raise InputError(f"{path.name}: missing column(s) {', '.join(missing)} for this layout")
+
+
+def csv_rows(path: Path, needed: Iterable[str], *, delimiter: str = ",") -> list[dict[str, str]]:
+    """A list file's CSV records (UTF-8, BOM or not), refused when a column of its layout is missing."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle, delimiter=delimiter)
+        require_columns(path, list(reader.fieldnames or []), needed)
+        return list(reader)
 
 
 def iso_timestamp(value: str | None) -> datetime | None:

@@ -18,15 +18,14 @@ from datetime import date
 from pathlib import Path
 
 from dualtrace.errors import InputError
-from dualtrace.lists.model import Batch, ListEntity
-from dualtrace.lists.ofac_csv import AUTHORITY
+from dualtrace.lists.model import Batch, ListEntity, linked_address
+from dualtrace.lists.ofac_csv import AUTHORITY, PARTY_SCHEMA
 from dualtrace.lists.ofac_xml import ID_PROPS
 from dualtrace.lists.xmlsafe import iterparse
 
 __all__ = ["read"]
 
 
-_PARTY_SCHEMA = {"individual": "Person", "vessel": "Vessel", "aircraft": "Airplane"}
 # Feature type (lower case) -> FtM property, for features whose value is a text or a reference.
 _FEATURE_PROPS = {
     "birthdate": "birthDate",
@@ -168,9 +167,9 @@ class _Reader:
         fixed: str = node.get("FixedRef") or profile.get("ID") or ""
         subtype = profile.get("PartySubTypeID")
         kind = self.refs.text("PartySubType", subtype).lower()
-        if kind not in _PARTY_SCHEMA:
+        if kind not in PARTY_SCHEMA:
             kind = self.refs.text("PartyType", self.refs.attr("PartySubType", subtype, "PartyTypeID")).lower()
-        schema = _PARTY_SCHEMA.get(kind, "LegalEntity")
+        schema = PARTY_SCHEMA.get(kind, "LegalEntity")
         entity = ListEntity(f"ofac-{fixed}", schema, target=True, datasets=[self.batch.list_name])
         entity.add("topics", "sanction")
         props = entity.ftm_schema.properties if entity.ftm_schema else {}
@@ -237,19 +236,12 @@ class _Reader:
             entity.add(prop, [v for v in values if v])
 
     def _address(self, entity: ListEntity, place: _Location, feature_id: str) -> None:
-        full = place.full()
-        if not full:
-            return
-        address = ListEntity(f"ofac-addr-{feature_id}", "Address", datasets=[self.batch.list_name])
-        address.add("full", full)
-        address.add("city", place.parts.get("CITY"))
-        address.add("postalCode", place.parts.get("POSTAL CODE"))
-        address.add("country", place.country)
-        self.batch.entities.append(address)
-        entity.add("addressEntity", address.id)
-        entity.add("address", full)
-        if place.country and entity.ftm_schema and "country" in entity.ftm_schema.properties:
-            entity.add("country", place.country)
+        address = linked_address(
+            entity, f"ofac-addr-{feature_id}", [place.full()], self.batch.list_name,
+            city=place.parts.get("CITY"), postalCode=place.parts.get("POSTAL CODE"), country=place.country,
+        )  # fmt: skip
+        if address is not None:
+            self.batch.entities.append(address)
 
     def sanction(self, node: ET.Element) -> None:
         entity = self.entities.get(node.get("ProfileID", ""))

@@ -21,14 +21,15 @@ from collections import defaultdict
 from pathlib import Path
 
 from dualtrace.errors import InputError
-from dualtrace.lists.model import Batch, ListEntity, date_from_filename
+from dualtrace.lists.model import Batch, ListEntity, date_from_filename, linked_address
 from dualtrace.lists.ofac_remarks import apply_remarks
 
 __all__ = ["PARTS", "read", "read_rows"]
 
 PARTS = ("main", "alt", "add", "comments")
 _WIDTH = {"main": 12, "alt": 5, "add": 6, "comments": 2}
-_SCHEMA = {"individual": "Person", "vessel": "Vessel", "aircraft": "Airplane"}
+# OFAC party type (lower case) -> FtM schema; other types are LegalEntity.
+PARTY_SCHEMA = {"individual": "Person", "vessel": "Vessel", "aircraft": "Airplane"}
 AUTHORITY = "Office of Foreign Assets Control"
 
 
@@ -111,75 +112,17 @@ def read(files: dict[str, Path], list_name: str) -> Batch:
     by_name: dict[str, str] = {}
     links: list[tuple[str, str]] = []
     for row in read_rows(main, "main"):
-        ent_num, name, sdn_type, program, title, call_sign, vtype, tonnage, grt, vflag, vowner, remarks = row[
-            :12
-        ]
-        schema = _SCHEMA.get(sdn_type.lower(), "LegalEntity")
-        entity = ListEntity(f"ofac-{ent_num}", schema, target=True, datasets=[list_name])
-        entity.add("name", name)
-        if schema == "Person" and "," in name:
-            last, first = name.split(",", 1)
-            entity.add("lastName", last.strip())
-            entity.add("firstName", first.strip())
-        entity.add("topics", "sanction")
-        if schema == "Person":
-            entity.add("title", title)
-        if schema == "Vessel":
-            entity.add("callSign", call_sign)
-            entity.add("type", vtype)
-            entity.add("tonnage", tonnage)
-            entity.add("grossRegisteredTonnage", grt)
-            entity.add("flag", vflag)
-            entity.add("notes", f"Owner: {vowner}" if vowner else None)
-        full_remarks = remarks
-        if ent_num in comments:  # the overflow of a remarks field too long for sdn.csv
-            full_remarks = remarks + "".join(comments.pop(ent_num))
-        found = apply_remarks(entity, full_remarks)
+        ent_num, name = row[0], row[1]
+        entity, linked_to = _party(row, list_name, comments)
         entities[ent_num] = entity
         by_name.setdefault(name.upper(), entity.id)
-        links.extend((entity.id, target) for target in found.linked_to)
-        sanction = ListEntity(f"ofac-{ent_num}-sanction", "Sanction", datasets=[list_name])
-        sanction.add("entity", entity.id)
-        sanction.add("authority", AUTHORITY)
-        sanction.add("authorityId", ent_num)
-        sanction.add("country", "us")
-        for prog in program.replace("] [", "; ").strip("[]").split("; "):
-            sanction.add("program", prog.strip())
-        entities[f"{ent_num}-sanction"] = sanction
-    orphans: dict[str, int] = defaultdict(int)
-    if "alt" in files:
-        for row in read_rows(files["alt"], "alt"):
-            ent_num, _alt_num, alt_type, alt_name, _alt_remarks = row[:5]
-            if ent_num not in entities:
-                orphans["alt"] += 1
-                continue
-            prop = {"fka": "previousName", "nka": "alias", "aka": "alias"}.get(
-                alt_type.lower().replace(".", "")
-            )
-            entities[ent_num].add("weakAlias" if "weak" in alt_type.lower() else (prop or "alias"), alt_name)
-    if "add" in files:
-        for row in read_rows(files["add"], "add"):
-            ent_num, add_num, address, city, country, add_remarks = row[:6]
-            if ent_num not in entities:
-                orphans["add"] += 1
-                continue
-            text = ", ".join(p for p in (address, city, country) if p)
-            if not text:
-                continue
-            owner = entities[ent_num]
-            addr = ListEntity(f"ofac-addr-{add_num}", "Address", datasets=[list_name])
-            addr.add("full", text)
-            addr.add("street", address)
-            addr.add("city", city)
-            addr.add("country", country)
-            addr.add("remarks", add_remarks)
-            entities[f"addr-{add_num}"] = addr
-            owner.add("addressEntity", addr.id)
-            owner.add("address", text)
-            if country and "country" in (owner.ftm_schema.properties if owner.ftm_schema else {}):
-                owner.add("country", country)
-    for ent_num in comments:
-        orphans["comments"] += len(comments[ent_num])
+        links.extend((entity.id, target) for target in linked_to)
+        entities[f"{ent_num}-sanction"] = _sanction(entity, ent_num, row[3], list_name)
+    orphans = {  # rows of the other files whose ent_num is not in the main file
+        "alt": _add_aliases(files["alt"], entities) if "alt" in files else 0,
+        "add": _add_addresses(files["add"], entities, list_name) if "add" in files else 0,
+        "comments": sum(len(texts) for texts in comments.values()),
+    }
     for target_from, name in links:
         target_id = by_name.get(name.upper())
         if target_id is None:
@@ -192,6 +135,79 @@ def read(files: dict[str, Path], list_name: str) -> Batch:
     if "history" in files:
         batch.notes.append(_listing_dates(files["history"], entities))
     for part, count in orphans.items():
-        batch.notes.append(f"{count:,} {files[part].name} rows name an ent_num that is not in {main.name}")
+        if count:
+            batch.notes.append(
+                f"{count:,} {files[part].name} rows name an ent_num that is not in {main.name}"
+            )
     batch.entities = list(entities.values())
     return batch
+
+
+def _party(row: list[str], list_name: str, comments: dict[str, list[str]]) -> tuple[ListEntity, list[str]]:
+    """The listed party of an sdn.csv row, and the names its remarks link it to."""
+    ent_num, name, sdn_type, _program, title, call_sign, vtype, tonnage, grt, vflag, vowner, remarks = row[
+        :12
+    ]
+    schema = PARTY_SCHEMA.get(sdn_type.lower(), "LegalEntity")
+    entity = ListEntity(f"ofac-{ent_num}", schema, target=True, datasets=[list_name])
+    entity.add("name", name)
+    if schema == "Person" and "," in name:
+        last, first = name.split(",", 1)
+        entity.add("lastName", last.strip())
+        entity.add("firstName", first.strip())
+    entity.add("topics", "sanction")
+    if schema == "Person":
+        entity.add("title", title)
+    if schema == "Vessel":
+        entity.add("callSign", call_sign)
+        entity.add("type", vtype)
+        entity.add("tonnage", tonnage)
+        entity.add("grossRegisteredTonnage", grt)
+        entity.add("flag", vflag)
+        entity.add("notes", f"Owner: {vowner}" if vowner else None)
+    full_remarks = remarks
+    if ent_num in comments:  # the overflow of a remarks field too long for sdn.csv
+        full_remarks = remarks + "".join(comments.pop(ent_num))
+    found = apply_remarks(entity, full_remarks)
+    return entity, list(found.linked_to)
+
+
+def _sanction(entity: ListEntity, ent_num: str, program: str, list_name: str) -> ListEntity:
+    sanction = ListEntity(f"ofac-{ent_num}-sanction", "Sanction", datasets=[list_name])
+    sanction.add("entity", entity.id)
+    sanction.add("authority", AUTHORITY)
+    sanction.add("authorityId", ent_num)
+    sanction.add("country", "us")
+    for prog in program.replace("] [", "; ").strip("[]").split("; "):
+        sanction.add("program", prog.strip())
+    return sanction
+
+
+def _add_aliases(path: Path, entities: dict[str, ListEntity]) -> int:
+    """Add alt.csv's names to their parties; returns how many rows name no party."""
+    orphans = 0
+    for row in read_rows(path, "alt"):
+        ent_num, _alt_num, alt_type, alt_name, _alt_remarks = row[:5]
+        if ent_num not in entities:
+            orphans += 1
+            continue
+        prop = {"fka": "previousName", "nka": "alias", "aka": "alias"}.get(alt_type.lower().replace(".", ""))
+        entities[ent_num].add("weakAlias" if "weak" in alt_type.lower() else (prop or "alias"), alt_name)
+    return orphans
+
+
+def _add_addresses(path: Path, entities: dict[str, ListEntity], list_name: str) -> int:
+    """Add add.csv's addresses to their parties; returns how many rows name no party."""
+    orphans = 0
+    for row in read_rows(path, "add"):
+        ent_num, add_num, address, city, country, add_remarks = row[:6]
+        if ent_num not in entities:
+            orphans += 1
+            continue
+        addr = linked_address(
+            entities[ent_num], f"ofac-addr-{add_num}", (address, city, country), list_name,
+            street=address, city=city, country=country, remarks=add_remarks,
+        )  # fmt: skip
+        if addr is not None:
+            entities[f"addr-{add_num}"] = addr
+    return orphans

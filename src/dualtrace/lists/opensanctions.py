@@ -6,7 +6,6 @@ sources such as the US DoD 1260H list (with its "Parent Name" column) and China'
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from collections.abc import Iterator
@@ -22,9 +21,9 @@ from dualtrace.lists.model import (
     Batch,
     DeltaOp,
     ListEntity,
+    csv_rows,
     date_from_filename,
     parse_date,
-    require_columns,
     slug,
 )
 from dualtrace.normalize.names import analyze
@@ -165,10 +164,7 @@ def read_nested(path: Path, list_name: str | None = None) -> Batch:
 def read_simple(path: Path, list_name: str | None = None) -> Batch:
     """targets.simple.csv: id, schema, name, aliases (;-separated), birth_date, countries,
     addresses, identifiers, sanctions, phones, emails, dataset, first_seen, last_seen, last_change."""
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        require_columns(path, list(reader.fieldnames or []), SIMPLE_MARK)
-        rows = list(reader)
+    rows = csv_rows(path, SIMPLE_MARK)
     titles = {r.get("dataset") or "" for r in rows}
     single = titles.pop() if len(titles) == 1 else ""
     name = list_name or (re.sub(r"\W+", "_", single.lower()).strip("_") or "opensanctions")
@@ -215,10 +211,7 @@ def read_dod_1260h(path: Path, list_name: str | None = None) -> Batch:
     "Parent Name" becomes the LegalEntity ``parent`` link: to the listed entry of that name when
     there is one, else to an (unlisted, non-target) Company of that name.
     """
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        require_columns(path, list(reader.fieldnames or []), DOD_MARK)
-        rows = list(reader)
+    rows = csv_rows(path, DOD_MARK)
     name = list_name or "us_dod_1260h"
     batch = Batch(name, "dod-1260h-csv", [path])
     by_norm: dict[str, str] = {}
@@ -273,10 +266,7 @@ def read_dod_1260h(path: Path, list_name: str | None = None) -> Batch:
 
 def read_cn_sanctions(path: Path, list_name: str | None = None) -> Batch:
     """China's counter-sanctions (OpenSanctions ``cn_sanctions`` CSV)."""
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        require_columns(path, list(reader.fieldnames or []), CN_MARK)
-        rows = list(reader)
+    rows = csv_rows(path, CN_MARK)
     name = list_name or "cn_sanctions"
     batch = Batch(name, "cn-sanctions-csv", [path])
     seen: set[str] = set()

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from dualtrace.errors import InputError
-from dualtrace.lists.model import Batch, ListEntity, parse_date
+from dualtrace.lists.model import Batch, ListEntity, linked_address, parse_date
 from dualtrace.lists.xmlsafe import parse_root
 
 __all__ = ["read"]
@@ -40,19 +40,12 @@ def _common(entity: ListEntity, node: ET.Element, list_name: str, batch: Batch) 
     entity.add("topics", "sanction")
     for i, addr in enumerate(node.findall("INDIVIDUAL_ADDRESS") + node.findall("ENTITY_ADDRESS")):
         parts = [_text(addr, t) for t in ("STREET", "CITY", "STATE_PROVINCE", "ZIP_CODE", "COUNTRY")]
-        full = ", ".join(p for p in parts if p)
-        if not full:
-            continue
-        address = ListEntity(f"{entity.id}-addr-{i}", "Address", datasets=[list_name])
-        address.add("full", full)
-        address.add("city", _text(addr, "CITY"))
-        address.add("country", _text(addr, "COUNTRY"))
-        address.add("remarks", _text(addr, "NOTE"))
-        batch.entities.append(address)
-        entity.add("addressEntity", address.id)
-        entity.add("address", full)
-        if _text(addr, "COUNTRY"):
-            entity.add("country", _text(addr, "COUNTRY"))
+        address = linked_address(
+            entity, f"{entity.id}-addr-{i}", parts, list_name,
+            city=_text(addr, "CITY"), country=_text(addr, "COUNTRY"), remarks=_text(addr, "NOTE"),
+        )  # fmt: skip
+        if address is not None:
+            batch.entities.append(address)
 
 
 def read(path: Path, list_name: str | None = None) -> Batch:

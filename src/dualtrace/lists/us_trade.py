@@ -4,7 +4,6 @@ BIS Denied Persons List (its own tab-separated file)."""
 
 from __future__ import annotations
 
-import csv
 import json
 from collections import OrderedDict
 from datetime import date
@@ -13,7 +12,14 @@ from typing import Any
 
 from dualtrace.errors import InputError
 from dualtrace.lists import registry
-from dualtrace.lists.model import Batch, ListEntity, date_from_filename, parse_date, require_columns, slug
+from dualtrace.lists.model import (
+    Batch,
+    ListEntity,
+    csv_rows,
+    date_from_filename,
+    parse_date,
+    slug,
+)
 
 __all__ = ["CSL_MARK", "DPL_MARK", "read_csl", "read_dpl"]
 
@@ -33,10 +39,7 @@ def _csl_rows(path: Path) -> list[dict[str, Any]]:
         if not isinstance(rows, list):
             raise InputError(f"{path.name}: expected a list of CSL records or {{'results': [...]}}")
         return rows
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        require_columns(path, list(reader.fieldnames or []), CSL_MARK)
-        return list(reader)
+    return csv_rows(path, CSL_MARK)
 
 
 def _split(value: Any) -> list[str]:
@@ -95,10 +98,7 @@ def read_csl(path: Path, list_name: str | None = None) -> Batch:
 def read_dpl(path: Path, list_name: str | None = None) -> Batch:
     """BIS DPL: one row per (party, address); rows of one party share its name and are merged."""
     name = list_name or "us_bis_dpl"
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle, delimiter="\t")
-        require_columns(path, list(reader.fieldnames or []), DPL_MARK)
-        rows = list(reader)
+    rows = csv_rows(path, DPL_MARK, delimiter="\t")
     batch = Batch(name, "bis-dpl", [path], version_date=date_from_filename(path))
     parties: OrderedDict[str, ListEntity] = OrderedDict()
     updates: list[str] = []

@@ -18,18 +18,15 @@ from dualtrace.serve.service import Service
 router = APIRouter(prefix="/api/v1")
 
 
+# What a list of findings shows of each, in this order (the full finding is one request away).
+SUMMARY_FIELDS = (
+    "finding_id", "kind", "severity", "score", "subject_type", "subject", "period_start", "period_end",
+    "headline",
+)  # fmt: skip
+
+
 def finding_summary(f: Finding) -> dict[str, Any]:
-    return {
-        "finding_id": f.finding_id,
-        "kind": f.kind,
-        "severity": f.severity,
-        "score": f.score,
-        "subject_type": f.subject_type,
-        "subject": f.subject,
-        "period_start": f.period_start,
-        "period_end": f.period_end,
-        "headline": f.headline,
-    }
+    return {name: getattr(f, name) for name in SUMMARY_FIELDS}
 
 
 def finding_filter(

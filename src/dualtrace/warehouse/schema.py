@@ -53,6 +53,18 @@ class FactTable:
         return [c.name for c in self.columns if c.kind is not Kind.DERIVED]
 
 
+# Columns both fact tables have: what a row is worth and weighs, and where it came from.
+_AMOUNTS = (
+    Column("value", Kind.MONEY),
+    Column("currency", Kind.CURRENCY),
+    Column("value_usd", Kind.MONEY),
+    Column("net_kg", Kind.NUMBER),
+    Column("qty", Kind.NUMBER),
+    Column("qty_unit", Kind.TEXT),
+)
+_ORIGIN = (Column("source_id", Kind.DERIVED), Column("source_line", Kind.DERIVED))
+_MEASURES = ("value", "value_usd", "net_kg", "qty")
+
 TRADE_FLOWS = FactTable(
     name="trade_flows",
     columns=(
@@ -64,17 +76,11 @@ TRADE_FLOWS = FactTable(
         Column("hs_code", Kind.HS_CODE, required=True),
         Column("hs6", Kind.DERIVED),
         Column("hs_version", Kind.HS_VERSION),
-        Column("value", Kind.MONEY),
-        Column("currency", Kind.CURRENCY),
-        Column("value_usd", Kind.MONEY),
-        Column("net_kg", Kind.NUMBER),
-        Column("qty", Kind.NUMBER),
-        Column("qty_unit", Kind.TEXT),
-        Column("source_id", Kind.DERIVED),
-        Column("source_line", Kind.DERIVED),
+        *_AMOUNTS,
+        *_ORIGIN,
     ),
     hs_min_digits=2,
-    measures=("value", "value_usd", "net_kg", "qty"),
+    measures=_MEASURES,
 )
 
 SHIPMENTS = FactTable(
@@ -102,19 +108,13 @@ SHIPMENTS = FactTable(
         Column("description", Kind.TEXT),
         Column("manufacturer", Kind.TEXT),
         Column("brand", Kind.TEXT),
-        Column("value", Kind.MONEY),
-        Column("currency", Kind.CURRENCY),
-        Column("value_usd", Kind.MONEY),
-        Column("net_kg", Kind.NUMBER),
-        Column("qty", Kind.NUMBER),
-        Column("qty_unit", Kind.TEXT),
+        *_AMOUNTS,
         Column("transport", Kind.TEXT),
         Column("extra", Kind.DERIVED),
-        Column("source_id", Kind.DERIVED),
-        Column("source_line", Kind.DERIVED),
+        *_ORIGIN,
     ),
     hs_min_digits=6,
-    measures=("value", "value_usd", "net_kg", "qty"),
+    measures=_MEASURES,
 )
 
 FACT_TABLES = {table.name: table for table in (TRADE_FLOWS, SHIPMENTS)}
