@@ -396,20 +396,24 @@ def _main_entity(
     return entities, entities[max(count_by_entity, key=lambda e: (count_by_entity[e], e))]
 
 
+# the evidence table's columns, each from a field of the link
+_HIT_COLUMNS = (
+    ("party", "name"),
+    ("list", "list_name"),
+    ("entity_id", "entity_id"),
+    ("caption", "caption"),
+    ("score", "score"),
+    ("programs", "programs"),
+    ("listing_date", "listing_date"),
+    ("decision", "decision"),
+)
+
+
 def _hit_table(hits: list[_Link]) -> list[dict[str, Any]]:
-    return [
-        {
-            "party": h.name,
-            "list": h.list_name,
-            "entity_id": h.entity_id,
-            "caption": h.caption,
-            "score": round(float(h.score), 4),
-            "programs": h.programs,
-            "listing_date": h.listing_date,
-            "decision": h.decision,
-        }
-        for h in hits
-    ]
+    table = [{column: getattr(h, name) for column, name in _HIT_COLUMNS} for h in hits]
+    for row in table:
+        row["score"] = round(float(row["score"]), 4)
+    return table
 
 
 def _cluster_finding(

@@ -777,13 +777,40 @@ def _comext(g: Generator) -> None:
 # --------------------------------------------------------------------------------------------
 
 
+def _chn_series(
+    g: Generator,
+    partner: str,
+    post: float,
+    code: str,
+    value: float,
+    tags: tuple[str, ...],
+    months: Iterable[tuple[int, int]] = MONTHS,
+) -> None:
+    """China's exports of one code to a partner, with the code's own unit values."""
+    hs = HS[code]
+    g.series(
+        source="comtrade",
+        file=F_CHN,
+        reporter="CHN",
+        partner=partner,
+        flow="X",
+        code=code,
+        base=value,
+        mult=_mult(post),
+        months=months,
+        usd_per_kg=hs.usd_per_kg,
+        unit=hs.unit,
+        per_kg=hs.per_kg,
+        tags=tags,
+    )
+
+
 def _chn_exports(g: Generator) -> None:
     for group, (codes, bases, posts) in CHN_GROUPS.items():
         for partner, base in bases.items():
             for code, weight in codes.items():
                 if group == "drones" and weight <= 0.02 and partner not in ("RUS", "HKG", "DEU", "TUR"):
                     continue
-                hs = HS[code]
                 tags = (f"chn_{group}",)
                 if group in ("drones", "optics") or code in H6_TO_H5:
                     h5 = H6_TO_H5.get(code, "880220" if group == "drones" else code)
@@ -792,51 +819,10 @@ def _chn_exports(g: Generator) -> None:
                     # before 2022 (HS 2017) the drone codes collapse into 880220 / 880330
                     if group != "drones" or code in ("880622", "880730"):
                         w5 = weight if group != "drones" else (0.7 if code == "880622" else 0.3)
-                        g.series(
-                            source="comtrade",
-                            file=F_CHN,
-                            reporter="CHN",
-                            partner=partner,
-                            flow="X",
-                            code=h5,
-                            base=base * w5,
-                            mult=_mult(posts[partner]),
-                            months=h5_months,
-                            usd_per_kg=HS[h5].usd_per_kg,
-                            unit=HS[h5].unit,
-                            per_kg=HS[h5].per_kg,
-                            tags=tags,
-                        )
-                    g.series(
-                        source="comtrade",
-                        file=F_CHN,
-                        reporter="CHN",
-                        partner=partner,
-                        flow="X",
-                        code=code,
-                        base=base * weight,
-                        mult=_mult(posts[partner]),
-                        months=h6_months,
-                        usd_per_kg=hs.usd_per_kg,
-                        unit=hs.unit,
-                        per_kg=hs.per_kg,
-                        tags=tags,
-                    )
+                        _chn_series(g, partner, posts[partner], h5, base * w5, tags, h5_months)
+                    _chn_series(g, partner, posts[partner], code, base * weight, tags, h6_months)
                 else:
-                    g.series(
-                        source="comtrade",
-                        file=F_CHN,
-                        reporter="CHN",
-                        partner=partner,
-                        flow="X",
-                        code=code,
-                        base=base * weight,
-                        mult=_mult(posts[partner]),
-                        usd_per_kg=hs.usd_per_kg,
-                        unit=hs.unit,
-                        per_kg=hs.per_kg,
-                        tags=tags,
-                    )
+                    _chn_series(g, partner, posts[partner], code, base * weight, tags)
     _alumina(g)
     sel = g.select
     calibrate_ratio(sel(file=F_CHN, partner="RUS", tag="chn_ics"), 2.40)
