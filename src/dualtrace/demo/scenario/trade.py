@@ -834,6 +834,11 @@ def _chn_exports(g: Generator) -> None:
     rescale([f for f in drones_rus if is_post(f.year, f.month)], k)
 
 
+def _alumina_flow(partner: str, y: int, m: int, kg: int, value: int) -> Flow:
+    """China's exports of aluminium oxide (2818.20) to a partner in one month."""
+    return Flow("comtrade", F_CHN, "CHN", partner, "X", "281820", y, m, value, kg, kg, "kg", ("chn_alumina",))
+
+
 def _alumina(g: Generator) -> None:
     rng = g.rng
     levels = {
@@ -851,23 +856,8 @@ def _alumina(g: Generator) -> None:
                 continue
             price = 0.45 if y < 2022 else 0.52 if y == 2022 else 0.42
             kg_i = max(1, round(kg))
-            g.flows.append(
-                Flow(
-                    "comtrade",
-                    F_CHN,
-                    "CHN",
-                    partner,
-                    "X",
-                    "281820",
-                    y,
-                    m,
-                    max(1, round(kg_i * price * math.exp(rng.gauss(0, 0.05)))),
-                    kg_i,
-                    kg_i,
-                    "kg",
-                    ("chn_alumina",),
-                )
-            )
+            value = max(1, round(kg_i * price * math.exp(rng.gauss(0, 0.05))))
+            g.flows.append(_alumina_flow(partner, y, m, kg_i, value))
     for y, m in MONTHS:
         if (y, m) < (2022, 5):
             kg = rng.uniform(150e3, 350e3)
@@ -879,23 +869,8 @@ def _alumina(g: Generator) -> None:
             kg = rng.uniform(80e6, 120e6)
         price = 0.45 if y < 2022 else 0.52 if y == 2022 else 0.42
         kg_i = round(kg)
-        g.flows.append(
-            Flow(
-                "comtrade",
-                F_CHN,
-                "CHN",
-                "RUS",
-                "X",
-                "281820",
-                y,
-                m,
-                round(kg_i * price * math.exp(rng.gauss(0, 0.04))),
-                kg_i,
-                kg_i,
-                "kg",
-                ("chn_alumina",),
-            )
-        )
+        value = round(kg_i * price * math.exp(rng.gauss(0, 0.04)))
+        g.flows.append(_alumina_flow("RUS", y, m, kg_i, value))
 
 
 def _deu_from_comext(g: Generator) -> None:
