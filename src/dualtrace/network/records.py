@@ -52,24 +52,12 @@ def _records_table(records: list[dict[str, Any]]) -> pa.Table:
     return _table({c: [r.get(c) for r in records] for c in RECORD_COLUMNS})
 
 
+# every record column is text but these
+_TYPES = {"ids": pa.list_(pa.string()), "lines": pa.int64(), "roles": pa.list_(pa.string())}
+
+
 def _table(rows: dict[str, list[Any]]) -> pa.Table:
-    return pa.table(
-        {
-            "ref": pa.array(rows["ref"], pa.string()),
-            "origin": pa.array(rows["origin"], pa.string()),
-            "party_key": pa.array(rows["party_key"], pa.string()),
-            "name": pa.array(rows["name"], pa.string()),
-            "country": pa.array(rows["country"], pa.string()),
-            "raw_id": pa.array(rows["raw_id"], pa.string()),
-            "ids": pa.array(rows["ids"], pa.list_(pa.string())),
-            "address": pa.array(rows["address"], pa.string()),
-            "schema": pa.array(rows["schema"], pa.string()),
-            "list": pa.array(rows["list"], pa.string()),
-            "entity_id": pa.array(rows["entity_id"], pa.string()),
-            "lines": pa.array(rows["lines"], pa.int64()),
-            "roles": pa.array(rows["roles"], pa.list_(pa.string())),
-        }
-    )
+    return pa.table({c: pa.array(rows[c], _TYPES.get(c, pa.string())) for c in RECORD_COLUMNS})
 
 
 def shipment_records(con: duckdb.DuckDBPyConnection) -> pa.Table:
