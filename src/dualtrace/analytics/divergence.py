@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -26,12 +27,13 @@ from dualtrace.analytics.config import DivergenceConfig
 from dualtrace.analytics.context import Context
 from dualtrace.analytics.evidence import SeriesKey
 from dualtrace.analytics.products import edition_expr
-from dualtrace.analytics.sql import in_list, lit
+from dualtrace.analytics.sql import best_per_series, in_list, lit, weighted_score
 from dualtrace.analytics.wide import Wide
 from dualtrace.findings import Evidence, Finding
 
 KIND = "divergence"
 WEIGHTS = {"divergence": 0.45, "ratio": 0.35, "size": 0.20}
+_SCORE_PARTS = {"divergence": "s_divergence", "ratio": "s_ratio", "size": "s_size"}
 
 
 def _year_selects(ctx: Context, wide: Wide) -> list[str]:
@@ -142,16 +144,10 @@ kept AS (
   FROM tested WHERE opposite OR lopsided
 ),
 scored AS (
-  SELECT kept.*, {WEIGHTS["divergence"]} * s_divergence + {WEIGHTS["ratio"]} * s_ratio
-         + {WEIGHTS["size"]} * s_size AS score
+  SELECT kept.*, {weighted_score(WEIGHTS, _SCORE_PARTS)} AS score
   FROM kept
 )
-SELECT * FROM (
-  SELECT scored.*, ROW_NUMBER() OVER (PARTITION BY measure, {key} ORDER BY score DESC, year) AS rn
-  FROM scored
-) r WHERE rn <= 4
-ORDER BY score DESC, level, product, reporter
-LIMIT {int(limit)}"""
+{best_per_series(f"measure, {key}", "level, product, reporter", limit, source="scored", bucket="year")}"""
 
 
 def run(ctx: Context) -> evidence.Pending:
@@ -272,14 +268,25 @@ def _who(ctx: Context, c: dict[str, Any], product: str) -> str:
     return f"Exports of {product} (all {ctx.reporters('X', c['currency'])} reporters in {c['currency']})"
 
 
-def _opposite_text(c: dict[str, Any], who: str, year: int, base: int) -> str:
-    """'... to Russia rose x5 while those to Ukraine fell 80% (2023 vs 2021: ...)'."""
+def _pair_terms(c: dict[str, Any]) -> tuple[str, str, float, float, Callable[[float], str]]:
+    """The two destinations' names, their current amounts, and how to write an amount."""
     measure, unit = c["measure"], _unit(c)
-    na, nb = text.country(c["partner_a"]), text.country(c["partner_b"])
-    a_current, b_current = float(c["a_current"]), float(c["b_current"])
 
     def amount(x: float) -> str:
         return text.amount(x, measure, unit)
+
+    return (
+        text.country(c["partner_a"]),
+        text.country(c["partner_b"]),
+        float(c["a_current"]),
+        float(c["b_current"]),
+        amount,
+    )
+
+
+def _opposite_text(c: dict[str, Any], who: str, year: int, base: int) -> str:
+    """'... to Russia rose x5 while those to Ukraine fell 80% (2023 vs 2021: ...)'."""
+    na, nb, a_current, b_current, amount = _pair_terms(c)
 
     a_growth, b_growth = math.exp(float(c["a_growth"])), math.exp(float(c["b_growth"]))
     pa = (a_current / float(c["a_base"]) - 1) if c["a_base"] else None
@@ -297,12 +304,7 @@ def _opposite_text(c: dict[str, Any], who: str, year: int, base: int) -> str:
 
 def _lopsided_text(c: dict[str, Any], who: str, year: int, base: int) -> str:
     """'... to Russia were worth 40.0 times those to Ukraine in 2023 (...), against 2.0 times in 2021'."""
-    measure, unit = c["measure"], _unit(c)
-    na, nb = text.country(c["partner_a"]), text.country(c["partner_b"])
-    a_current, b_current = float(c["a_current"]), float(c["b_current"])
-
-    def amount(x: float) -> str:
-        return text.amount(x, measure, unit)
+    na, nb, a_current, b_current, amount = _pair_terms(c)
 
     big, small, nbig, nsmall = (
         (a_current, b_current, na, nb) if a_current >= b_current else (b_current, a_current, nb, na)

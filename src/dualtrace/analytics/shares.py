@@ -27,7 +27,7 @@ from dualtrace.analytics.config import ShareConfig
 from dualtrace.analytics.context import Context
 from dualtrace.analytics.evidence import SeriesKey
 from dualtrace.analytics.series import SeriesTables, bucket_months
-from dualtrace.analytics.sql import in_list, lit
+from dualtrace.analytics.sql import best_per_series, in_list, lit, weighted_score
 from dualtrace.analytics.wide import Wide
 from dualtrace.findings import Evidence, Finding
 
@@ -49,6 +49,9 @@ def _base_bucket(period: str, b: str, base_year: int) -> str:
     return f"({base_year} * 12 + MOD({b}, 12))"
 
 
+_SCORE_PARTS = {"change": "s_change", "dominance": "s_dominance", "size": "GREATEST(0.0, s_size)"}
+
+
 def _ranked(cfg: ShareConfig, min_total: str, series: str, limit: int) -> str:
     """The tail both candidate queries share: the minimum change, the explainable score (change,
     dominance, size) and the best four comparisons per series and direction."""
@@ -60,17 +63,10 @@ def _ranked(cfg: ShareConfig, min_total: str, series: str, limit: int) -> str:
   FROM shares WHERE ABS(share - base_share) >= {lit(cfg.min_change)}
 ),
 ranked AS (
-  SELECT ok.*, {WEIGHTS["change"]} * s_change + {WEIGHTS["dominance"]} * s_dominance
-         + {WEIGHTS["size"]} * GREATEST(0.0, s_size) AS score
+  SELECT ok.*, {weighted_score(WEIGHTS, _SCORE_PARTS)} AS score
   FROM ok
 )
-SELECT * FROM (
-  SELECT ranked.*, ROW_NUMBER() OVER (
-    PARTITION BY {series}, SIGN(share_change) ORDER BY score DESC, b) AS rn
-  FROM ranked
-) r WHERE rn <= 4
-ORDER BY score DESC, level, product, party
-LIMIT {int(limit)}"""
+{best_per_series(f"{series}, SIGN(share_change)", "level, product, party", limit)}"""
 
 
 def candidates_sql(ctx: Context, t: SeriesTables, mode: str, measure: str, limit: int) -> str:

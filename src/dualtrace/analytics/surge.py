@@ -28,7 +28,7 @@ from dualtrace.analytics.context import Context
 from dualtrace.analytics.evidence import SeriesKey
 from dualtrace.analytics.products import SENSITIVE, edition_expr
 from dualtrace.analytics.series import SeriesTables
-from dualtrace.analytics.sql import in_list, lit
+from dualtrace.analytics.sql import best_per_series, in_list, lit, weighted_score
 from dualtrace.analytics.wide import Wide
 from dualtrace.findings import Evidence, Finding
 
@@ -45,6 +45,9 @@ def _window(order: bool = True, frame: str = "") -> str:
     return f"OVER ({body}{(' ' + frame) if frame else ''})"
 
 
+_SCORE_PARTS = {"magnitude": "s_magnitude", "surprise": "s_surprise", "size": "s_size"}
+
+
 def _ranked(cfg: SurgeConfig, floor: str, series: str, limit: int) -> str:
     """The tail both candidate queries share: thresholds, the explainable score (magnitude,
     surprise, size) and the best four comparisons per series and direction."""
@@ -59,17 +62,10 @@ def _ranked(cfg: SurgeConfig, floor: str, series: str, limit: int) -> str:
     AND (z IS NULL OR (ABS(z) >= {lit(cfg.min_z)} AND z * log_ratio > 0))
 ),
 ranked AS (
-  SELECT ok.*, {WEIGHTS["magnitude"]} * s_magnitude + {WEIGHTS["surprise"]} * s_surprise
-         + {WEIGHTS["size"]} * s_size AS score
+  SELECT ok.*, {weighted_score(WEIGHTS, _SCORE_PARTS)} AS score
   FROM ok
 )
-SELECT * FROM (
-  SELECT ranked.*, ROW_NUMBER() OVER (
-    PARTITION BY {series}, SIGN(log_ratio) ORDER BY score DESC, b) AS rn
-  FROM ranked
-) t WHERE rn <= 4
-ORDER BY score DESC, level, product, reporter, partner
-LIMIT {int(limit)}"""
+{best_per_series(f"{series}, SIGN(log_ratio)", "level, product, reporter, partner", limit)}"""
 
 
 Tail = Callable[[SurgeConfig, str, str, int], str]
