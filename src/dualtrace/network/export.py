@@ -206,12 +206,7 @@ def _csv_tables(g: nx.MultiDiGraph[str]) -> tuple[str, str]:
         "signals",
         "lines",
     ]
-    nodes = io.StringIO()
-    w = csv.DictWriter(nodes, fieldnames=node_cols, lineterminator="\n")
-    w.writeheader()
-    for pid, data in g.nodes(data=True):
-        node = {"party_id": pid, **{k: data.get(k) for k in node_cols[1:]}}
-        w.writerow({k: neutralise(v) for k, v in node.items()})
+    nodes = [{"party_id": pid, **{k: data.get(k) for k in node_cols[1:]}} for pid, data in g.nodes(data=True)]
     edge_cols = [
         "source",
         "target",
@@ -230,14 +225,22 @@ def _csv_tables(g: nx.MultiDiGraph[str]) -> tuple[str, str]:
         "last_date",
         "origin",
     ]
-    edges = io.StringIO()
-    w = csv.DictWriter(edges, fieldnames=edge_cols, lineterminator="\n")
-    w.writeheader()
+    edges = []
     for a, b, key, data in g.edges(keys=True, data=True):
         row = {"source": a, "target": b, "key": key, **{k: data.get(k) for k in edge_cols[2:] if k != "key"}}
         row["origin"] = data.get("source")
-        w.writerow({k: neutralise(v) for k, v in row.items()})
-    return nodes.getvalue(), edges.getvalue()
+        edges.append(row)
+    return _csv_text(node_cols, nodes), _csv_text(edge_cols, edges)
+
+
+def _csv_text(columns: list[str], rows: list[dict[str, Any]]) -> str:
+    """CSV with a header; cells a spreadsheet would run as formulas are neutralised."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: neutralise(v) for k, v in row.items()})
+    return out.getvalue()
 
 
 def export_network(
