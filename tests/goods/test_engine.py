@@ -73,14 +73,15 @@ def _lines() -> list[dict[str, Any]]:
             qty_unit="PCS",
             line_no=i + 1,
         )
-    for *values, qty, qty_unit in (
+    fixed: tuple[tuple[Any, ...], ...] = (
         (*vest, "700000", "CNY", "", 500, "PCS"),  # vests again, in yuan
         ("Lathe Ltd", "OOO Metall", "8457101000", "CNC MACHINING CENTRE", "300", "USD", "300", 1, "PCS"),
         ("Chip HK", "OOO Pribor", "8542310000", "ЗАПЧАСТИ", "1000", "EUR", "1090", 10, "PCS"),
         ("Chip HK", "OOO Pribor", "8542310000", "MICROCONTROLLERS", "2000", "EUR", "2180", 1000, "PCS"),
         ("Chip HK", "OOO Pribor", "", "", "", "", "", "", ""),  # a line with nothing on it
-    ):
-        add(**dict(zip(fields, values, strict=True)), qty=qty, qty_unit=qty_unit)
+    )
+    for *values, pieces, unit in fixed:
+        add(**dict(zip(fields, values, strict=True)), qty=pieces, qty_unit=unit)
     return rows
 
 
