@@ -121,36 +121,26 @@ def _units_only(con: object) -> None:
 
     from dualtrace.network import pairs
     from dualtrace.network.records import shipment_records
+    from dualtrace.network.resolve import load_record_table
     from dualtrace.normalize.name_keys import name_keys
 
     records = shipment_records(con)  # type: ignore[arg-type]
     names = records.column("name").to_pylist()
     distinct = sorted(set(names))
-    keys = name_keys(distinct, None)
-    index = {n: i for i, n in enumerate(distinct)}
-    k = [keys[index[n]] for n in names]
-    rec = pa.table(
+    load_record_table(con, records, names, distinct, name_keys(distinct, None))  # type: ignore[arg-type]
+    # calibrate() joins the generator's truth on the name and id as written
+    written = pa.table(
         {
             "record_id": pa.array(np.arange(len(records), dtype=np.int64)),
             "name": records.column("name"),
             "raw_id": records.column("raw_id"),
-            "exact": [x.exact for x in k],
-            "core": [x.core for x in k],
-            "ordered": [x.ordered for x in k],
-            "generic": pa.array([x.generic for x in k], pa.int64()),
-            "places": pa.array([x.places for x in k], pa.int64()),
-            "norm": [x.norm for x in k],
-            "legal": [x.legal for x in k],
-            "name_idx": pa.array([index[n] for n in names], pa.int64()),
-            "country": records.column("country"),
-            "person": pa.array([False] * len(records)),
-            "lines": records.column("lines"),
-            "ids": records.column("ids"),
-            "address": records.column("address"),
         }
     )
-    con.register("_rec", rec)  # type: ignore[attr-defined]
-    con.execute("CREATE OR REPLACE TEMP TABLE _nw_rec AS SELECT * FROM _rec")  # type: ignore[attr-defined]
+    con.register("_written", written)  # type: ignore[attr-defined]
+    con.execute(  # type: ignore[attr-defined]
+        "CREATE OR REPLACE TEMP TABLE _nw_rec AS SELECT r.*, w.name, w.raw_id FROM _nw_rec r JOIN _written w"
+        " USING (record_id) ORDER BY record_id"
+    )
     pairs.build_units(con)  # type: ignore[arg-type]
 
 

@@ -97,8 +97,8 @@ def _script(a: str, b: str) -> str:
     return sa if sa == sb else "-".join(sorted((sa, sb)))
 
 
-def build_pairs(con: Any, seed: int = 14, per_kind: int = 1500) -> list[EvalPair]:
-    rng = random.Random(seed)
+def _entity_names(con: Any) -> tuple[dict[Key, list[tuple[str, str]]], dict[Key, str]]:
+    """Per listed person or organisation: its distinct (name, normalised name), and its schema."""
     rows = con.execute(
         "SELECT n.list, n.entity_id, e.schema, n.name, n.norm FROM entity_names n"
         " JOIN entities e USING (list, entity_id) WHERE e.target AND length(n.norm) >= 3"
@@ -114,16 +114,11 @@ def build_pairs(con: Any, seed: int = 14, per_kind: int = 1500) -> list[EvalPair
         schemas[key] = kind
         if all(norm != n for _, n in names[key]):
             names[key].append((name, norm))
+    return names, schemas
 
-    clusters = _Clusters()
-    by_norm: dict[str, list[Key]] = defaultdict(list)
-    for key, spellings in names.items():
-        clusters.find(key)
-        for _, norm in spellings:
-            by_norm[norm].append(key)
-    for keys in by_norm.values():
-        for other in keys[1:]:
-            clusters.union(keys[0], other)
+
+def _strong_ids(con: Any, names: dict[Key, list[tuple[str, str]]]) -> dict[tuple[str, str], list[Key]]:
+    """The entities carrying each strong identifier (scheme, value)."""
     by_id: dict[tuple[str, str], list[Key]] = defaultdict(list)
     for lst, eid, scheme, value in con.execute(
         "SELECT DISTINCT list, entity_id, scheme, value FROM entity_ids"
@@ -131,30 +126,55 @@ def build_pairs(con: Any, seed: int = 14, per_kind: int = 1500) -> list[EvalPair
     ).fetchall():
         if (lst, eid) in names:
             by_id[(scheme, value)].append((lst, eid))
-    ids_of: dict[Key, set[tuple[str, str]]] = defaultdict(set)
-    for ident, keys in by_id.items():
+    return by_id
+
+
+def _parties(names: dict[Key, list[tuple[str, str]]], by_id: dict[tuple[str, str], list[Key]]) -> _Clusters:
+    """Entities joined into parties: a shared normalised name or a shared strong identifier."""
+    clusters = _Clusters()
+    by_norm: dict[str, list[Key]] = defaultdict(list)
+    for key, spellings in names.items():
+        clusters.find(key)
+        for _, norm in spellings:
+            by_norm[norm].append(key)
+    for keys in [*by_norm.values(), *by_id.values()]:
         for other in keys[1:]:
             clusters.union(keys[0], other)
-        for k in keys:
-            ids_of[k].add(ident)
+    return clusters
 
-    def side(a: Key, b: Key) -> str | None:
-        sa, sb = _side(clusters.find(a), seed), _side(clusters.find(b), seed)
-        return sa if sa == sb else None
 
-    out: list[EvalPair] = []
-    seen: set[tuple[str, str]] = set()
+@dataclass
+class _Listed:
+    """What the lists say: names and schema per entity, entities per identifier and back."""
 
-    def add(n1: str, n2: str, schema: str, match: bool, kind: str, a: Key, b: Key) -> bool:
-        split = side(a, b)
+    names: dict[Key, list[tuple[str, str]]]
+    schemas: dict[Key, str]
+    by_id: dict[tuple[str, str], list[Key]]
+    ids_of: dict[Key, set[tuple[str, str]]]
+
+
+class _Pairs:
+    """The pairs kept so far: each on the split side of its two parties, each pair of names once."""
+
+    def __init__(self, clusters: _Clusters, seed: int) -> None:
+        self.clusters, self.seed = clusters, seed
+        self.out: list[EvalPair] = []
+        self.seen: set[tuple[str, str]] = set()
+
+    def add(self, n1: str, n2: str, schema: str, match: bool, kind: str, a: Key, b: Key) -> bool:
+        sa, sb = _side(self.clusters.find(a), self.seed), _side(self.clusters.find(b), self.seed)
+        split = sa if sa == sb else None
         pair = (n1, n2) if n1 < n2 else (n2, n1)
-        if split is None or pair in seen:
+        if split is None or pair in self.seen:
             return False
-        seen.add(pair)
-        out.append(EvalPair(n1, n2, schema, match, kind, split, a, b, _script(n1, n2)))
+        self.seen.add(pair)
+        self.out.append(EvalPair(n1, n2, schema, match, kind, split, a, b, _script(n1, n2)))
         return True
 
-    # aliases: up to two pairs per entity, entities in random order
+
+def _aliases(rng: random.Random, pairs: _Pairs, listed: _Listed, per_kind: int) -> None:
+    """Up to two pairs of spellings per entity, entities in random order."""
+    names, schemas = listed.names, listed.schemas
     entities = sorted(k for k, v in names.items() if len(v) >= 2)
     rng.shuffle(entities)
     count = 0
@@ -164,9 +184,12 @@ def build_pairs(con: Any, seed: int = 14, per_kind: int = 1500) -> list[EvalPair
         spellings = names[key]
         for _ in range(min(2, len(spellings) - 1)):
             (n1, _), (n2, _) = rng.sample(spellings, 2)
-            count += add(n1, n2, schemas[key], True, "alias", key, key)
+            count += pairs.add(n1, n2, schemas[key], True, "alias", key, key)
 
-    # cross-list: the same identifier on two lists
+
+def _cross_list(rng: random.Random, pairs: _Pairs, listed: _Listed, per_kind: int) -> None:
+    """The same strong identifier on two lists: one name of each entry."""
+    names, schemas, by_id = listed.names, listed.schemas, listed.by_id
     count = 0
     for ident in sorted(by_id):
         keys = sorted({k for k in by_id[ident]})
@@ -179,9 +202,12 @@ def build_pairs(con: Any, seed: int = 14, per_kind: int = 1500) -> list[EvalPair
             continue
         n1 = rng.choice(names[a])[0]
         n2 = rng.choice(names[b])[0]
-        count += add(n1, n2, schemas[a], True, "cross_list", a, b)
+        count += pairs.add(n1, n2, schemas[a], True, "cross_list", a, b)
 
-    # hard negatives: different entities of one list sharing a distinctive word
+
+def _hard_negatives(rng: random.Random, pairs: _Pairs, listed: _Listed, per_kind: int) -> None:
+    """Different entities of one list sharing a distinctive word (and no identifier)."""
+    names, schemas, ids_of = listed.names, listed.schemas, listed.ids_of
     by_token: dict[tuple[str, str, str], list[tuple[Key, str]]] = defaultdict(list)
     for key, spellings in names.items():
         for name, _ in spellings:
@@ -199,28 +225,49 @@ def build_pairs(con: Any, seed: int = 14, per_kind: int = 1500) -> list[EvalPair
         (ka, na), (kb, nb) = rng.sample(members, 2)
         if ka == kb or ids_of[ka] & ids_of[kb]:
             continue
-        count += add(na, nb, bucket[1], False, "hard_negative", ka, kb)
+        count += pairs.add(na, nb, bucket[1], False, "hard_negative", ka, kb)
 
-    if HAND_NEGATIVES.exists():
-        with HAND_NEGATIVES.open(encoding="utf-8", newline="") as handle:
-            for i, row in enumerate(csv.DictReader(handle)):
-                split = "test" if i % 2 else "tune"
-                key1, key2 = ("hand", f"{i}a"), ("hand", f"{i}b")
-                out.append(
-                    EvalPair(
-                        row["name1"], row["name2"], row["schema"], row["is_match"] == "1",
-                        "hand_" + ("match" if row["is_match"] == "1" else "negative"), split, key1, key2,
-                        _script(row["name1"], row["name2"]),
-                    )
-                )  # fmt: skip
+
+def _hand_pairs() -> list[EvalPair]:
+    """The hand-labelled pairs of benchmarks/hard_negatives.csv, alternately tune and test."""
+    out: list[EvalPair] = []
+    if not HAND_NEGATIVES.exists():
+        return out
+    with HAND_NEGATIVES.open(encoding="utf-8", newline="") as handle:
+        for i, row in enumerate(csv.DictReader(handle)):
+            split = "test" if i % 2 else "tune"
+            key1, key2 = ("hand", f"{i}a"), ("hand", f"{i}b")
+            out.append(
+                EvalPair(
+                    row["name1"], row["name2"], row["schema"], row["is_match"] == "1",
+                    "hand_" + ("match" if row["is_match"] == "1" else "negative"), split, key1, key2,
+                    _script(row["name1"], row["name2"]),
+                )
+            )  # fmt: skip
     return out
+
+
+def build_pairs(con: Any, seed: int = 14, per_kind: int = 1500) -> list[EvalPair]:
+    rng = random.Random(seed)
+    names, schemas = _entity_names(con)
+    by_id = _strong_ids(con, names)
+    ids_of: dict[Key, set[tuple[str, str]]] = defaultdict(set)
+    for ident, keys in by_id.items():
+        for k in keys:
+            ids_of[k].add(ident)
+    pairs = _Pairs(_parties(names, by_id), seed)
+    listed = _Listed(names, schemas, by_id, ids_of)
+    _aliases(rng, pairs, listed, per_kind)
+    _cross_list(rng, pairs, listed, per_kind)
+    _hard_negatives(rng, pairs, listed, per_kind)
+    return pairs.out + _hand_pairs()
 
 
 def summary(pairs: list[EvalPair]) -> str:
     counts: dict[tuple[str, str], int] = defaultdict(int)
     for p in pairs:
         counts[(p.split, p.kind)] += 1
-    scripts = defaultdict(int)
+    scripts: dict[str, int] = defaultdict(int)
     for p in pairs:
         scripts[p.script] += 1
     parts = [f"{s}/{k} {n}" for (s, k), n in sorted(counts.items())]

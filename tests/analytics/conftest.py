@@ -107,6 +107,8 @@ def write_csv(path: Path, header: str, rows: list[str]) -> Path:
     return path
 
 
+# the columns of a small hand-made trade file, as MAPPING reads them
+HEADER = "period,reporter,partner,flow,code,value,currency,kg"
 MAPPING = """table: trade_flows
 columns: {period: period, reporter: reporter, partner: partner, flow: flow, hs_code: code, value: value,
   currency: currency, net_kg: kg}
@@ -121,6 +123,13 @@ def small(tmp_path: Path) -> Iterator[tuple[Dualtrace, Path]]:
     mapping.write_text(MAPPING, encoding="utf-8")
     with dualtrace.open(tmp_path / "small.duckdb") as dt:
         yield dt, mapping
+
+
+def ingest_rows(small: tuple[Dualtrace, Path], name: str, rows: list[str], header: str = HEADER) -> Dualtrace:
+    """Write the rows as a small trade file next to the mapping, load it, return the warehouse."""
+    dt, mapping = small
+    dt.ingest_trade([write_csv(mapping.parent / name, header, rows)], mapping=mapping)
+    return dt
 
 
 def months(first: str, last: str) -> list[str]:

@@ -240,6 +240,7 @@ def test_no_finding_adds_currencies(demo: Demo) -> None:
         comtrade = {r["filename"]: r["source_id"] for r in dt.sources()}["comtrade_DEU_X_2019-2024.csv"]
         for f in deu:
             year = f.metrics["period"]
+            assert f.evidence.query is not None
             monthly = dt.sql(f.evidence.query)
             from_query = sum(float(r["value"]) for r in monthly if str(r["period"]).startswith(year))
             assert from_query == pytest.approx(f.metrics["current"], abs=0.5)

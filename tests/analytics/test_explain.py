@@ -11,9 +11,8 @@ from typer.testing import CliRunner
 
 from dualtrace.cli import build_app
 from dualtrace.session import Dualtrace
-from tests.analytics.conftest import months, write_csv
+from tests.analytics.conftest import HEADER, months, write_csv
 
-HEADER = "period,reporter,partner,flow,code,value,currency,kg"
 FLOOR = 100_000.0  # surge.floors.value, the floor diversion adds too
 
 

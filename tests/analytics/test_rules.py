@@ -9,9 +9,7 @@ import pytest
 from dualtrace.analytics import compute
 from dualtrace.analytics import config as config_module
 from dualtrace.session import Dualtrace
-from tests.analytics.conftest import months, write_csv
-
-HEADER = "period,reporter,partner,flow,code,value,currency,kg"
+from tests.analytics.conftest import ingest_rows, months
 
 
 def rows(
@@ -25,7 +23,6 @@ def flat(first: str, last: str, value: float) -> dict[str, float]:
 
 
 def test_a_heading_and_its_codes_are_not_added_twice(small: tuple[Dualtrace, Path], tmp_path: Path) -> None:
-    dt, mapping = small
     body = []
     for p in months("2021-01", "2021-12"):
         body += [
@@ -34,7 +31,7 @@ def test_a_heading_and_its_codes_are_not_added_twice(small: tuple[Dualtrace, Pat
             f"{p},DEU,KAZ,X,84718000,30,EUR,3",
             f"{p},DEU,KAZ,X,8703,50,EUR,5",  # a heading without codes under it stays whole
         ]
-    dt.ingest_trade([write_csv(tmp_path / "mixed.csv", HEADER, body)], mapping=mapping)
+    dt = ingest_rows(small, "mixed.csv", body)
     compute(dt.con, None, ["surge"])
     got = dict(
         dt.con.execute(
@@ -48,11 +45,10 @@ def test_a_heading_and_its_codes_are_not_added_twice(small: tuple[Dualtrace, Pat
 
 
 def test_a_later_file_that_repeats_keys_wins(small: tuple[Dualtrace, Path], tmp_path: Path) -> None:
-    dt, mapping = small
     first = rows("DEU", "KAZ", "85423190", flat("2021-01", "2021-12", 100))
     revised = rows("DEU", "KAZ", "85423190", flat("2021-01", "2021-12", 150))
-    dt.ingest_trade([write_csv(tmp_path / "a.csv", HEADER, first)], mapping=mapping)
-    dt.ingest_trade([write_csv(tmp_path / "b.csv", HEADER, revised)], mapping=mapping)
+    dt = ingest_rows(small, "a.csv", first)
+    ingest_rows(small, "b.csv", revised)
     result = compute(dt.con, None, ["surge"])
     assert any("repeats 12" in note for note in result.notes)
     total = dt.con.execute("SELECT SUM(value) FROM _an_flows").fetchone()
@@ -60,11 +56,10 @@ def test_a_later_file_that_repeats_keys_wins(small: tuple[Dualtrace, Path], tmp_
 
 
 def test_currencies_are_separate_series(small: tuple[Dualtrace, Path], tmp_path: Path) -> None:
-    dt, mapping = small
     body = rows("DEU", "RUS", "85423190", flat("2020-01", "2021-12", 1_000_000))
     body += rows("DEU", "RUS", "85423190", flat("2022-01", "2022-12", 100_000))
     body += rows("DEU", "RUS", "854231", flat("2020-01", "2022-12", 1_200_000), currency="USD")
-    dt.ingest_trade([write_csv(tmp_path / "c.csv", HEADER, body)], mapping=mapping)
+    dt = ingest_rows(small, "c.csv", body)
     result = compute(dt.con, None, ["surge"])
     collapses = [f for f in result.findings if f.kind == "collapse" and f.metrics["partner"] == "RUS"]
     assert collapses and all(f.metrics["currency"] == "EUR" for f in collapses)
@@ -75,7 +70,6 @@ def test_currencies_are_separate_series(small: tuple[Dualtrace, Path], tmp_path:
 
 
 def test_tiny_baselines_and_noise_are_not_surges(small: tuple[Dualtrace, Path], tmp_path: Path) -> None:
-    dt, mapping = small
     body = rows(
         "CHN", "KGZ", "85423190", {**flat("2019-01", "2021-12", 20), **flat("2022-01", "2022-12", 900)}
     )
@@ -85,7 +79,7 @@ def test_tiny_baselines_and_noise_are_not_surges(small: tuple[Dualtrace, Path], 
         "85423190",
         {**flat("2019-01", "2021-12", 50_000), **flat("2022-01", "2022-12", 900_000)},
     )
-    dt.ingest_trade([write_csv(tmp_path / "t.csv", HEADER, body)], mapping=mapping)
+    dt = ingest_rows(small, "t.csv", body)
     result = compute(dt.con, None, ["surge"])
     partners = {f.metrics["partner"] for f in result.findings if f.kind == "surge"}
     assert "KGZ" not in partners  # x45, but from EUR 240 a year to 10,800: below the floors
@@ -97,14 +91,13 @@ def test_tiny_baselines_and_noise_are_not_surges(small: tuple[Dualtrace, Path], 
 def test_the_latest_partial_year_is_compared_month_for_month(
     small: tuple[Dualtrace, Path], tmp_path: Path
 ) -> None:
-    dt, mapping = small
     body = rows(
         "DEU",
         "KGZ",
         "84571010",
         {**flat("2020-01", "2021-12", 1_000_000), **flat("2022-01", "2022-06", 4_000_000)},
     )
-    dt.ingest_trade([write_csv(tmp_path / "p.csv", HEADER, body)], mapping=mapping)
+    dt = ingest_rows(small, "p.csv", body)
     result = compute(dt.con, None, ["surge"])
     f = next(f for f in result.findings if f.metrics["reporter"] == "DEU" and f.metrics["measure"] == "value")
     assert f.metrics["same_months_only"] and f.metrics["period"] == "Jan-Jun 2022"
@@ -117,10 +110,9 @@ def test_a_code_that_exists_only_in_the_new_edition_is_no_surge(
 ) -> None:
     """Drones moved from 880220 (HS2017) to 8806 (HS2022): a rise 'from nothing' of 8806 in
     2022 is a reclassification, not trade; a category that spans both editions is compared."""
-    dt, mapping = small
     body = rows("CHN", "RUS", "880220", flat("2019-01", "2021-12", 1_000_000))
     body += rows("CHN", "RUS", "880622", flat("2022-01", "2023-12", 3_000_000))
-    dt.ingest_trade([write_csv(tmp_path / "e.csv", HEADER, body)], mapping=mapping)
+    dt = ingest_rows(small, "e.csv", body)
     settings = config_module.from_dict({"categories": {"drones": ["8806", "880220"]}})
     result = compute(dt.con, settings, ["surge"])
     products = {(f.metrics["level"], f.metrics["product"]) for f in result.findings if f.kind == "surge"}
@@ -131,7 +123,6 @@ def test_a_code_that_exists_only_in_the_new_edition_is_no_surge(
 def test_quarter_surges_and_monthly_shares(small: tuple[Dualtrace, Path], tmp_path: Path) -> None:
     """The long-form buckets (quarters, months) behind `surge.period: quarter` and
     `share.period: month`."""
-    dt, mapping = small
     body = rows(
         "DEU",
         "ARM",
@@ -140,7 +131,7 @@ def test_quarter_surges_and_monthly_shares(small: tuple[Dualtrace, Path], tmp_pa
     )
     for partner in ("KAZ", "GEO", "TUR"):
         body += rows("DEU", partner, "84571010", flat("2020-01", "2022-12", 300_000))
-    dt.ingest_trade([write_csv(tmp_path / "q.csv", HEADER, body)], mapping=mapping)
+    dt = ingest_rows(small, "q.csv", body)
     settings = config_module.from_dict(
         {
             "surge": {"period": "quarter"},

@@ -9,9 +9,7 @@ from typing import Any
 from dualtrace.analytics import severity
 from dualtrace.findings import Finding, rank_key
 from dualtrace.session import Dualtrace
-from tests.analytics.conftest import months, write_csv
-
-HEADER = "period,reporter,partner,flow,code,value,currency,kg"
+from tests.analytics.conftest import HEADER, ingest_rows, months, write_csv
 
 
 def surge(score: float, product: str, base: float, current: float, by_year: dict[str, float]) -> Finding:
@@ -96,13 +94,12 @@ def test_a_heading_and_all_partners_explained_by_one_code_and_partner_are_one_fi
 def test_a_partner_that_explains_little_keeps_both_findings(
     small: tuple[Dualtrace, Path], tmp_path: Path
 ) -> None:
-    dt, mapping = small
     rows = []
     for m in months("2019-01", "2022-12"):
         up = m >= "2022"
         for p, rise in (("KAZ", 3_000_000), ("KGZ", 2_600_000), ("ARM", 2_200_000)):
             rows.append(f"{m},DEU,{p},X,85023900,{rise if up else 200_000},EUR,")
-    dt.ingest_trade([write_csv(tmp_path / "three.csv", HEADER, rows)], mapping=mapping)
+    dt = ingest_rows(small, "three.csv", rows)
     found = [f for f in dt.analyze(only=["surge"]).findings if f.metrics["product"] == "850239"]
     partners = {f.metrics["partner"] for f in found}
     assert "*" in partners and {"KAZ", "KGZ", "ARM"} <= partners  # each a third: no one explains it
@@ -111,11 +108,10 @@ def test_a_partner_that_explains_little_keeps_both_findings(
 def test_a_reporter_that_stops_is_a_data_quality_finding(
     small: tuple[Dualtrace, Path], tmp_path: Path
 ) -> None:
-    dt, mapping = small
     rows = [f"{m},DEU,RUS,X,TOTAL,5000000,EUR,1000" for m in months("2019-01", "2022-12")]
     rows += [f"{m},GBR,RUS,X,TOTAL,4000000,EUR," for m in months("2019-01", "2020-01")]
     rows += [f"{m},DEU,KAZ,X,TOTAL,5000000,EUR,1000" for m in months("2019-01", "2022-12")]
-    dt.ingest_trade([write_csv(tmp_path / "gb.csv", HEADER, rows)], mapping=mapping)
+    dt = ingest_rows(small, "gb.csv", rows)
     found = [f for f in dt.analyze().findings if f.kind == "data_quality"]
     headlines = [f.headline for f in found]
     gb = [f for f in found if f.metrics["reporters"] == ["GBR"]]
@@ -130,13 +126,12 @@ def test_a_reporter_that_stops_is_a_data_quality_finding(
 def test_codes_adding_up_to_more_than_their_heading_are_a_data_quality_finding(
     small: tuple[Dualtrace, Path], tmp_path: Path
 ) -> None:
-    dt, mapping = small
     rows = []
     for m in months("2021-01", "2021-12"):
         over = m >= "2021-07"  # from July the codes add up to 140 under a heading of 100
         rows += [f"{m},DEU,KAZ,X,8542,100,EUR,", f"{m},DEU,KAZ,X,85423100,{80 if over else 50},EUR,"]
         rows.append(f"{m},DEU,KAZ,X,85423900,{60 if over else 40},EUR,")
-    dt.ingest_trade([write_csv(tmp_path / "sums.csv", HEADER, rows)], mapping=mapping)
+    dt = ingest_rows(small, "sums.csv", rows)
     found = [
         f
         for f in dt.analyze(only=["data_quality"]).findings

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow.csv as pacsv
@@ -26,7 +27,7 @@ SHIPMENT_COLUMNS = {
 }  # fmt: skip
 
 
-def duck_rows(path: Path, **options: object) -> list[tuple[object, ...]]:
+def duck_rows(path: Path, **options: object) -> list[tuple[Any, ...]]:
     opts = ", ".join(f"{k}={v!r}" if isinstance(v, str) else f"{k}={v}" for k, v in options.items())
     con = duckdb.connect()
     return con.execute(f"SELECT * FROM read_csv('{path}', {opts})").fetchall()

@@ -7,7 +7,7 @@ import io
 import json
 from pathlib import Path
 
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from dualtrace.cli import build_app
 
@@ -26,21 +26,16 @@ def _file(tmp_path: Path) -> Path:
     return path
 
 
-def test_goods_classify_csv(tmp_path: Path) -> None:
-    result = runner.invoke(
+def _classify(path: Path, *options: str) -> Result:
+    """`goods classify` of a file whose codes are in `code` and descriptions in `text`."""
+    return runner.invoke(
         build_app(),
-        [
-            "goods",
-            "classify",
-            str(_file(tmp_path)),
-            "--hs-column",
-            "code",
-            "--text-column",
-            "text",
-            "--format",
-            "csv",
-        ],
+        ["goods", "classify", str(path), "--hs-column", "code", "--text-column", "text", *options],
     )
+
+
+def test_goods_classify_csv(tmp_path: Path) -> None:
+    result = _classify(_file(tmp_path), "--format", "csv")
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [r["categories"] for r in rows] == ["body_armor", "chpl_1; semiconductors", ""]
@@ -51,25 +46,16 @@ def test_goods_classify_csv(tmp_path: Path) -> None:
 
 def test_goods_classify_json_to_a_file(tmp_path: Path) -> None:
     out = tmp_path / "out.json"
-    result = runner.invoke(
-        build_app(),
-        [
-            "goods",
-            "classify",
-            str(_file(tmp_path)),
-            "--hs-column",
-            "code",
-            "--text-column",
-            "text",
-            "--value-usd-column",
-            "usd",
-            "--qty-column",
-            "qty",
-            "--format",
-            "json",
-            "--output",
-            str(out),
-        ],
+    result = _classify(
+        _file(tmp_path),
+        "--value-usd-column",
+        "usd",
+        "--qty-column",
+        "qty",
+        "--format",
+        "json",
+        "--output",
+        str(out),
     )
     assert result.exit_code == 0, result.output
     rows = json.loads(out.read_text(encoding="utf-8"))
@@ -91,30 +77,13 @@ def test_goods_classify_errors(tmp_path: Path) -> None:
     cp1251 = tmp_path / "ru.csv"
     cp1251.write_bytes(SAMPLE.encode("cp1251"))
     # cp1251 is detected from the names; too little text to tell is a one-line error.
-    detected = runner.invoke(
-        app, ["goods", "classify", str(cp1251), "--hs-column", "code", "--text-column", "text"]
-    )
+    detected = _classify(cp1251)
     assert detected.exit_code == 0 and "body_armor" in detected.stdout
     unsure = tmp_path / "tiny.csv"
     unsure.write_bytes("code;text\n8542;東京\n".encode("shift_jis"))
-    wrong = runner.invoke(
-        app, ["goods", "classify", str(unsure), "--hs-column", "code", "--text-column", "text"]
-    )
+    wrong = _classify(unsure)
     assert wrong.exit_code == 1 and "--encoding" in wrong.output and "Traceback" not in wrong.output
-    right = runner.invoke(
-        app,
-        [
-            "goods",
-            "classify",
-            str(cp1251),
-            "--hs-column",
-            "code",
-            "--text-column",
-            "text",
-            "--encoding",
-            "cp1251",
-        ],
-    )
+    right = _classify(cp1251, "--encoding", "cp1251")
     assert right.exit_code == 0 and "body_armor" in right.stdout
     usage = runner.invoke(app, ["goods", "classify", str(cp1251)])
     assert usage.exit_code == 2

@@ -64,71 +64,24 @@ def _lines() -> list[dict[str, Any]]:
             qty_unit="PCS",
             line_no=i + 1,
         )
+    fields = ("shipper_name", "consignee_name", "hs_code", "description", "value", "currency", "value_usd")
+    vest = ("Tiandun", "OOO Rubezh", "6211430000", "ЖИЛЕТ ЗАЩИТНЫЙ БР4")
     for i in range(4):  # vests at 150 USD a piece, under the same code
         add(
-            shipper_name="Tiandun",
-            consignee_name="OOO Rubezh",
-            hs_code="6211430000",
-            description="ЖИЛЕТ ЗАЩИТНЫЙ БР4",
-            value="15000",
-            currency="USD",
+            **dict(zip(fields, (*vest, "15000", "USD", ""), strict=True)),
             qty=100,
             qty_unit="PCS",
             line_no=i + 1,
         )
-    add(
-        shipper_name="Tiandun",
-        consignee_name="OOO Rubezh",
-        hs_code="6211430000",
-        description="ЖИЛЕТ ЗАЩИТНЫЙ БР4",
-        value="700000",
-        currency="CNY",
-        qty=500,
-        qty_unit="PCS",
+    fixed: tuple[tuple[Any, ...], ...] = (
+        (*vest, "700000", "CNY", "", 500, "PCS"),  # vests again, in yuan
+        ("Lathe Ltd", "OOO Metall", "8457101000", "CNC MACHINING CENTRE", "300", "USD", "300", 1, "PCS"),
+        ("Chip HK", "OOO Pribor", "8542310000", "ЗАПЧАСТИ", "1000", "EUR", "1090", 10, "PCS"),
+        ("Chip HK", "OOO Pribor", "8542310000", "MICROCONTROLLERS", "2000", "EUR", "2180", 1000, "PCS"),
+        ("Chip HK", "OOO Pribor", "", "", "", "", "", "", ""),  # a line with nothing on it
     )
-    add(
-        shipper_name="Lathe Ltd",
-        consignee_name="OOO Metall",
-        hs_code="8457101000",
-        description="CNC MACHINING CENTRE",
-        value="300",
-        currency="USD",
-        value_usd="300",
-        qty=1,
-        qty_unit="PCS",
-    )
-    add(
-        shipper_name="Chip HK",
-        consignee_name="OOO Pribor",
-        hs_code="8542310000",
-        description="ЗАПЧАСТИ",
-        value="1000",
-        currency="EUR",
-        value_usd="1090",
-        qty=10,
-        qty_unit="PCS",
-    )
-    add(
-        shipper_name="Chip HK",
-        consignee_name="OOO Pribor",
-        hs_code="8542310000",
-        description="MICROCONTROLLERS",
-        value="2000",
-        currency="EUR",
-        value_usd="2180",
-        qty=1000,
-        qty_unit="PCS",
-    )
-    add(
-        shipper_name="Chip HK",
-        consignee_name="OOO Pribor",
-        hs_code="",
-        description="",
-        value="",
-        currency="",
-        qty="",
-        qty_unit="",
-    )
+    for *values, pieces, unit in fixed:
+        add(**dict(zip(fields, values, strict=True)), qty=pieces, qty_unit=unit)
     return rows
 
 

@@ -12,15 +12,6 @@ import dualtrace
 from dualtrace.demo.scenario import Scenario, generate
 from dualtrace.session import Dualtrace
 
-LIST_FILES = (
-    "sdn.csv",
-    "alt.csv",
-    "add.csv",
-    "eu__journal_sanctions__32014R0833.csv",
-    "entities.ftm.json",
-    "us__dod_chinese_milcorps__sanctions.csv",
-)
-
 
 @pytest.fixture(scope="session")
 def demo_scenario(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
@@ -37,7 +28,7 @@ def demo_db(demo_scenario: Scenario, tmp_path_factory: pytest.TempPathFactory) -
                 [demo_scenario.path(f"declarations/{name}.csv")],
                 mapping=demo_scenario.path(f"declarations/{name}.yaml"),
             )
-        dt.lists_load([demo_scenario.path(f"lists/{f}") for f in LIST_FILES])
+        dt.lists_load(demo_scenario.list_files())
         dt.screen_parties()
         dt.network_load_ownership([demo_scenario.path("lists/ownership.csv")])
         dt.network_build()

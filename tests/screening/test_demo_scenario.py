@@ -15,15 +15,6 @@ from dualtrace.demo.scenario import generate
 from dualtrace.screening import parties
 from dualtrace.session import Dualtrace
 
-LIST_FILES = (
-    "sdn.csv",
-    "alt.csv",
-    "add.csv",
-    "eu__journal_sanctions__32014R0833.csv",
-    "entities.ftm.json",
-    "us__dod_chinese_milcorps__sanctions.csv",
-)
-
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Dualtrace, dict[str, Any], Path]]:
@@ -34,7 +25,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Dualtrace, 
         dt.ingest_shipments(
             [scenario.path(f"declarations/{name}.csv")], mapping=scenario.path(f"declarations/{name}.yaml")
         )
-    dt.lists_load([scenario.path(f"lists/{f}") for f in LIST_FILES])
+    dt.lists_load(scenario.list_files())
     truth = json.loads((root / "data" / "truth.json").read_text(encoding="utf-8"))
     yield dt, truth, root
     dt.close()

@@ -18,28 +18,31 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from dualtrace.analytics import evidence, text
+from dualtrace.analytics.config import DivergenceConfig
 from dualtrace.analytics.context import Context
 from dualtrace.analytics.evidence import SeriesKey
 from dualtrace.analytics.products import edition_expr
-from dualtrace.analytics.sql import in_list, lit
+from dualtrace.analytics.sql import best_per_series, in_list, lit, weighted_score
 from dualtrace.analytics.wide import Wide
 from dualtrace.findings import Evidence, Finding
 
 KIND = "divergence"
 WEIGHTS = {"divergence": 0.45, "ratio": 0.35, "size": 0.20}
+_SCORE_PARTS = {"divergence": "s_divergence", "ratio": "s_ratio", "size": "s_size"}
 
 
-def candidates_sql(ctx: Context, wide: Wide, a: str, b: str, limit: int) -> str:
-    """Divergence candidates of one destination pair over the wide yearly table, every measure."""
+def _year_selects(ctx: Context, wide: Wide) -> list[str]:
+    """Per measure and year after the baseline: both destinations' current and baseline amounts."""
     cfg = ctx.config.divergence
     base = ctx.baseline
     selects = []
     for m in wide.measures:
-        f = lit(cfg.floors.of(m))
+        floor = lit(cfg.floors.of(m))
         for y in wide.years:
             if y <= base:
                 continue
@@ -53,82 +56,98 @@ def candidates_sql(ctx: Context, wide: Wide, a: str, b: str, limit: int) -> str:
                 a_base = b_base = "CAST(NULL AS DOUBLE)"
             selects.append(
                 f"SELECT '{m}' AS measure, level, product, reporter, flow, currency, {y} AS year,"
-                f" {f} AS floor, COALESCE(a_{wide.col(m, y)}, 0) AS a_current,"
+                f" {floor} AS floor, COALESCE(a_{wide.col(m, y)}, 0) AS a_current,"
                 f" COALESCE(b_{wide.col(m, y)}, 0) AS b_current,"
                 f" {a_base} AS a_base, {b_base} AS b_base"
-                f" FROM j WHERE c_{y} AND ever_a_{m} AND ever_b_{m}"
+                f" FROM with_ever WHERE c_{y} AND ever_a_{m} AND ever_b_{m}"
             )
+    return selects
+
+
+def _side_columns(wide: Wide, side: str) -> str:
+    """Every (measure, year) column of one destination, prefixed with its side (a_ or b_)."""
+    return ", ".join(
+        f"{wide.col(m, y)} AS {side}_{wide.col(m, y)}" for m in wide.measures for y in wide.years
+    )
+
+
+def _ever_columns(wide: Wide) -> str:
+    """Whether each destination ever had the measure (a destination never covered is unknown)."""
+
+    def ever(side: str, m: str) -> str:
+        return " OR ".join(f"COALESCE({side}_{wide.col(m, y)}, 0) > 0" for y in wide.years)
+
+    return ", ".join(f"{ever('a', m)} AS ever_a_{m}, {ever('b', m)} AS ever_b_{m}" for m in wide.measures)
+
+
+def _tests(cfg: DivergenceConfig) -> str:
+    """The two patterns: opposite growth of the two destinations, or a lopsided level ratio."""
+    up, down = f"LN(1 + {lit(cfg.min_growth)})", f"LN(1 - {lit(cfg.min_growth)})"
+    return f"""a_growth - b_growth AS divergence,
+         CASE WHEN a_growth IS NOT NULL AND b_growth IS NOT NULL
+               AND ABS(a_growth - b_growth) >= {lit(cfg.min_divergence)}
+               AND ((a_growth >= {up} AND b_growth <= {down})
+                 OR (b_growth >= {up} AND a_growth <= {down}))
+              THEN TRUE ELSE FALSE END AS opposite,
+         CASE WHEN ABS(log_ratio) >= LN({lit(cfg.min_ratio)})
+               AND (base_log_ratio IS NULL OR ABS(log_ratio - base_log_ratio) >= LN(2))
+              THEN TRUE ELSE FALSE END AS lopsided"""
+
+
+def candidates_sql(ctx: Context, wide: Wide, a: str, b: str, limit: int) -> str:
+    """Divergence candidates of one destination pair over the wide yearly table, every measure."""
+    cfg = ctx.config.divergence
+    selects = _year_selects(ctx, wide)
     if not selects:
         return "SELECT NULL AS measure WHERE FALSE"
-    cols_a = ", ".join(f"{wide.col(m, y)} AS a_{wide.col(m, y)}" for m in wide.measures for y in wide.years)
-    cols_b = ", ".join(f"{wide.col(m, y)} AS b_{wide.col(m, y)}" for m in wide.measures for y in wide.years)
-    ever = ", ".join(
-        f"{' OR '.join(f'COALESCE(a_{wide.col(m, y)}, 0) > 0' for y in wide.years)} AS ever_a_{m}, "
-        f"{' OR '.join(f'COALESCE(b_{wide.col(m, y)}, 0) > 0' for y in wide.years)} AS ever_b_{m}"
-        for m in wide.measures
-    )
     union = "\n  UNION ALL\n  ".join(selects)
     key = "level, product, reporter, flow, currency"
-    return f"""WITH sa AS (
-  SELECT {key}, sens, {cols_a} FROM {wide.table}
+    return f"""WITH to_a AS (
+  SELECT {key}, sens, {_side_columns(wide, "a")} FROM {wide.table}
   WHERE partner = {lit(a)} AND flow = 'X' AND level IN {in_list(cfg.levels)}
 ),
-sb AS (
-  SELECT {key}, {cols_b} FROM {wide.table}
+to_b AS (
+  SELECT {key}, {_side_columns(wide, "b")} FROM {wide.table}
   WHERE partner = {lit(b)} AND flow = 'X' AND level IN {in_list(cfg.levels)}
 ),
-j0 AS (
+paired AS (
   -- both destinations must be in this exporter's figures for the product at some point: a
   -- destination a file never covers is unknown, not zero
-  SELECT sa.*, sb.* EXCLUDE (level, product, reporter, flow, currency), {wide.cov_columns("c")}
-  FROM sa JOIN sb ON sb.level = sa.level AND sb.product = sa.product AND sb.reporter = sa.reporter
-   AND sb.flow = sa.flow AND sb.currency = sa.currency
-  JOIN {wide.cov} c ON c.reporter = sa.reporter AND c.flow = sa.flow AND c.currency = sa.currency
+  SELECT to_a.*, to_b.* EXCLUDE (level, product, reporter, flow, currency), {wide.cov_columns("c")}
+  FROM to_a JOIN to_b ON to_b.level = to_a.level AND to_b.product = to_a.product
+   AND to_b.reporter = to_a.reporter AND to_b.flow = to_a.flow AND to_b.currency = to_a.currency
+  JOIN {wide.cov} c ON c.reporter = to_a.reporter AND c.flow = to_a.flow AND c.currency = to_a.currency
 ),
-j AS (
-  SELECT j0.*, {ever} FROM j0
+with_ever AS (
+  SELECT paired.*, {_ever_columns(wide)} FROM paired
 ),
-p AS (
+years AS (
   {union}
 ),
-m AS (
-  SELECT p.*,
+growth AS (
+  SELECT years.*,
          CASE WHEN a_base IS NOT NULL THEN LN((a_current + floor) / (a_base + floor)) END AS a_growth,
          CASE WHEN b_base IS NOT NULL THEN LN((b_current + floor) / (b_base + floor)) END AS b_growth,
          LN((a_current + floor) / (b_current + floor)) AS log_ratio,
          CASE WHEN a_base IS NOT NULL THEN LN((a_base + floor) / (b_base + floor)) END AS base_log_ratio
-  FROM p WHERE GREATEST(a_current, b_current) >= 10 * floor
+  FROM years WHERE GREATEST(a_current, b_current) >= 10 * floor
 ),
-ok AS (
-  SELECT m.*, a_growth - b_growth AS divergence,
-         CASE WHEN a_growth IS NOT NULL AND b_growth IS NOT NULL
-               AND ABS(a_growth - b_growth) >= {lit(cfg.min_divergence)}
-               AND ((a_growth >= LN(1 + {lit(cfg.min_growth)}) AND b_growth <= LN(1 - {lit(cfg.min_growth)}))
-                 OR (b_growth >= LN(1 + {lit(cfg.min_growth)}) AND a_growth <= LN(1 - {lit(cfg.min_growth)})))
-              THEN TRUE ELSE FALSE END AS opposite,
-         CASE WHEN ABS(log_ratio) >= LN({lit(cfg.min_ratio)})
-               AND (base_log_ratio IS NULL OR ABS(log_ratio - base_log_ratio) >= LN(2))
-              THEN TRUE ELSE FALSE END AS lopsided
-  FROM m
+tested AS (
+  SELECT growth.*, {_tests(cfg)}
+  FROM growth
 ),
-sc AS (
-  SELECT ok.*,
+kept AS (
+  SELECT tested.*,
          LEAST(1.0, COALESCE(ABS(divergence), 0) / LN(10)) AS s_divergence,
          LEAST(1.0, ABS(log_ratio) / LN(100)) AS s_ratio,
          LEAST(1.0, LOG10(GREATEST(a_current, b_current) / floor) / 4) AS s_size
-  FROM ok WHERE opposite OR lopsided
+  FROM tested WHERE opposite OR lopsided
 ),
 scored AS (
-  SELECT sc.*, {WEIGHTS["divergence"]} * s_divergence + {WEIGHTS["ratio"]} * s_ratio
-         + {WEIGHTS["size"]} * s_size AS score
-  FROM sc
+  SELECT kept.*, {weighted_score(WEIGHTS, _SCORE_PARTS)} AS score
+  FROM kept
 )
-SELECT * FROM (
-  SELECT scored.*, ROW_NUMBER() OVER (PARTITION BY measure, {key} ORDER BY score DESC, year) AS rn
-  FROM scored
-) r WHERE rn <= 4
-ORDER BY score DESC, level, product, reporter
-LIMIT {int(limit)}"""
+{best_per_series(f"measure, {key}", "level, product, reporter", limit, source="scored", bucket="year")}"""
 
 
 def run(ctx: Context) -> evidence.Pending:
@@ -249,14 +268,25 @@ def _who(ctx: Context, c: dict[str, Any], product: str) -> str:
     return f"Exports of {product} (all {ctx.reporters('X', c['currency'])} reporters in {c['currency']})"
 
 
-def _opposite_text(c: dict[str, Any], who: str, year: int, base: int) -> str:
-    """'... to Russia rose x5 while those to Ukraine fell 80% (2023 vs 2021: ...)'."""
+def _pair_terms(c: dict[str, Any]) -> tuple[str, str, float, float, Callable[[float], str]]:
+    """The two destinations' names, their current amounts, and how to write an amount."""
     measure, unit = c["measure"], _unit(c)
-    na, nb = text.country(c["partner_a"]), text.country(c["partner_b"])
-    a_current, b_current = float(c["a_current"]), float(c["b_current"])
 
     def amount(x: float) -> str:
         return text.amount(x, measure, unit)
+
+    return (
+        text.country(c["partner_a"]),
+        text.country(c["partner_b"]),
+        float(c["a_current"]),
+        float(c["b_current"]),
+        amount,
+    )
+
+
+def _opposite_text(c: dict[str, Any], who: str, year: int, base: int) -> str:
+    """'... to Russia rose x5 while those to Ukraine fell 80% (2023 vs 2021: ...)'."""
+    na, nb, a_current, b_current, amount = _pair_terms(c)
 
     a_growth, b_growth = math.exp(float(c["a_growth"])), math.exp(float(c["b_growth"]))
     pa = (a_current / float(c["a_base"]) - 1) if c["a_base"] else None
@@ -274,12 +304,7 @@ def _opposite_text(c: dict[str, Any], who: str, year: int, base: int) -> str:
 
 def _lopsided_text(c: dict[str, Any], who: str, year: int, base: int) -> str:
     """'... to Russia were worth 40.0 times those to Ukraine in 2023 (...), against 2.0 times in 2021'."""
-    measure, unit = c["measure"], _unit(c)
-    na, nb = text.country(c["partner_a"]), text.country(c["partner_b"])
-    a_current, b_current = float(c["a_current"]), float(c["b_current"])
-
-    def amount(x: float) -> str:
-        return text.amount(x, measure, unit)
+    na, nb, a_current, b_current, amount = _pair_terms(c)
 
     big, small, nbig, nsmall = (
         (a_current, b_current, na, nb) if a_current >= b_current else (b_current, a_current, nb, na)

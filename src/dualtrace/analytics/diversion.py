@@ -231,19 +231,13 @@ def run(ctx: Context) -> Pending | list[Finding]:
     return Pending(finish)
 
 
-def _run_windows(
-    ctx: Context,
-    w: tuple[Window, Window, Window],
-    currencies: list[str] | None,
-    controlled_sql: str,
-    tag: str,
-) -> Callable[[Fetched], list[Finding]] | None:
-    """The diversion findings of one set of windows (for the given currencies, or all)."""
-    cfg = ctx.config.diversion
+def _eligible(
+    ctx: Context, w: tuple[Window, Window, Window], currencies: list[str] | None
+) -> tuple[dict[str, list[str]], dict[str, bool]]:
+    """Exporters that report every month of both windows, per currency: only they are compared
+    (and the placebo window is used only when every one of them covers it too)."""
     before, after, placebo = w
     areas = set(ctx.prepared.areas)
-    # Exporters that report every month of both windows, per currency: only they are compared
-    # (and the placebo window is used only when every one of them covers it too).
     needed = set(before.months()) | set(after.months())
     eligible: dict[str, list[str]] = defaultdict(list)
     placebo_ok: dict[str, bool] = {}
@@ -259,75 +253,121 @@ def _run_windows(
             f"no exporter reports every month of {before.label()} and {after.label()}"
             f" in {', '.join(currencies) if currencies else 'any currency'}: nothing tested"
         )
-        return None
     for currency, reporters in sorted(eligible.items()):
         trace.notes.append(
             f"{currency}: {len(reporters)} exporters report every month of both windows"
             f" ({', '.join(reporters[:12])}{' ...' if len(reporters) > 12 else ''})"
         )
-    exporters = sorted({r for rs in eligible.values() for r in rs})
-    b0, b1, a0, a1 = lit(before.first), lit(before.last), lit(after.first), lit(after.last)
-    p0, p1 = lit(placebo.first), lit(placebo.last)
-    # One scan, two groupings: the window sums per product, and the monthly sums per basket
-    # (the chart of the evidence).
+    return eligible, placebo_ok
+
+
+def _scan_windows(ctx: Context, w: tuple[Window, Window, Window], exporters: list[str]) -> None:
+    """One scan, two groupings: the window sums per product, and the monthly sums per basket
+    (the chart of the evidence)."""
+    before, after, placebo = w
+    areas = sorted(ctx.prepared.areas)
+
+    def window_sum(window: Window, name: str) -> str:
+        return (
+            f"SUM(CASE WHEN f.period BETWEEN {lit(window.first)} AND {lit(window.last)}"
+            f" THEN f.value ELSE 0 END) AS {name}"
+        )
+
     ctx.runner.table(
         WINDOWS,
         f"""SELECT f.reporter, f.partner, f.currency, k.basket, k.product, f.period,
-       SUM(CASE WHEN f.period BETWEEN {b0} AND {b1} THEN f.value ELSE 0 END) AS v0,
-       SUM(CASE WHEN f.period BETWEEN {a0} AND {a1} THEN f.value ELSE 0 END) AS v1,
-       SUM(CASE WHEN f.period BETWEEN {p0} AND {p1} THEN f.value ELSE 0 END) AS vp,
-       SUM(f.value) AS v
+       {window_sum(before, "before_value")},
+       {window_sum(after, "after_value")},
+       {window_sum(placebo, "placebo_value")},
+       SUM(f.value) AS month_value
 FROM {FLOWS} f JOIN {BASKET} k ON k.hs_code = f.hs_code AND k.hs_version = f.hs_version
 WHERE f.flow = 'X' AND f.freq = 'M'
-  AND f.reporter IN {in_list(exporters)} AND f.partner NOT IN {in_list(sorted(areas))}
+  AND f.reporter IN {in_list(exporters)} AND f.partner NOT IN {in_list(areas)}
 GROUP BY GROUPING SETS ((f.reporter, f.partner, f.currency, k.basket, k.product),
                         (f.reporter, f.partner, f.currency, k.basket, f.period))""",
         "diversion windows",
     )
+
+
+# (exporter or "*", currency) -> partner -> basket -> [before, after, placebo]
+Cube = dict[tuple[str, str], dict[str, dict[str, list[float]]]]
+
+
+def _cube(ctx: Context, eligible: dict[str, list[str]]) -> Cube:
+    """The window totals per exporter (and all exporters together), partner and basket."""
     totals = ctx.runner.rows(
         "diversion totals",
-        f"SELECT reporter, partner, currency, basket, SUM(v0) AS v0, SUM(v1) AS v1, SUM(vp) AS vp FROM "
-        f"{WINDOWS} WHERE period IS NULL"
+        "SELECT reporter, partner, currency, basket, SUM(before_value) AS before_value,"
+        " SUM(after_value) AS after_value, SUM(placebo_value) AS placebo_value"
+        f" FROM {WINDOWS} WHERE period IS NULL"
         " GROUP BY reporter, partner, currency, basket",
     )
-    cube: dict[tuple[str, str], dict[str, dict[str, list[float]]]] = defaultdict(
-        lambda: defaultdict(lambda: defaultdict(lambda: [0.0, 0.0, 0.0]))
-    )
+    cube: Cube = defaultdict(lambda: defaultdict(lambda: defaultdict(lambda: [0.0, 0.0, 0.0])))
     for r in totals:
         if r["reporter"] not in eligible.get(r["currency"], []):
             continue
-        for exporter in ("*", r["reporter"]) if cfg.per_reporter else ("*",):
+        for exporter in ("*", r["reporter"]) if ctx.config.diversion.per_reporter else ("*",):
             cell = cube[(exporter, r["currency"])][r["partner"]][r["basket"]]
-            cell[0] += float(r["v0"])
-            cell[1] += float(r["v1"])
-            cell[2] += float(r["vp"])
+            cell[0] += float(r["before_value"])
+            cell[1] += float(r["after_value"])
+            cell[2] += float(r["placebo_value"])
+    return cube
+
+
+def _kept_results(ctx: Context, cube: Cube, placebo_ok: dict[str, bool]) -> list[dict[str, Any]]:
+    """Every (exporter, target) analysed; the all-reporters findings first, then the strongest
+    single reporters up to max_findings."""
     results = []
     for (exporter, currency), by_partner in cube.items():
-        for target in cfg.targets:
+        for target in ctx.config.diversion.targets:
             found = _analyse(ctx, exporter, currency, target, by_partner, placebo_ok.get(currency, False))
             if found is not None:
                 results.append(found)
     results.sort(key=lambda r: -r["score"])
-    # The all-reporters findings first, then the strongest single reporters.
     keep = [r for r in results if r["exporter"] == "*"]
     keep += [r for r in results if r["exporter"] != "*"][: max(0, ctx.config.max_findings - len(keep))]
-    trace.passed(FILTERS[3], len(keep))
+    ctx.trace(KIND).passed(FILTERS[3], len(keep))
+    return keep
+
+
+def _evidence_key(tag: str, i: int, partner: str) -> str:
+    return f"{tag}{i:04d}:{partner}"
+
+
+def _ask_shared_evidence(ctx: Context, keep: list[dict[str, Any]], after: Window, tag: str) -> None:
+    """The CHPL basket is a product category: the run's shared evidence pass finds its rows."""
+    for i, r in enumerate(keep):
+        for partner in [r["target"], *r["intermediaries"]]:
+            ctx.evidence.add(
+                _evidence_key(tag, i, partner),
+                SeriesKey("category", CHPL_ALL, r["exporter"], partner, "X", r["currency"]),
+                series=False,
+                rows=(after.first, after.last),
+                limit=max(10, ctx.config.evidence_rows // (1 + len(r["intermediaries"]))),
+            )
+
+
+def _run_windows(
+    ctx: Context,
+    w: tuple[Window, Window, Window],
+    currencies: list[str] | None,
+    controlled_sql: str,
+    tag: str,
+) -> Callable[[Fetched], list[Finding]] | None:
+    """The diversion findings of one set of windows (for the given currencies, or all)."""
+    before, after, placebo = w
+    eligible, placebo_ok = _eligible(ctx, w, currencies)
+    if not eligible:
+        return None
+    _scan_windows(ctx, w, sorted({r for rs in eligible.values() for r in rs}))
+    keep = _kept_results(ctx, _cube(ctx, eligible), placebo_ok)
     if not keep:
         return None
     products = _products(ctx, keep, eligible)
     monthly, refs, counts = _evidence(ctx, keep, eligible, before, after)
-    shared = not cfg.controlled  # the CHPL basket is a product category: the shared pass finds its rows
+    shared = not ctx.config.diversion.controlled
     if shared:
-        for i, r in enumerate(keep):
-            exporter = r["exporter"]
-            for partner in [r["target"], *r["intermediaries"]]:
-                ctx.evidence.add(
-                    f"{tag}{i:04d}:{partner}",
-                    SeriesKey("category", CHPL_ALL, exporter, partner, "X", r["currency"]),
-                    series=False,
-                    rows=(after.first, after.last),
-                    limit=max(10, ctx.config.evidence_rows // (1 + len(r["intermediaries"]))),
-                )
+        _ask_shared_evidence(ctx, keep, after, tag)
 
     def finish(got: Fetched) -> list[Finding]:
         out = []
@@ -335,8 +375,8 @@ GROUP BY GROUPING SETS ((f.reporter, f.partner, f.currency, k.basket, k.product)
             rows, total = refs.get(i, []), counts.get(i, 0)
             if shared:
                 for partner in [r["target"], *r["intermediaries"]]:
-                    rows = rows + got.refs.get(f"{tag}{i:04d}:{partner}", [])
-                    total += got.totals.get(f"{tag}{i:04d}:{partner}", 0)
+                    rows = rows + got.refs.get(_evidence_key(tag, i, partner), [])
+                    total += got.totals.get(_evidence_key(tag, i, partner), 0)
             out.append(
                 _finding(
                     ctx,
@@ -357,6 +397,114 @@ GROUP BY GROUPING SETS ((f.reporter, f.partner, f.currency, k.basket, k.product)
     return finish
 
 
+def _collapsed(ctx: Context, series: str, controlled_before: float, controlled_after: float) -> bool:
+    """Whether controlled exports to the target fell enough (else the series' miss is traced):
+    without a collapse of direct exports nothing is being diverted away from the target."""
+    cfg = ctx.config.diversion
+    floor = ctx.config.surge.floors.value
+    trace = ctx.trace(KIND)
+    fall_share = 1 - controlled_after / controlled_before if controlled_before > 0 else 0.0
+    if controlled_before >= 10 * floor and controlled_after <= controlled_before * (1 - cfg.min_target_fall):
+        return True
+    figures = {
+        "target_controlled_before": controlled_before,
+        "target_controlled_after": controlled_after,
+        "target_change_pct": -fall_share * 100 if controlled_before > 0 else None,
+    }
+    if controlled_before < 10 * floor:
+        trace.miss(
+            series,
+            f"controlled exports before >= 10 floors ({10 * floor:,.0f})",
+            controlled_before / (10 * floor),
+            figures,
+        )
+    else:
+        trace.miss(
+            series, f"min_target_fall {cfg.min_target_fall}", fall_share / cfg.min_target_fall, figures
+        )
+    return False
+
+
+def _control(other_before: float, other_after: float, floor: float, placebo_ok: bool) -> str:
+    """The control: other goods, unless they collapsed to the target too (then they are treated,
+    not a control), else the same goods one period earlier, else none."""
+    if other_before >= 10 * floor and other_after >= 0.5 * other_before:
+        return "other goods"
+    if placebo_ok:
+        return "the same goods a period earlier"
+    return "none"
+
+
+class _Measures:
+    """Log growth and difference-in-differences of one basket cell, under one control."""
+
+    def __init__(self, floor: float, control: str) -> None:
+        self.floor = floor
+        self.control = control
+
+    def log_ratio(self, a: float, b: float) -> float:
+        return math.log((a + self.floor) / (b + self.floor))
+
+    def did(self, cell: dict[str, list[float]]) -> float | None:
+        (before, after, placebo), (other_before, other_after, _) = cell["controlled"], cell["other"]
+        if self.control == "other goods":
+            return self.log_ratio(after, before) - self.log_ratio(other_after, other_before)
+        if self.control == "none":
+            return None
+        return self.log_ratio(after, before) - self.log_ratio(before, placebo)
+
+
+def _destinations(
+    ctx: Context, by_partner: dict[str, dict[str, list[float]]], measures: _Measures
+) -> list[dict[str, Any]]:
+    """The figures of every destination that may be an intermediary."""
+    cfg = ctx.config.diversion
+    skip = set(cfg.targets) | set(cfg.also_restricted)
+    candidates = [
+        p for p in by_partner if p not in skip and (not cfg.intermediaries or p in cfg.intermediaries)
+    ]
+    destinations: list[dict[str, Any]] = []
+    for p in candidates:
+        cell = by_partner[p]
+        before, after, placebo = cell["controlled"]
+        other_before, other_after = cell["other"][0], cell["other"][1]
+        if max(before, after) < measures.floor:
+            continue
+        destinations.append(
+            {
+                "partner": p,
+                "controlled_placebo": placebo,
+                "controlled_before": before,
+                "controlled_after": after,
+                "other_before": other_before,
+                "other_after": other_after,
+                "controlled_ratio": after / before if before else None,
+                "other_ratio": other_after / other_before if other_before else None,
+                "did": measures.did(cell),
+                "growth_log": measures.log_ratio(after, before),
+            }
+        )
+    return destinations
+
+
+def _strength(d: dict[str, Any]) -> float:
+    return float(d["did"] if d["did"] is not None else d["growth_log"])
+
+
+def _score_parts(
+    flagged: list[dict[str, Any]], measures: _Measures, controlled_before: float, controlled_after: float
+) -> dict[str, float]:
+    rise = sum(d["controlled_after"] - d["controlled_before"] for d in flagged)
+    fall = controlled_before - controlled_after
+    floor = measures.floor
+    return {
+        "collapse": min(1.0, abs(measures.log_ratio(controlled_after, controlled_before)) / math.log(10)),
+        "did": min(1.0, max(_strength(d) for d in flagged) / math.log(10)),
+        "substitution": min(1.0, rise / fall) if fall > 0 else 0.0,
+        "size": max(0.0, min(1.0, math.log10(max(fall, floor) / floor) / 4)),
+    }
+
+
 def _analyse(
     ctx: Context,
     exporter: str,
@@ -366,88 +514,40 @@ def _analyse(
     placebo_ok: bool,
 ) -> dict[str, Any] | None:
     cfg = ctx.config.diversion
-    f = ctx.config.surge.floors.value
+    floor = ctx.config.surge.floors.value
     trace = ctx.trace(KIND)
     trace.tested += 1
     series = f"{exporter if exporter != '*' else 'all reporters'}->{target} [{currency}]"
-    t = by_partner.get(target)
-    if not t:
+    to_target = by_partner.get(target)
+    if not to_target:
         return None
-    c0, c1, _cp = t["controlled"]
-    o0, o1, _op = t["other"]
+    controlled_before, controlled_after, _ = to_target["controlled"]
+    other_before, other_after, _ = to_target["other"]
     trace.passed(FILTERS[0])
-    fall_share = 1 - c1 / c0 if c0 > 0 else 0.0
-    if c0 < 10 * f or c1 > c0 * (1 - cfg.min_target_fall):
-        figures = {
-            "target_controlled_before": c0,
-            "target_controlled_after": c1,
-            "target_change_pct": -fall_share * 100 if c0 > 0 else None,
-        }
-        if c0 < 10 * f:
-            trace.miss(
-                series, f"controlled exports before >= 10 floors ({10 * f:,.0f})", c0 / (10 * f), figures
-            )
-        else:
-            trace.miss(
-                series, f"min_target_fall {cfg.min_target_fall}", fall_share / cfg.min_target_fall, figures
-            )
-        return None  # no collapse of direct exports: nothing is being diverted away from the target
+    if not _collapsed(ctx, series, controlled_before, controlled_after):
+        return None
     trace.passed(FILTERS[1])
-
-    def lr(a: float, b: float) -> float:
-        return math.log((a + f) / (b + f))
-
-    # The control: other goods, unless they collapsed to the target too (then they are treated,
-    # not a control), else the same goods one period earlier, else none.
-    if o0 >= 10 * f and o1 >= 0.5 * o0:
-        control = "other goods"
-    elif placebo_ok:
-        control = "the same goods a period earlier"
-    else:
-        control = "none"
-
-    def did(cell: dict[str, list[float]]) -> float | None:
-        (x0, x1, xp), (y0, y1, _yp) = cell["controlled"], cell["other"]
-        if control == "other goods":
-            return lr(x1, x0) - lr(y1, y0)
-        if control == "none":
-            return None
-        return lr(x1, x0) - lr(x0, xp)
-
-    skip = set(cfg.targets) | set(cfg.also_restricted)
-    candidates = [
-        p for p in by_partner if p not in skip and (not cfg.intermediaries or p in cfg.intermediaries)
-    ]
-    destinations: list[dict[str, Any]] = []
-    for p in candidates:
-        cell = by_partner[p]
-        x0, x1, xp = cell["controlled"]
-        if max(x0, x1) < f:
-            continue
-        destinations.append(
-            {
-                "partner": p,
-                "controlled_placebo": xp,
-                "controlled_before": x0,
-                "controlled_after": x1,
-                "other_before": cell["other"][0],
-                "other_after": cell["other"][1],
-                "controlled_ratio": x1 / x0 if x0 else None,
-                "other_ratio": cell["other"][1] / cell["other"][0] if cell["other"][0] else None,
-                "did": did(cell),
-                "growth_log": lr(x1, x0),
-            }
-        )
-    min_growth = cfg.min_did if control == "none" else 0.0
+    measures = _Measures(floor, _control(other_before, other_after, floor, placebo_ok))
+    destinations = _destinations(ctx, by_partner, measures)
+    min_growth = cfg.min_did if measures.control == "none" else 0.0
     flagged = [
         d
         for d in destinations
-        if (d["did"] if d["did"] is not None else d["growth_log"]) >= cfg.min_did
+        if _strength(d) >= cfg.min_did
         and d["growth_log"] >= min_growth
         and d["controlled_after"] - d["controlled_before"] >= cfg.min_rise
     ]
     if not flagged:
-        _near_destination(trace, series, destinations, cfg.min_did, cfg.min_rise, min_growth, c0, c1)
+        _near_destination(
+            trace,
+            series,
+            destinations,
+            cfg.min_did,
+            cfg.min_rise,
+            min_growth,
+            controlled_before,
+            controlled_after,
+        )
         return None
     trace.passed(FILTERS[2])
     reference = [d["did"] for d in destinations if d not in flagged and d["did"] is not None]
@@ -455,36 +555,27 @@ def _analyse(
     for d in destinations:
         d["ddd"] = d["did"] - ref_median if ref_median is not None and d["did"] is not None else None
         d["intermediary"] = d in flagged
-
-    def strength(d: dict[str, Any]) -> float:
-        return float(d["did"] if d["did"] is not None else d["growth_log"])
-
-    flagged.sort(key=lambda d: -strength(d))
+    flagged.sort(key=lambda d: -_strength(d))
     rise = sum(d["controlled_after"] - d["controlled_before"] for d in flagged)
-    fall = c0 - c1
-    parts = {
-        "collapse": min(1.0, abs(lr(c1, c0)) / math.log(10)),
-        "did": min(1.0, max(strength(d) for d in flagged) / math.log(10)),
-        "substitution": min(1.0, rise / fall) if fall > 0 else 0.0,
-        "size": max(0.0, min(1.0, math.log10(max(fall, f) / f) / 4)),
-    }
+    fall = controlled_before - controlled_after
+    parts = _score_parts(flagged, measures, controlled_before, controlled_after)
     score = sum(WEIGHTS[k] * v for k, v in parts.items())
     if exporter != "*":
         score *= 0.9  # the all-reporters view states the pattern; single reporters detail it
-    if control == "none":
+    if measures.control == "none":
         score *= 0.8
     return {
         "exporter": exporter,
         "currency": currency,
         "target": target,
-        "control": control,
-        "target_controlled_placebo": t["controlled"][2],
-        "target_controlled_before": c0,
-        "target_controlled_after": c1,
-        "target_other_before": o0,
-        "target_other_after": o1,
-        "target_did": did(t),
-        "destinations": sorted(destinations, key=lambda d: -strength(d)),
+        "control": measures.control,
+        "target_controlled_placebo": to_target["controlled"][2],
+        "target_controlled_before": controlled_before,
+        "target_controlled_after": controlled_after,
+        "target_other_before": other_before,
+        "target_other_after": other_after,
+        "target_did": measures.did(to_target),
+        "destinations": sorted(destinations, key=lambda d: -_strength(d)),
         "intermediaries": [d["partner"] for d in flagged],
         "rise_to_intermediaries": rise,
         "fall_to_target": fall,
@@ -502,8 +593,8 @@ def _near_destination(
     min_did: float,
     min_rise: float,
     min_growth: float,
-    c0: float,
-    c1: float,
+    target_before: float,
+    target_after: float,
 ) -> None:
     """The destination that came closest to being an intermediary, as the series' miss."""
     best: tuple[float, str, dict[str, Any]] | None = None
@@ -523,8 +614,8 @@ def _near_destination(
                 "did": d["did"],
                 "growth_log": d["growth_log"],
                 "rise": rise,
-                "target_controlled_before": c0,
-                "target_controlled_after": c1,
+                "target_controlled_before": target_before,
+                "target_controlled_after": target_after,
             }
             best = (checks[stop], stop, figures)
     if best is None:
@@ -547,22 +638,23 @@ def _products(
         for reporter in _members(r, eligible):
             keys.append((str(i), reporter, r["currency"], r["target"], "T"))
             keys.extend((str(i), reporter, r["currency"], p, "I") for p in r["intermediaries"])
-    ctx.runner.register(DKEYS, ["fid", "reporter", "currency", "partner", "role"], keys)
+    ctx.runner.register(DKEYS, ["finding", "reporter", "currency", "partner", "role"], keys)
     rows = ctx.runner.rows(
         "diversion products",
-        f"""SELECT k.fid, w.product, k.role, SUM(w.v0) AS v0, SUM(w.v1) AS v1
+        f"""SELECT k.finding, w.product, k.role, SUM(w.before_value) AS before_value,
+       SUM(w.after_value) AS after_value
 FROM {WINDOWS} w JOIN {DKEYS} k ON k.reporter = w.reporter AND k.currency = w.currency AND k.partner =
 w.partner
 WHERE w.basket = 'controlled' AND w.period IS NULL
-GROUP BY k.fid, w.product, k.role""",
+GROUP BY k.finding, w.product, k.role""",
     )
     per: dict[int, dict[str, dict[str, list[float]]]] = defaultdict(
         lambda: defaultdict(lambda: {"T": [0.0, 0.0], "I": [0.0, 0.0]})
     )
     for r in rows:
-        cell = per[int(r["fid"])][r["product"]][r["role"]]
-        cell[0] += float(r["v0"])
-        cell[1] += float(r["v1"])
+        cell = per[int(r["finding"])][r["product"]][r["role"]]
+        cell[0] += float(r["before_value"])
+        cell[1] += float(r["after_value"])
     level = ctx.config.diversion.product_level
     out: dict[int, list[dict[str, Any]]] = {}
     for i, by_product in per.items():
@@ -604,18 +696,18 @@ def _evidence(
         for reporter in _members(r, eligible):
             for partner in [r["target"], *r["intermediaries"]]:
                 keys.append((str(i), reporter, r["currency"], partner, ""))
-    ctx.runner.register(DKEYS, ["fid", "reporter", "currency", "partner", "role"], keys)
+    ctx.runner.register(DKEYS, ["finding", "reporter", "currency", "partner", "role"], keys)
     series = ctx.runner.rows(
         "diversion series",
-        f"""SELECT k.fid, w.period, w.partner, SUM(w.v) AS value
+        f"""SELECT k.finding, w.period, w.partner, SUM(w.month_value) AS value
 FROM {WINDOWS} w JOIN {DKEYS} k ON k.reporter = w.reporter AND k.currency = w.currency AND k.partner =
 w.partner
 WHERE w.basket = 'controlled' AND w.period IS NOT NULL
-GROUP BY k.fid, w.period, w.partner ORDER BY k.fid, w.period, w.partner""",
+GROUP BY k.finding, w.period, w.partner ORDER BY k.finding, w.period, w.partner""",
     )
     monthly: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for r in series:
-        monthly[int(r["fid"])].append(
+        monthly[int(r["finding"])].append(
             {"period": r["period"].strftime("%Y-%m"), "partner": r["partner"], "value": float(r["value"])}
         )
     refs: dict[int, list[RowRef]] = defaultdict(list)
@@ -631,15 +723,16 @@ WHERE f.flow = 'X' AND f.freq = 'M' AND b.basket = 'controlled'"""
     )
     rows = ctx.runner.rows(
         "diversion rows",
-        f"""SELECT fid, source_id, source_line, total FROM (
-  SELECT k.fid, f.source_id, f.source_line, COUNT(*) OVER (PARTITION BY k.fid) AS total,
-         ROW_NUMBER() OVER (PARTITION BY k.fid ORDER BY f.value DESC, f.source_id, f.source_line) AS rn
+        f"""SELECT finding, source_id, source_line, total FROM (
+  SELECT k.finding, f.source_id, f.source_line, COUNT(*) OVER (PARTITION BY k.finding) AS total,
+         ROW_NUMBER() OVER (PARTITION BY k.finding
+                            ORDER BY f.value DESC, f.source_id, f.source_line) AS row_rank
   {joined}{window}
-) t WHERE rn <= {int(ctx.config.evidence_rows)} ORDER BY fid, source_id, source_line""",
+) t WHERE row_rank <= {int(ctx.config.evidence_rows)} ORDER BY finding, source_id, source_line""",
     )
     for r in rows:
-        refs[int(r["fid"])].append(RowRef("trade_flows", int(r["source_id"]), int(r["source_line"])))
-        counts[int(r["fid"])] = int(r["total"])
+        refs[int(r["finding"])].append(RowRef("trade_flows", int(r["source_id"]), int(r["source_line"])))
+        counts[int(r["finding"])] = int(r["total"])
     return dict(monthly), dict(refs), counts
 
 

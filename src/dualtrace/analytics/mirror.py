@@ -115,43 +115,59 @@ def _category_hs6(ctx: Context) -> None:
     ctx.runner.register(CATEGORY_HS6, ["hs6", "category"], pairs or [("", "")])
 
 
-def run(ctx: Context) -> evidence.Pending:
+# (level, product, exporter, importer, currency), years, baseline ratio, best year
+Candidate = tuple[tuple[str, ...], dict[int, dict[str, Any]], float | None, dict[str, Any]]
+
+
+def _best_year(
+    ctx: Context, years: dict[int, dict[str, Any]], base_ratio: float | None
+) -> dict[str, Any] | None:
+    """The year whose gap scores highest (an earlier one within 3 % wins), outside the CIF/FOB
+    tolerance and above the minimum value."""
     cfg = ctx.config.mirror_gap
-    wide = ctx.wide()
-    _category_hs6(ctx)
-    rows = ctx.runner.rows("mirror pairs", pairs_sql(ctx, wide))
+    low, high = cfg.cif_fob * (1 - cfg.tolerance), cfg.cif_fob * (1 + cfg.tolerance)
+    best: dict[str, Any] | None = None
+    for year, r in sorted(years.items()):
+        ratio = _ratio(r)
+        exported, imported = float(r["exported"] or 0), float(r["imported"] or 0)
+        if ratio is None or max(exported, imported) < cfg.min_value or low <= ratio <= high:
+            continue
+        gap = exported * cfg.cif_fob - imported
+        parts: dict[str, float] = {
+            "gap": min(1.0, abs(math.log(max(ratio, 1e-6) / cfg.cif_fob)) / math.log(4)),
+            "change": (
+                min(1.0, abs(math.log(max(ratio, 1e-6) / base_ratio)) / math.log(3))
+                if base_ratio and year != ctx.baseline
+                else 0.0
+            ),
+            "size": max(0.0, min(1.0, math.log10(abs(gap) / cfg.min_value + 1) / 2)),
+        }
+        score = sum(WEIGHTS[k] * v for k, v in parts.items())
+        if best is None or score > best["score"] * 1.03:
+            best = {"year": year, "ratio": ratio, "gap": gap, "parts": parts, "score": score, "row": r}
+    return best
+
+
+def _candidates(ctx: Context, rows: list[dict[str, Any]]) -> list[Candidate]:
+    """Per pair series, its best year; strongest first, categories before totals and matched codes."""
     series: dict[tuple[str, ...], dict[int, dict[str, Any]]] = defaultdict(dict)
     for r in rows:
         series[(r["level"], r["product"], r["exporter"], r["importer"], r["currency"])][int(r["year"])] = r
-    candidates: list[tuple[tuple[str, ...], dict[int, dict[str, Any]], float | None, dict[str, Any]]] = []
-    low, high = cfg.cif_fob * (1 - cfg.tolerance), cfg.cif_fob * (1 + cfg.tolerance)
+    candidates: list[Candidate] = []
     for key, years in series.items():
         base = years.get(ctx.baseline)
         base_ratio = _ratio(base) if base else None
-        best: dict[str, Any] | None = None
-        for year, r in sorted(years.items()):
-            ratio = _ratio(r)
-            exported, imported = float(r["exported"] or 0), float(r["imported"] or 0)
-            if ratio is None or max(exported, imported) < cfg.min_value or low <= ratio <= high:
-                continue
-            gap = exported * cfg.cif_fob - imported
-            parts: dict[str, float] = {
-                "gap": min(1.0, abs(math.log(max(ratio, 1e-6) / cfg.cif_fob)) / math.log(4)),
-                "change": (
-                    min(1.0, abs(math.log(max(ratio, 1e-6) / base_ratio)) / math.log(3))
-                    if base_ratio and year != ctx.baseline
-                    else 0.0
-                ),
-                "size": max(0.0, min(1.0, math.log10(abs(gap) / cfg.min_value + 1) / 2)),
-            }
-            score = sum(WEIGHTS[k] * v for k, v in parts.items())
-            if best is None or score > best["score"] * 1.03:
-                best = {"year": year, "ratio": ratio, "gap": gap, "parts": parts, "score": score, "row": r}
+        best = _best_year(ctx, years, base_ratio)
         if best is not None:
             candidates.append((key, years, base_ratio, best))
     candidates.sort(
         key=lambda c: (-round(c[3]["score"], 2), {"category": 0, "total": 1, "matched": 2}.get(c[0][0], 3))
     )
+    return candidates
+
+
+def _choose(ctx: Context, candidates: list[Candidate]) -> list[Candidate]:
+    """The same flows at several levels (same pair, year and amounts) count once."""
     chosen = []
     seen = set()
     for key, years, base_ratio, best in candidates:
@@ -169,26 +185,30 @@ def run(ctx: Context) -> evidence.Pending:
         chosen.append((key, years, base_ratio, best))
         if len(chosen) >= ctx.config.max_findings:
             break
+    return chosen
+
+
+def _ask_evidence(ctx: Context, chosen: list[Candidate]) -> None:
+    """The largest rows of both sides of each pair (the exporter's and the importer's) in the
+    year stated, from the run's shared evidence pass."""
     for n, (key, _years, _base, best) in enumerate(chosen):
         level, product, exporter, importer, currency = key
         if level == "matched":
             continue
         window = (date(best["year"], 1, 1), date(best["year"], 12, 1))
         limit = ctx.config.evidence_rows // 2
-        ctx.evidence.add(
-            f"m{n:04d}:x",
-            SeriesKey(level, product, exporter, importer, "X", currency),
-            series=False,
-            rows=window,
-            limit=limit,
-        )
-        ctx.evidence.add(
-            f"m{n:04d}:m",
-            SeriesKey(level, product, importer, exporter, "M", currency),
-            series=False,
-            rows=window,
-            limit=limit,
-        )
+        for side, flow_key in (
+            ("x", SeriesKey(level, product, exporter, importer, "X", currency)),
+            ("m", SeriesKey(level, product, importer, exporter, "M", currency)),
+        ):
+            ctx.evidence.add(f"m{n:04d}:{side}", flow_key, series=False, rows=window, limit=limit)
+
+
+def run(ctx: Context) -> evidence.Pending:
+    wide = ctx.wide()
+    _category_hs6(ctx)
+    chosen = _choose(ctx, _candidates(ctx, ctx.runner.rows("mirror pairs", pairs_sql(ctx, wide))))
+    _ask_evidence(ctx, chosen)
 
     def finish(got: evidence.Fetched) -> list[Finding]:
         return [

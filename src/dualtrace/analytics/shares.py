@@ -27,7 +27,7 @@ from dualtrace.analytics.config import ShareConfig
 from dualtrace.analytics.context import Context
 from dualtrace.analytics.evidence import SeriesKey
 from dualtrace.analytics.series import SeriesTables, bucket_months
-from dualtrace.analytics.sql import in_list, lit
+from dualtrace.analytics.sql import best_per_series, in_list, lit, weighted_score
 from dualtrace.analytics.wide import Wide
 from dualtrace.findings import Evidence, Finding
 
@@ -49,91 +49,135 @@ def _base_bucket(period: str, b: str, base_year: int) -> str:
     return f"({base_year} * 12 + MOD({b}, 12))"
 
 
+_SCORE_PARTS = {"change": "s_change", "dominance": "s_dominance", "size": "GREATEST(0.0, s_size)"}
+
+
 def _ranked(cfg: ShareConfig, min_total: str, series: str, limit: int) -> str:
     """The tail both candidate queries share: the minimum change, the explainable score (change,
     dominance, size) and the best four comparisons per series and direction."""
     return f"""ok AS (
-  SELECT sh.*, share - base_share AS delta,
+  SELECT shares.*, share - base_share AS share_change,
          LEAST(1.0, ABS(share - base_share) / 0.5) AS s_change,
          GREATEST(share, base_share) AS s_dominance,
-         LEAST(1.0, LOG10(total / {min_total}) / 3) AS s_size
-  FROM sh WHERE ABS(share - base_share) >= {lit(cfg.min_change)}
+         LEAST(1.0, LOG10(group_total / {min_total}) / 3) AS s_size
+  FROM shares WHERE ABS(share - base_share) >= {lit(cfg.min_change)}
 ),
 ranked AS (
-  SELECT ok.*, {WEIGHTS["change"]} * s_change + {WEIGHTS["dominance"]} * s_dominance
-         + {WEIGHTS["size"]} * GREATEST(0.0, s_size) AS score
+  SELECT ok.*, {weighted_score(WEIGHTS, _SCORE_PARTS)} AS score
   FROM ok
 )
-SELECT * FROM (
-  SELECT ranked.*, ROW_NUMBER() OVER (
-    PARTITION BY {series}, SIGN(delta) ORDER BY score DESC, b) AS rn
-  FROM ranked
-) r WHERE rn <= 4
-ORDER BY score DESC, level, product, party
-LIMIT {int(limit)}"""
+{best_per_series(f"{series}, SIGN(share_change)", "level, product, party", limit)}"""
 
 
 def candidates_sql(ctx: Context, t: SeriesTables, mode: str, measure: str, limit: int) -> str:
+    """Share candidates of one view and measure over the long series table: each party's amount
+    and its group's total per bucket, paired with the same bucket of the baseline year."""
     cfg = ctx.config.share
     flow, group_cols, party = MODES[mode]
     group = group_cols[0]
     areas = in_list(ctx.prepared.areas)
     min_total = lit(cfg.min_total if measure == "value" else ctx.config.surge.floors.of(measure) * 10)
     # completeness of a bucket: the reporter's own coverage, or for mirror shares every reporter's
-    if mode == "mirror":
-        cov_join = (
-            f"JOIN {t.cov} c ON c.reporter = '*' AND c.flow = t.flow AND c.currency = t.currency"
-            " AND c.b = t.b"
-        )
-    else:
-        cov_join = (
-            f"JOIN {t.cov} c ON c.reporter = t.{group} AND c.flow = t.flow AND c.currency = t.currency"
-            " AND c.b = t.b"
-        )
+    cov_reporter = "'*'" if mode == "mirror" else f"totals.{group}"
+    cov_join = (
+        f"JOIN {t.cov} c ON c.reporter = {cov_reporter} AND c.flow = totals.flow"
+        " AND c.currency = totals.currency AND c.b = totals.b"
+    )
     gkey = f"level, product, {group}, flow, currency"
-    base_b = _base_bucket(t.period, "d.b", ctx.baseline)
-    return f"""WITH s AS (
-  SELECT level, product, {group}, flow, currency, {party} AS party, b, {measure} AS x, {measure}_ytd AS xy
+    base_bucket = _base_bucket(t.period, "d.b", ctx.baseline)
+    return f"""WITH party_rows AS (
+  SELECT level, product, {group}, flow, currency, {party} AS party, b, {measure} AS amount,
+         {measure}_ytd AS amount_ytd
   FROM {t.series}
   WHERE level IN {in_list(cfg.levels)} AND flow = {lit(flow)} AND reporter <> '*' AND partner <> '*'
     AND {party} NOT IN {areas} AND {group} NOT IN {areas} AND {measure} IS NOT NULL
 ),
-t AS (
-  SELECT {gkey}, b, SUM(x) AS tx, SUM(xy) AS txy, COUNT(DISTINCT party) AS np
-  FROM s GROUP BY {gkey}, b
+totals AS (
+  SELECT {gkey}, b, SUM(amount) AS group_total, SUM(amount_ytd) AS group_total_ytd,
+         COUNT(DISTINCT party) AS parties
+  FROM party_rows GROUP BY {gkey}, b
 ),
-tc AS (
-  SELECT t.*, c.complete, c.cutoff, c.sig FROM t {cov_join}
+covered_totals AS (
+  SELECT totals.*, c.complete, c.cutoff, c.sig FROM totals {cov_join}
 ),
-d AS (
-  SELECT k.level, k.product, k.{group}, k.flow, k.currency, k.party, tc.b, tc.tx, tc.txy, tc.np,
-         tc.complete, tc.cutoff, tc.sig, COALESCE(s.x, 0) AS x, COALESCE(s.xy, 0) AS xy
-  FROM (SELECT DISTINCT {gkey}, party FROM s) k
-  JOIN tc ON tc.level = k.level AND tc.product = k.product AND tc.{group} = k.{group}
+covered AS (
+  SELECT k.level, k.product, k.{group}, k.flow, k.currency, k.party, tc.b, tc.group_total,
+         tc.group_total_ytd, tc.parties, tc.complete, tc.cutoff, tc.sig,
+         COALESCE(s.amount, 0) AS amount, COALESCE(s.amount_ytd, 0) AS amount_ytd
+  FROM (SELECT DISTINCT {gkey}, party FROM party_rows) k
+  JOIN covered_totals tc ON tc.level = k.level AND tc.product = k.product AND tc.{group} = k.{group}
    AND tc.flow = k.flow AND tc.currency = k.currency
-  LEFT JOIN s ON s.level = k.level AND s.product = k.product AND s.{group} = k.{group}
+  LEFT JOIN party_rows s ON s.level = k.level AND s.product = k.product AND s.{group} = k.{group}
    AND s.flow = k.flow AND s.currency = k.currency AND s.party = k.party AND s.b = tc.b
 ),
 pairs AS (
-  SELECT d.*, o.b AS base_b, o.x AS xb, o.xy AS xyb, o.tx AS txb, o.txy AS txyb, o.np AS npb,
-         o.complete AS cb, o.sig AS sigb
-  FROM d JOIN d o ON o.level = d.level AND o.product = d.product AND o.{group} = d.{group}
-   AND o.flow = d.flow AND o.currency = d.currency AND o.party = d.party AND o.b = {base_b}
+  SELECT d.*, o.b AS base_bucket, o.amount AS base_amount, o.amount_ytd AS base_amount_ytd,
+         o.group_total AS base_total, o.group_total_ytd AS base_total_ytd, o.parties AS base_parties
+  FROM covered d JOIN covered o ON o.level = d.level AND o.product = d.product AND o.{group} = d.{group}
+   AND o.flow = d.flow AND o.currency = d.currency AND o.party = d.party AND o.b = {base_bucket}
   WHERE d.b > o.b AND d.sig = o.sig AND o.complete
 ),
-cmp AS (
-  SELECT {gkey}, party, b, base_b, FALSE AS ytd, cutoff, x AS cur, tx AS total, xb AS base,
-         txb AS base_total, np, npb FROM pairs WHERE complete
+comparisons AS (
+  SELECT {gkey}, party, b, base_bucket, FALSE AS ytd, cutoff, amount AS party_amount,
+         group_total, base_amount AS base_party_amount, base_total AS base_group_total, parties,
+         base_parties
+  FROM pairs WHERE complete
   UNION ALL
-  SELECT {gkey}, party, b, base_b, TRUE, cutoff, xy, txy, xyb, txyb, np, npb FROM pairs
-  WHERE NOT complete AND cutoff IS NOT NULL
+  SELECT {gkey}, party, b, base_bucket, TRUE, cutoff, amount_ytd, group_total_ytd, base_amount_ytd,
+         base_total_ytd, parties, base_parties
+  FROM pairs WHERE NOT complete AND cutoff IS NOT NULL
 ),
-sh AS (
-  SELECT cmp.*, cur / total AS share, base / base_total AS base_share
-  FROM cmp WHERE total >= {min_total} AND base_total >= {min_total}
-   AND np >= {int(cfg.min_parties)} AND npb >= {int(cfg.min_parties)}
+shares AS (
+  SELECT comparisons.*, party_amount / group_total AS share,
+         base_party_amount / base_group_total AS base_share
+  FROM comparisons WHERE group_total >= {min_total} AND base_group_total >= {min_total}
+   AND parties >= {int(cfg.min_parties)} AND base_parties >= {int(cfg.min_parties)}
 ),
 {_ranked(cfg, min_total, f"{gkey}, party", limit)}"""
+
+
+def _yearly_totals(wide: Wide, kinds: tuple[bool, ...]) -> str:
+    """Per group: the total of every (measure, year) column and how many parties had some."""
+    totals = [
+        f"SUM({wide.col(m, y, ytd)}) AS total_{wide.col(m, y, ytd)}"
+        for m in wide.measures
+        for y in wide.years
+        for ytd in kinds
+    ]
+    parties = [
+        f"COUNT(CASE WHEN {wide.col(m, y)} > 0 THEN 1 END) AS parties_{m}_{y}"
+        for m in wide.measures
+        for y in wide.years
+    ]
+    return ", ".join(totals) + ", " + ", ".join(parties)
+
+
+def _yearly_selects(ctx: Context, wide: Wide, kinds: tuple[bool, ...]) -> list[str]:
+    """Every year after the baseline against it, per measure (whole years, or year to date)."""
+    cfg = ctx.config.share
+    base = ctx.baseline
+    if base not in wide.years:
+        return []
+    selects = []
+    for m in wide.measures:
+        min_total = lit(cfg.min_total if m == "value" else ctx.config.surge.floors.of(m) * 10)
+        for y in wide.years:
+            if y <= base:
+                continue
+            for ytd in kinds:
+                cur, old = wide.col(m, y, ytd), wide.col(m, base, ytd)
+                when = f"c_{y}" if not ytd else f"a_{y} AND NOT c_{y} AND cutoff IS NOT NULL"
+                selects.append(
+                    f"SELECT '{m}' AS measure, level, product, group_key, flow, currency, party, {y} AS b,"
+                    f" {base} AS base_bucket, {'TRUE' if ytd else 'FALSE'} AS ytd, cutoff,"
+                    f" COALESCE({cur}, 0) AS party_amount, total_{cur} AS group_total,"
+                    f" COALESCE({old}, 0) AS base_party_amount, total_{old} AS base_group_total,"
+                    f" parties_{m}_{y} AS parties, parties_{m}_{base} AS base_parties,"
+                    f" {min_total} AS min_total"
+                    f" FROM joined WHERE {when} AND c_{base} AND sig_{y} = sig_{base}"
+                    f" AND total_{cur} >= {min_total} AND total_{old} >= {min_total}"
+                )
+    return selects
 
 
 def yearly_sql(ctx: Context, wide: Wide, mode: str, limit: int) -> str:
@@ -142,72 +186,41 @@ def yearly_sql(ctx: Context, wide: Wide, mode: str, limit: int) -> str:
     flow, group_cols, party = MODES[mode]
     group = group_cols[0]
     areas = in_list(ctx.prepared.areas)
-    base = ctx.baseline
-    cov_reporter = "'*'" if mode == "mirror" else "s.g"
+    cov_reporter = "'*'" if mode == "mirror" else "p.group_key"
     kinds = (False, True) if wide.ytd else (False,)
     measure_cols = ", ".join(
         f"{wide.col(m, y, ytd)}" for m in wide.measures for y in wide.years for ytd in kinds
     )
-    totals = (
-        ", ".join(
-            f"SUM({wide.col(m, y, ytd)}) AS t_{wide.col(m, y, ytd)}"
-            for m in wide.measures
-            for y in wide.years
-            for ytd in kinds
-        )
-        + ", "
-        + ", ".join(
-            f"COUNT(CASE WHEN {wide.col(m, y)} > 0 THEN 1 END) AS n_{m}_{y}"
-            for m in wide.measures
-            for y in wide.years
-        )
-    )
-    selects = []
-    if base in wide.years:
-        for m in wide.measures:
-            min_total = lit(cfg.min_total if m == "value" else ctx.config.surge.floors.of(m) * 10)
-            for y in wide.years:
-                if y <= base:
-                    continue
-                for ytd in kinds:
-                    cur, old = wide.col(m, y, ytd), wide.col(m, base, ytd)
-                    when = f"c_{y}" if not ytd else f"a_{y} AND NOT c_{y} AND cutoff IS NOT NULL"
-                    selects.append(
-                        f"SELECT '{m}' AS measure, level, product, g, flow, currency, party, {y} AS b,"
-                        f" {base} AS base_b, {'TRUE' if ytd else 'FALSE'} AS ytd, cutoff,"
-                        f" COALESCE({cur}, 0) AS cur, t_{cur} AS total, COALESCE({old}, 0) AS base,"
-                        f" t_{old} AS base_total, n_{m}_{y} AS np, n_{m}_{base} AS npb, {min_total} AS "
-                        f"min_total"
-                        f" FROM j WHERE {when} AND c_{base} AND sig_{y} = sig_{base}"
-                        f" AND t_{cur} >= {min_total} AND t_{old} >= {min_total}"
-                    )
+    selects = _yearly_selects(ctx, wide, kinds)
     if not selects:
         return "SELECT NULL AS measure WHERE FALSE"
     union = "\n  UNION ALL\n  ".join(selects)
-    return f"""WITH s AS (
-  SELECT level, product, {group} AS g, flow, currency, {party} AS party, {measure_cols}
+    group_by = "level, product, group_key, flow, currency"
+    return f"""WITH party_rows AS (
+  SELECT level, product, {group} AS group_key, flow, currency, {party} AS party, {measure_cols}
   FROM {wide.table}
   WHERE level IN {in_list(cfg.levels)} AND flow = {lit(flow)} AND reporter <> '*' AND partner <> '*'
     AND {party} NOT IN {areas} AND {group} NOT IN {areas}
 ),
-t AS (
-  SELECT level, product, g, flow, currency, {totals}
-  FROM s GROUP BY level, product, g, flow, currency
+totals AS (
+  SELECT {group_by}, {_yearly_totals(wide, kinds)}
+  FROM party_rows GROUP BY {group_by}
 ),
-j AS (
-  SELECT s.*, t.* EXCLUDE (level, product, g, flow, currency), {wide.cov_columns("c")}
-  FROM s JOIN t ON t.level = s.level AND t.product = s.product AND t.g = s.g AND t.flow = s.flow
-   AND t.currency = s.currency
-  JOIN {wide.cov} c ON c.reporter = {cov_reporter} AND c.flow = s.flow AND c.currency = s.currency
+joined AS (
+  SELECT p.*, t.* EXCLUDE ({group_by}), {wide.cov_columns("c")}
+  FROM party_rows p JOIN totals t ON t.level = p.level AND t.product = p.product
+   AND t.group_key = p.group_key AND t.flow = p.flow AND t.currency = p.currency
+  JOIN {wide.cov} c ON c.reporter = {cov_reporter} AND c.flow = p.flow AND c.currency = p.currency
 ),
-cmp AS (
+comparisons AS (
   {union}
 ),
-sh AS (
-  SELECT cmp.*, cur / total AS share, base / base_total AS base_share
-  FROM cmp WHERE np >= {int(cfg.min_parties)} AND npb >= {int(cfg.min_parties)}
+shares AS (
+  SELECT comparisons.*, party_amount / group_total AS share,
+         base_party_amount / base_group_total AS base_share
+  FROM comparisons WHERE parties >= {int(cfg.min_parties)} AND base_parties >= {int(cfg.min_parties)}
 ),
-{_ranked(cfg, "min_total", "measure, level, product, g, flow, currency, party", limit)}"""
+{_ranked(cfg, "min_total", f"measure, {group_by}, party", limit)}"""
 
 
 def run(ctx: Context) -> evidence.Pending:
@@ -220,7 +233,7 @@ def run(ctx: Context) -> evidence.Pending:
             for r in ctx.runner.rows(
                 f"share {mode}", yearly_sql(ctx, wide, mode, ctx.config.max_findings * 20 * len(ctx.measures))
             ):
-                r.update(mode=mode, group=r["g"])
+                r.update(mode=mode, group=r["group_key"])
                 rows.append(r)
             continue
         t = ctx.series(period)
@@ -275,7 +288,15 @@ def _choose(rows: list[dict[str, Any]], n: int) -> dict[str, dict[str, Any]]:
     grouped: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
         grouped[
-            (r["mode"], r["level"], r["product"], r["group"], r["party"], r["currency"], r["delta"] > 0)
+            (
+                r["mode"],
+                r["level"],
+                r["product"],
+                r["group"],
+                r["party"],
+                r["currency"],
+                r["share_change"] > 0,
+            )
         ].append(r)
     leads = []
     for items in grouped.values():
@@ -295,7 +316,7 @@ def _choose(rows: list[dict[str, Any]], n: int) -> dict[str, dict[str, Any]]:
     per_pair: dict[tuple[Any, ...], int] = defaultdict(int)
     per_party: dict[tuple[Any, ...], int] = defaultdict(int)
     for lead in leads:
-        up = lead["delta"] > 0
+        up = lead["share_change"] > 0
         pair = (lead["mode"], lead["group"], lead["party"], up)
         party = (lead["mode"], lead["party"], up)
         if per_pair[pair] >= 2 or per_party[party] >= 6:
@@ -324,7 +345,7 @@ def _sentence(ctx: Context, c: dict[str, Any]) -> str:
     product = ctx.products.label(c["level"], c["product"])
     party, group = text.country(c["party"]), text.country(c["group"])
     if c["mode"] == "mirror":
-        n = int(c["np"])
+        n = int(c["parties"])
         return (
             f"{text.possessive(party)} share of {text.possessive(group)} imports of {product},"
             f" as its {n} suppliers report them in {c['currency']},"
@@ -350,8 +371,8 @@ def _headline(ctx: Context, c: dict[str, Any], labels: tuple[str, str]) -> str:
     verb = "rose" if share > base_share else "fell"
     headline = (
         f"{_sentence(ctx, c)} {verb} from {text.share(base_share)} in {base_label} to {text.share(share)} in "
-        f"{cur_label} ({text.amount(float(c['cur']), measure, unit)} of"
-        f" {text.amount(float(c['total']), measure, unit)})"
+        f"{cur_label} ({text.amount(float(c['party_amount']), measure, unit)} of"
+        f" {text.amount(float(c['group_total']), measure, unit)})"
     )
     for o in c.get("others", []):
         by = "weight" if o["measure"] == "net_kg" else o["measure"]
@@ -381,12 +402,12 @@ def _metrics(
         "share": share,
         "base_share": base_share,
         "change_points": (share - base_share) * 100,
-        "party_amount": float(c["cur"]),
-        "group_total": float(c["total"]),
-        "base_party_amount": float(c["base"]),
-        "base_group_total": float(c["base_total"]),
-        "parties": int(c["np"]),
-        "base_parties": int(c["npb"]),
+        "party_amount": float(c["party_amount"]),
+        "group_total": float(c["group_total"]),
+        "base_party_amount": float(c["base_party_amount"]),
+        "base_group_total": float(c["base_group_total"]),
+        "parties": int(c["parties"]),
+        "base_parties": int(c["base_parties"]),
         "score_parts": {
             "change": float(c["s_change"]),
             "dominance": float(c["s_dominance"]),
@@ -458,7 +479,7 @@ def _finding(
 ) -> Finding:
     ytd = int(c["cutoff"]) if c["ytd"] and c["cutoff"] else None
     labels = (
-        text.period_label(int(c["base_b"]), period, ytd),
+        text.period_label(int(c["base_bucket"]), period, ytd),
         text.period_label(int(c["b"]), period, ytd),
     )
     table = _monthly_shares(party_months, total_months, c["measure"])

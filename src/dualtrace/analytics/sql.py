@@ -40,6 +40,24 @@ def in_list(values: Iterable[Any]) -> str:
     return "(" + ", ".join(items) + ")" if items else "(NULL)"
 
 
+def weighted_score(weights: dict[str, float], parts: dict[str, str]) -> str:
+    """The score as SQL: each part's weight times its column, in the order of `parts`."""
+    return " + ".join(f"{weights[name]} * {column}" for name, column in parts.items())
+
+
+def best_per_series(
+    partition: str, order: str, limit: int, *, source: str = "ranked", bucket: str = "b", keep: int = 4
+) -> str:
+    """The last SELECT of a candidate query: the `keep` best-scored rows of `source` in each
+    partition (ties to the earliest bucket), best first."""
+    return f"""SELECT * FROM (
+  SELECT {source}.*, ROW_NUMBER() OVER (PARTITION BY {partition} ORDER BY score DESC, {bucket}) AS rn
+  FROM {source}
+) best WHERE rn <= {int(keep)}
+ORDER BY score DESC, {order}
+LIMIT {int(limit)}"""
+
+
 def to_spark(sql: str) -> str:
     """The same query in Spark SQL (raises when a construct has no Spark equivalent)."""
     return SPARK.translate(sql)

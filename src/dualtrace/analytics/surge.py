@@ -28,7 +28,7 @@ from dualtrace.analytics.context import Context
 from dualtrace.analytics.evidence import SeriesKey
 from dualtrace.analytics.products import SENSITIVE, edition_expr
 from dualtrace.analytics.series import SeriesTables
-from dualtrace.analytics.sql import in_list, lit
+from dualtrace.analytics.sql import best_per_series, in_list, lit, weighted_score
 from dualtrace.analytics.wide import Wide
 from dualtrace.findings import Evidence, Finding
 
@@ -45,31 +45,27 @@ def _window(order: bool = True, frame: str = "") -> str:
     return f"OVER ({body}{(' ' + frame) if frame else ''})"
 
 
+_SCORE_PARTS = {"magnitude": "s_magnitude", "surprise": "s_surprise", "size": "s_size"}
+
+
 def _ranked(cfg: SurgeConfig, floor: str, series: str, limit: int) -> str:
     """The tail both candidate queries share: thresholds, the explainable score (magnitude,
     surprise, size) and the best four comparisons per series and direction."""
     return f"""ok AS (
-  SELECT sc.*,
+  SELECT scored.*,
          LEAST(1.0, ABS(log_ratio) / LN(10)) AS s_magnitude,
          CASE WHEN z IS NULL THEN 0.4 ELSE LEAST(1.0, ABS(z) / 5) END AS s_surprise,
          LEAST(1.0, LOG10(1 + ABS(change) / {floor}) / 3) AS s_size
-  FROM sc
+  FROM scored
   WHERE (log_ratio >= LN({lit(cfg.ratio)}) OR log_ratio <= LN({lit(cfg.collapse_ratio)}))
     AND ABS(change) >= {lit(cfg.min_change_floors)} * {floor}
     AND (z IS NULL OR (ABS(z) >= {lit(cfg.min_z)} AND z * log_ratio > 0))
 ),
 ranked AS (
-  SELECT ok.*, {WEIGHTS["magnitude"]} * s_magnitude + {WEIGHTS["surprise"]} * s_surprise
-         + {WEIGHTS["size"]} * s_size AS score
+  SELECT ok.*, {weighted_score(WEIGHTS, _SCORE_PARTS)} AS score
   FROM ok
 )
-SELECT * FROM (
-  SELECT ranked.*, ROW_NUMBER() OVER (
-    PARTITION BY {series}, SIGN(log_ratio) ORDER BY score DESC, b) AS rn
-  FROM ranked
-) t WHERE rn <= 4
-ORDER BY score DESC, level, product, reporter, partner
-LIMIT {int(limit)}"""
+{best_per_series(f"{series}, SIGN(log_ratio)", "level, product, reporter, partner", limit)}"""
 
 
 Tail = Callable[[SurgeConfig, str, str, int], str]
@@ -82,13 +78,13 @@ def _explain_tail(mode: str) -> Tail:
 
     def tail(cfg: SurgeConfig, floor: str, series: str, limit: int) -> str:
         q = f"""q AS (
-  SELECT sc.*,
+  SELECT scored.*,
          CASE WHEN log_ratio >= 0 THEN log_ratio / LN({lit(cfg.ratio)})
               ELSE log_ratio / LN({lit(cfg.collapse_ratio)}) END AS q_ratio,
          ABS(change) / ({lit(cfg.min_change_floors)} * {floor}) AS q_size,
          CASE WHEN z IS NULL THEN NULL WHEN z * log_ratio <= 0 THEN 0.0
               ELSE ABS(z) / {lit(cfg.min_z)} END AS q_z
-  FROM sc
+  FROM scored
 ),
 r AS (
   SELECT q.*, LEAST(q_ratio, q_size, COALESCE(q_z, 1e9)) AS closeness FROM q
@@ -120,200 +116,238 @@ GROUP BY ALL ORDER BY b, base_bucket, comparison, ytd, cutoff"""
     return tail
 
 
-def candidates_sql(ctx: Context, t: SeriesTables, measure: str, limit: int, tail: Tail | None = None) -> str:
-    cfg = ctx.config.surge
-    f = lit(cfg.floors.of(measure))
-    base_year = ctx.baseline
-    quarter = t.period == "quarter"
+def _aggregate_filter(cfg: SurgeConfig, alias: str = "") -> str:
+    """The sums over every partner / reporter ('*') left out unless configured in."""
     star = []
     if not cfg.all_partners:
-        star.append("partner <> '*'")
+        star.append(f"{alias}partner <> '*'")
     if not cfg.all_reporters:
-        star.append("reporter <> '*'")
-    extra = "".join(f" AND {s}" for s in star)
+        star.append(f"{alias}reporter <> '*'")
+    return "".join(f" AND {s}" for s in star)
+
+
+def _history_columns(floor: str, quarter: bool, base_year: int) -> list[str]:
+    """Per bucket: the previous bucket, the same quarter a year before (quarters) or the baseline
+    year (years), and the mean / sd of the series' earlier complete buckets (log scale)."""
     prior = _window(frame="ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING")
-    lx = f"LN(x + {f})"
-    lxy = f"LN(xy + {f})"
-    lags = [
-        f"LAG(b) {_window()} AS b1",
-        f"LAG(x) {_window()} AS x1",
-        f"LAG(xy) {_window()} AS xy1",
-        f"LAG(complete) {_window()} AS c1",
-        f"LAG(sig) {_window()} AS sig1",
-        f"AVG(CASE WHEN complete THEN {lx} END) {prior} AS hm",
-        f"STDDEV_SAMP(CASE WHEN complete THEN {lx} END) {prior} AS hs",
-        f"COUNT(CASE WHEN complete THEN 1 END) {prior} AS hn",
-        f"AVG(CASE WHEN complete THEN {lxy} END) {prior} AS hym",
-        f"STDDEV_SAMP(CASE WHEN complete THEN {lxy} END) {prior} AS hys",
+    log_amount = f"LN(amount + {floor})"
+    log_ytd = f"LN(amount_ytd + {floor})"
+    columns = [
+        f"LAG(b) {_window()} AS previous_b",
+        f"LAG(amount) {_window()} AS previous_amount",
+        f"LAG(amount_ytd) {_window()} AS previous_ytd",
+        f"LAG(complete) {_window()} AS previous_complete",
+        f"LAG(sig) {_window()} AS previous_sig",
+        f"AVG(CASE WHEN complete THEN {log_amount} END) {prior} AS history_mean",
+        f"STDDEV_SAMP(CASE WHEN complete THEN {log_amount} END) {prior} AS history_sd",
+        f"COUNT(CASE WHEN complete THEN 1 END) {prior} AS history_n",
+        f"AVG(CASE WHEN complete THEN {log_ytd} END) {prior} AS history_ytd_mean",
+        f"STDDEV_SAMP(CASE WHEN complete THEN {log_ytd} END) {prior} AS history_ytd_sd",
     ]
     if quarter:
-        lags += [
-            f"LAG(b, 4) {_window()} AS b4",
-            f"LAG(x, 4) {_window()} AS x4",
-            f"LAG(complete, 4) {_window()} AS c4",
-            f"LAG(sig, 4) {_window()} AS sig4",
+        return [
+            *columns,
+            f"LAG(b, 4) {_window()} AS year_ago_b",
+            f"LAG(amount, 4) {_window()} AS year_ago_amount",
+            f"LAG(complete, 4) {_window()} AS year_ago_complete",
+            f"LAG(sig, 4) {_window()} AS year_ago_sig",
         ]
-    else:
-        p = _window(order=False)
-        lags += [
-            f"MAX(CASE WHEN b = {base_year} THEN x END) {p} AS xb",
-            f"MAX(CASE WHEN b = {base_year} THEN xy END) {p} AS xyb",
-            f"MAX(CASE WHEN b = {base_year} AND complete THEN 1 ELSE 0 END) {p} AS cb",
-            f"MAX(CASE WHEN b = {base_year} THEN sig END) {p} AS sigb",
-            f"AVG(CASE WHEN complete AND b <= {base_year} THEN {lx} END) {p} AS hbm",
-            f"STDDEV_SAMP(CASE WHEN complete AND b <= {base_year} THEN {lx} END) {p} AS hbs",
-            f"COUNT(CASE WHEN complete AND b <= {base_year} THEN 1 END) {p} AS hbn",
-            f"AVG(CASE WHEN complete AND b <= {base_year} THEN {lxy} END) {p} AS hybm",
-            f"STDDEV_SAMP(CASE WHEN complete AND b <= {base_year} THEN {lxy} END) {p} AS hybs",
-        ]
+    whole = _window(order=False)
+    upto_base = f"complete AND b <= {base_year}"
+    return [
+        *columns,
+        f"MAX(CASE WHEN b = {base_year} THEN amount END) {whole} AS baseline_amount",
+        f"MAX(CASE WHEN b = {base_year} THEN amount_ytd END) {whole} AS baseline_ytd",
+        f"MAX(CASE WHEN b = {base_year} AND complete THEN 1 ELSE 0 END) {whole} AS baseline_complete",
+        f"MAX(CASE WHEN b = {base_year} THEN sig END) {whole} AS baseline_sig",
+        f"AVG(CASE WHEN {upto_base} THEN {log_amount} END) {whole} AS baseline_history_mean",
+        f"STDDEV_SAMP(CASE WHEN {upto_base} THEN {log_amount} END) {whole} AS baseline_history_sd",
+        f"COUNT(CASE WHEN {upto_base} THEN 1 END) {whole} AS baseline_history_n",
+        f"AVG(CASE WHEN {upto_base} THEN {log_ytd} END) {whole} AS baseline_history_ytd_mean",
+        f"STDDEV_SAMP(CASE WHEN {upto_base} THEN {log_ytd} END) {whole} AS baseline_history_ytd_sd",
+    ]
+
+
+def _bucket_comparisons(quarter: bool, base_year: int) -> str:
+    """Each bucket against its previous bucket, and against the same quarter a year before
+    (quarters) or the baseline year (years; an incomplete year month for month)."""
     cols = f"{_KEY}, unit, b"
+    same_previous = "previous_complete AND previous_b = b - 1 AND sig = previous_sig"
+    same_baseline = f"baseline_complete = 1 AND sig = baseline_sig AND b > {base_year} + 1"
+    ytd = "NOT complete AND cutoff IS NOT NULL"
     comparisons = [
-        f"SELECT {cols}, 'previous' AS comparison, b1 AS base_bucket, x AS cur, x1 AS base,"
-        " hm AS history_mean, hs AS history_sd, hn AS history_n, FALSE AS ytd, cutoff"
-        " FROM w WHERE complete AND c1 AND b1 = b - 1 AND sig = sig1"
+        f"SELECT {cols}, 'previous' AS comparison, previous_b AS base_bucket, amount AS cur,"
+        " previous_amount AS base, history_mean, history_sd, history_n, FALSE AS ytd, cutoff"
+        f" FROM with_history WHERE complete AND {same_previous}"
     ]
     if quarter:
         comparisons.append(
-            f"SELECT {cols}, 'last_year' AS comparison, b4 AS base_bucket, x AS cur, x4 AS base,"
-            " hm, hs, hn, FALSE, cutoff FROM w WHERE complete AND c4 AND b4 = b - 4 AND sig = sig4"
+            f"SELECT {cols}, 'last_year', year_ago_b, amount, year_ago_amount,"
+            " history_mean, history_sd, history_n, FALSE, cutoff FROM with_history"
+            " WHERE complete AND year_ago_complete AND year_ago_b = b - 4 AND sig = year_ago_sig"
         )
     else:
         comparisons += [
-            f"SELECT {cols}, 'baseline', {base_year}, x, xb, hbm, hbs, hbn, FALSE, cutoff FROM w"
-            f" WHERE complete AND cb = 1 AND sig = sigb AND b > {base_year} + 1",
-            f"SELECT {cols}, 'previous', b1, xy, xy1, hym, hys, hn, TRUE, cutoff FROM w"
-            " WHERE NOT complete AND cutoff IS NOT NULL AND c1 AND b1 = b - 1 AND sig = sig1",
-            f"SELECT {cols}, 'baseline', {base_year}, xy, xyb, hybm, hybs, hbn, TRUE, cutoff FROM w"
-            f" WHERE NOT complete AND cutoff IS NOT NULL AND cb = 1 AND sig = sigb AND b > {base_year} + 1",
+            f"SELECT {cols}, 'baseline', {base_year}, amount, baseline_amount, baseline_history_mean,"
+            " baseline_history_sd, baseline_history_n, FALSE, cutoff FROM with_history"
+            f" WHERE complete AND {same_baseline}",
+            f"SELECT {cols}, 'previous', previous_b, amount_ytd, previous_ytd, history_ytd_mean,"
+            f" history_ytd_sd, history_n, TRUE, cutoff FROM with_history WHERE {ytd} AND {same_previous}",
+            f"SELECT {cols}, 'baseline', {base_year}, amount_ytd, baseline_ytd, baseline_history_ytd_mean,"
+            " baseline_history_ytd_sd, baseline_history_n, TRUE, cutoff FROM with_history"
+            f" WHERE {ytd} AND {same_baseline}",
         ]
-    union = "\n  UNION ALL\n  ".join(comparisons)
-    return f"""WITH s AS (
-  SELECT {_KEY}, b, {measure} AS x, {measure}_ytd AS xy, qty_unit, parties
-  FROM {t.series} WHERE level IN {in_list(cfg.levels)}{extra}
+    return "\n  UNION ALL\n  ".join(comparisons)
+
+
+def candidates_sql(ctx: Context, t: SeriesTables, measure: str, limit: int, tail: Tail | None = None) -> str:
+    """Surge candidates over the long series table of one measure: the buckets of each series
+    laid out on its reporter's coverage, windowed for the comparisons."""
+    cfg = ctx.config.surge
+    floor = lit(cfg.floors.of(measure))
+    quarter = t.period == "quarter"
+    history = _history_columns(floor, quarter, ctx.baseline)
+    return f"""WITH series_rows AS (
+  SELECT {_KEY}, b, {measure} AS amount, {measure}_ytd AS amount_ytd, qty_unit, parties
+  FROM {t.series} WHERE level IN {in_list(cfg.levels)}{_aggregate_filter(cfg)}
 ),
-k AS (
+kept_series AS (
   -- a sum over every reporter (or partner) that only one of them feeds repeats that one series
-  SELECT {_KEY}, MIN(qty_unit) AS unit FROM s WHERE x IS NOT NULL GROUP BY {_KEY}
+  SELECT {_KEY}, MIN(qty_unit) AS unit FROM series_rows WHERE amount IS NOT NULL GROUP BY {_KEY}
   HAVING MAX(parties) > 1 OR (MIN(reporter) <> '*' AND MIN(partner) <> '*')
 ),
-d AS (
+covered AS (
   SELECT k.level, k.product, k.reporter, k.partner, k.flow, k.currency, k.unit, c.b, c.complete,
-         c.cutoff, c.sig, COALESCE(s.x, 0) AS x, COALESCE(s.xy, 0) AS xy
-  FROM k
+         c.cutoff, c.sig, COALESCE(s.amount, 0) AS amount, COALESCE(s.amount_ytd, 0) AS amount_ytd
+  FROM kept_series k
   JOIN {t.cov} c ON c.reporter = k.reporter AND c.flow = k.flow AND c.currency = k.currency
-  LEFT JOIN s ON s.level = k.level AND s.product = k.product AND s.reporter = k.reporter
+  LEFT JOIN series_rows s ON s.level = k.level AND s.product = k.product AND s.reporter = k.reporter
    AND s.partner = k.partner AND s.flow = k.flow AND s.currency = k.currency AND s.b = c.b
 ),
-w AS MATERIALIZED (
-  SELECT d.*, {", ".join(lags)}
-  FROM d
+with_history AS MATERIALIZED (
+  SELECT covered.*, {", ".join(history)}
+  FROM covered
 ),
-c AS (
-  {union}
+comparisons AS (
+  {_bucket_comparisons(quarter, ctx.baseline)}
 ),
-sc AS (
-  SELECT c.*, LN((cur + {f}) / (base + {f})) AS log_ratio,
+scored AS (
+  SELECT c.*, LN((cur + {floor}) / (base + {floor})) AS log_ratio,
          CASE WHEN history_n >= 2
-              THEN (LN(cur + {f}) - history_mean) / GREATEST(COALESCE(history_sd, 0), 0.15) END AS z,
+              THEN (LN(cur + {floor}) - history_mean) / GREATEST(COALESCE(history_sd, 0), 0.15) END AS z,
          cur - base AS change
-  FROM c LEFT JOIN {SENSITIVE} e ON e.level = c.level AND e.product = c.product
+  FROM comparisons c LEFT JOIN {SENSITIVE} e ON e.level = c.level AND e.product = c.product
   WHERE e.level IS NULL OR {edition_expr("c.b", t.period)} = {edition_expr("c.base_bucket", t.period)}
 ),
-{(tail or _ranked)(cfg, f, _KEY, limit)}"""
+{(tail or _ranked)(cfg, floor, _KEY, limit)}"""
+
+
+def _yearly_logs(wide: Wide, measure: str, floor: str) -> list[str]:
+    """ln(amount + floor) of every complete year (and its year-to-date amount)."""
+    logs = []
+    for y in wide.years:
+        logs.append(
+            f"CASE WHEN c_{y} THEN LN(COALESCE({wide.col(measure, y)}, 0) + {floor}) END AS log_{measure}_{y}"
+        )
+        if wide.ytd:
+            logs.append(
+                f"CASE WHEN c_{y} THEN LN(COALESCE({wide.col(measure, y, True)}, 0) + {floor}) END"
+                f" AS log_ytd_{measure}_{y}"
+            )
+    return logs
+
+
+def _yearly_history(wide: Wide, measure: str, upto: int, ytd: bool) -> tuple[str, str, str]:
+    """(mean, sd, n) of the logged complete years up to `upto`, as column arithmetic."""
+    prior = [y for y in wide.years if y <= upto]
+    if not prior:
+        return "NULL", "NULL", "0"
+    prefix = f"log_ytd_{measure}" if ytd else f"log_{measure}"
+    n = " + ".join(f"(CASE WHEN {prefix}_{y} IS NULL THEN 0 ELSE 1 END)" for y in prior)
+    s1 = " + ".join(f"COALESCE({prefix}_{y}, 0)" for y in prior)
+    s2 = " + ".join(f"COALESCE({prefix}_{y} * {prefix}_{y}, 0)" for y in prior)
+    mean = f"(({s1}) / NULLIF({n}, 0))"
+    variance = f"(({s2}) - ({s1}) * ({s1}) / ({n})) / (({n}) - 1)"
+    sd = f"(CASE WHEN ({n}) >= 2 THEN SQRT(GREATEST({variance}, 0)) END)"
+    return mean, sd, f"({n})"
+
+
+def _yearly_comparison(
+    wide: Wide, measure: str, floor: str, y: int, base: int, comparison: str, ytd: bool, hist_upto: int
+) -> str:
+    """One year against a base year, for one measure (whole years, or year to date)."""
+    cur, old = wide.col(measure, y, ytd), wide.col(measure, base, ytd)
+    mean, sd, n = _yearly_history(wide, measure, hist_upto, ytd)
+    edition = "" if edition_expr(str(y)) == edition_expr(str(base)) else " AND NOT sens"
+    when = f"c_{y}" if not ytd else f"a_{y} AND NOT c_{y} AND cutoff IS NOT NULL"
+    if measure != "value":
+        # a year with values but no weight (blank weights) is unknown, never 0 kg
+        value_cur, value_old = wide.col("value", y, ytd), wide.col("value", base, ytd)
+        when += f" AND ({value_cur} IS NULL OR {cur} IS NOT NULL)"
+        when += f" AND ({value_old} IS NULL OR {old} IS NOT NULL)"
+    return (
+        f"SELECT '{measure}' AS measure, level, product, reporter, partner, flow, currency,"
+        " qty_unit AS unit,"
+        f" {y} AS b, '{comparison}' AS comparison, {base} AS base_bucket,"
+        f" {'TRUE' if ytd else 'FALSE'} AS ytd, cutoff,"
+        f" COALESCE({cur}, 0) AS cur, COALESCE({old}, 0) AS base,"
+        f" {mean} AS history_mean, {sd} AS history_sd, {n} AS history_n, {floor} AS floor"
+        f" FROM logs WHERE {when} AND c_{base} AND sig_{y} = sig_{base} AND has_{measure}{edition}"
+    )
+
+
+def _yearly_comparisons(wide: Wide, measure: str, floor: str, base_year: int) -> list[str]:
+    """Every year against the previous one and the baseline year (whole and year to date)."""
+    years = wide.years
+    selects = []
+    for y in years:
+        pairs = []
+        if y - 1 in years:
+            pairs.append((y - 1, "previous"))
+        if base_year in years and y > base_year + 1:
+            pairs.append((base_year, "baseline"))
+        for base, comparison in pairs:
+            selects.append(_yearly_comparison(wide, measure, floor, y, base, comparison, False, base))
+            if wide.ytd:
+                selects.append(_yearly_comparison(wide, measure, floor, y, base, comparison, True, base))
+    return selects
 
 
 def yearly_sql(ctx: Context, wide: Wide, limit: int, tail: Tail | None = None) -> str:
     """Surge candidates over the wide yearly table: every comparison is column arithmetic."""
     cfg = ctx.config.surge
-    base_year = ctx.baseline
-    years = wide.years
-    star = []
-    if not cfg.all_partners:
-        star.append("t.partner <> '*'")
-    if not cfg.all_reporters:
-        star.append("t.reporter <> '*'")
-    extra = "".join(f" AND {s}" for s in star)
     selects = []
     logs = []
     for m in wide.measures:
-        f = lit(cfg.floors.of(m))
-        for y in years:
-            logs.append(f"CASE WHEN c_{y} THEN LN(COALESCE({wide.col(m, y)}, 0) + {f}) END AS l_{m}_{y}")
-            if wide.ytd:
-                logs.append(
-                    f"CASE WHEN c_{y} THEN LN(COALESCE({wide.col(m, y, True)}, 0) + {f}) END AS ly_{m}_{y}"
-                )
-
-        def hist(upto: int, ytd: bool, m: str = m) -> tuple[str, str, str]:
-            prior = [y for y in years if y <= upto]
-            if not prior:
-                return "NULL", "NULL", "0"
-            pre = "ly" if ytd else "l"
-            n = " + ".join(f"(CASE WHEN {pre}_{m}_{y} IS NULL THEN 0 ELSE 1 END)" for y in prior)
-            s1 = " + ".join(f"COALESCE({pre}_{m}_{y}, 0)" for y in prior)
-            s2 = " + ".join(f"COALESCE({pre}_{m}_{y} * {pre}_{m}_{y}, 0)" for y in prior)
-            mean = f"(({s1}) / NULLIF({n}, 0))"
-            variance = f"(({s2}) - ({s1}) * ({s1}) / ({n})) / (({n}) - 1)"
-            sd = f"(CASE WHEN ({n}) >= 2 THEN SQRT(GREATEST({variance}, 0)) END)"
-            return mean, sd, f"({n})"
-
-        def select(
-            y: int, base: int, comparison: str, ytd: bool, hist_upto: int, m: str = m, f: str = f
-        ) -> str:
-            cur, old = wide.col(m, y, ytd), wide.col(m, base, ytd)
-            mean, sd, n = hist(hist_upto, ytd)
-            edition = "" if edition_expr(str(y)) == edition_expr(str(base)) else " AND NOT sens"
-            when = f"c_{y}" if not ytd else f"a_{y} AND NOT c_{y} AND cutoff IS NOT NULL"
-            if m != "value":
-                # a year with values but no weight (blank weights) is unknown, never 0 kg
-                v_cur, v_old = wide.col("value", y, ytd), wide.col("value", base, ytd)
-                when += f" AND ({v_cur} IS NULL OR {cur} IS NOT NULL)"
-                when += f" AND ({v_old} IS NULL OR {old} IS NOT NULL)"
-            return (
-                f"SELECT '{m}' AS measure, level, product, reporter, partner, flow, currency,"
-                " qty_unit AS unit,"
-                f" {y} AS b, '{comparison}' AS comparison, {base} AS base_bucket,"
-                f" {'TRUE' if ytd else 'FALSE'} AS ytd, cutoff,"
-                f" COALESCE({cur}, 0) AS cur, COALESCE({old}, 0) AS base,"
-                f" {mean} AS history_mean, {sd} AS history_sd, {n} AS history_n, {f} AS floor"
-                f" FROM l WHERE {when} AND c_{base} AND sig_{y} = sig_{base} AND has_{m}{edition}"
-            )
-
-        for y in years:
-            if y - 1 in years:
-                selects.append(select(y, y - 1, "previous", False, y - 1))
-                if wide.ytd:
-                    selects.append(select(y, y - 1, "previous", True, y - 1))
-            if base_year in years and y > base_year + 1:
-                selects.append(select(y, base_year, "baseline", False, base_year))
-                if wide.ytd:
-                    selects.append(select(y, base_year, "baseline", True, base_year))
+        floor = lit(cfg.floors.of(m))
+        logs += _yearly_logs(wide, m, floor)
+        selects += _yearly_comparisons(wide, m, floor, ctx.baseline)
     if not selects:
         return "SELECT NULL AS measure WHERE FALSE"
     has = ", ".join(f"{wide.any_of(m)} AS has_{m}" for m in wide.measures)
     union = "\n  UNION ALL\n  ".join(selects)
-    # every comparison reads `l`: computed once (MATERIALIZED) rather than once per comparison
-    return f"""WITH w AS (
+    # every comparison reads `logs`: computed once (MATERIALIZED) rather than once per comparison
+    return f"""WITH covered AS (
   SELECT t.*, {wide.cov_columns("c")}
   FROM {wide.table} t
   JOIN {wide.cov} c ON c.reporter = t.reporter AND c.flow = t.flow AND c.currency = t.currency
-  WHERE t.level IN {in_list(cfg.levels)}{extra}
+  WHERE t.level IN {in_list(cfg.levels)}{_aggregate_filter(cfg, "t.")}
     -- a sum over every reporter (or partner) that only one of them feeds repeats that one series
     AND (t.parties > 1 OR (t.reporter <> '*' AND t.partner <> '*'))
 ),
-l AS MATERIALIZED (
-  SELECT w.*, {has}, {", ".join(logs)}
-  FROM w
+logs AS MATERIALIZED (
+  SELECT covered.*, {has}, {", ".join(logs)}
+  FROM covered
 ),
-c AS (
+comparisons AS (
   {union}
 ),
-sc AS (
+scored AS (
   SELECT c.*, LN((cur + floor) / (base + floor)) AS log_ratio,
          CASE WHEN history_n >= 2
               THEN (LN(cur + floor) - history_mean) / GREATEST(COALESCE(history_sd, 0), 0.15) END AS z,
          cur - base AS change
-  FROM c
+  FROM comparisons c
 ),
 {(tail or _ranked)(cfg, "floor", f"measure, {_KEY}", limit)}"""
 
@@ -429,22 +463,9 @@ def _explain(ctx: Context, wide: Wide | None, t: SeriesTables | None, kept: int)
 CMP_ORDER = {"baseline": 0, "previous": 1, "last_year": 2}
 
 
-def _choose(
-    found: list[dict[str, Any]],
-    n: int,
-    per_partner: int,
-    members: dict[tuple[str, str], set[tuple[str, str]]],
-) -> dict[str, dict[str, Any]]:
-    """Pick the findings worth stating.
-
-    - one per series and direction: its best measure leads, the other measures are quoted; of
-      the years that score within 3 % of the best, the earliest is stated (when it happened);
-    - the same rows found at several levels (a category that is one heading) count once, and a
-      code whose heading or category is already stated with about the same change is left out;
-    - the same flow in two currencies (two sources of one flow) counts once;
-    - each partner gets at most `per_partner` findings per flow and direction, so that one big
-      story does not hide the others.
-    """
+def _best_comparison(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One comparison per series, direction and measure: of the years that score within 3 % of
+    the best, the earliest (when it happened), stated with the best score."""
     by_year: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
     for row in found:
         key = SeriesKey(
@@ -463,6 +484,11 @@ def _choose(
         )
         pick["score"] = top
         best_rows.append(pick)
+    return best_rows
+
+
+def _leads(best_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One lead per series and direction, its other measures quoted, strongest first."""
     grouped: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
     for row in best_rows:
         grouped[(row["key"], row["log_ratio"] > 0)].append(row)
@@ -485,16 +511,27 @@ def _choose(
             r["product"],
         )
     )
-    chosen: dict[str, dict[str, Any]] = {}
-    seen: set[tuple[Any, ...]] = set()
-    stated: dict[tuple[Any, ...], list[tuple[set[str], float]]] = defaultdict(list)
-    per_kind: dict[bool, int] = defaultdict(int)
-    per_story: dict[tuple[Any, ...], int] = defaultdict(int)
-    for lead in leads:
+    return leads
+
+
+class _Stated:
+    """What is already stated, so that the same rows, the same flow in another currency or a
+    narrower product with about the same change count once, within the per-partner caps."""
+
+    def __init__(self, n: int, per_partner: int, members: dict[tuple[str, str], set[tuple[str, str]]]):
+        self.n, self.per_partner, self.members = n, per_partner, members
+        self.seen: set[tuple[Any, ...]] = set()
+        self.wider: dict[tuple[Any, ...], list[tuple[set[str], float]]] = defaultdict(list)
+        self.per_kind: dict[bool, int] = defaultdict(int)
+        self.per_story: dict[tuple[Any, ...], int] = defaultdict(int)
+
+    def add(self, lead: dict[str, Any]) -> bool:
+        """State the lead unless a cap is reached or it repeats what is stated."""
         up = lead["log_ratio"] > 0
         k: SeriesKey = lead["key"]
-        if per_kind[up] >= n or per_story[(k.partner, k.flow, up)] >= per_partner:
-            continue
+        story = (k.partner, k.flow, up)
+        if self.per_kind[up] >= self.n or self.per_story[story] >= self.per_partner:
+            return False
         same = (
             k.flow,
             k.currency,
@@ -505,20 +542,43 @@ def _choose(
             round(float(lead["base"]), -1),
         )
         across = ("x", k.reporter, k.partner, k.flow, k.level, k.product, up)
-        if same in seen or across in seen:
-            continue
-        codes = {c for c, _ in members.get((k.level, k.product), set())}
+        if same in self.seen or across in self.seen:
+            return False
+        codes = {c for c, _ in self.members.get((k.level, k.product), set())}
         flow_key = (k.reporter, k.partner, k.flow, k.currency, up)
         if any(
             codes <= wider and abs(lead["log_ratio"] - log_ratio) < 0.3
-            for wider, log_ratio in stated[flow_key]
+            for wider, log_ratio in self.wider[flow_key]
         ):
-            continue
-        seen.update((same, across))
-        stated[flow_key].append((codes, float(lead["log_ratio"])))
-        per_story[(k.partner, k.flow, up)] += 1
-        per_kind[up] += 1
-        chosen[f"s{len(chosen):04d}"] = lead
+            return False
+        self.seen.update((same, across))
+        self.wider[flow_key].append((codes, float(lead["log_ratio"])))
+        self.per_story[story] += 1
+        self.per_kind[up] += 1
+        return True
+
+
+def _choose(
+    found: list[dict[str, Any]],
+    n: int,
+    per_partner: int,
+    members: dict[tuple[str, str], set[tuple[str, str]]],
+) -> dict[str, dict[str, Any]]:
+    """Pick the findings worth stating.
+
+    - one per series and direction: its best measure leads, the other measures are quoted; of
+      the years that score within 3 % of the best, the earliest is stated (when it happened);
+    - the same rows found at several levels (a category that is one heading) count once, and a
+      code whose heading or category is already stated with about the same change is left out;
+    - the same flow in two currencies (two sources of one flow) counts once;
+    - each partner gets at most `per_partner` findings per flow and direction, so that one big
+      story does not hide the others.
+    """
+    stated = _Stated(n, per_partner, members)
+    chosen: dict[str, dict[str, Any]] = {}
+    for lead in _leads(_best_comparison(found)):
+        if stated.add(lead):
+            chosen[f"s{len(chosen):04d}"] = lead
     return chosen
 
 

@@ -14,6 +14,7 @@ the product is quoted next to the norm.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -133,33 +134,45 @@ def _label(ctx: Context, code: str) -> str:
     )
 
 
-def _finding(ctx: Context, r: dict[str, Any], series: list[dict[str, Any]]) -> Finding:
-    cfg = ctx.config.unit_value
-    cur = r["currency"]
-    uv = float(r["value"]) / float(r["net_kg"])
+@dataclass
+class _Price:
+    """The flagged row's price per kg against the code's norm and the partner's usual price."""
+
+    unit_value: float
+    norm: float
+    ratio: float
+    own: float | None  # the partner's median price of the code (months of the series)
+    months: int
+
+
+def _price(r: dict[str, Any], series: list[dict[str, Any]]) -> _Price:
+    unit_value = float(r["value"]) / float(r["net_kg"])
     norm = math.exp(float(r["med"]))
-    ratio = uv / norm
     prices = [float(h["value"]) / float(h["net_kg"]) for h in series]
     own = sorted(prices)[len(prices) // 2] if prices else None
+    return _Price(unit_value, norm, unit_value / norm, own, len(prices))
+
+
+def _headline(r: dict[str, Any], product: str, price: _Price) -> str:
+    cur = r["currency"]
     period: date = r["period"]
     verb = "exports" if r["flow"] == "X" else "imports"
     prep = "to" if r["flow"] == "X" else "from"
-    product = _label(ctx, r["code"])
-    headline = (
+    against = (
+        f"{price.ratio:.1f} times the usual" if price.ratio >= 1 else f"1/{1 / price.ratio:.1f} of the usual"
+    )
+    return (
         f"{text.possessive(text.country(r['reporter']))} {verb} of {product} {prep} "
         f"{text.country(r['partner'])} in "
-        f"{text.month_name(period.month)} {period.year} were declared at {text.money(uv, cur)} per kg "
-        f"({text.money(float(r['value']), cur)} for {float(r['net_kg']):,.0f} kg), "
-        f"{ratio:.1f} times the usual {text.money(norm, cur)} per kg of this code"
-        if ratio >= 1
-        else f"{text.possessive(text.country(r['reporter']))} {verb} of {product} {prep} "
-        f"{text.country(r['partner'])} in "
-        f"{text.month_name(period.month)} {period.year} were declared at {text.money(uv, cur)} per kg "
-        f"({text.money(float(r['value']), cur)} for {float(r['net_kg']):,.0f} kg), "
-        f"1/{1 / ratio:.1f} of the usual {text.money(norm, cur)} per kg of this code"
+        f"{text.month_name(period.month)} {period.year} were declared at {text.money(price.unit_value, cur)}"
+        f" per kg ({text.money(float(r['value']), cur)} for {float(r['net_kg']):,.0f} kg), "
+        f"{against} {text.money(price.norm, cur)} per kg of this code"
+        f" (median of {int(r['n']):,} yearly series)."
     )
-    headline += f" (median of {int(r['n']):,} yearly series)."
-    table = [
+
+
+def _table(series: list[dict[str, Any]], period: date) -> list[dict[str, Any]]:
+    return [
         {
             "period": h["period"].strftime("%Y-%m"),
             "value": float(h["value"]),
@@ -169,14 +182,84 @@ def _finding(ctx: Context, r: dict[str, Any], series: list[dict[str, Any]]) -> F
         }
         for h in series
     ]
-    pred = "hs_code" if cfg.level == "code" else "hs6"
-    query = (
+
+
+def _query(ctx: Context, r: dict[str, Any]) -> str:
+    """The series' rows with their price per kg, as anyone can rerun them."""
+    pred = "hs_code" if ctx.config.unit_value.level == "code" else "hs6"
+    return (
         f"{ctx.prepared.portable()}\n"
         "SELECT period, source_id, source_line, value, net_kg, value / net_kg AS unit_value FROM flows\n"
         f"WHERE reporter = {lit(r['reporter'])} AND partner = {lit(r['partner'])} AND flow = {lit(r['flow'])}"
-        f" AND currency = {lit(cur)} AND {pred} = {lit(r['code'])} AND net_kg > 0\n"
+        f" AND currency = {lit(r['currency'])} AND {pred} = {lit(r['code'])} AND net_kg > 0\n"
         "ORDER BY period"
     )
+
+
+def _metrics(r: dict[str, Any], product: str, price: _Price) -> dict[str, Any]:
+    return {
+        "reporter": r["reporter"],
+        "partner": r["partner"],
+        "flow": r["flow"],
+        "currency": r["currency"],
+        "code": r["code"],
+        "product_label": product,
+        "period": r["period"].isoformat()[:7],
+        "value": float(r["value"]),
+        "net_kg": float(r["net_kg"]),
+        "unit_value": price.unit_value,
+        "norm_unit_value": price.norm,
+        "ratio_to_norm": price.ratio,
+        "robust_z": float(r["z"]),
+        "norm_rows": int(r["n"]),
+        "norm_iqr_log": float(r["q3"]) - float(r["q1"]),
+        "partner_median_unit_value": price.own,
+        "score_parts": {
+            "ratio": float(r["s_ratio"]),
+            "z": float(r["s_z"]),
+            "size": max(0.0, float(r["s_size"])),
+            "weights": WEIGHTS,
+        },
+        "source_id": int(r["source_id"]),
+        "source_line": int(r["source_line"]),
+    }
+
+
+def _notes(ctx: Context, r: dict[str, Any], price: _Price) -> list[str]:
+    cfg = ctx.config.unit_value
+    cur = r["currency"]
+    notes = [
+        f"norm: median price per kg of {int(r['n']):,} yearly series sums of code {r['code']} in {cur}"
+        " (quartiles from a histogram in 5 % steps), spread: interquartile range / 1.349 on the log scale",
+        f"robust z = {float(r['z']):+.1f}; flagged at >= {cfg.min_ratio:g}x or <= 1/{cfg.min_ratio:g}x"
+        f" the norm and |z| >= {cfg.min_z:g}",
+    ]
+    if price.own is not None:
+        notes.append(
+            f"this partner's usual price for the code: {text.money(price.own, cur)} per kg"
+            f" ({price.months} months)"
+        )
+    return notes
+
+
+def _chart(r: dict[str, Any], price: _Price) -> dict[str, Any]:
+    return {
+        "mark": "point",
+        "x": "period",
+        "x_type": "temporal",
+        "y": "unit_value",
+        "y_scale": "log",
+        "color": "flagged",
+        "y_title": f"{r['currency']} per kg",
+        "title": f"{r['reporter']} {ARROWS[r['flow']]} {r['partner']}: {r['code']} price per kg",
+        "rule_y": price.norm,
+    }
+
+
+def _finding(ctx: Context, r: dict[str, Any], series: list[dict[str, Any]]) -> Finding:
+    price = _price(r, series)
+    period: date = r["period"]
+    product = _label(ctx, r["code"])
     score = (
         WEIGHTS["ratio"] * float(r["s_ratio"])
         + WEIGHTS["z"] * float(r["s_z"])
@@ -187,67 +270,16 @@ def _finding(ctx: Context, r: dict[str, Any], series: list[dict[str, Any]]) -> F
         subject_type="row",
         subject=f"trade_flows {r['source_id']}:{r['source_line']} ({r['reporter']}->{r['partner']} "
         f"{r['code']})",
-        headline=headline,
+        headline=_headline(r, product, price),
         score=min(1.0, max(0.0, score)),
         period_start=period,
         period_end=period,
-        metrics={
-            "reporter": r["reporter"],
-            "partner": r["partner"],
-            "flow": r["flow"],
-            "currency": cur,
-            "code": r["code"],
-            "product_label": product,
-            "period": period.isoformat()[:7],
-            "value": float(r["value"]),
-            "net_kg": float(r["net_kg"]),
-            "unit_value": uv,
-            "norm_unit_value": norm,
-            "ratio_to_norm": ratio,
-            "robust_z": float(r["z"]),
-            "norm_rows": int(r["n"]),
-            "norm_iqr_log": float(r["q3"]) - float(r["q1"]),
-            "partner_median_unit_value": own,
-            "score_parts": {
-                "ratio": float(r["s_ratio"]),
-                "z": float(r["s_z"]),
-                "size": max(0.0, float(r["s_size"])),
-                "weights": WEIGHTS,
-            },
-            "source_id": int(r["source_id"]),
-            "source_line": int(r["source_line"]),
-        },
+        metrics=_metrics(r, product, price),
         evidence=Evidence(
-            query=query,
+            query=_query(ctx, r),
             rows=[RowRef("trade_flows", int(r["source_id"]), int(r["source_line"]))],
-            table=table,
-            notes=[
-                f"norm: median price per kg of {int(r['n']):,} yearly series sums of code {r['code']} in "
-                f"{cur}"
-                " (quartiles from a histogram in 5 % steps), spread: interquartile range / 1.349 on the log "
-                "scale",
-                f"robust z = {float(r['z']):+.1f}; flagged at >= {cfg.min_ratio:g}x or <= "
-                f"1/{cfg.min_ratio:g}x the norm"
-                f" and |z| >= {cfg.min_z:g}",
-                *(
-                    [
-                        f"this partner's usual price for the code: {text.money(own, cur)} per kg "
-                        f"({len(prices)} months)"
-                    ]
-                    if own is not None
-                    else []
-                ),
-            ],
-            chart={
-                "mark": "point",
-                "x": "period",
-                "x_type": "temporal",
-                "y": "unit_value",
-                "y_scale": "log",
-                "color": "flagged",
-                "y_title": f"{cur} per kg",
-                "title": f"{r['reporter']} {ARROWS[r['flow']]} {r['partner']}: {r['code']} price per kg",
-                "rule_y": norm,
-            },
+            table=_table(series, period),
+            notes=_notes(ctx, r, price),
+            chart=_chart(r, price),
         ),
     )

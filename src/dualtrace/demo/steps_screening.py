@@ -7,18 +7,7 @@ from dualtrace.demo.context import DemoContext, Step
 
 
 def load_lists(ctx: DemoContext) -> None:
-    files = [
-        ctx.scenario.path(f"lists/{name}")
-        for name in (
-            "sdn.csv",
-            "alt.csv",
-            "add.csv",
-            "eu__journal_sanctions__32014R0833.csv",
-            "entities.ftm.json",
-            "us__dod_chinese_milcorps__sanctions.csv",
-        )
-    ]
-    reports = ctx.dt.lists_load(files)
+    reports = ctx.dt.lists_load(ctx.scenario.list_files())
     for r in reports:
         ctx.say(
             f"{r.list_name} ({r.layout}): {r.targets} listed parties, {r.names} names, {r.ids} ids"

@@ -110,6 +110,31 @@ def _controlled(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> list[Fi
     ]
 
 
+def _group_finding(
+    kind: str,
+    subject: tuple[str, str],
+    group: dict[str, Any],
+    headline: str,
+    scored: tuple[float, list[ScorePart]],
+    *,
+    metrics: dict[str, Any],
+    evidence: Evidence,
+) -> Finding:
+    """A finding about a group of lines: it spans the group's first to last date."""
+    return Finding(
+        kind=kind,
+        subject_type=subject[0],
+        subject=subject[1],
+        headline=headline,
+        score=scored[0],
+        explanation=scored[1],
+        period_start=group["first"],
+        period_end=group["last"],
+        metrics=metrics,
+        evidence=evidence,
+    )
+
+
 def _controlled_finding(
     group: dict[str, Any], category: Category, values: dict[tuple[Any, ...], dict[str, float]]
 ) -> Finding:
@@ -146,15 +171,12 @@ def _controlled_finding(
         notes.append("CHPL tiers of the codes: " + ", ".join(sorted(group["tiers"])))
     if len(group["refs"]) > MAX_EVIDENCE_ROWS:
         notes.append(f"evidence lists the first {MAX_EVIDENCE_ROWS} rows; the query returns all")
-    return Finding(
-        kind=CONTROLLED_GOODS,
-        subject_type="party_category",
-        subject=f"{group['role']}:{group['party']}:{group['category']}",
-        headline=headline,
-        score=score,
-        explanation=parts,
-        period_start=group["first"],
-        period_end=group["last"],
+    return _group_finding(
+        CONTROLLED_GOODS,
+        ("party_category", f"{group['role']}:{group['party']}:{group['category']}"),
+        group,
+        headline,
+        (score, parts),
         metrics={
             "role": group["role"],
             "party": group["party"],
@@ -284,15 +306,15 @@ def _misdeclared_finding(
         f" AND coalesce(primary_category, '') = {_sql_text(group['pcat'])}"
         " ORDER BY date, source_id, source_line"
     )
-    return Finding(
-        kind=MISDECLARATION,
-        subject_type="shipment_group",
-        subject=f"{group['shipper']}→{group['consignee']}:{group['primary_flag']}:{group['pcat']}",
-        headline=headline,
-        score=score,
-        explanation=parts,
-        period_start=group["first"],
-        period_end=group["last"],
+    return _group_finding(
+        MISDECLARATION,
+        (
+            "shipment_group",
+            f"{group['shipper']}→{group['consignee']}:{group['primary_flag']}:{group['pcat']}",
+        ),
+        group,
+        headline,
+        (score, parts),
         metrics={
             "shipper": group["shipper"],
             "consignee": group["consignee"],

@@ -52,6 +52,20 @@ def _require_build(con: duckdb.DuckDBPyConnection) -> None:
         raise InputError("no parties yet: load declarations or lists, then run `dualtrace network build`")
 
 
+def _ownership_edges(con: duckdb.DuckDBPyConnection) -> list[tuple[Any, ...]]:
+    """(ownership id, parent party, child party, share, start, end, relation, source) of every
+    ownership link between two distinct parties."""
+    return con.execute(
+        """
+        WITH refs AS (SELECT DISTINCT ref, party_id FROM party_records)
+        SELECT o.ownership_id, pp.party_id, pc.party_id, o.share, o.start_date, o.end_date, o.relation,
+            o.source
+        FROM ownership o JOIN refs pp ON pp.ref = o.parent JOIN refs pc ON pc.ref = o.child
+        WHERE pp.party_id <> pc.party_id ORDER BY o.ownership_id
+        """
+    ).fetchall()
+
+
 def ftm_entities(con: duckdb.DuckDBPyConnection, *, lines: bool = True) -> Iterator[dict[str, Any]]:
     """FtM entities as dicts, parties first, then ownership, then declaration lines."""
     _require_build(con)  # the build installed the reference tables (country codes)
@@ -77,15 +91,7 @@ def ftm_entities(con: duckdb.DuckDBPyConnection, *, lines: bool = True) -> Itera
         if founded and entity.schema.get("incorporationDate") is not None:
             entity.add("incorporationDate", founded.isoformat())
         yield entity.to_dict()
-    for oid, parent, child, share, start, end, source, relation in con.execute(
-        """
-        WITH refs AS (SELECT DISTINCT ref, party_id FROM party_records)
-        SELECT o.ownership_id, pp.party_id, pc.party_id, o.share, o.start_date, o.end_date, o.source,
-            o.relation
-        FROM ownership o JOIN refs pp ON pp.ref = o.parent JOIN refs pc ON pc.ref = o.child
-        WHERE pp.party_id <> pc.party_id ORDER BY o.ownership_id
-        """
-    ).fetchall():
+    for oid, parent, child, share, start, end, relation, source in _ownership_edges(con):
         own = model.make_entity("Ownership")
         own.make_id("dualtrace-ownership", oid)
         own.add("owner", parent)
@@ -162,15 +168,7 @@ def graph(con: duckdb.DuckDBPyConnection) -> nx.MultiDiGraph[str]:
         if signals:
             attrs["signals"] = ",".join(signals)
         g.add_node(pid, **attrs)
-    for oid, parent, child, share, start, end, relation, source in con.execute(
-        """
-        WITH refs AS (SELECT DISTINCT ref, party_id FROM party_records)
-        SELECT o.ownership_id, pp.party_id, pc.party_id, o.share, o.start_date, o.end_date, o.relation,
-            o.source
-        FROM ownership o JOIN refs pp ON pp.ref = o.parent JOIN refs pc ON pc.ref = o.child
-        WHERE pp.party_id <> pc.party_id ORDER BY o.ownership_id
-        """
-    ).fetchall():
+    for oid, parent, child, share, start, end, relation, source in _ownership_edges(con):
         attrs = {"kind": "ownership", "relation": relation, "source": source}
         if share is not None:
             attrs["share"] = float(share)
@@ -208,12 +206,7 @@ def _csv_tables(g: nx.MultiDiGraph[str]) -> tuple[str, str]:
         "signals",
         "lines",
     ]
-    nodes = io.StringIO()
-    w = csv.DictWriter(nodes, fieldnames=node_cols, lineterminator="\n")
-    w.writeheader()
-    for pid, data in g.nodes(data=True):
-        node = {"party_id": pid, **{k: data.get(k) for k in node_cols[1:]}}
-        w.writerow({k: neutralise(v) for k, v in node.items()})
+    nodes = [{"party_id": pid, **{k: data.get(k) for k in node_cols[1:]}} for pid, data in g.nodes(data=True)]
     edge_cols = [
         "source",
         "target",
@@ -232,14 +225,22 @@ def _csv_tables(g: nx.MultiDiGraph[str]) -> tuple[str, str]:
         "last_date",
         "origin",
     ]
-    edges = io.StringIO()
-    w = csv.DictWriter(edges, fieldnames=edge_cols, lineterminator="\n")
-    w.writeheader()
+    edges = []
     for a, b, key, data in g.edges(keys=True, data=True):
         row = {"source": a, "target": b, "key": key, **{k: data.get(k) for k in edge_cols[2:] if k != "key"}}
         row["origin"] = data.get("source")
-        w.writerow({k: neutralise(v) for k, v in row.items()})
-    return nodes.getvalue(), edges.getvalue()
+        edges.append(row)
+    return _csv_text(node_cols, nodes), _csv_text(edge_cols, edges)
+
+
+def _csv_text(columns: list[str], rows: list[dict[str, Any]]) -> str:
+    """CSV with a header; cells a spreadsheet would run as formulas are neutralised."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: neutralise(v) for k, v in row.items()})
+    return out.getvalue()
 
 
 def export_network(

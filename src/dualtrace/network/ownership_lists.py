@@ -16,6 +16,7 @@ import json
 import re
 from calendar import monthrange
 from datetime import date
+from typing import Any
 
 import duckdb
 
@@ -61,6 +62,30 @@ def _first(props: dict[str, list[str]], name: str) -> str | None:
     return str(values[0]) if values else None
 
 
+# a list entity: (caption, schema, country)
+ListEntity = tuple[str, str, str | None]
+
+
+def _list_edge(
+    lst: str, ownership_id: str, parent: tuple[str, ListEntity], child: tuple[str, ListEntity], **rest: Any
+) -> Edge:
+    """An ownership edge between two entities of one list, with their names, schema and country."""
+    parent_eid, (parent_name, parent_schema, parent_country) = parent
+    child_eid, (child_name, _, child_country) = child
+    return Edge(
+        ownership_id=ownership_id,
+        source=f"list:{lst}",
+        parent=f"entity:{lst}:{parent_eid}",
+        child=f"entity:{lst}:{child_eid}",
+        parent_name=parent_name,
+        parent_schema=parent_schema,
+        parent_country=parent_country,
+        child_name=child_name,
+        child_country=child_country,
+        **rest,
+    )
+
+
 def refresh_list_ownership(con: duckdb.DuckDBPyConnection) -> int:
     """Replace the list-derived rows of ``ownership``; return how many edges there are now."""
     con.execute("DELETE FROM ownership WHERE starts_with(source, 'list:')")
@@ -97,18 +122,13 @@ def refresh_list_ownership(con: duckdb.DuckDBPyConnection) -> int:
                 if parent is None or child is None:
                     continue  # the other end is not in the list (or not active)
                 edges.append(
-                    Edge(
-                        ownership_id=f"{lst}:{eid}:{owner}:{asset}",
-                        source=f"list:{lst}",
-                        parent=f"entity:{lst}:{owner}",
-                        child=f"entity:{lst}:{asset}",
+                    _list_edge(
+                        lst,
+                        f"{lst}:{eid}:{owner}:{asset}",
+                        (owner, parent),
+                        (asset, child),
                         relation=relation,
                         share=share,
-                        parent_name=parent[0],
-                        parent_schema=parent[1],
-                        parent_country=parent[2],
-                        child_name=child[0],
-                        child_country=child[2],
                         start_date=start,
                         end_date=end,
                         status=_first(props, "status"),
@@ -131,17 +151,12 @@ def refresh_list_ownership(con: duckdb.DuckDBPyConnection) -> int:
         if child is None or parent is None:
             continue
         edges.append(
-            Edge(
-                ownership_id=f"{lst}:{eid}:parent:{target}",
-                source=f"list:{lst}",
-                parent=f"entity:{lst}:{target}",
-                child=f"entity:{lst}:{eid}",
+            _list_edge(
+                lst,
+                f"{lst}:{eid}:parent:{target}",
+                (target, parent),
+                (eid, child),
                 relation="parent",
-                parent_name=parent[0],
-                parent_schema=parent[1],
-                parent_country=parent[2],
-                child_name=child[0],
-                child_country=child[2],
                 evidence={"list": lst, "entity": eid, "parent": target, "property": "parent"},
             )
         )

@@ -43,28 +43,21 @@ PARTY_SCHEMAS = ("Company", "Organization", "LegalEntity", "PublicBody", "Person
 _SCHEME_HINT = {v: v for v in PROPERTY_SCHEMES.values()}
 
 
+def _record(**values: Any) -> dict[str, Any]:
+    """One record of a list entity or an ownership party: no declaration key, lines or roles."""
+    return {"party_key": None, "raw_id": None, "address": None, "lines": 0, "roles": [], **values}
+
+
+def _records_table(records: list[dict[str, Any]]) -> pa.Table:
+    return _table({c: [r.get(c) for r in records] for c in RECORD_COLUMNS})
+
+
+# every record column is text but these
+_TYPES = {"ids": pa.list_(pa.string()), "lines": pa.int64(), "roles": pa.list_(pa.string())}
+
+
 def _table(rows: dict[str, list[Any]]) -> pa.Table:
-    return pa.table(
-        {
-            "ref": pa.array(rows["ref"], pa.string()),
-            "origin": pa.array(rows["origin"], pa.string()),
-            "party_key": pa.array(rows["party_key"], pa.string()),
-            "name": pa.array(rows["name"], pa.string()),
-            "country": pa.array(rows["country"], pa.string()),
-            "raw_id": pa.array(rows["raw_id"], pa.string()),
-            "ids": pa.array(rows["ids"], pa.list_(pa.string())),
-            "address": pa.array(rows["address"], pa.string()),
-            "schema": pa.array(rows["schema"], pa.string()),
-            "list": pa.array(rows["list"], pa.string()),
-            "entity_id": pa.array(rows["entity_id"], pa.string()),
-            "lines": pa.array(rows["lines"], pa.int64()),
-            "roles": pa.array(rows["roles"], pa.list_(pa.string())),
-        }
-    )
-
-
-def _empty() -> dict[str, list[Any]]:
-    return {c: [] for c in RECORD_COLUMNS}
+    return pa.table({c: pa.array(rows[c], _TYPES.get(c, pa.string())) for c in RECORD_COLUMNS})
 
 
 def shipment_records(con: duckdb.DuckDBPyConnection) -> pa.Table:
@@ -138,22 +131,21 @@ def entity_records(con: duckdb.DuckDBPyConnection) -> pa.Table:
         for value in _entity_ids(raw, scheme):
             if value not in bucket:
                 bucket.append(value)
-    out = _empty()
-    for lst, eid, schema, name, country in rows:
-        out["ref"].append(f"entity:{lst}:{eid}")
-        out["origin"].append("entity")
-        out["party_key"].append(None)
-        out["name"].append(name)
-        out["country"].append(country)
-        out["raw_id"].append(None)
-        out["ids"].append(ids.get((lst, eid), []))
-        out["address"].append(None)
-        out["schema"].append(schema)
-        out["list"].append(lst)
-        out["entity_id"].append(eid)
-        out["lines"].append(0)
-        out["roles"].append([])
-    return _table(out)
+    return _records_table(
+        [
+            _record(
+                ref=f"entity:{lst}:{eid}",
+                origin="entity",
+                name=name,
+                country=country,
+                ids=ids.get((lst, eid), []),
+                schema=schema,
+                list=lst,
+                entity_id=eid,
+            )
+            for lst, eid, schema, name, country in rows
+        ]
+    )
 
 
 def ownership_records(con: duckdb.DuckDBPyConnection) -> pa.Table:
@@ -172,19 +164,17 @@ def ownership_records(con: duckdb.DuckDBPyConnection) -> pa.Table:
         GROUP BY ref ORDER BY ref
         """
     ).fetchall()
-    out = _empty()
-    for ref, name, country, pid, schema in rows:
-        out["ref"].append(ref)
-        out["origin"].append("ownership")
-        out["party_key"].append(None)
-        out["name"].append(name or ref.split(":", 1)[1])
-        out["country"].append(country)
-        out["raw_id"].append(pid)
-        out["ids"].append(clean_ids(pid))
-        out["address"].append(None)
-        out["schema"].append(schema)
-        out["list"].append(None)
-        out["entity_id"].append(None)
-        out["lines"].append(0)
-        out["roles"].append([])
-    return _table(out)
+    return _records_table(
+        [
+            _record(
+                ref=ref,
+                origin="ownership",
+                name=name or ref.split(":", 1)[1],
+                country=country,
+                raw_id=pid,
+                ids=clean_ids(pid),
+                schema=schema,
+            )
+            for ref, name, country, pid, schema in rows
+        ]
+    )

@@ -115,29 +115,17 @@ def resolve_parties(
             pool.shutdown(cancel_futures=True)
 
 
-def _resolve(
+def load_record_table(
     con: duckdb.DuckDBPyConnection,
-    report: ResolveReport,
-    timer: _Timer,
-    pool: ProcessPoolExecutor | None,
-    threshold: float,
-) -> ResolveReport:
-    parts = [shipment_records(con), entity_records(con), ownership_records(con)]
-    report.shipment_records, report.entity_records, report.ownership_records = (len(p) for p in parts)
-    records = pa.concat_tables(parts)
+    records: pa.Table,
+    names: list[str],
+    distinct: list[str],
+    keys: list[NameKeys],
+) -> None:
+    """The temp table ``_nw_rec``: every record with its name's keys (``keys[i]`` are the keys
+    of ``distinct[i]``), which the units and the candidate pairs are built from."""
     n = len(records)
-    report.records = n
-    timer.lap("records")
-
-    names = records.column("name").to_pylist()
-    distinct = sorted(set(names))
-    keys = name_keys(distinct, pool)
-    records, names, distinct, keys = _with_readings(records, names, distinct, keys)
-    n = report.records = len(records)
-    report.distinct_names = len(distinct)
     index = {name: i for i, name in enumerate(distinct)}
-    timer.lap("name keys")
-
     name_idx = np.fromiter((index[x] for x in names), dtype=np.int64, count=n)
     schemas = records.column("schema").to_pylist()
     key_table = pa.table(
@@ -177,6 +165,31 @@ def _resolve(
     finally:
         con.unregister("_nw_rec_arrow")
         con.unregister("_nw_keys_arrow")
+
+
+def _resolve(
+    con: duckdb.DuckDBPyConnection,
+    report: ResolveReport,
+    timer: _Timer,
+    pool: ProcessPoolExecutor | None,
+    threshold: float,
+) -> ResolveReport:
+    parts = [shipment_records(con), entity_records(con), ownership_records(con)]
+    report.shipment_records, report.entity_records, report.ownership_records = (len(p) for p in parts)
+    records = pa.concat_tables(parts)
+    n = len(records)
+    report.records = n
+    timer.lap("records")
+
+    names = records.column("name").to_pylist()
+    distinct = sorted(set(names))
+    keys = name_keys(distinct, pool)
+    records, names, distinct, keys = _with_readings(records, names, distinct, keys)
+    n = report.records = len(records)
+    report.distinct_names = len(distinct)
+    timer.lap("name keys")
+
+    load_record_table(con, records, names, distinct, keys)
     report.units = pairs_module.build_units(con)
     timer.lap("units")
 
@@ -185,7 +198,7 @@ def _resolve(
     by_ref: dict[str, list[int]] = defaultdict(list)
     for i, ref in enumerate(refs):
         by_ref[ref].append(i)
-    _constrain(clusters, records, schemas, by_ref, con, report)
+    _constrain(clusters, records, records.column("schema").to_pylist(), by_ref, con, report)
     _forced(clusters, by_ref, report, con)
     _same_id(clusters, records)
     _same_name(clusters, con)

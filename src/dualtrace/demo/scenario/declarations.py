@@ -10,7 +10,7 @@ import datetime as dt
 import io
 import math
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -422,6 +422,27 @@ def story_background(b: Builder) -> None:
         n += len(items)
 
 
+def _ship_armor(
+    b: Builder,
+    plan: list[tuple[str, int]],
+    mean_value: float,
+    window: tuple[dt.date, dt.date],
+    route: tuple[FileKey, str],
+    lang: Callable[[], str],
+    **options: Any,
+) -> None:
+    """The Tiandun armor of a plan, shuffled and shipped 1-3 products a declaration."""
+    rng = b.rng
+    file, consignee = route
+    queue = [goods.PRODUCTS[k] for k, n in plan for _ in range(n)]
+    rng.shuffle(queue)
+    while queue:
+        n = min(len(queue), rng.randint(1, 3))
+        items = [(queue.pop(), _lognormal(rng, mean_value, 0.5)) for _ in range(n)]
+        date = rand_date(rng, *window)
+        b.ship(file, date, "cn_tiandun", consignee, items, ["misdeclared_body_armor"], **options, lang=lang())
+
+
 def story_armor(b: Builder) -> None:
     """b. Body armor declared as garments, toys, sports goods, ceramics; control group."""
     rng, cast = b.rng, b.cast
@@ -433,47 +454,33 @@ def story_armor(b: Builder) -> None:
         ("a_ceramic_plate", 4),
         ("a_ceramic_tech", 2),
     ]
-    queue = [goods.PRODUCTS[k] for k, n in plan for _ in range(n)]
-    rng.shuffle(queue)
-    while queue:
-        n = min(len(queue), rng.randint(1, 3))
-        items = [(queue.pop(), _lognormal(rng, 26000, 0.5)) for _ in range(n)]
-        date = rand_date(rng, D(2022, 5, 10), D(2023, 12, 20))
-        b.ship(
-            "ru",
-            date,
-            "cn_tiandun",
-            "ru_rubezh",
-            items,
-            ["misdeclared_body_armor"],
-            origin="CN",
-            departure="KZ",
-            transport="ROAD",
-            id_prob=0.8,
-            manufacturer="JINHUA TIANDUN OUTDOOR PRODUCTS CO., LTD",
-            brand="ОТСУТСТВУЕТ",
-            lang="ru" if rng.random() < 0.8 else "en",
-        )
+    _ship_armor(
+        b,
+        plan,
+        26000,
+        (D(2022, 5, 10), D(2023, 12, 20)),
+        ("ru", "ru_rubezh"),
+        lambda: "ru" if rng.random() < 0.8 else "en",
+        origin="CN",
+        departure="KZ",
+        transport="ROAD",
+        id_prob=0.8,
+        manufacturer="JINHUA TIANDUN OUTDOOR PRODUCTS CO., LTD",
+        brand="ОТСУТСТВУЕТ",
+    )
     cn_plan = [("a_ceramic_plate", 3), ("a_helmet_toy", 3), ("a_vest", 2)]
-    queue = [goods.PRODUCTS[k] for k, n in cn_plan for _ in range(n)]
-    rng.shuffle(queue)
-    while queue:
-        n = min(len(queue), rng.randint(1, 3))
-        items = [(queue.pop(), _lognormal(rng, 30000, 0.5)) for _ in range(n)]
-        date = rand_date(rng, D(2022, 4, 20), D(2023, 11, 30))
-        b.ship(
-            "cn",
-            date,
-            "cn_tiandun",
-            "kz_dalakaravan",
-            items,
-            ["misdeclared_body_armor"],
-            destination="KZ",
-            transport="ROAD",
-            id_prob=0.9,
-            lang="zh",
-            brand="无品牌",
-        )
+    _ship_armor(
+        b,
+        cn_plan,
+        30000,
+        (D(2022, 4, 20), D(2023, 11, 30)),
+        ("cn", "kz_dalakaravan"),
+        lambda: "zh",
+        destination="KZ",
+        transport="ROAD",
+        id_prob=0.9,
+        brand="无品牌",
+    )
     # Control group: honest lines under the same codes, ordinary parties
     control_plan: tuple[tuple[FileKey, int], ...] = (("ru", 48), ("cn", 20))
     for file, total in control_plan:

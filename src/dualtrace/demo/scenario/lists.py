@@ -506,19 +506,41 @@ def _write_ofac(
     return ent_nums
 
 
+def _write_csv(
+    out_dir: Path,
+    files: dict[str, GeneratedFile],
+    rel: str,
+    text: str,
+    *,
+    layout: str,
+    rows: int,
+    description: str,
+) -> None:
+    """A comma-separated UTF-8 list file, recorded in `files`."""
+    files[rel] = write_bytes(
+        out_dir,
+        rel,
+        text.encode("utf-8"),
+        layout=layout,
+        rows=rows,
+        encoding="utf-8",
+        delimiter=",",
+        description=description,
+    )
+
+
 def _write_eu(
     out_dir: Path, cast: Cast, fillers: list[Filler], files: dict[str, GeneratedFile], entry: Entry
 ) -> dict[str, str]:
     eu_text, record_ids = _eu(cast, fillers)
     rel = "lists/eu__journal_sanctions__32014R0833.csv"
-    files[rel] = write_bytes(
+    _write_csv(
         out_dir,
+        files,
         rel,
-        eu_text.encode("utf-8"),
+        eu_text,
         layout="eu_journal_csv",
         rows=len(record_ids) + len(fillers),
-        encoding="utf-8",
-        delimiter=",",
         description="EU journal CSV layout (45 columns), Regulation 833/2014 Annex IV entries",
     )
     for key, rec in record_ids.items():
@@ -536,14 +558,13 @@ def _write_dod(
 ) -> None:
     dod_text, dod_names = _dod(cast, fillers)
     rel = "lists/us__dod_chinese_milcorps__sanctions.csv"
-    files[rel] = write_bytes(
+    _write_csv(
         out_dir,
+        files,
         rel,
-        dod_text.encode("utf-8"),
+        dod_text,
         layout="dod_1260h_csv",
         rows=len(dod_names) + len(fillers),
-        encoding="utf-8",
-        delimiter=",",
         description="US DoD 1260H list, OpenSanctions CSV layout with Parent Name",
     )
     for key, name in dod_names.items():
@@ -562,14 +583,13 @@ def _write_dod(
 def _write_ownership(out_dir: Path, ownership: list[dict[str, Any]], files: dict[str, GeneratedFile]) -> None:
     rows = [[o[column] for column in OWNERSHIP_HEADER] for o in ownership]
     rel = "lists/ownership.csv"
-    files[rel] = write_bytes(
+    _write_csv(
         out_dir,
+        files,
         rel,
-        csv_text(OWNERSHIP_HEADER, rows).encode("utf-8"),
+        csv_text(OWNERSHIP_HEADER, rows),
         layout="ownership_csv",
         rows=len(rows),
-        encoding="utf-8",
-        delimiter=",",
         description="user-supplied ownership table (share in percent, dates ISO)",
     )
 

@@ -138,6 +138,17 @@ class GeneratedFile:
     description: str = ""
 
 
+# the sanctions list files the scenario writes (OFAC's alt/add go with their sdn.csv)
+LIST_FILES = (
+    "sdn.csv",
+    "alt.csv",
+    "add.csv",
+    "eu__journal_sanctions__32014R0833.csv",
+    "entities.ftm.json",
+    "us__dod_chinese_milcorps__sanctions.csv",
+)
+
+
 @dataclass
 class Scenario:
     """What :func:`dualtrace.demo.scenario.generate` wrote.
@@ -162,3 +173,7 @@ class Scenario:
 
     def paths(self, prefix: str = "") -> list[Path]:
         return [self.out_dir / p for p in sorted(self.files) if p.startswith(prefix)]
+
+    def list_files(self) -> list[Path]:
+        """The sanctions lists, in the order they are loaded (the ownership table is not a list)."""
+        return [self.out_dir / "lists" / name for name in LIST_FILES]

@@ -777,13 +777,40 @@ def _comext(g: Generator) -> None:
 # --------------------------------------------------------------------------------------------
 
 
+def _chn_series(
+    g: Generator,
+    partner: str,
+    post: float,
+    code: str,
+    value: float,
+    tags: tuple[str, ...],
+    months: Iterable[tuple[int, int]] = MONTHS,
+) -> None:
+    """China's exports of one code to a partner, with the code's own unit values."""
+    hs = HS[code]
+    g.series(
+        source="comtrade",
+        file=F_CHN,
+        reporter="CHN",
+        partner=partner,
+        flow="X",
+        code=code,
+        base=value,
+        mult=_mult(post),
+        months=months,
+        usd_per_kg=hs.usd_per_kg,
+        unit=hs.unit,
+        per_kg=hs.per_kg,
+        tags=tags,
+    )
+
+
 def _chn_exports(g: Generator) -> None:
     for group, (codes, bases, posts) in CHN_GROUPS.items():
         for partner, base in bases.items():
             for code, weight in codes.items():
                 if group == "drones" and weight <= 0.02 and partner not in ("RUS", "HKG", "DEU", "TUR"):
                     continue
-                hs = HS[code]
                 tags = (f"chn_{group}",)
                 if group in ("drones", "optics") or code in H6_TO_H5:
                     h5 = H6_TO_H5.get(code, "880220" if group == "drones" else code)
@@ -792,51 +819,10 @@ def _chn_exports(g: Generator) -> None:
                     # before 2022 (HS 2017) the drone codes collapse into 880220 / 880330
                     if group != "drones" or code in ("880622", "880730"):
                         w5 = weight if group != "drones" else (0.7 if code == "880622" else 0.3)
-                        g.series(
-                            source="comtrade",
-                            file=F_CHN,
-                            reporter="CHN",
-                            partner=partner,
-                            flow="X",
-                            code=h5,
-                            base=base * w5,
-                            mult=_mult(posts[partner]),
-                            months=h5_months,
-                            usd_per_kg=HS[h5].usd_per_kg,
-                            unit=HS[h5].unit,
-                            per_kg=HS[h5].per_kg,
-                            tags=tags,
-                        )
-                    g.series(
-                        source="comtrade",
-                        file=F_CHN,
-                        reporter="CHN",
-                        partner=partner,
-                        flow="X",
-                        code=code,
-                        base=base * weight,
-                        mult=_mult(posts[partner]),
-                        months=h6_months,
-                        usd_per_kg=hs.usd_per_kg,
-                        unit=hs.unit,
-                        per_kg=hs.per_kg,
-                        tags=tags,
-                    )
+                        _chn_series(g, partner, posts[partner], h5, base * w5, tags, h5_months)
+                    _chn_series(g, partner, posts[partner], code, base * weight, tags, h6_months)
                 else:
-                    g.series(
-                        source="comtrade",
-                        file=F_CHN,
-                        reporter="CHN",
-                        partner=partner,
-                        flow="X",
-                        code=code,
-                        base=base * weight,
-                        mult=_mult(posts[partner]),
-                        usd_per_kg=hs.usd_per_kg,
-                        unit=hs.unit,
-                        per_kg=hs.per_kg,
-                        tags=tags,
-                    )
+                    _chn_series(g, partner, posts[partner], code, base * weight, tags)
     _alumina(g)
     sel = g.select
     calibrate_ratio(sel(file=F_CHN, partner="RUS", tag="chn_ics"), 2.40)
@@ -846,6 +832,11 @@ def _chn_exports(g: Generator) -> None:
     drones_ukr = [f for f in sel(file=F_CHN, partner="UKR", tag="chn_drones") if f.year >= 2022]
     k = 30.0 * total(drones_ukr, 2023) / total(drones_rus, 2023)
     rescale([f for f in drones_rus if is_post(f.year, f.month)], k)
+
+
+def _alumina_flow(partner: str, y: int, m: int, kg: int, value: int) -> Flow:
+    """China's exports of aluminium oxide (2818.20) to a partner in one month."""
+    return Flow("comtrade", F_CHN, "CHN", partner, "X", "281820", y, m, value, kg, kg, "kg", ("chn_alumina",))
 
 
 def _alumina(g: Generator) -> None:
@@ -865,23 +856,8 @@ def _alumina(g: Generator) -> None:
                 continue
             price = 0.45 if y < 2022 else 0.52 if y == 2022 else 0.42
             kg_i = max(1, round(kg))
-            g.flows.append(
-                Flow(
-                    "comtrade",
-                    F_CHN,
-                    "CHN",
-                    partner,
-                    "X",
-                    "281820",
-                    y,
-                    m,
-                    max(1, round(kg_i * price * math.exp(rng.gauss(0, 0.05)))),
-                    kg_i,
-                    kg_i,
-                    "kg",
-                    ("chn_alumina",),
-                )
-            )
+            value = max(1, round(kg_i * price * math.exp(rng.gauss(0, 0.05))))
+            g.flows.append(_alumina_flow(partner, y, m, kg_i, value))
     for y, m in MONTHS:
         if (y, m) < (2022, 5):
             kg = rng.uniform(150e3, 350e3)
@@ -893,23 +869,8 @@ def _alumina(g: Generator) -> None:
             kg = rng.uniform(80e6, 120e6)
         price = 0.45 if y < 2022 else 0.52 if y == 2022 else 0.42
         kg_i = round(kg)
-        g.flows.append(
-            Flow(
-                "comtrade",
-                F_CHN,
-                "CHN",
-                "RUS",
-                "X",
-                "281820",
-                y,
-                m,
-                round(kg_i * price * math.exp(rng.gauss(0, 0.04))),
-                kg_i,
-                kg_i,
-                "kg",
-                ("chn_alumina",),
-            )
-        )
+        value = round(kg_i * price * math.exp(rng.gauss(0, 0.04)))
+        g.flows.append(_alumina_flow("RUS", y, m, kg_i, value))
 
 
 def _deu_from_comext(g: Generator) -> None:

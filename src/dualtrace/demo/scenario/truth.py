@@ -215,11 +215,10 @@ def _by(lines: Iterable[Line], key: Callable[[Line], str]) -> dict[str, Any]:
     return {k: summary(v) for k, v in sorted(groups.items())}
 
 
-def _stories(cast: Cast, lines: Sequence[Line], lists_result: ListsResult) -> dict[str, Any]:
-    s: dict[str, Any] = {}
+def _sanctioned_counterparties(cast: Cast, lines: Sequence[Line]) -> dict[str, Any]:
     listed8 = cast.listed
     sanctioned = [ln for ln in lines if ln.shipper.key in listed8 or ln.consignee.key in listed8]
-    s["sanctioned_counterparties"] = {
+    return {
         "description": "Eight fictional listed companies (3 Chinese/HK suppliers on the OFAC SDN "
         "list, 2 more on the EU Annex IV list, 3 Russian military end users on "
         "both) appear as shipper or consignee under variant spellings; some lines "
@@ -232,8 +231,11 @@ def _stories(cast: Cast, lines: Sequence[Line], lists_result: ListsResult) -> di
         },
         "dedicated_story_lines": refs(with_story(lines, "sanctioned_counterparties")),
     }
+
+
+def _misdeclared_body_armor(lines: Sequence[Line]) -> dict[str, Any]:
     armor = with_story(lines, "misdeclared_body_armor")
-    s["misdeclared_body_armor"] = {
+    return {
         "description": "Ballistic vests, helmets and plates declared under garment, textile, toy, "
         "sports or ceramics codes; the descriptions betray them. Chinese shipper, "
         "routed via Kazakhstan (ru_imports: departure KZ, origin CN; cn_exports: "
@@ -248,8 +250,11 @@ def _stories(cast: Cast, lines: Sequence[Line], lists_result: ListsResult) -> di
             "by_declared_hs6": _by(with_story(lines, "armor_control_group"), lambda ln: ln.hs6),
         },
     }
+
+
+def _thermal_imagers(cast: Cast, lines: Sequence[Line]) -> dict[str, Any]:
     thermal = with_story(lines, "thermal_imagers")
-    s["thermal_imagers"] = {
+    return {
         "description": "Thermal imaging cameras, scopes and monoculars made by one Chinese "
         "manufacturer, sold through a Hong Kong trader to six Russian consignees "
         "(one of them listed). Some lines have vague descriptions under the "
@@ -264,8 +269,11 @@ def _stories(cast: Cast, lines: Sequence[Line], lists_result: ListsResult) -> di
         "vague_description_lines": refs([ln for ln in thermal if ln.notes.get("vague_description")]),
         "upstream_cn_exports": refs(with_story(lines, "thermal_imagers_upstream")),
     }
+
+
+def _group_subsidiaries(cast: Cast, lines: Sequence[Line]) -> dict[str, Any]:
     group = with_story(lines, "group_subsidiaries")
-    s["group_subsidiaries"] = {
+    return {
         "description": "Subsidiaries controlled today (>= 50 %, directly or through a chain) by a "
         "fictional Chinese state group on the DoD 1260H list ship controlled goods "
         "(CHPL codes) to 4 listed Russian end users. Most subsidiaries are not "
@@ -295,10 +303,13 @@ def _stories(cast: Cast, lines: Sequence[Line], lists_result: ListsResult) -> di
             },
         },
     }
+
+
+def _hk_intermediary(cast: Cast, lines: Sequence[Line]) -> dict[str, Any]:
     hk = with_story(lines, "hk_intermediary")
     hk_ru = [ln for ln in hk if ln.file == "ru"]
     hk_cn = [ln for ln in hk if ln.file == "cn"]
-    s["hk_intermediary"] = {
+    return {
         "description": "A Hong Kong trading company incorporated in 2022 receives controlled "
         "goods from several Chinese makers (cn_exports, as consignee) and ships "
         "them to 15 Russian consignees (ru_imports, as shipper), suddenly and in "
@@ -315,12 +326,15 @@ def _stories(cast: Cast, lines: Sequence[Line], lists_result: ListsResult) -> di
         "consignees": _by(hk_ru, lambda ln: ln.consignee.key),
         "by_year_ru_imports": _by(hk_ru, lambda ln: str(ln.date.year)),
     }
+
+
+def _fast_growing_importer(lines: Sequence[Line], lists_result: ListsResult) -> dict[str, Any]:
     fast = with_story(lines, "fast_growing_importer")
     by_year = _by(fast, lambda ln: str(ln.date.year))
     suppliers_by_year = {
         y: _by([ln for ln in fast if str(ln.date.year) == y], lambda ln: ln.shipper.key) for y in by_year
     }
-    s["fast_growing_importer"] = {
+    return {
         "description": "A Russian LLC founded in 2021 whose imports grow from about $0.4M (2021) "
         "to about $30M (2023) from a few concentrated suppliers (one is the HK "
         "intermediary; the same person owns both).",
@@ -339,7 +353,10 @@ def _stories(cast: Cast, lines: Sequence[Line], lists_result: ListsResult) -> di
         ),
         "owner": lists_result.person_owner,
     }
-    s["decoys"] = {
+
+
+def _decoys(cast: Cast, lines: Sequence[Line]) -> dict[str, Any]:
+    return {
         "description": "Unlisted companies that share words, city or script forms with listed "
         "ones. None of their lines may be matched to a list entry. Tier 'hard' "
         "shares a distinctive token or nearly the same name (ids differ and are "
@@ -355,13 +372,29 @@ def _stories(cast: Cast, lines: Sequence[Line], lists_result: ListsResult) -> di
             for k, v in cast.decoys.items()
         },
     }
-    s["background"] = {
+
+
+def _background(lines: Sequence[Line]) -> dict[str, Any]:
+    return {
         "description": "Ordinary trade by many unlisted parties. 'background_controlled' lines "
         "carry CHPL codes legitimately (mostly before 2022).",
         "background": {f: summary(v) for f, v in _split_files(with_story(lines, "background"))},
         "background_controlled": refs(with_story(lines, "background_controlled")),
     }
-    return s
+
+
+def _stories(cast: Cast, lines: Sequence[Line], lists_result: ListsResult) -> dict[str, Any]:
+    """Every planted party story, with the lines that carry it."""
+    return {
+        "sanctioned_counterparties": _sanctioned_counterparties(cast, lines),
+        "misdeclared_body_armor": _misdeclared_body_armor(lines),
+        "thermal_imagers": _thermal_imagers(cast, lines),
+        "group_subsidiaries": _group_subsidiaries(cast, lines),
+        "hk_intermediary": _hk_intermediary(cast, lines),
+        "fast_growing_importer": _fast_growing_importer(lines, lists_result),
+        "decoys": _decoys(cast, lines),
+        "background": _background(lines),
+    }
 
 
 def _split_files(lines: Iterable[Line]) -> list[tuple[str, list[Line]]]:
@@ -384,8 +417,7 @@ def _ratio(a: int, b: int) -> float:
     return round(a / b, 4) if b else math.nan
 
 
-def _patterns(flows: list[Flow], outliers: list[dict[str, Any]]) -> dict[str, Any]:
-    p: dict[str, Any] = {}
+def _eu_diversion(flows: list[Flow]) -> dict[str, Any]:
     comext = [f for f in flows if f.source == "comext"]
     eu: dict[str, Any] = {}
     for partner in trade.EU_PARTNERS:
@@ -408,7 +440,7 @@ def _patterns(flows: list[Flow], outliers: list[dict[str, Any]]) -> dict[str, An
             4,
         )
         eu[partner] = row
-    p["eu_diversion"] = {
+    return {
         "description": "EU member states' exports (Comext, FLOW 2, EUR) of a basket of "
         "controlled CN8 codes collapse to Russia after 2022-02-24 while exports "
         "of the same basket to Kazakhstan, Armenia and Kyrgyzstan jump; a control "
@@ -421,10 +453,12 @@ def _patterns(flows: list[Flow], outliers: list[dict[str, Any]]) -> dict[str, An
         "planted_targets_2023_vs_2021": trade.EU_TARGETS,
         "by_partner": eu,
     }
-    chn = [f for f in flows if f.file == trade.F_CHN]
+
+
+def _china_ics_to_russia(chn: list[Flow]) -> dict[str, Any]:
     ics = [f for f in chn if f.partner == "RUS" and f.code.startswith("8542")]
     by_year = {str(y): _sum(ics, y) for y in trade.YEARS}
-    p["china_ics_to_russia"] = {
+    return {
         "description": "China-reported exports to Russia of integrated circuits (HS 8542.31, "
         ".32, .33, .39), USD.",
         "file": trade.F_CHN,
@@ -435,6 +469,9 @@ def _patterns(flows: list[Flow], outliers: list[dict[str, Any]]) -> dict[str, An
         "usd_by_year": by_year,
         "ratio_2023_2021": _ratio(by_year["2023"], by_year["2021"]),
     }
+
+
+def _china_share_of_russia_ics(flows: list[Flow]) -> dict[str, Any]:
     to_rus = [
         f
         for f in flows
@@ -453,16 +490,19 @@ def _patterns(flows: list[Flow], outliers: list[dict[str, Any]]) -> dict[str, An
             "china_share": _ratio(reporters["CHN"], tot),
             "by_reporter": dict(sorted(reporters.items())),
         }
-    p["china_share_of_russia_ics"] = {
+    return {
         "description": "Russia's partner-reported imports of HS 8542 = every Comtrade reporter's "
         "exports to RUS (flow X) of 854231/32/33/39 in the Comtrade files (DEU's "
         "rows are derived from Comext). China's share by year.",
         "files": [trade.F_CHN, trade.F_WORLD_RUS, trade.F_DEU],
         "by_year": share,
     }
+
+
+def _drones_russia_vs_ukraine(chn: list[Flow]) -> dict[str, Any]:
     drones = [f for f in chn if f.code.startswith("8806") or f.code == "880730"]
     d23 = {ptn: _sum((f for f in drones if f.partner == ptn), 2023) for ptn in ("RUS", "UKR")}
-    p["drones_russia_vs_ukraine"] = {
+    return {
         "description": "China-reported exports of unmanned aircraft (8806.21-.24, .29, .91-.99) "
         "and their parts (8807.30), 2023, Russia vs Ukraine. Before 2022 (HS "
         "2017) drones are under 880220 and parts under 880330.",
@@ -475,9 +515,12 @@ def _patterns(flows: list[Flow], outliers: list[dict[str, Any]]) -> dict[str, An
             for ptn in ("RUS", "UKR")
         },
     }
+
+
+def _aluminum_oxide_surge(chn: list[Flow]) -> dict[str, Any]:
     alu = sorted((f for f in chn if f.code == "281820" and f.partner == "RUS"), key=lambda f: f.period)
     monthly = {f"{f.year}-{f.month:02d}": {"net_kg": f.net_kg, "usd": f.value, "line": f.line} for f in alu}
-    p["aluminum_oxide_surge"] = {
+    return {
         "description": "China-reported exports of aluminium oxide (2818.20) to Russia: a few "
         "hundred tonnes a month until April 2022, ~150,000 t in May 2022, then "
         "tens of thousands of tonnes a month.",
@@ -493,6 +536,9 @@ def _patterns(flows: list[Flow], outliers: list[dict[str, Any]]) -> dict[str, An
         ),
         "monthly": monthly,
     }
+
+
+def _ceramics_divergence(chn: list[Flow]) -> dict[str, Any]:
     cer = [f for f in chn if f.code in ("690912", "691490")]
     cer_out = {}
     for ptn in ("RUS", "UKR"):
@@ -501,14 +547,16 @@ def _patterns(flows: list[Flow], outliers: list[dict[str, Any]]) -> dict[str, An
             _sum((f for f in cer if f.partner == ptn), 2023),
         )
         cer_out[ptn] = {"usd_2021": a, "usd_2023": b, "change_pct": round((b / a - 1) * 100, 1)}
-    p["ceramics_divergence"] = {
+    return {
         "description": "China-reported exports of ceramics 6909.12 + 6914.90, 2023 vs 2021.",
         "file": trade.F_CHN,
         "codes": ["690912", "691490"],
         "by_partner": cer_out,
     }
-    p["mirror_gaps"] = _mirror(flows)
-    p["unit_value_outliers"] = [
+
+
+def _unit_value_outliers(outliers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
         {
             "file": o["flow"].file,
             "line": o["flow"].line,
@@ -525,12 +573,26 @@ def _patterns(flows: list[Flow], outliers: list[dict[str, Any]]) -> dict[str, An
         }
         for o in outliers
     ]
-    p["unit_value_outliers_note"] = (
-        "norm = median value/net_kg of every other row of the same "
-        "code and source (Comtrade or Comext). Value unchanged; "
-        "net weight set so the price per kg is ~20x the norm."
-    )
-    return p
+
+
+def _patterns(flows: list[Flow], outliers: list[dict[str, Any]]) -> dict[str, Any]:
+    """Every planted trade pattern, with the figures the analytics should find."""
+    chn = [f for f in flows if f.file == trade.F_CHN]
+    return {
+        "eu_diversion": _eu_diversion(flows),
+        "china_ics_to_russia": _china_ics_to_russia(chn),
+        "china_share_of_russia_ics": _china_share_of_russia_ics(flows),
+        "drones_russia_vs_ukraine": _drones_russia_vs_ukraine(chn),
+        "aluminum_oxide_surge": _aluminum_oxide_surge(chn),
+        "ceramics_divergence": _ceramics_divergence(chn),
+        "mirror_gaps": _mirror(flows),
+        "unit_value_outliers": _unit_value_outliers(outliers),
+        "unit_value_outliers_note": (
+            "norm = median value/net_kg of every other row of the same "
+            "code and source (Comtrade or Comext). Value unchanged; "
+            "net weight set so the price per kg is ~20x the norm."
+        ),
+    }
 
 
 def _mirror(flows: list[Flow]) -> dict[str, Any]:
