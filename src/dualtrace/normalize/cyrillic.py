@@ -4,33 +4,14 @@ back as pinyin (the Palladius system: "ШЭНЬЧЖЭНЬ" -> "shenzhen")."""
 
 from __future__ import annotations
 
+from dualtrace.normalize.tables import table
+
 __all__ = ["CYR_LOANWORDS", "PALLADIUS_MARKS", "palladius_token", "translit_cyrillic"]
 
-_CYR = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
-    "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
-    "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
-    "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya",
-    "і": "i", "ї": "yi", "є": "ye", "ґ": "g", "ў": "u", "ә": "a", "ө": "o", "ү": "u", "ұ": "u",
-    "қ": "k", "ғ": "g", "ң": "n", "һ": "h",
-}  # fmt: skip
+_CYR: dict[str, str] = table("cyrillic")["letters"]
 
 # English words that Russian declarations spell in Cyrillic (names of foreign suppliers).
-CYR_LOANWORDS = {
-    "электроник": "electronic", "электроникс": "electronics", "электрикал": "electrical",
-    "текнолоджи": "technology", "технолоджи": "technology", "текнолоджиз": "technologies",
-    "технолоджиз": "technologies", "трейдинг": "trading", "трейд": "trade", "лимитед": "limited",
-    "ко": "co", "лтд": "ltd", "инк": "inc", "корп": "corp", "корпорейшн": "corporation",
-    "интернэшнл": "international", "интернешнл": "international", "интернешенел": "international",
-    "групп": "group", "груп": "group", "компани": "company", "индастри": "industry",
-    "индастриз": "industries", "холдинг": "holding", "холдингс": "holdings", "микро": "micro",
-    "лазер": "laser", "авионикс": "avionics", "оптикс": "optics", "инжиниринг": "engineering",
-    "систем": "system", "системс": "systems", "девайс": "device", "девайсиз": "devices",
-    "компонентс": "components", "сэмикондактор": "semiconductor", "гонконг": "hong kong",
-    "хонг": "hong", "конг": "kong", "энд": "and", "импорт": "import", "экспорт": "export",
-    "солюшнс": "solutions", "солюшн": "solution", "сервис": "service", "логистик": "logistics",
-    "энерджи": "energy", "пасифик": "pacific", "глобал": "global",
-}  # fmt: skip
+CYR_LOANWORDS: dict[str, str] = table("cyrillic")["loanwords"]
 
 
 def translit_cyrillic(word: str) -> str:
@@ -46,10 +27,7 @@ def translit_cyrillic(word: str) -> str:
 
 
 PALLADIUS_MARKS = ("чж", "цз", "нь", "ао", "уа", "уй", "эй", "ай", "ян", "сюй")
-_PAL_CONSONANTS = {
-    "ш": "sh", "ч": "ch", "ж": "r", "х": "h", "к": "k", "г": "g", "б": "b", "п": "p", "д": "d",
-    "т": "t", "м": "m", "ф": "f", "л": "l", "з": "z", "в": "w", "р": "r",
-}  # fmt: skip
+_PAL_CONSONANTS: dict[str, str] = table("cyrillic")["palladius_consonants"]
 _VOWELS = "аеёиоуыэюя"
 
 

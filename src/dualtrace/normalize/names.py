@@ -30,9 +30,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
-import yaml
 from normality import ascii_text
 from pypinyin import lazy_pinyin
 from rigour.names import remove_org_types
@@ -40,6 +38,7 @@ from rigour.names import remove_org_types
 from dualtrace.normalize.chinese import han_run, is_han
 from dualtrace.normalize.cyrillic import CYR_LOANWORDS, PALLADIUS_MARKS, palladius_token, translit_cyrillic
 from dualtrace.normalize.scripts import VOWELLESS, char_script, script_of
+from dualtrace.normalize.tables import table
 
 __all__ = [
     "GENERIC",
@@ -57,23 +56,7 @@ __all__ = [
 # --- Latin -----------------------------------------------------------------------------------
 
 # Customs-style abbreviations and their full words (after case folding).
-_ABBREVIATIONS = {
-    "elec": "electronic", "elect": "electronic", "electr": "electronic", "elecs": "electronic",
-    "tech": "technology", "techn": "technology", "technol": "technology", "tec": "technology",
-    "intl": "international", "int'l": "international", "inter": "international",
-    "comm": "communication", "comms": "communication", "grp": "group", "gp": "group",
-    "srvcs": "services", "svcs": "services", "svc": "services", "serv": "services",
-    "trdg": "trading", "trd": "trading", "mfg": "manufacturing", "mfr": "manufacturing",
-    "eqpt": "equipment", "equip": "equipment", "ind": "industrial", "indus": "industrial",
-    "inds": "industries", "dev": "development", "devt": "development", "eng": "engineering",
-    "engg": "engineering", "sci": "scientific", "instr": "instrument", "mach": "machinery",
-    "mgmt": "management", "hldgs": "holdings", "hldg": "holding", "natl": "national",
-    "imp": "import", "exp": "export", "impexp": "import export", "ctr": "center", "cntr": "center",
-    "assn": "association", "assoc": "association", "logist": "logistics", "sys": "system",
-    "semicon": "semiconductor", "hk": "hong kong", "hkg": "hong kong",
-    "prc": "china", "gen": "general", "info": "information", "kontsern": "concern",
-    "rossii": "russia", "rossiya": "russia", "rossiyskaya": "russian", "rf": "russia",
-}  # fmt: skip
+_ABBREVIATIONS: dict[str, str] = table("latin_words")["abbreviations"]
 
 # Phrases that are org types in Russian practice but not in rigour's tables; dropped.
 _ORG_PHRASES = re.compile(
@@ -91,40 +74,9 @@ _LEGAL_TAIL = re.compile(
 )
 
 # Words that say what a firm does or where, not which firm it is (weight < 1).
-GENERIC = {
-    # activity words
-    "technology", "electronic", "electrical", "trading", "trade", "industrial", "industry",
-    "international", "group", "holding", "holdings", "company", "corporation", "enterprise",
-    "import", "export", "development", "engineering", "manufacturing", "machinery", "equipment",
-    "services", "service", "system", "logistics", "supply", "chain", "management", "investment",
-    "scientific", "research", "institute", "production", "plant", "factory", "center", "centre",
-    "general", "global", "new", "material", "materials", "component", "components", "device",
-    "devices", "precision", "instrument", "communication", "network", "information", "energy",
-    "chemical", "software", "micro", "optics", "optical", "laser", "aviation", "aerospace",
-    "avionic", "semiconductor", "sensor", "special", "vehicle", "marine", "national", "state",
-    "federal", "joint", "stock", "limited", "liability", "association", "union", "branch",
-    "solution", "product", "products", "commercial", "business", "bureau", "design", "and", "of",
-    "the", "for", "de", "la", "le", "del", "al", "el", "firm", "concern", "heavy", "automobile",
-    "shipbuilding", "university", "radar", "measurement", "propellant", "food", "intelligent",
-    "optoelectronic", "ordnance", "tech", "sales", "agency", "partner", "partners", "capital",
-    "consulting", "resources", "resource", "power", "metal", "metals", "oil", "gas", "bank",
-    "import export", "zavod", "kompaniya", "gruppa", "optika", "spetsialnoy", "tekhnologii",
-    # places that many names begin with
-    "china", "hong", "kong", "shenzhen", "beijing", "shanghai", "guangzhou", "tianjin", "wuhan",
-    "xiamen", "jinan", "ningbo", "hangzhou", "chengdu", "xian", "nanjing", "suzhou", "dongguan",
-    "zhuhai", "huizhou", "moscow", "moskva", "russia", "russian", "rossiya", "sankt", "petersburg",
-    "peterburg", "ural", "uralskiy", "siberian", "sibirskiy", "asia", "euro", "eurasia", "dubai",
-    "emirates", "istanbul", "almaty", "bishkek", "yerevan", "minsk", "tashkent", "rossii",
-    "rossiyskoy", "federatsii", "federation", "shaanxi", "shanxi", "sichuan", "zhongyuan", "hebei",
-    "henan", "hubei", "hunan", "guangdong", "jiangsu", "zhejiang", "shandong", "fujian", "anhui",
-    "jiangxi", "liaoning", "jilin", "yunnan", "guizhou", "gansu", "guangxi", "xinjiang", "qilu",
-    "huabei", "huanan", "huadong", "xinan", "xibei", "dongbei", "sz",
-}  # fmt: skip
+GENERIC: set[str] = set(table("latin_words")["generic"])
 # Words that only say a firm is a firm: nearly weightless.
-ORG_WORDS = {
-    "concern", "group", "holding", "holdings", "company", "corporation", "corp", "enterprise",
-    "firm", "organization", "organisation", "incorporated",
-}  # fmt: skip
+ORG_WORDS: set[str] = set(table("latin_words")["org_words"])
 # Patronymics are often left out of a person's name: they weigh little.
 _PATRONYMIC = re.compile(r".+(?:ovich|evich|ovna|evna|ichna|vich|ovych|ivna)$")
 
@@ -205,13 +157,9 @@ def latinize(name: str) -> str:
 _ICU_SCRIPTS = {"Arab", "Hebr", "Grek", "Hang", "Jpan", "Zyyy"}
 
 
-def _number_tables() -> tuple[dict[str, str], frozenset[str]]:
-    text = resources.files(__package__).joinpath("data/number_words.yaml").read_text("utf-8")
-    data = yaml.safe_load(text)
-    return {str(k): str(v) for k, v in data["numbers"].items()}, frozenset(data["number_markers"])
-
-
-_NUMBER_WORDS, _NUMBER_MARKERS = _number_tables()
+_NUMBERS = table("number_words")
+_NUMBER_WORDS = {str(k): str(v) for k, v in _NUMBERS["numbers"].items()}
+_NUMBER_MARKERS = frozenset(_NUMBERS["number_markers"])
 # A legal form glued to the name in the list's own capitals ("SiemensAG", "GazpromOOO").
 _GLUED_FORM = re.compile(
     r"(?<=[a-z])(AG|GmbH|LLC|LLP|Ltd|LTD|Inc|Corp|SA|SpA|BV|NV|PLC|JSC|OOO|OAO|ZAO|PAO)\b"
@@ -331,14 +279,8 @@ def analyze(name: str) -> NameKey:
     )
 
 
-@lru_cache(maxsize=50_000)
-def _surname_tables() -> tuple[frozenset[str], frozenset[str]]:
-    text = resources.files(__package__).joinpath("data/chinese_surnames.yaml").read_text("utf-8")
-    data = yaml.safe_load(text)
-    return frozenset(data["compound"]), frozenset(data["single"])
-
-
-_ZH_COMPOUND_SURNAMES, _ZH_SURNAMES = _surname_tables()
+_ZH_COMPOUND_SURNAMES = frozenset(table("chinese_surnames")["compound"])
+_ZH_SURNAMES = frozenset(table("chinese_surnames")["single"])
 
 
 def _chinese_person(name: str) -> NameKey | None:
