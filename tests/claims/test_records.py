@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from dualtrace.api import Dualtrace
 from dualtrace.cli import build_app
 from dualtrace.errors import InputError
+from tests.bad_input import one_line_error
 
 
 def test_yaml_records_are_checked_as_written(claims_db: Dualtrace, tmp_path: Path) -> None:
@@ -39,11 +40,10 @@ def test_yaml_records_are_checked_as_written(claims_db: Dualtrace, tmp_path: Pat
     ],
 )
 def test_bad_records_are_one_line_errors(tmp_path: Path, text: str, problem: str) -> None:
-    path = tmp_path / "bad.yaml"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(InputError, match=problem) as err:
-        Dualtrace(":memory:").claims_parse([path])
-    assert "\n" not in str(err.value) and "bad.yaml" in str(err.value)
+    message = one_line_error(
+        tmp_path, text, InputError, lambda path: Dualtrace(":memory:").claims_parse([path])
+    )
+    assert problem in message and "bad.yaml" in message
 
 
 def test_cli_check_prints_parse_verdict_and_sql(claims_db: Dualtrace, tmp_path: Path) -> None:

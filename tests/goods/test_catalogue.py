@@ -9,6 +9,7 @@ import pytest
 from dualtrace.goods import CatalogueError, load_catalogue
 from dualtrace.goods.catalogue import Catalogue
 from dualtrace.reference import TIERS, chpl_entries
+from tests.bad_input import one_line_error
 
 REQUIRED = {
     "semiconductors",
@@ -98,12 +99,7 @@ claims:
     ],
 )
 def test_bad_files_give_one_clear_error(tmp_path: Path, text: str, message: str) -> None:
-    path = tmp_path / "bad.yaml"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(CatalogueError) as error:
-        load_catalogue(path)
-    assert message in str(error.value)
-    assert "\n" not in str(error.value)
+    assert message in one_line_error(tmp_path, text, CatalogueError, load_catalogue)
 
 
 def test_missing_file(tmp_path: Path) -> None:

@@ -45,6 +45,13 @@ class _Handler(FolderHandler):
         self.answer(200, body, {"ETag": etag, "Last-Modified": modified})
 
 
+def _sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, urls: dict[str, list[str]]) -> None:
+    """Point `lists update` at these URLs instead of the publishers'."""
+    config = tmp_path / "sources.json"
+    config.write_text(json.dumps(urls))
+    monkeypatch.setenv("DUALTRACE_LIST_SOURCES", str(config))
+
+
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, Path, list[tuple[str, int]]]]:
     root = tmp_path / "publisher"
@@ -57,9 +64,7 @@ def test_update_downloads_conditionally(
     server: tuple[str, Path, list[tuple[str, int]]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     base, root, hits = server
-    config = tmp_path / "sources.json"
-    config.write_text(json.dumps({"ofac_sdn": [f"{base}/sdn.csv", f"{base}/alt.csv", f"{base}/add.csv"]}))
-    monkeypatch.setenv("DUALTRACE_LIST_SOURCES", str(config))
+    _sources(tmp_path, monkeypatch, {"ofac_sdn": [f"{base}/{n}" for n in ("sdn.csv", "alt.csv", "add.csv")]})
     folder = tmp_path / "lists"
     with dualtrace.open(tmp_path / "w.duckdb") as dt:
         first = dt.lists_update(folder=folder)
@@ -90,9 +95,8 @@ def test_update_downloads_conditionally(
 
 
 def test_update_offline_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    config = tmp_path / "sources.json"
-    config.write_text(json.dumps({"un_sc": ["http://127.0.0.1:9/consolidated.xml"]}))  # discard port: refused
-    monkeypatch.setenv("DUALTRACE_LIST_SOURCES", str(config))
+    # port 9 (discard): the connection is refused
+    _sources(tmp_path, monkeypatch, {"un_sc": ["http://127.0.0.1:9/consolidated.xml"]})
     with (
         dualtrace.open(tmp_path / "w.duckdb") as dt,
         pytest.raises(OfflineError, match=r"^offline: cannot reach"),
@@ -180,9 +184,7 @@ def test_update_loads_a_file_a_killed_run_moved_in(
     """A run killed after moving the new file into place, before loading it: the next run loads
     it (it is new to the warehouse, whatever is on disk) and keeps the true previous file."""
     base, root, _ = server
-    config = tmp_path / "sources.json"
-    config.write_text(json.dumps({"ofac_sdn": [f"{base}/sdn.csv", f"{base}/alt.csv", f"{base}/add.csv"]}))
-    monkeypatch.setenv("DUALTRACE_LIST_SOURCES", str(config))
+    _sources(tmp_path, monkeypatch, {"ofac_sdn": [f"{base}/{n}" for n in ("sdn.csv", "alt.csv", "add.csv")]})
     folder = tmp_path / "lists"
     with dualtrace.open(tmp_path / "w.duckdb") as dt:
         dt.lists_update(folder=folder)

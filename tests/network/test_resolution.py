@@ -24,9 +24,17 @@ from dualtrace.session import Dualtrace
 INN_A = "7707083893"
 INN_B = "7736207543"
 USCC = "91440300MABTJ8797L"
+# a shipment as the tests write it: shipper, its id, its country, consignee, its id, repeat
+Line = tuple[str, str | None, str, str, str | None, int]
+# two spellings of one Hong Kong firm and a look-alike: what the decision tests split and merge
+ALPHA_AND_APEX: list[Line] = [
+    ("ALPHA PEAK TRADING LIMITED", None, "HKG", 'ООО "ВЕКТОР"', INN_A, 10),
+    ("ALPHA PEAK TRADING LTD", None, "HKG", 'ООО "ВЕКТОР"', INN_A, 3),
+    ("APEX SUMMIT TRADING LIMITED", None, "HKG", 'ООО "ВЕКТОР"', INN_A, 4),
+]
 
 
-def _lines(rows: list[tuple[str, str | None, str, str, str | None, int]]) -> pa.Table:
+def _lines(rows: list[Line]) -> pa.Table:
     """(shipper, shipper_id, shipper_country, consignee, consignee_id, repeat) -> shipments rows."""
     out: dict[str, list[Any]] = {
         k: []
@@ -62,7 +70,7 @@ def _lines(rows: list[tuple[str, str | None, str, str, str | None, int]]) -> pa.
     return pa.table(out)
 
 
-def _warehouse(tmp: Path, rows: list[tuple[str, str | None, str, str, str | None, int]]) -> Dualtrace:
+def _warehouse(tmp: Path, rows: list[Line]) -> Dualtrace:
     dt = dualtrace.open(tmp / "r.duckdb")
     synthetic.install(dt.con, _lines(rows))
     return dt
@@ -160,14 +168,7 @@ def test_rules_join_and_keep_apart(tmp_path: Path) -> None:
 
 
 def test_decisions_survive_rebuilds(tmp_path: Path) -> None:
-    dt = _warehouse(
-        tmp_path,
-        [
-            ("ALPHA PEAK TRADING LIMITED", None, "HKG", 'ООО "ВЕКТОР"', INN_A, 10),
-            ("ALPHA PEAK TRADING LTD", None, "HKG", 'ООО "ВЕКТОР"', INN_A, 3),
-            ("APEX SUMMIT TRADING LIMITED", None, "HKG", 'ООО "ВЕКТОР"', INN_A, 4),
-        ],
-    )
+    dt = _warehouse(tmp_path, ALPHA_AND_APEX)
     dt.network_build()
     alpha = _party(dt, "ALPHA PEAK TRADING LIMITED")
     assert alpha == _party(dt, "ALPHA PEAK TRADING LTD")
@@ -207,14 +208,7 @@ def test_decisions_survive_rebuilds(tmp_path: Path) -> None:
 def test_a_decision_that_fails_to_apply_is_not_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Recording a merge or split and applying it are one transaction: a failure while applying
     leaves no decision behind that the parties do not show."""
-    dt = _warehouse(
-        tmp_path,
-        [
-            ("ALPHA PEAK TRADING LIMITED", None, "HKG", 'ООО "ВЕКТОР"', INN_A, 10),
-            ("ALPHA PEAK TRADING LTD", None, "HKG", 'ООО "ВЕКТОР"', INN_A, 3),
-            ("APEX SUMMIT TRADING LIMITED", None, "HKG", 'ООО "ВЕКТОР"', INN_A, 4),
-        ],
-    )
+    dt = _warehouse(tmp_path, ALPHA_AND_APEX)
     dt.network_build()
     parties = dt.sql("SELECT name, party_id FROM party_records ORDER BY name, party_id")
 
