@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
+import duckdb
 import pytest
 
 import dualtrace
 from dualtrace.errors import WarehouseError
 from dualtrace.warehouse import connect, migrate, schema_version
-from dualtrace.warehouse.db import migrations
+from dualtrace.warehouse.db import bulk_insert, migrations
 
 
 def test_created_with_every_canonical_table_and_a_schema_version(tmp_path: Path) -> None:
@@ -73,3 +75,32 @@ def test_drop_source_removes_its_rows_quarantine_and_storage(tmp_path: Path) -> 
         # The same file can be loaded again afterwards.
         [again] = dt.ingest_shipments([data], mapping=mapping)
         assert again.status == "loaded"
+
+
+def test_bulk_insert_types_rows_by_the_table_and_parses_json_columns() -> None:
+    con = connect(":memory:")
+    row = {
+        "party_key": "k1",
+        "name": "N",
+        "list": "l",
+        "entity_id": "e1",
+        "score": 1,
+        "match_weight": 2.5,
+        "features": '{"a": [1, 2]}',
+    }
+    row |= {"programs": ["P"], "listing_date": date(2024, 5, 1), "ignored": "not a column"}
+    assert bulk_insert(con, "party_links", [row, {**row, "entity_id": "e2", "programs": None}]) == 2
+    got = con.execute(
+        "SELECT entity_id, score, (features->>'$.a[0]')::INT, programs, listing_date, screened_at IS NOT NULL"
+        " FROM party_links ORDER BY entity_id"
+    ).fetchall()
+    # an int score becomes DOUBLE, the JSON is queryable, the omitted column keeps its default
+    assert got == [
+        ("e1", 1.0, 1, ["P"], date(2024, 5, 1), True),
+        ("e2", 1.0, 1, None, date(2024, 5, 1), True),
+    ]
+    with pytest.raises(duckdb.Error):
+        bulk_insert(con, "party_links", [{**row, "entity_id": "e3", "features": "{not json"}])
+    assert bulk_insert(con, "party_links", []) == 0
+    assert con.execute("SELECT count(*) FROM party_links").fetchone() == (2,)
+    assert not con.execute("SELECT * FROM duckdb_views() WHERE view_name LIKE '_dt_bulk%'").fetchall()

@@ -30,7 +30,7 @@ from dualtrace.lists.entity_rows import (
     write_details,
 )
 from dualtrace.lists.model import Batch, ListEntity
-from dualtrace.warehouse.db import fetch_one, transaction
+from dualtrace.warehouse.db import bulk_insert, fetch_one, transaction
 
 __all__ = ["VersionReport", "file_sha256", "store"]
 
@@ -73,41 +73,8 @@ def file_sha256(paths: list[Path]) -> str:
     return digest.hexdigest()
 
 
-_ARROW_ENTITY = pa.schema(
-    [
-        ("list", pa.string()),
-        ("entity_id", pa.string()),
-        ("schema", pa.string()),
-        ("caption", pa.string()),
-        ("properties", pa.string()),
-        ("datasets", pa.list_(pa.string())),
-        ("target", pa.bool_()),
-        ("programs", pa.list_(pa.string())),
-        ("listing_date", pa.date32()),
-        ("topics", pa.list_(pa.string())),
-        ("countries", pa.list_(pa.string())),
-        ("first_seen", pa.timestamp("us")),
-        ("last_seen", pa.timestamp("us")),
-        ("last_change", pa.timestamp("us")),
-        ("active", pa.bool_()),
-        ("version_id", pa.int32()),
-        ("removed_in", pa.int32()),
-        ("content_hash", pa.string()),
-    ]
-)
-
-
 def _insert_entities(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> None:
-    if not rows:
-        return
-    arrow = pa.Table.from_pylist(rows, schema=_ARROW_ENTITY)
-    con.register("_dt_entities", arrow)
-    try:
-        cols = ", ".join(_ARROW_ENTITY.names)
-        select = ", ".join("properties::JSON" if c == "properties" else c for c in _ARROW_ENTITY.names)
-        con.execute(f"INSERT INTO entities ({cols}) SELECT {select} FROM _dt_entities")
-    finally:
-        con.unregister("_dt_entities")
+    bulk_insert(con, "entities", rows)
 
 
 @dataclass(frozen=True)

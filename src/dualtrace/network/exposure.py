@@ -24,12 +24,11 @@ from typing import Any
 
 import duckdb
 import networkx as nx
-import pyarrow as pa
 
 from dualtrace.network import intermediary
 from dualtrace.network.ownership_store import is_current
 from dualtrace.network.trade import line_facts_sql
-from dualtrace.warehouse.db import register_frame, transaction
+from dualtrace.warehouse.db import bulk_insert, transaction
 
 __all__ = ["MAX_HOPS", "ExposureSummary", "compute_exposure", "ownership_graph", "trade_graph"]
 
@@ -174,30 +173,6 @@ LEFT JOIN m ON m.party = o.party
 ORDER BY o.party
 """
 
-_EXPOSURE_SCHEMA = pa.schema(
-    [
-        ("party_id", pa.string()),
-        ("name", pa.string()),
-        ("country", pa.string()),
-        ("listed", pa.bool_()),
-        ("sanctioned_by_ownership", pa.bool_()),
-        ("ownership_hops", pa.int32()),
-        ("ownership_path", pa.string()),
-        ("trade_hops", pa.int32()),
-        ("trade_path", pa.string()),
-        ("listed_partners", pa.int32()),
-        ("high_risk_partners", pa.int32()),
-        ("lines", pa.int64()),
-        ("volume_usd", pa.float64()),
-        ("listed_volume_share", pa.float64()),
-        ("high_risk_volume_share", pa.float64()),
-        ("first_date", pa.date32()),
-        ("last_date", pa.date32()),
-        ("signals", pa.list_(pa.string())),
-        ("signal_detail", pa.string()),
-    ]
-)
-
 
 def _trade_metrics(con: duckdb.DuckDBPyConnection) -> list[tuple[Any, ...]]:
     if (
@@ -213,18 +188,9 @@ def _path_json(steps: list[dict[str, Any]] | None) -> str | None:
 
 
 def _store(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> None:
-    with (
-        register_frame(con, "_nw_exposure", pa.Table.from_pylist(rows, schema=_EXPOSURE_SCHEMA)),
-        transaction(con),
-    ):
+    with transaction(con):
         con.execute("DELETE FROM party_exposure")
-        con.execute(
-            "INSERT INTO party_exposure SELECT party_id, name, country, listed, sanctioned_by_ownership,"
-            " ownership_hops, ownership_path::JSON, trade_hops, trade_path::JSON, listed_partners,"
-            " high_risk_partners, lines, volume_usd, listed_volume_share,"
-            " high_risk_volume_share, first_date,"
-            " last_date, signals, signal_detail::JSON FROM _nw_exposure"
-        )
+        bulk_insert(con, "party_exposure", rows)
 
 
 def compute_exposure(con: duckdb.DuckDBPyConnection, as_of: date) -> ExposureSummary:

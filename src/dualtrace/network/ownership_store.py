@@ -17,9 +17,8 @@ from datetime import date
 from typing import Any
 
 import duckdb
-import pyarrow as pa
 
-from dualtrace.warehouse.db import fetch_one, transaction
+from dualtrace.warehouse.db import bulk_insert, fetch_one, transaction
 
 __all__ = ["Edge", "LoadReport", "insert_edges", "is_current", "node_ref", "record_load"]
 
@@ -76,30 +75,6 @@ def is_current(start: date | None, end: date | None, as_of: date) -> bool:
     return (start is None or start <= as_of) and (end is None or end > as_of)
 
 
-_SCHEMA = pa.schema(
-    [
-        ("ownership_id", pa.string()),
-        ("source", pa.string()),
-        ("load_id", pa.int32()),
-        ("parent", pa.string()),
-        ("child", pa.string()),
-        ("parent_name", pa.string()),
-        ("parent_id", pa.string()),
-        ("parent_country", pa.string()),
-        ("parent_schema", pa.string()),
-        ("child_name", pa.string()),
-        ("child_id", pa.string()),
-        ("child_country", pa.string()),
-        ("share", pa.float64()),
-        ("relation", pa.string()),
-        ("start_date", pa.date32()),
-        ("end_date", pa.date32()),
-        ("status", pa.string()),
-        ("evidence", pa.string()),
-    ]
-)
-
-
 def insert_edges(con: duckdb.DuckDBPyConnection, edges: list[Edge], load_id: int | None) -> None:
     if not edges:
         return
@@ -109,13 +84,7 @@ def insert_edges(con: duckdb.DuckDBPyConnection, edges: list[Edge], load_id: int
         row["load_id"] = load_id
         row["evidence"] = json.dumps(e.evidence, ensure_ascii=False, default=str)
         rows.append(row)
-    con.register("_nw_edges", pa.Table.from_pylist(rows, schema=_SCHEMA))
-    try:
-        cols = ", ".join(_SCHEMA.names)
-        select = ", ".join("evidence::JSON" if c == "evidence" else c for c in _SCHEMA.names)
-        con.execute(f"INSERT INTO ownership ({cols}) SELECT {select} FROM _nw_edges")
-    finally:
-        con.unregister("_nw_edges")
+    bulk_insert(con, "ownership", rows)
 
 
 def record_load(

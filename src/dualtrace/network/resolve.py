@@ -25,7 +25,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Concatenate, ParamSpec
 
 import duckdb
 import numpy as np
@@ -38,6 +38,8 @@ from dualtrace.network.ids import STRONG, is_strong, parse_ref
 from dualtrace.network.records import entity_records, ownership_records, shipment_records
 from dualtrace.normalize.name_keys import NameKeys, key_pool, keys_for, name_keys
 from dualtrace.warehouse.db import transaction
+
+_P = ParamSpec("_P")
 
 __all__ = [
     "LISTED_SQL",
@@ -643,28 +645,24 @@ def apply_decision(con: duckdb.DuckDBPyConnection, decision: dict[str, Any]) -> 
         refresh_parties(con, sorted(touched))
 
 
-def merge_parties(
-    con: duckdb.DuckDBPyConnection, a: str, b: str, *, note: str | None = None, reviewer: str | None = None
-) -> dict[str, Any]:
-    """Record that two parties are one and apply it, in one transaction: a kill between the two
-    would leave a decision that the parties do not show until the next build."""
-    with transaction(con):
-        decision = record_merge(con, a, b, note=note, reviewer=reviewer)
-        apply_decision(con, decision)
-    return decision
+def _applied(
+    record: Callable[Concatenate[duckdb.DuckDBPyConnection, _P], dict[str, Any]], doc: str
+) -> Callable[Concatenate[duckdb.DuckDBPyConnection, _P], dict[str, Any]]:
+    """A decision recorded and applied in one transaction: a kill between the two would leave a
+    decision that the parties do not show until the next build."""
+
+    def run(con: duckdb.DuckDBPyConnection, /, *args: _P.args, **kwargs: _P.kwargs) -> dict[str, Any]:
+        with transaction(con):
+            decision = record(con, *args, **kwargs)
+            apply_decision(con, decision)
+        return decision
+
+    run.__doc__ = doc
+    return run
 
 
-def split_parties(
-    con: duckdb.DuckDBPyConnection,
-    party: str,
-    *,
-    names: list[str] | None = None,
-    refs: list[str] | None = None,
-    note: str | None = None,
-    reviewer: str | None = None,
-) -> dict[str, Any]:
-    """Record that some records of a party are another party and apply it, in one transaction."""
-    with transaction(con):
-        decision = record_split(con, party, names=names, refs=refs, note=note, reviewer=reviewer)
-        apply_decision(con, decision)
-    return decision
+merge_parties = _applied(record_merge, "Record that two parties are one and apply it.")
+split_parties = _applied(
+    record_split,
+    "Record that some records of a party (by name as written, or by ref) are another party and apply it.",
+)

@@ -26,7 +26,7 @@ from dualtrace.findings import Evidence, Finding, RowRef, record_run
 from dualtrace.normalize.party_keys import party_key
 from dualtrace.screening.engine import Screener
 from dualtrace.screening.score import DEFAULT_THRESHOLD, Query, Scored
-from dualtrace.warehouse.db import fetch_one, transaction
+from dualtrace.warehouse.db import bulk_insert, fetch_one, transaction
 
 __all__ = ["STRONG", "PartiesReport", "screen_parties"]
 
@@ -134,37 +134,8 @@ def _link_rows(
     return out
 
 
-_LINK_SCHEMA = pa.schema(
-    [
-        ("party_key", pa.string()),
-        ("name", pa.string()),
-        ("country", pa.string()),
-        ("party_id", pa.string()),
-        ("list", pa.string()),
-        ("entity_id", pa.string()),
-        ("caption", pa.string()),
-        ("matched_name", pa.string()),
-        ("score", pa.float64()),
-        ("match_weight", pa.float64()),
-        ("programs", pa.list_(pa.string())),
-        ("listing_date", pa.date32()),
-        ("explanation", pa.string()),
-        ("features", pa.string()),
-        ("decision", pa.string()),
-    ]
-)
-
-
 def _insert_links(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> None:
-    if not rows:
-        return
-    con.register("_dt_links", pa.Table.from_pylist(rows, schema=_LINK_SCHEMA))
-    try:
-        cols = ", ".join(_LINK_SCHEMA.names)
-        select = ", ".join("features::JSON" if c == "features" else c for c in _LINK_SCHEMA.names)
-        con.execute(f"INSERT INTO party_links ({cols}) SELECT {select} FROM _dt_links")
-    finally:
-        con.unregister("_dt_links")
+    bulk_insert(con, "party_links", rows)
 
 
 def screen_parties(

@@ -206,3 +206,26 @@ def register_frame(
         yield name
     finally:
         con.unregister(name)
+
+
+def bulk_insert(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Mapping[str, Any]]) -> int:
+    """Insert dicts into a table in one statement through Arrow; returns how many.
+
+    The table itself gives the Arrow types, so no column list is written twice: the columns are
+    the table's that the first row names (the others keep their defaults), and JSON columns take
+    their text through ``::JSON`` so that a malformed document fails here, not in a later read."""
+    if not rows:
+        return 0
+    target = con.sql(f"SELECT * FROM {table} LIMIT 0")
+    is_json = {name: str(kind) == "JSON" for name, kind in zip(target.columns, target.types, strict=True)}
+    fields = [
+        pa.field(f.name, pa.string()) if is_json[f.name] else f
+        for f in target.arrow().schema
+        if f.name in rows[0]
+    ]
+    frame = pa.Table.from_pylist(list(rows), schema=pa.schema(fields))
+    names = ", ".join(f'"{f.name}"' for f in fields)
+    select = ", ".join(f'"{f.name}"::JSON' if is_json[f.name] else f'"{f.name}"' for f in fields)
+    with register_frame(con, f"_dt_bulk_{table}", frame) as view:
+        con.execute(f"INSERT INTO {table} ({names}) SELECT {select} FROM {view}")
+    return len(rows)
