@@ -120,8 +120,8 @@ def _units_only(con: object) -> None:
     import pyarrow as pa
 
     from dualtrace.network import pairs
+    from dualtrace.network.record_table import load_record_table
     from dualtrace.network.records import shipment_records
-    from dualtrace.network.resolve import load_record_table
     from dualtrace.normalize.name_keys import name_keys
 
     records = shipment_records(con)  # type: ignore[arg-type]

@@ -14,7 +14,7 @@ import pytest
 import dualtrace
 from dualtrace.demo import party_lines as synthetic
 from dualtrace.errors import InputError
-from dualtrace.network import resolve
+from dualtrace.network import apply_decisions
 from dualtrace.network.ids import clean_ids
 from dualtrace.network.resolve import resolve_parties
 from dualtrace.normalize.name_keys import keys_for, palladius_reading
@@ -215,7 +215,7 @@ def test_a_decision_that_fails_to_apply_is_not_kept(tmp_path: Path, monkeypatch:
     def fail(*_: object, **__: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(resolve, "refresh_parties", fail)  # the last write of applying a decision
+    monkeypatch.setattr(apply_decisions, "refresh_parties", fail)  # the last write of applying a decision
     with pytest.raises(RuntimeError, match="disk full"):
         dt.party_merge("ALPHA PEAK TRADING LIMITED", "APEX SUMMIT TRADING LIMITED")
     with pytest.raises(RuntimeError, match="disk full"):

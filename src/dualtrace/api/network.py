@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from dualtrace.api.base import PathLike, SessionBase
+from dualtrace.network.apply_decisions import merge_parties, split_parties
 from dualtrace.network.build import build_network
 from dualtrace.network.export import export_network
 from dualtrace.network.exposure import exposure_rows
 from dualtrace.network.ownership_load import load_ownership
-from dualtrace.network.resolve import merge_parties, split_parties
 from dualtrace.network.show import party_show
 
 

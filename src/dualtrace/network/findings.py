@@ -90,14 +90,7 @@ def _ownership_exposure(con: duckdb.DuckDBPyConnection, as_of: date) -> list[Fin
         usd = sum(float(r[3] or 0) for r in lines)
         dates = [r[2] for r in lines if r[2] is not None]
         roots = sorted({c[0]["party_id"] for c in chains_list if c})
-        if sbo:
-            score, verdict = 0.92, "treated as sanctioned under the 50% rule"
-        elif unknown:
-            score, verdict = 0.75, "controlled by a listed or blocked party (share not given)"
-        elif agg >= 25:
-            score, verdict = 0.45, "a minority stake, below the 50% rule"
-        else:
-            score, verdict = 0.25, "a small stake, below the 50% rule"
+        score, verdict = _ownership_verdict(sbo, unknown, agg)
         chain_txt = "; ".join(_chain_text(c) for c in chains_list[:3])
         parts = [ScorePart("ownership_rule", score, agg, verdict)]
         out.append(
@@ -134,21 +127,37 @@ def _ownership_exposure(con: duckdb.DuckDBPyConnection, as_of: date) -> list[Fin
                     ),
                     rows=[RowRef("shipments", int(r[0]), int(r[1])) for r in lines[:MAX_ROWS]],
                     entities=_entities(con, roots),
-                    table=[
-                        {
-                            "owner": o["name"],
-                            "share": o["share"],
-                            "listed": o["listed"],
-                            "blocked": o["blocked"],
-                            "sources": sorted({r["source"] for r in o["records"]}),
-                        }
-                        for o in json.loads(owners)
-                    ],
+                    table=_owner_table(owners),
                     notes=[explanation],
                 ),
             )
         )
     return out
+
+
+def _ownership_verdict(sbo: bool, unknown: bool, agg: float) -> tuple[float, str]:
+    """The score and verdict of a party owned by listed or blocked parties."""
+    if sbo:
+        return 0.92, "treated as sanctioned under the 50% rule"
+    if unknown:
+        return 0.75, "controlled by a listed or blocked party (share not given)"
+    if agg >= 25:
+        return 0.45, "a minority stake, below the 50% rule"
+    return 0.25, "a small stake, below the 50% rule"
+
+
+def _owner_table(owners: str) -> list[dict[str, Any]]:
+    """The evidence table: the party's listed or blocked owners (``party_control.owners``)."""
+    return [
+        {
+            "owner": o["name"],
+            "share": o["share"],
+            "listed": o["listed"],
+            "blocked": o["blocked"],
+            "sources": sorted({r["source"] for r in o["records"]}),
+        }
+        for o in json.loads(owners)
+    ]
 
 
 def _intermediaries(con: duckdb.DuckDBPyConnection) -> list[Finding]:

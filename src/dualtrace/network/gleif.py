@@ -21,7 +21,7 @@ import json
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import duckdb
 
@@ -71,6 +71,41 @@ def _items(path: Path) -> Iterator[dict[str, Any]]:
 def read_gleif(paths: list[Path], source: str = "gleif") -> tuple[list[Edge], LoadReport, str]:
     """Edges, a report with counts, and a digest of the files read."""
     files = _files(paths)
+    names, relations, exceptions, records, digest = _read_records(files)
+    if not relations and not names and not exceptions:
+        raise InputError("no GLEIF records (lei-records, relationship-records, reporting-exceptions) found")
+    edges: list[Edge] = []
+    skipped: dict[str, int] = {}
+    for rid, attrs in sorted(relations.items()):
+        edge = _edge(rid, attrs, names, source)
+        if edge is None:
+            skipped["relationship without both nodes"] = skipped.get("relationship without both nodes", 0) + 1
+            continue
+        edges.append(edge)
+    for attrs in exceptions.values():
+        key = f"reporting exception: {attrs.get('category')} {attrs.get('reason')}"
+        skipped[key] = skipped.get(key, 0) + 1
+    report = LoadReport(
+        source=source,
+        layout="gleif-api-json",
+        files=[str(f) for f in files],
+        records=records,
+        skipped=skipped,
+    )
+    return edges, report, digest
+
+
+class _Records(NamedTuple):
+    """What the GLEIF files hold, and a digest of their bytes."""
+
+    names: dict[str, tuple[str, str | None]]  # LEI -> (legal name, country)
+    relations: dict[str, dict[str, Any]]  # relationship record id -> attributes
+    exceptions: dict[str, dict[str, Any]]  # reporting exception id -> attributes
+    records: int
+    digest: str
+
+
+def _read_records(files: list[Path]) -> _Records:
     digest = hashlib.sha256()
     names: dict[str, tuple[str, str | None]] = {}
     relations: dict[str, dict[str, Any]] = {}
@@ -92,64 +127,52 @@ def read_gleif(paths: list[Path], source: str = "gleif") -> tuple[list[Edge], Lo
                 relations[str(item.get("id"))] = attrs
             elif kind == "reporting-exceptions":
                 exceptions[str(item.get("id"))] = attrs
-    if not relations and not names and not exceptions:
-        raise InputError("no GLEIF records (lei-records, relationship-records, reporting-exceptions) found")
-    edges: list[Edge] = []
-    skipped: dict[str, int] = {}
-    for rid, attrs in sorted(relations.items()):
-        rel = attrs.get("relationship") or {}
-        child = (rel.get("startNode") or {}).get("id")
-        parent = (rel.get("endNode") or {}).get("id")
-        if not child or not parent:
-            skipped["relationship without both nodes"] = skipped.get("relationship without both nodes", 0) + 1
-            continue
-        period: dict[str, Any] = next(
-            (p for p in rel.get("periods") or [] if p.get("type") == "RELATIONSHIP_PERIOD"), {}
-        )
-        start = parse_date(period.get("startDate"))
-        end = parse_date(period.get("endDate"), end=True)
-        status = rel.get("status")
-        if status == "INACTIVE" and end is None:
-            end = parse_date(attrs.get("validTo"), end=True) or date.today()
-        pname, pcountry = names.get(parent, (None, None))
-        cname, ccountry = names.get(child, (None, None))
-        edges.append(
-            Edge(
-                ownership_id=f"gleif:{rid}",
-                source=source,
-                parent=f"lei:{parent}",
-                child=f"lei:{child}",
-                relation=_RELATION.get(str(rel.get("type")), str(rel.get("type")).lower()),
-                share=None,
-                parent_name=pname or parent,
-                parent_id=parent,
-                parent_country=_iso3(pcountry),
-                child_name=cname or child,
-                child_id=child,
-                child_country=_iso3(ccountry),
-                start_date=start,
-                end_date=end,
-                status=status,
-                evidence={
-                    "relationship_record": rid,
-                    "type": rel.get("type"),
-                    "status": status,
-                    "periods": rel.get("periods"),
-                    "corroboration": (attrs.get("registration") or {}).get("corroborationLevel"),
-                },
-            )
-        )
-    for attrs in exceptions.values():
-        key = f"reporting exception: {attrs.get('category')} {attrs.get('reason')}"
-        skipped[key] = skipped.get(key, 0) + 1
-    report = LoadReport(
-        source=source,
-        layout="gleif-api-json",
-        files=[str(f) for f in files],
-        records=records,
-        skipped=skipped,
+    return _Records(names, relations, exceptions, records, digest.hexdigest())
+
+
+def _edge(
+    rid: str, attrs: dict[str, Any], names: dict[str, tuple[str, str | None]], source: str
+) -> Edge | None:
+    """The edge of one relationship record, None when it lacks one of its nodes."""
+    rel = attrs.get("relationship") or {}
+    child = (rel.get("startNode") or {}).get("id")
+    parent = (rel.get("endNode") or {}).get("id")
+    if not child or not parent:
+        return None
+    period: dict[str, Any] = next(
+        (p for p in rel.get("periods") or [] if p.get("type") == "RELATIONSHIP_PERIOD"), {}
     )
-    return edges, report, digest.hexdigest()
+    start = parse_date(period.get("startDate"))
+    end = parse_date(period.get("endDate"), end=True)
+    status = rel.get("status")
+    if status == "INACTIVE" and end is None:
+        end = parse_date(attrs.get("validTo"), end=True) or date.today()
+    pname, pcountry = names.get(parent, (None, None))
+    cname, ccountry = names.get(child, (None, None))
+    return Edge(
+        ownership_id=f"gleif:{rid}",
+        source=source,
+        parent=f"lei:{parent}",
+        child=f"lei:{child}",
+        relation=_RELATION.get(str(rel.get("type")), str(rel.get("type")).lower()),
+        share=None,
+        parent_name=pname or parent,
+        parent_id=parent,
+        parent_country=_iso3(pcountry),
+        child_name=cname or child,
+        child_id=child,
+        child_country=_iso3(ccountry),
+        start_date=start,
+        end_date=end,
+        status=status,
+        evidence={
+            "relationship_record": rid,
+            "type": rel.get("type"),
+            "status": status,
+            "periods": rel.get("periods"),
+            "corroboration": (attrs.get("registration") or {}).get("corroborationLevel"),
+        },
+    )
 
 
 def _iso3(code: str | None) -> str | None:
