@@ -14,22 +14,10 @@ def _value(v: Any, field: str, temporal: bool) -> Any:
     return v
 
 
-def spec(chart: dict[str, Any], table: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The Vega-Lite spec of a finding's chart, or None when it has nothing to draw."""
-    if not chart or not table:
-        return None
-    x, y = chart.get("x"), chart.get("y")
-    if not x or not y or not any(r.get(y) is not None for r in table):
-        return None
-    temporal = chart.get("x_type") == "temporal"
-    values = [
-        {k: _value(v, k, temporal and k == x) for k, v in r.items()}
-        for r in table
-        if r.get(y) is not None and (chart.get("y_scale") != "log" or (r.get(y) or 0) > 0)
-    ]
-    if not values:
-        return None
-    mark = chart.get("mark", "line")
+def _encoding(
+    chart: dict[str, Any], table: list[dict[str, Any]], x: str, y: str, temporal: bool
+) -> dict[str, Any]:
+    """The x, y, tooltip and colour channels of the main layer."""
     y_axis: dict[str, Any] = {"format": ".0%" if chart.get("y_format") == "%" else "~s"}
     encoding: dict[str, Any] = {
         "x": {
@@ -50,20 +38,14 @@ def spec(chart: dict[str, Any], table: list[dict[str, Any]]) -> dict[str, Any] |
     color = chart.get("color")
     if color:
         encoding["color"] = {"field": color, "type": "nominal", "title": None, "legend": {"orient": "bottom"}}
-        if mark == "bar" and chart.get("group"):
+        if chart.get("mark", "line") == "bar" and chart.get("group"):
             encoding["xOffset"] = {"field": color}
-    main: dict[str, Any] = {
-        "mark": {
-            "type": mark,
-            "tooltip": True,
-            **({"point": False, "strokeWidth": 1.6} if mark == "line" else {}),
-        },
-        "encoding": encoding,
-    }
-    if mark == "point":
-        main["mark"]["filled"] = True
-        main["mark"]["size"] = 40
-    layers = [main]
+    return encoding
+
+
+def _rules(chart: dict[str, Any], temporal: bool) -> list[dict[str, Any]]:
+    """The marked date (a dashed rule with its label) and the marked level (a dashed rule)."""
+    layers: list[dict[str, Any]] = []
     if chart.get("rule") and temporal:
         layers.append(
             {
@@ -98,13 +80,43 @@ def spec(chart: dict[str, Any], table: list[dict[str, Any]]) -> dict[str, Any] |
                 "encoding": {"y": {"field": "norm", "type": "quantitative"}},
             }
         )
+    return layers
+
+
+def spec(chart: dict[str, Any], table: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The Vega-Lite spec of a finding's chart, or None when it has nothing to draw."""
+    if not chart or not table:
+        return None
+    x, y = chart.get("x"), chart.get("y")
+    if not x or not y or not any(r.get(y) is not None for r in table):
+        return None
+    temporal = chart.get("x_type") == "temporal"
+    values = [
+        {k: _value(v, k, temporal and k == x) for k, v in r.items()}
+        for r in table
+        if r.get(y) is not None and (chart.get("y_scale") != "log" or (r.get(y) or 0) > 0)
+    ]
+    if not values:
+        return None
+    mark = chart.get("mark", "line")
+    main: dict[str, Any] = {
+        "mark": {
+            "type": mark,
+            "tooltip": True,
+            **({"point": False, "strokeWidth": 1.6} if mark == "line" else {}),
+        },
+        "encoding": _encoding(chart, table, x, y, temporal),
+    }
+    if mark == "point":
+        main["mark"]["filled"] = True
+        main["mark"]["size"] = 40
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "title": {"text": chart.get("title", ""), "fontSize": 12, "anchor": "start"},
         "width": WIDTH,
         "height": HEIGHT,
         "data": {"values": values},
-        "layer": layers,
+        "layer": [main, *_rules(chart, temporal)],
         "config": {"view": {"stroke": None}, "axis": {"labelFontSize": 10, "titleFontSize": 10}},
     }
 

@@ -205,42 +205,36 @@ def coverage_html(gaps: list[dict[str, Any]]) -> str:
     )
 
 
-def render(data: ReportData, top: int) -> tuple[str, int]:
-    """The report as one HTML document, and the number of charts in it."""
-    kinds = data.kinds()
-    counts = {k: len(data.of_kind(k)) for k in kinds}
-    # The first finding of each kind about trade (data quality is context), then the rest, in
-    # the one ranking.
-    leads = sorted((data.of_kind(k)[0] for k in kinds if k != "data_quality"), key=rank_key)
-    rest = [f for f in sorted(data.findings, key=rank_key) if f not in leads and f.kind != "data_quality"]
-    best = leads + rest[: max(0, 12 - len(leads))]
-    nav = " ".join(f"<a href='#kind-{_text(k)}'>{_text(title(k))} ({counts[k]})</a>" for k in kinds)
+def _kind_section(kind: str, items: list[Finding], top: int) -> tuple[str, int]:
+    """One kind's section: its first ``top`` findings as cards, the rest in a table; and the
+    number of charts drawn."""
     n_charts = 0
-    sections = []
-    for kind in kinds:
-        items = data.of_kind(kind)
-        cards = []
-        for f in items[:top]:
-            vl = charts.spec(f.evidence.chart, f.evidence.table)
-            svg = charts.svg(vl) if vl else None
-            n_charts += svg is not None
-            cards.append(finding_html(f, svg))
-        more = ""
-        if len(items) > top:
-            rest_rows = [
-                {"severity": f.severity, "score": round(f.score, 2), "headline": f.headline}
-                for f in items[top:]
-            ]
-            more = (
-                f"<details><summary>{len(rest_rows)} more {kind} findings</summary>"
-                f"{table(rest_rows)}</details>"
-            )
-        sections.append(
-            f"<section class='kind' id='kind-{_text(kind)}'><h2>{_text(title(kind))} ({len(items)})</h2>"
-            + "".join(cards)
-            + more
-            + "</section>"
+    cards = []
+    for f in items[:top]:
+        vl = charts.spec(f.evidence.chart, f.evidence.table)
+        svg = charts.svg(vl) if vl else None
+        n_charts += svg is not None
+        cards.append(finding_html(f, svg))
+    more = ""
+    if len(items) > top:
+        rest_rows = [
+            {"severity": f.severity, "score": round(f.score, 2), "headline": f.headline} for f in items[top:]
+        ]
+        more = (
+            f"<details><summary>{len(rest_rows)} more {kind} findings</summary>"
+            f"{table(rest_rows)}</details>"
         )
+    section = (
+        f"<section class='kind' id='kind-{_text(kind)}'><h2>{_text(title(kind))} ({len(items)})</h2>"
+        + "".join(cards)
+        + more
+        + "</section>"
+    )
+    return section, n_charts
+
+
+def _sources_html(data: ReportData) -> str:
+    """Every file loaded with its row accounting (rows read = loaded + quarantined)."""
     source_rows = [
         {
             "source": s["source_id"],
@@ -257,12 +251,37 @@ def render(data: ReportData, top: int) -> tuple[str, int]:
         for s in data.sources
     ]
     totals = [sum(int(s[k]) for s in data.sources) for k in ("rows_read", "rows_loaded", "rows_quarantined")]
-    runs = ", ".join(f"{r['command']} {r['run_id']}" for r in data.runs) or "none"
-    top_list = "".join(
+    return f"""<section id="sources"><h2>Data sources</h2>
+<p>Every file loaded, with its row accounting: rows read = rows loaded + rows quarantined (quarantined rows
+are
+kept with their line and reason: <code>dualtrace quarantine</code>). Total: read {totals[0]:,} = loaded
+{totals[1]:,} +
+quarantined {totals[2]:,}.</p>
+{table(source_rows)}</section>"""
+
+
+def _strongest(data: ReportData, kinds: list[str]) -> str:
+    """The first finding of each kind about trade (data quality is context), then the rest, in
+    the one ranking: up to 12, as a list of links."""
+    leads = sorted((data.of_kind(k)[0] for k in kinds if k != "data_quality"), key=rank_key)
+    rest = [f for f in sorted(data.findings, key=rank_key) if f not in leads and f.kind != "data_quality"]
+    best = leads + rest[: max(0, 12 - len(leads))]
+    return "".join(
         f"<li><span class='badge {_text(f.severity)}'>{_text(f.severity)}</span>"
         f"<a href='#{_text(f.finding_id or f.key())}'>{_text(f.headline)}</a></li>"
         for f in best
     )
+
+
+def render(data: ReportData, top: int) -> tuple[str, int]:
+    """The report as one HTML document, and the number of charts in it."""
+    kinds = data.kinds()
+    counts = {k: len(data.of_kind(k)) for k in kinds}
+    nav = " ".join(f"<a href='#kind-{_text(k)}'>{_text(title(k))} ({counts[k]})</a>" for k in kinds)
+    built = [_kind_section(kind, data.of_kind(kind), top) for kind in kinds]
+    sections = [section for section, _ in built]
+    n_charts = sum(n for _, n in built)
+    runs = ", ".join(f"{r['command']} {r['run_id']}" for r in data.runs) or "none"
     claims_link = " <a href='#claims'>Claims checked</a>" if data.claims else ""
     body = f"""<header><h1>dualtrace report</h1>
 <p>Warehouse {_text(data.warehouse)} · generated {_text(data.generated_at.isoformat(sep=" "))} ·
@@ -272,19 +291,13 @@ warehouse.</p></header>
 <main>
 <nav>{nav}{claims_link} <a href="#tested">What was tested</a> <a href="#coverage">Coverage</a>
 <a href="#sources">Data sources</a></nav>
-<section id="summary"><h2>Strongest findings</h2><ol class="top">{top_list}</ol>
+<section id="summary"><h2>Strongest findings</h2><ol class="top">{_strongest(data, kinds)}</ol>
 {table([{"kind": title(k), "findings": counts[k]} for k in kinds])}</section>
 {"".join(sections)}
 {tested_html(data)}
 {coverage_html(data.gaps)}
 {claims_html(data.claims)}
-<section id="sources"><h2>Data sources</h2>
-<p>Every file loaded, with its row accounting: rows read = rows loaded + rows quarantined (quarantined rows
-are
-kept with their line and reason: <code>dualtrace quarantine</code>). Total: read {totals[0]:,} = loaded
-{totals[1]:,} +
-quarantined {totals[2]:,}.</p>
-{table(source_rows)}</section>
+{_sources_html(data)}
 <footer>Made by dualtrace. Charts rendered offline (Vega-Lite via vl-convert); this file needs no
 network.</footer>
 </main>"""

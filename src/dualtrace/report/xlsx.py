@@ -53,25 +53,27 @@ def claim_rows(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def write(data: ReportData, path: Path) -> int:
-    """Write the workbook; returns the number of sheets."""
-    import xlsxwriter
+class _Sheets:
+    """A workbook's header and wrapped-text formats, and how a list of rows becomes a sheet."""
 
-    book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_urls": False})
-    bold = book.add_format({"bold": True, "bg_color": "#EEF1F4"})
-    wrap = book.add_format({"text_wrap": True, "valign": "top"})
-    used: set[str] = {"summary", "evidence", "sources"}
+    def __init__(self, book: Any) -> None:
+        self.book = book
+        self.bold = book.add_format({"bold": True, "bg_color": "#EEF1F4"})
+        self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
 
-    def put(sheet: Any, rows: list[dict[str, Any]], widths: dict[str, int] | None = None) -> None:
+    def put(self, sheet: Any, rows: list[dict[str, Any]], widths: dict[str, int] | None = None) -> None:
         columns: list[str] = []
         for row in rows:
             for key in row:
                 if key not in columns:
                     columns.append(key)
         for c, column in enumerate(columns):
-            sheet.write_string(0, c, neutralise(column), bold)
+            sheet.write_string(0, c, neutralise(column), self.bold)
             sheet.set_column(
-                c, c, (widths or {}).get(column, 14), wrap if (widths or {}).get(column, 0) > 40 else None
+                c,
+                c,
+                (widths or {}).get(column, 14),
+                self.wrap if (widths or {}).get(column, 0) > 40 else None,
             )
         for r, row in enumerate(rows, start=1):
             for c, column in enumerate(columns):
@@ -82,63 +84,73 @@ def write(data: ReportData, path: Path) -> int:
         if columns:
             sheet.autofilter(0, 0, max(1, len(rows)), len(columns) - 1)
 
-    summary = book.add_worksheet("summary")
-    put(
-        summary,
-        [
-            {
-                "kind": f.kind,
-                "severity": f.severity,
-                "score": round(f.score, 4),
-                "subject": f.subject,
-                "period_start": f.period_start,
-                "period_end": f.period_end,
-                "headline": f.headline,
-                "finding_id": f.finding_id,
-            }
-            for kind in data.kinds()
-            for f in data.of_kind(kind)
-        ],
-        {"headline": 110, "subject": 40},
-    )
-    sheets = 1
+
+def _summary_rows(data: ReportData) -> list[dict[str, Any]]:
+    return [
+        {
+            "kind": f.kind,
+            "severity": f.severity,
+            "score": round(f.score, 4),
+            "subject": f.subject,
+            "period_start": f.period_start,
+            "period_end": f.period_end,
+            "headline": f.headline,
+            "finding_id": f.finding_id,
+        }
+        for kind in data.kinds()
+        for f in data.of_kind(kind)
+    ]
+
+
+def _kind_rows(data: ReportData, kind: str) -> list[dict[str, Any]]:
+    """A kind's findings with their metrics, score parts, notes, query and source rows."""
+    rows = []
+    for f in data.of_kind(kind):
+        row: dict[str, Any] = {
+            "finding_id": f.finding_id,
+            "severity": f.severity,
+            "score": round(f.score, 4),
+            "headline": f.headline,
+            "subject": f.subject,
+            "period_start": f.period_start,
+            "period_end": f.period_end,
+        }
+        for key, value in f.metrics.items():
+            row[key] = value
+        row["score_parts"] = explain(f.explanation)
+        row["notes"] = " | ".join(f.evidence.notes)
+        row["query"] = f.evidence.query
+        row["rows"] = " ".join(f"{r.source_id}:{r.source_line}" for r in f.evidence.rows)
+        rows.append(row)
+    return rows
+
+
+def write(data: ReportData, path: Path) -> int:
+    """Write the workbook; returns the number of sheets."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_urls": False})
+    sheets = _Sheets(book)
+    used: set[str] = {"summary", "evidence", "sources"}
+    sheets.put(book.add_worksheet("summary"), _summary_rows(data), {"headline": 110, "subject": 40})
+    count = 1
     for kind in data.kinds():
         sheet = book.add_worksheet(_sheet_name(kind, used))
-        rows = []
-        for f in data.of_kind(kind):
-            row: dict[str, Any] = {
-                "finding_id": f.finding_id,
-                "severity": f.severity,
-                "score": round(f.score, 4),
-                "headline": f.headline,
-                "subject": f.subject,
-                "period_start": f.period_start,
-                "period_end": f.period_end,
-            }
-            for key, value in f.metrics.items():
-                row[key] = value
-            row["score_parts"] = explain(f.explanation)
-            row["notes"] = " | ".join(f.evidence.notes)
-            row["query"] = f.evidence.query
-            row["rows"] = " ".join(f"{r.source_id}:{r.source_line}" for r in f.evidence.rows)
-            rows.append(row)
-        put(sheet, rows, {"headline": 90})
+        sheets.put(sheet, _kind_rows(data, kind), {"headline": 90})
         sheet.set_header(f"&L{title(kind)}")  # the kind's full name on printed pages
-        sheets += 1
-    evidence = book.add_worksheet("evidence")
-    put(
-        evidence,
-        [
-            {"finding_id": f.finding_id, "kind": f.kind, **row}
-            for kind in data.kinds()
-            for f in data.of_kind(kind)
-            for row in f.evidence.table
-        ],
-    )
-    sources = book.add_worksheet("sources")
-    put(sources, [dict(s) for s in data.sources], {"filename": 40})
+        count += 1
+    evidence = [
+        {"finding_id": f.finding_id, "kind": f.kind, **row}
+        for kind in data.kinds()
+        for f in data.of_kind(kind)
+        for row in f.evidence.table
+    ]
+    sheets.put(book.add_worksheet("evidence"), evidence)
+    sheets.put(book.add_worksheet("sources"), [dict(s) for s in data.sources], {"filename": 40})
     if data.claims:
-        put(book.add_worksheet("claims"), claim_rows(data.claims), {"claim": 60, "answer": 80, "sql": 80})
-        sheets += 1
+        sheets.put(
+            book.add_worksheet("claims"), claim_rows(data.claims), {"claim": 60, "answer": 80, "sql": 80}
+        )
+        count += 1
     book.close()
-    return sheets + 2
+    return count + 2
