@@ -273,6 +273,52 @@ def _merge_language_lists(section: Any, where: str) -> tuple[str, ...]:
     return _strings(section, where)
 
 
+def _add_categories(data: dict[str, Any], source: str, categories: dict[str, Category]) -> None:
+    """A file's categories; a later file's category replaces an earlier one of the same id."""
+    raw_categories = data.get("categories") or []
+    if not isinstance(raw_categories, list):
+        raise CatalogueError(f"{source}: 'categories' must be a list")
+    seen: set[str] = set()
+    for number, raw in enumerate(raw_categories, start=1):
+        category = _category(raw, f"{source} categories[{number}]", source)
+        if category.id in seen:
+            raise CatalogueError(f"{source}: category {category.id!r} is defined twice")
+        seen.add(category.id)
+        categories[category.id] = category
+
+
+def _add_claims(data: dict[str, Any], source: str, claims: dict[str, Claim]) -> None:
+    """A file's claims; a later file adds terms to a claim of the same id."""
+    for number, raw in enumerate(data.get("claims") or [], start=1):
+        where = f"{source} claims[{number}]"
+        if not isinstance(raw, dict) or not raw.get("id"):
+            raise CatalogueError(f"{where}: a claim needs an id and terms")
+        claim_id = str(raw["id"])
+        words = _merge_language_lists(raw.get("terms"), f"{where}.terms")
+        previous = claims.get(claim_id)
+        claims[claim_id] = Claim(
+            claim_id,
+            str(raw.get("label") or (previous.label if previous else claim_id)),
+            (previous.terms if previous else ()) + words,
+        )
+
+
+def _floors(data: dict[str, Any], source: str) -> list[UnitValueFloor]:
+    out = []
+    for number, raw in enumerate(data.get("unit_value_floors") or [], start=1):
+        where = f"{source} unit_value_floors[{number}]"
+        if not isinstance(raw, dict):
+            raise CatalogueError(f"{where}: write codes, min_usd and label")
+        try:
+            minimum = float(raw["min_usd"])
+        except (KeyError, TypeError, ValueError):
+            raise CatalogueError(f"{where}: min_usd must be a number of US dollars") from None
+        out.append(
+            UnitValueFloor(_codes(raw.get("codes"), f"{where}.codes"), minimum, str(raw.get("label", "")))
+        )
+    return out
+
+
 def load_catalogue(extra: Sequence[str | Path] | str | Path | None = None) -> Catalogue:
     """The shipped catalogue, extended by the user files ``extra`` in order."""
     files: list[Path | None] = [None]
@@ -293,28 +339,8 @@ def load_catalogue(extra: Sequence[str | Path] | str | Path | None = None) -> Ca
     for path in files:
         data, source = _read(path)
         sources.append(source)
-        raw_categories = data.get("categories") or []
-        if not isinstance(raw_categories, list):
-            raise CatalogueError(f"{source}: 'categories' must be a list")
-        seen: set[str] = set()
-        for number, raw in enumerate(raw_categories, start=1):
-            category = _category(raw, f"{source} categories[{number}]", source)
-            if category.id in seen:
-                raise CatalogueError(f"{source}: category {category.id!r} is defined twice")
-            seen.add(category.id)
-            categories[category.id] = category
-        for number, raw in enumerate(data.get("claims") or [], start=1):
-            where = f"{source} claims[{number}]"
-            if not isinstance(raw, dict) or not raw.get("id"):
-                raise CatalogueError(f"{where}: a claim needs an id and terms")
-            claim_id = str(raw["id"])
-            words = _merge_language_lists(raw.get("terms"), f"{where}.terms")
-            previous = claims.get(claim_id)
-            claims[claim_id] = Claim(
-                claim_id,
-                str(raw.get("label") or (previous.label if previous else claim_id)),
-                (previous.terms if previous else ()) + words,
-            )
+        _add_categories(data, source, categories)
+        _add_claims(data, source, claims)
         vague = data.get("vague") or {}
         if not isinstance(vague, dict):
             raise CatalogueError(f"{source}: 'vague' must have 'generic' and 'filler' lists")
@@ -328,17 +354,7 @@ def load_catalogue(extra: Sequence[str | Path] | str | Path | None = None) -> Ca
             if not isinstance(raw, dict) or "from" not in raw or "to" not in raw:
                 raise CatalogueError(f"{source} abbreviations[{number}]: write {{from: ..., to: ...}}")
             abbreviations.append((str(raw["from"]).lower(), str(raw["to"]).lower()))
-        for number, raw in enumerate(data.get("unit_value_floors") or [], start=1):
-            where = f"{source} unit_value_floors[{number}]"
-            if not isinstance(raw, dict):
-                raise CatalogueError(f"{where}: write codes, min_usd and label")
-            try:
-                minimum = float(raw["min_usd"])
-            except (KeyError, TypeError, ValueError):
-                raise CatalogueError(f"{where}: min_usd must be a number of US dollars") from None
-            floors.append(
-                UnitValueFloor(_codes(raw.get("codes"), f"{where}.codes"), minimum, str(raw.get("label", "")))
-            )
+        floors.extend(_floors(data, source))
     known_claims = set(claims)
     for category in categories.values():
         unknown = set(category.claims_ok) - known_claims
