@@ -533,23 +533,26 @@ def _write_eu(
     out_dir: Path, cast: Cast, fillers: list[Filler], files: dict[str, GeneratedFile], entry: Entry
 ) -> dict[str, str]:
     eu_text, record_ids = _eu(cast, fillers)
-    rel = "lists/eu__journal_sanctions__32014R0833.csv"
-    _write_csv(
+    listed = {
+        key: {
+            "recordId": rec,
+            "name": cast[key].name_en,
+            "listed_on": LISTINGS[key]["eu_833_annex_iv"].isoformat(),
+        }
+        for key, rec in record_ids.items()
+    }
+    _write_listed(
         out_dir,
         files,
-        rel,
+        entry,
+        "lists/eu__journal_sanctions__32014R0833.csv",
         eu_text,
+        "eu_833_annex_iv",
+        listed,
         layout="eu_journal_csv",
-        rows=len(record_ids) + len(fillers),
+        fillers=len(fillers),
         description="EU journal CSV layout (45 columns), Regulation 833/2014 Annex IV entries",
     )
-    for key, rec in record_ids.items():
-        listed_on = LISTINGS[key]["eu_833_annex_iv"].isoformat()
-        name = cast[key].name_en
-        entry(
-            key,
-            {"list": "eu_833_annex_iv", "file": rel, "recordId": rec, "name": name, "listed_on": listed_on},
-        )
     return record_ids
 
 
@@ -557,27 +560,45 @@ def _write_dod(
     out_dir: Path, cast: Cast, fillers: list[Filler], files: dict[str, GeneratedFile], entry: Entry
 ) -> None:
     dod_text, dod_names = _dod(cast, fillers)
-    rel = "lists/us__dod_chinese_milcorps__sanctions.csv"
-    _write_csv(
+    listed = {
+        key: {
+            "name": name,
+            "parent_name": "" if key == "cn_tianyuan" else cast["cn_tianyuan"].name_en,
+            "listed_on": LISTINGS[key]["dod_1260h"].isoformat(),
+        }
+        for key, name in dod_names.items()
+    }
+    _write_listed(
         out_dir,
         files,
-        rel,
+        entry,
+        "lists/us__dod_chinese_milcorps__sanctions.csv",
         dod_text,
+        "dod_1260h",
+        listed,
         layout="dod_1260h_csv",
-        rows=len(dod_names) + len(fillers),
+        fillers=len(fillers),
         description="US DoD 1260H list, OpenSanctions CSV layout with Parent Name",
     )
-    for key, name in dod_names.items():
-        entry(
-            key,
-            {
-                "list": "dod_1260h",
-                "file": rel,
-                "name": name,
-                "parent_name": "" if key == "cn_tianyuan" else cast["cn_tianyuan"].name_en,
-                "listed_on": LISTINGS[key]["dod_1260h"].isoformat(),
-            },
-        )
+
+
+def _write_listed(
+    out_dir: Path,
+    files: dict[str, GeneratedFile],
+    entry: Entry,
+    rel: str,
+    text: str,
+    list_name: str,
+    listed: dict[str, dict[str, Any]],
+    *,
+    layout: str,
+    fillers: int,
+    description: str,
+) -> None:
+    """A list CSV (one row per listed party and per filler), and each listed party's entry in it."""
+    _write_csv(out_dir, files, rel, text, layout=layout, rows=len(listed) + fillers, description=description)
+    for key, fields in listed.items():
+        entry(key, {"list": list_name, "file": rel, **fields})
 
 
 def _write_ownership(out_dir: Path, ownership: list[dict[str, Any]], files: dict[str, GeneratedFile]) -> None:
