@@ -621,9 +621,17 @@ def story_group(b: Builder) -> None:
 
 def story_listed(b: Builder) -> None:
     """a. Listed suppliers and end users trading under variant spellings."""
-    rng, cast = b.rng, b.cast
-    others = cast.ru_background
-    plans: list[tuple[FileKey, str, list[str], tuple[str, ...], int, dt.date]] = [
+    for plan in _listed_plans(b.cast.ru_background):
+        _ship_listed_plan(b, *plan)
+    _ship_to_listed_hk_trader(b)
+
+
+_ListedPlan = tuple[FileKey, str, list[str], tuple[str, ...], int, dt.date]
+
+
+def _listed_plans(others: list[str]) -> list[_ListedPlan]:
+    """(file, listed shipper, consignees, product keys, lines, first date), `others` filling in."""
+    return [
         (
             "ru",
             "cn_lianxin",
@@ -681,26 +689,42 @@ def story_listed(b: Builder) -> None:
             D(2022, 9, 1),
         ),
     ]
-    for file, shipper, consignees, keys, count, start in plans:
-        products = goods.by_keys(*keys)
-        n = 0
-        while n < count:
-            k = min(count - n, rng.randint(1, 3))
-            value = 120000 if keys[0] in ("c_laser",) else 30000
-            items = [(rng.choice(products), _lognormal(rng, value, 0.6)) for _ in range(k)]
-            consignee = rng.choice(consignees)
-            b.ship(
-                file,
-                rand_date(rng, start, END),
-                shipper,
-                consignee,
-                items,
-                ["sanctioned_counterparties"],
-                id_prob=0.7,
-                departure="HK" if cast[shipper].country == "HK" else "CN",
-            )
-            n += k
-    # The HK listed trader also receives goods from ordinary Chinese makers
+
+
+def _ship_listed_plan(
+    b: Builder,
+    file: FileKey,
+    shipper: str,
+    consignees: list[str],
+    keys: tuple[str, ...],
+    count: int,
+    start: dt.date,
+) -> None:
+    """`count` lines of one to three items from a listed shipper to its consignees after `start`."""
+    rng = b.rng
+    products = goods.by_keys(*keys)
+    n = 0
+    while n < count:
+        k = min(count - n, rng.randint(1, 3))
+        value = 120000 if keys[0] in ("c_laser",) else 30000
+        items = [(rng.choice(products), _lognormal(rng, value, 0.6)) for _ in range(k)]
+        consignee = rng.choice(consignees)
+        b.ship(
+            file,
+            rand_date(rng, start, END),
+            shipper,
+            consignee,
+            items,
+            ["sanctioned_counterparties"],
+            id_prob=0.7,
+            departure="HK" if b.cast[shipper].country == "HK" else "CN",
+        )
+        n += k
+
+
+def _ship_to_listed_hk_trader(b: Builder) -> None:
+    """The HK listed trader also receives goods from ordinary Chinese makers."""
+    rng, cast = b.rng, b.cast
     n = 0
     while n < 15:
         k = min(15 - n, rng.randint(1, 2))
