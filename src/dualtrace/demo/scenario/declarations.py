@@ -221,43 +221,14 @@ class Builder:
         shipment = Shipment(file, date)
         declarant = rng.choice(self.cast.declarants) if file == "ru" else ("", "")
         for i, (product, usd) in enumerate(items):
-            unit_price = math.exp(rng.uniform(math.log(product.price[0]), math.log(product.price[1])))
-            qty = max(1, round(usd / unit_price))
-            cents = max(100, round(qty * unit_price * 100))
-            kg_unit = rng.uniform(*product.kg)
-            net_g = max(1, round(qty * kg_unit * 1000))
-            unit = product.unit_ru if file == "ru" else product.unit_cn
-            if unit in ("кг", "千克"):
-                qty = max(1, round(net_g / 1000))
-            language = lang or (
-                ("ru" if rng.random() < 0.85 else "en")
-                if file == "ru"
-                else ("zh" if rng.random() < 0.9 else "en")
+            qty, cents, net_g, unit = self._amounts(file, product, usd)
+            desc = self._description(
+                file, product, lang, descriptions[i] if descriptions is not None else None
             )
-            if descriptions is not None:
-                desc = descriptions[i]
-            else:
-                desc = goods.pick_description(rng, product, language)
-                if file == "cn" and language == "en":
-                    desc = desc.title()
             cur = currency or self._currency(file, sp.country, date)
             value_cents = round(cents * FX_PER_USD[cur][date.year])
-            maker = (
-                manufacturer
-                if manufacturer is not None
-                else (s_on.name if sp.role not in ("hk_intermediary", "thermal_trader") else "")
-            )
-            if file == "ru" and not maker:
-                maker = "ОТСУТСТВУЕТ"
-            mark = (
-                brand
-                if brand is not None
-                else (
-                    rng.choice(product.brands)
-                    if product.brands
-                    else ("ОТСУТСТВУЕТ" if file == "ru" else "无品牌")
-                )
-            )
+            maker = _maker(file, manufacturer, s_on, sp)
+            mark = brand if brand is not None else self._brand(file, product)
             line = Line(
                 file=file,
                 date=date,
@@ -287,6 +258,38 @@ class Builder:
             shipment.lines.append(line)
         self.shipments.append(shipment)
         return shipment
+
+    def _amounts(self, file: FileKey, product: Product, usd: float) -> tuple[int, int, int, str]:
+        """(quantity, USD cents, net grams, unit) of about `usd` worth of `product` at a drawn price."""
+        rng = self.rng
+        unit_price = math.exp(rng.uniform(math.log(product.price[0]), math.log(product.price[1])))
+        qty = max(1, round(usd / unit_price))
+        cents = max(100, round(qty * unit_price * 100))
+        kg_unit = rng.uniform(*product.kg)
+        net_g = max(1, round(qty * kg_unit * 1000))
+        unit = product.unit_ru if file == "ru" else product.unit_cn
+        if unit in ("кг", "千克"):
+            qty = max(1, round(net_g / 1000))
+        return qty, cents, net_g, unit
+
+    def _description(self, file: FileKey, product: Product, lang: str, given: str | None) -> str:
+        """The given description, or one drawn in `lang` (else mostly the file's own language)."""
+        rng = self.rng
+        language = lang or (
+            ("ru" if rng.random() < 0.85 else "en")
+            if file == "ru"
+            else ("zh" if rng.random() < 0.9 else "en")
+        )
+        if given is not None:  # the language is drawn all the same: the later draws stay put
+            return given
+        desc = goods.pick_description(rng, product, language)
+        return desc.title() if file == "cn" and language == "en" else desc
+
+    def _brand(self, file: FileKey, product: Product) -> str:
+        """One of the product's brands, else the file's word for none."""
+        if product.brands:
+            return self.rng.choice(product.brands)
+        return "ОТСУТСТВУЕТ" if file == "ru" else "无品牌"
 
     def _transport(self, items: Sequence[tuple[Product, float]], origin: str, dest: str) -> str:
         """Light, valuable goods fly; the rest goes by road, rail or sea."""
@@ -330,6 +333,17 @@ class Builder:
 
     def lines(self, file: FileKey) -> list[Line]:
         return [ln for s in self.shipments if s.file == file for ln in s.lines]
+
+
+def _maker(file: FileKey, manufacturer: str | None, s_on: PartyOnLine, sp: Party) -> str:
+    """The given manufacturer, else the shipper as written (traders make nothing); ru writes none out."""
+    if manufacturer is not None:
+        maker = manufacturer
+    else:
+        maker = s_on.name if sp.role not in ("hk_intermediary", "thermal_trader") else ""
+    if file == "ru" and not maker:
+        maker = "ОТСУТСТВУЕТ"
+    return maker
 
 
 # ------------------------------------------------------------------------------------------------
