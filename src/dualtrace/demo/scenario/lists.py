@@ -145,83 +145,28 @@ def _ofac(cast: Cast, fillers: list[Filler]) -> tuple[str, str, str, dict[str, i
     ent = 90_211
     alt_num, add_num = 71_402, 58_630
     ent_nums: dict[str, int] = {}
-
-    def q(s: str) -> str:
-        return '"' + s.replace('"', "'") + '"'
-
-    empty = "-0- "
     for key in OFAC_NAMES:
         ent_nums[key] = ent
         ent += 7
     for key, name in OFAC_NAMES.items():
         p = cast[key]
         n = ent_nums[key]
-        remarks = []
-        if p.country == "RU":
-            remarks.append("Secondary sanctions risk: See Section 11 of Executive Order 14024.")
-        if p.founded:
-            remarks.append(f"Organization Established Date {_ofac_date(p.founded)}")
-        if "inn" in p.ids:
-            remarks.append(f"Tax ID No. {p.ids['inn']} (Russia)")
-            remarks.append(f"Registration Number {p.ids['ogrn']} (Russia)")
-        if "uscc" in p.ids:
-            remarks.append(f"Unified Social Credit Code (USCC) {p.ids['uscc']} (China)")
-        if "hk_cr" in p.ids:
-            remarks.append(f"Registration Number {p.ids['hk_cr']} (Hong Kong)")
-        if key in OFAC_LINKS:
-            remarks.append(f"Linked To: {OFAC_NAMES[OFAC_LINKS[key]]}")
-        sdn.append(
-            ",".join(
-                [
-                    str(n),
-                    q(name),
-                    empty,
-                    q("RUSSIA-EO14024"),
-                    *[empty] * 7,
-                    q("; ".join(remarks) + "."),
-                ]
-            )
-        )
+        sdn.append(_sdn_row(n, name, _EMPTY, _q("; ".join(_planted_remarks(key, p)) + ".")))
         for a in OFAC_ALTS.get(key, []):
-            alt.append(",".join([str(n), str(alt_num), q("aka"), q(a), empty]))
+            alt.append(",".join([str(n), str(alt_num), _q("aka"), _q(a), _EMPTY]))
             alt_num += 1
         city = _city_line(p)
-        add.append(",".join([str(n), str(add_num), q(_street(p)), q(city), q(_country_name(p)), empty]))
+        add.append(",".join([str(n), str(add_num), _q(_street(p)), _q(city), _q(_country_name(p)), _EMPTY]))
         add_num += 1
     for f in fillers:
         n = ent
         ent += 7
         if f.kind == "person":
-            person_remarks = (
-                f"DOB {f.dob}; nationality {_COUNTRY_EN[f.country]}; Gender "
-                f"{'Female' if f.name.split(',')[0].endswith('A') else 'Male'}."
-            )
-            sdn.append(
-                ",".join(
-                    [
-                        str(n),
-                        q(f.name),
-                        q("individual"),
-                        q("RUSSIA-EO14024"),
-                        *[empty] * 7,
-                        q(person_remarks),
-                    ]
-                )
-            )
+            sdn.append(_sdn_row(n, f.name, _q("individual"), _q(_person_remarks(f))))
         else:
-            parts = []
-            if "inn" in f.ids:
-                parts += [
-                    f"Tax ID No. {f.ids['inn']} (Russia)",
-                    f"Registration Number {f.ids['ogrn']} (Russia)",
-                ]
-            if "uscc" in f.ids:
-                parts.append(f"Unified Social Credit Code (USCC) {f.ids['uscc']} (China)")
-            if "hk_cr" in f.ids:
-                parts.append(f"Registration Number {f.ids['hk_cr']} (Hong Kong)")
-            text = q("; ".join(parts) + ".") if parts else empty
-            sdn.append(",".join([str(n), q(f.name), empty, q("RUSSIA-EO14024"), *[empty] * 7, text]))
-        add.append(",".join([str(n), str(add_num), empty, empty, q(_COUNTRY_EN[f.country]), empty]))
+            parts = _id_remarks(f.ids)
+            sdn.append(_sdn_row(n, f.name, _EMPTY, _q("; ".join(parts) + ".") if parts else _EMPTY))
+        add.append(",".join([str(n), str(add_num), _EMPTY, _EMPTY, _q(_COUNTRY_EN[f.country]), _EMPTY]))
         add_num += 1
     end = "\r\n"
     return (
@@ -230,6 +175,50 @@ def _ofac(cast: Cast, fillers: list[Filler]) -> tuple[str, str, str, dict[str, i
         end.join(add) + end + "\x1a",
         ent_nums,
     )
+
+
+_EMPTY = "-0- "  # OFAC's empty field
+
+
+def _q(s: str) -> str:
+    """An OFAC quoted field: double quotes inside become single ones."""
+    return '"' + s.replace('"', "'") + '"'
+
+
+def _sdn_row(n: int, name: str, sdn_type: str, remarks: str) -> str:
+    """One sdn.csv row: ent_num, name, type, program, 7 empty, remarks (type and remarks come quoted)."""
+    return ",".join([str(n), _q(name), sdn_type, _q("RUSSIA-EO14024"), *[_EMPTY] * 7, remarks])
+
+
+def _id_remarks(party_ids: dict[str, str]) -> list[str]:
+    """The registry numbers OFAC quotes in its remarks, Russian ones first."""
+    parts = []
+    if "inn" in party_ids:
+        parts.append(f"Tax ID No. {party_ids['inn']} (Russia)")
+        parts.append(f"Registration Number {party_ids['ogrn']} (Russia)")
+    if "uscc" in party_ids:
+        parts.append(f"Unified Social Credit Code (USCC) {party_ids['uscc']} (China)")
+    if "hk_cr" in party_ids:
+        parts.append(f"Registration Number {party_ids['hk_cr']} (Hong Kong)")
+    return parts
+
+
+def _planted_remarks(key: str, p: Party) -> list[str]:
+    """A planted party's remarks: secondary sanctions risk, founding date, ids, the party it is linked to."""
+    remarks = []
+    if p.country == "RU":
+        remarks.append("Secondary sanctions risk: See Section 11 of Executive Order 14024.")
+    if p.founded:
+        remarks.append(f"Organization Established Date {_ofac_date(p.founded)}")
+    remarks += _id_remarks(p.ids)
+    if key in OFAC_LINKS:
+        remarks.append(f"Linked To: {OFAC_NAMES[OFAC_LINKS[key]]}")
+    return remarks
+
+
+def _person_remarks(f: Filler) -> str:
+    gender = "Female" if f.name.split(",")[0].endswith("A") else "Male"
+    return f"DOB {f.dob}; nationality {_COUNTRY_EN[f.country]}; Gender {gender}."
 
 
 _COUNTRY_EN = {
