@@ -479,19 +479,16 @@ def _write_ofac(
             delimiter=",",
             description="OFAC legacy CSV layout (no header, '-0- ' = empty, CRLF, final Ctrl-Z)",
         )
-    for key, n in ent_nums.items():
-        entry(
-            key,
-            {
-                "list": "ofac_sdn",
-                "file": "lists/sdn.csv",
-                "ent_num": n,
-                "name": OFAC_NAMES[key],
-                "aliases": OFAC_ALTS.get(key, []),
-                "program": "RUSSIA-EO14024",
-                "listed_on": LISTINGS[key]["ofac_sdn"].isoformat(),
-            },
-        )
+    listed = {
+        key: {
+            "ent_num": n,
+            "name": OFAC_NAMES[key],
+            "aliases": OFAC_ALTS.get(key, []),
+            "program": "RUSSIA-EO14024",
+        }
+        for key, n in ent_nums.items()
+    }
+    _record_entries(entry, "ofac_sdn", "lists/sdn.csv", listed)
     return ent_nums
 
 
@@ -522,26 +519,18 @@ def _write_eu(
     out_dir: Path, cast: Cast, fillers: list[Filler], files: dict[str, GeneratedFile], entry: Entry
 ) -> dict[str, str]:
     eu_text, record_ids = _eu(cast, fillers)
-    listed = {
-        key: {
-            "recordId": rec,
-            "name": cast[key].name_en,
-            "listed_on": LISTINGS[key]["eu_833_annex_iv"].isoformat(),
-        }
-        for key, rec in record_ids.items()
-    }
-    _write_listed(
+    rel = "lists/eu__journal_sanctions__32014R0833.csv"
+    _write_csv(
         out_dir,
         files,
-        entry,
-        "lists/eu__journal_sanctions__32014R0833.csv",
+        rel,
         eu_text,
-        "eu_833_annex_iv",
-        listed,
         layout="eu_journal_csv",
-        fillers=len(fillers),
+        rows=len(record_ids) + len(fillers),
         description="EU journal CSV layout (45 columns), Regulation 833/2014 Annex IV entries",
     )
+    listed = {key: {"recordId": rec, "name": cast[key].name_en} for key, rec in record_ids.items()}
+    _record_entries(entry, "eu_833_annex_iv", rel, listed)
     return record_ids
 
 
@@ -549,45 +538,23 @@ def _write_dod(
     out_dir: Path, cast: Cast, fillers: list[Filler], files: dict[str, GeneratedFile], entry: Entry
 ) -> None:
     dod_text, dod_names = _dod(cast, fillers)
+    rel = "lists/us__dod_chinese_milcorps__sanctions.csv"
+    description = "US DoD 1260H list, OpenSanctions CSV layout with Parent Name"
+    rows = len(dod_names) + len(fillers)
+    _write_csv(out_dir, files, rel, dod_text, layout="dod_1260h_csv", rows=rows, description=description)
+    parent = cast["cn_tianyuan"].name_en
     listed = {
-        key: {
-            "name": name,
-            "parent_name": "" if key == "cn_tianyuan" else cast["cn_tianyuan"].name_en,
-            "listed_on": LISTINGS[key]["dod_1260h"].isoformat(),
-        }
+        key: {"name": name, "parent_name": "" if key == "cn_tianyuan" else parent}
         for key, name in dod_names.items()
     }
-    _write_listed(
-        out_dir,
-        files,
-        entry,
-        "lists/us__dod_chinese_milcorps__sanctions.csv",
-        dod_text,
-        "dod_1260h",
-        listed,
-        layout="dod_1260h_csv",
-        fillers=len(fillers),
-        description="US DoD 1260H list, OpenSanctions CSV layout with Parent Name",
-    )
+    _record_entries(entry, "dod_1260h", rel, listed)
 
 
-def _write_listed(
-    out_dir: Path,
-    files: dict[str, GeneratedFile],
-    entry: Entry,
-    rel: str,
-    text: str,
-    list_name: str,
-    listed: dict[str, dict[str, Any]],
-    *,
-    layout: str,
-    fillers: int,
-    description: str,
-) -> None:
-    """A list CSV (one row per listed party and per filler), and each listed party's entry in it."""
-    _write_csv(out_dir, files, rel, text, layout=layout, rows=len(listed) + fillers, description=description)
+def _record_entries(entry: Entry, list_name: str, rel: str, listed: dict[str, dict[str, Any]]) -> None:
+    """Each listed party's entry in one list file: list and file first, its own fields, listing date last."""
     for key, fields in listed.items():
-        entry(key, {"list": list_name, "file": rel, **fields})
+        listed_on = LISTINGS[key][list_name].isoformat()
+        entry(key, {"list": list_name, "file": rel, **fields, "listed_on": listed_on})
 
 
 def _write_ownership(out_dir: Path, ownership: list[dict[str, Any]], files: dict[str, GeneratedFile]) -> None:
