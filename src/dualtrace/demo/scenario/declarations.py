@@ -1113,21 +1113,8 @@ def render(lines: list[Line], file: FileKey) -> str:
 
 def mapping(file: FileKey) -> dict[str, Any]:
     """The YAML column mapping for a declarations file (the ingest layer's contract)."""
-    if file == "ru":
-        return _mapping(
-            RU_COLUMNS,
-            {"direction": "import", "destination_country": "RU", "consignee_country": "RU"},
-            RU_TRANSPORT,
-            RU_UNITS,
-            {"encoding": "cp1251", "delimiter": ";", "decimal": ",", "date_format": "%d.%m.%Y"},
-        )
-    return _mapping(
-        CN_COLUMNS,
-        {"direction": "export", "shipper_country": "CN", "departure_country": "CN"},
-        CN_TRANSPORT,
-        CN_UNITS,
-        {"encoding": "gb18030", "delimiter": ",", "decimal": ".", "date_format": "%Y-%m-%d"},
-    )
+    columns, constants, transport, units, options = _MAPPING_PARTS[file]
+    return _mapping(columns, constants, transport, units, options)
 
 
 def _mapping(
@@ -1141,9 +1128,9 @@ def _mapping(
     return {
         "table": "shipments",
         "columns": dict(columns),
-        "constants": constants,
+        "constants": dict(constants),
         "values": {"transport": {v: k for k, v in transport.items()}, "qty_unit": dict(units)},
-        "options": options,
+        "options": dict(options),
     }
 
 
@@ -1195,6 +1182,18 @@ CN_COLUMNS = {
     "qty_unit": "法定单位",
     "net_kg": "净重(千克)",
     "transport": "运输方式",
+}
+
+
+# Per file: the fields it leaves implied and its format
+RU_IMPLIED = {"direction": "import", "destination_country": "RU", "consignee_country": "RU"}
+CN_IMPLIED = {"direction": "export", "shipper_country": "CN", "departure_country": "CN"}
+RU_FORMAT = {"encoding": "cp1251", "delimiter": ";", "decimal": ",", "date_format": "%d.%m.%Y"}
+CN_FORMAT = {"encoding": "gb18030", "delimiter": ",", "decimal": ".", "date_format": "%Y-%m-%d"}
+# columns, implied fields, transport codes, units, format
+_MAPPING_PARTS: dict[FileKey, tuple[dict[str, str], ...]] = {
+    "ru": (RU_COLUMNS, RU_IMPLIED, RU_TRANSPORT, RU_UNITS, RU_FORMAT),
+    "cn": (CN_COLUMNS, CN_IMPLIED, CN_TRANSPORT, CN_UNITS, CN_FORMAT),
 }
 
 
