@@ -269,19 +269,10 @@ def _eu(cast: Cast, fillers: list[Filler]) -> tuple[str, dict[str, str]]:
     planted = [k for k, v in LISTINGS.items() if "eu_833_annex_iv" in v]
     for key in planted:
         p = cast[key]
-        row = dict.fromkeys(EU_HEADER, "")
         record_ids[key] = str(rec)
         start = LISTINGS[key]["eu_833_annex_iv"]
-        row.update(
-            celex="32014R0833",
-            recordId=str(rec),
-            programKey="EU-RUS",
-            annex="IV",
-            measure="Export control",
-            startDate=f"{start.day}.{start.month}.{start.year}",
-            schema="LegalEntity",
-            address=p.address_en if p.country != "RU" else _ru_eu_address(p),
-        )
+        address = p.address_en if p.country != "RU" else _ru_eu_address(p)
+        row = _eu_row(rec, f"{start.day}.{start.month}.{start.year}", address=address)
         if p.country == "RU":
             full, short = p.aliases[0], p.name_local
             row["name"] = p.name_en
@@ -300,19 +291,7 @@ def _eu(cast: Cast, fillers: list[Filler]) -> tuple[str, dict[str, str]]:
         rows.append([row[h] for h in EU_HEADER])
         rec += 3
     for f in fillers:
-        row = dict.fromkeys(EU_HEADER, "")
-        row.update(
-            celex="32014R0833",
-            recordId=str(rec),
-            programKey="EU-RUS",
-            annex="IV",
-            measure="Export control",
-            startDate="23.6.2023",
-            schema="LegalEntity",
-            name=f.name,
-            alias=f.local,
-            address=_COUNTRY_EN[f.country],
-        )
+        row = _eu_row(rec, "23.6.2023", name=f.name, alias=f.local, address=_COUNTRY_EN[f.country])
         if "inn" in f.ids:
             row["registrationNumber"] = f"{f.ids['inn']} (Tax ID/INN)"
             row["innCode"], row["ogrnCode"] = f.ids["inn"], f.ids["ogrn"]
@@ -325,6 +304,22 @@ def _eu(cast: Cast, fillers: list[Filler]) -> tuple[str, dict[str, str]]:
         rows.append([row[h] for h in EU_HEADER])
         rec += 3
     return csv_text(EU_HEADER, rows, terminator="\r\n"), record_ids
+
+
+def _eu_row(rec: int, start: str, **fields: str) -> dict[str, str]:
+    """An Annex IV row of the EU journal CSV: the measure's fields, the record's own, the rest empty."""
+    row = dict.fromkeys(EU_HEADER, "")
+    row.update(
+        celex="32014R0833",
+        recordId=str(rec),
+        programKey="EU-RUS",
+        annex="IV",
+        measure="Export control",
+        startDate=start,
+        schema="LegalEntity",
+        **fields,
+    )
+    return row
 
 
 def _ru_eu_address(p: Party) -> str:
