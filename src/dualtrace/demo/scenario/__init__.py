@@ -34,7 +34,7 @@ from pathlib import Path
 
 from dualtrace.demo.scenario import declarations, lists, trade, truth, writer
 from dualtrace.demo.scenario.companies import build_cast
-from dualtrace.demo.scenario.model import GeneratedFile, Scenario
+from dualtrace.demo.scenario.model import FileKey, GeneratedFile, Line, Scenario
 
 __all__ = ["GeneratedFile", "Scenario", "generate"]
 
@@ -84,37 +84,10 @@ def generate(out_dir: Path, seed: int = 2024) -> Scenario:
 
     builder = declarations.build(seed, cast)
     raw_lines: dict[str, list[str]] = {}
-    all_lines = []
-    for key, rel, encoding in (
-        ("ru", declarations.RU_FILE, "cp1251"),
-        ("cn", declarations.CN_FILE, "gb18030"),
-    ):
-        lines = declarations.ordered(builder, key)  # type: ignore[arg-type]
-        text = declarations.render(lines, key)  # type: ignore[arg-type]
-        raw_lines[rel] = text.splitlines()
-        files[rel] = writer.write_bytes(
-            out_dir,
-            rel,
-            text.encode(encoding),
-            layout=f"declarations_{key}",
-            rows=len(lines),
-            encoding=encoding,
-            delimiter=";" if key == "ru" else ",",
-            description="Russian import declarations (cp1251, ';', decimal commas, dd.mm.yyyy)"
-            if key == "ru"
-            else "Chinese export declarations (GB18030, Chinese headers)",
-        )
-        yaml_rel = rel.replace(".csv", ".yaml")
-        files[yaml_rel] = writer.write_bytes(
-            out_dir,
-            yaml_rel,
-            writer.yaml_text(declarations.mapping(key)).encode("utf-8"),  # type: ignore[arg-type]
-            layout="column_mapping_yaml",
-            rows=0,
-            encoding="utf-8",
-            delimiter="",
-            description=f"column mapping of {rel} to the canonical shipments table",
-        )
+    all_lines: list[Line] = []
+    for key, rel, encoding, description in _DECLARATION_FILES:
+        lines = declarations.ordered(builder, key)
+        raw_lines[rel] = _write_declarations(out_dir, files, key, rel, encoding, description, lines)
         all_lines.extend(lines)
 
     lists_result = lists.write(out_dir, seed, cast)
@@ -149,3 +122,50 @@ def generate(out_dir: Path, seed: int = 2024) -> Scenario:
         truth=json.loads(data),  # exactly what truth.json holds (string keys)
         elapsed_s=time.perf_counter() - started,
     )
+
+
+# (file, path, encoding, description) of the two declarations files
+_DECLARATION_FILES: tuple[tuple[FileKey, str, str, str], ...] = (
+    (
+        "ru",
+        declarations.RU_FILE,
+        "cp1251",
+        "Russian import declarations (cp1251, ';', decimal commas, dd.mm.yyyy)",
+    ),
+    ("cn", declarations.CN_FILE, "gb18030", "Chinese export declarations (GB18030, Chinese headers)"),
+)
+
+
+def _write_declarations(
+    out_dir: Path,
+    files: dict[str, GeneratedFile],
+    key: FileKey,
+    rel: str,
+    encoding: str,
+    description: str,
+    lines: list[Line],
+) -> list[str]:
+    """One declarations file and its YAML column mapping, recorded in `files`; returns its lines."""
+    text = declarations.render(lines, key)
+    files[rel] = writer.write_bytes(
+        out_dir,
+        rel,
+        text.encode(encoding),
+        layout=f"declarations_{key}",
+        rows=len(lines),
+        encoding=encoding,
+        delimiter=";" if key == "ru" else ",",
+        description=description,
+    )
+    yaml_rel = rel.replace(".csv", ".yaml")
+    files[yaml_rel] = writer.write_bytes(
+        out_dir,
+        yaml_rel,
+        writer.yaml_text(declarations.mapping(key)).encode("utf-8"),
+        layout="column_mapping_yaml",
+        rows=0,
+        encoding="utf-8",
+        delimiter="",
+        description=f"column mapping of {rel} to the canonical shipments table",
+    )
+    return text.splitlines()

@@ -167,10 +167,15 @@ def _ru(
         founded=founded,
         role=role,
         ru_variants=[_v(ru_quotes(short), "case", "punctuation")],
-        cn_variants=[_v("LLC " + ru_to_latin(short.split("«", 1)[1].rstrip("»")), "transliteration_latin")]
+        cn_variants=[_v("LLC " + _latin_stem(short), "transliteration_latin")]
         if short.startswith("ООО")
         else [_v(ru_to_latin(short), "transliteration_latin")],
     )
+
+
+def _latin_stem(short: str) -> str:
+    """The name inside the quotes of ООО «...», in Latin letters."""
+    return ru_to_latin(short.split("«", 1)[1].rstrip("»"))
 
 
 def _hk(
@@ -285,7 +290,7 @@ def _decoys(rng: random.Random, p: dict[str, Party]) -> dict[str, dict[str, str]
         party = _party(rng, rec)
         if party.country == "RU":
             short = party.name_local
-            latin = ru_to_latin(short.split("«", 1)[1].rstrip("»"))
+            latin = _latin_stem(short)
             party.ru_variants = [_v(ru_quotes(short), "case", w=3)]
             party.cn_variants = [_v("LLC " + latin, "transliteration_latin", w=2)]
         elif party.country == "HK":

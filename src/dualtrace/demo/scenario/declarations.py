@@ -221,43 +221,14 @@ class Builder:
         shipment = Shipment(file, date)
         declarant = rng.choice(self.cast.declarants) if file == "ru" else ("", "")
         for i, (product, usd) in enumerate(items):
-            unit_price = math.exp(rng.uniform(math.log(product.price[0]), math.log(product.price[1])))
-            qty = max(1, round(usd / unit_price))
-            cents = max(100, round(qty * unit_price * 100))
-            kg_unit = rng.uniform(*product.kg)
-            net_g = max(1, round(qty * kg_unit * 1000))
-            unit = product.unit_ru if file == "ru" else product.unit_cn
-            if unit in ("кг", "千克"):
-                qty = max(1, round(net_g / 1000))
-            language = lang or (
-                ("ru" if rng.random() < 0.85 else "en")
-                if file == "ru"
-                else ("zh" if rng.random() < 0.9 else "en")
+            qty, cents, net_g, unit = self._amounts(file, product, usd)
+            desc = self._description(
+                file, product, lang, descriptions[i] if descriptions is not None else None
             )
-            if descriptions is not None:
-                desc = descriptions[i]
-            else:
-                desc = goods.pick_description(rng, product, language)
-                if file == "cn" and language == "en":
-                    desc = desc.title()
             cur = currency or self._currency(file, sp.country, date)
             value_cents = round(cents * FX_PER_USD[cur][date.year])
-            maker = (
-                manufacturer
-                if manufacturer is not None
-                else (s_on.name if sp.role not in ("hk_intermediary", "thermal_trader") else "")
-            )
-            if file == "ru" and not maker:
-                maker = "ОТСУТСТВУЕТ"
-            mark = (
-                brand
-                if brand is not None
-                else (
-                    rng.choice(product.brands)
-                    if product.brands
-                    else ("ОТСУТСТВУЕТ" if file == "ru" else "无品牌")
-                )
-            )
+            maker = _maker(file, manufacturer, s_on, sp)
+            mark = brand if brand is not None else self._brand(file, product)
             line = Line(
                 file=file,
                 date=date,
@@ -287,6 +258,38 @@ class Builder:
             shipment.lines.append(line)
         self.shipments.append(shipment)
         return shipment
+
+    def _amounts(self, file: FileKey, product: Product, usd: float) -> tuple[int, int, int, str]:
+        """(quantity, USD cents, net grams, unit) of about `usd` worth of `product` at a drawn price."""
+        rng = self.rng
+        unit_price = math.exp(rng.uniform(math.log(product.price[0]), math.log(product.price[1])))
+        qty = max(1, round(usd / unit_price))
+        cents = max(100, round(qty * unit_price * 100))
+        kg_unit = rng.uniform(*product.kg)
+        net_g = max(1, round(qty * kg_unit * 1000))
+        unit = product.unit_ru if file == "ru" else product.unit_cn
+        if unit in ("кг", "千克"):
+            qty = max(1, round(net_g / 1000))
+        return qty, cents, net_g, unit
+
+    def _description(self, file: FileKey, product: Product, lang: str, given: str | None) -> str:
+        """The given description, or one drawn in `lang` (else mostly the file's own language)."""
+        rng = self.rng
+        language = lang or (
+            ("ru" if rng.random() < 0.85 else "en")
+            if file == "ru"
+            else ("zh" if rng.random() < 0.9 else "en")
+        )
+        if given is not None:  # the language is drawn all the same: the later draws stay put
+            return given
+        desc = goods.pick_description(rng, product, language)
+        return desc.title() if file == "cn" and language == "en" else desc
+
+    def _brand(self, file: FileKey, product: Product) -> str:
+        """One of the product's brands, else the file's word for none."""
+        if product.brands:
+            return self.rng.choice(product.brands)
+        return "ОТСУТСТВУЕТ" if file == "ru" else "无品牌"
 
     def _transport(self, items: Sequence[tuple[Product, float]], origin: str, dest: str) -> str:
         """Light, valuable goods fly; the rest goes by road, rail or sea."""
@@ -330,6 +333,17 @@ class Builder:
 
     def lines(self, file: FileKey) -> list[Line]:
         return [ln for s in self.shipments if s.file == file for ln in s.lines]
+
+
+def _maker(file: FileKey, manufacturer: str | None, s_on: PartyOnLine, sp: Party) -> str:
+    """The given manufacturer, else the shipper as written (traders make nothing); ru writes none out."""
+    if manufacturer is not None:
+        maker = manufacturer
+    else:
+        maker = s_on.name if sp.role not in ("hk_intermediary", "thermal_trader") else ""
+    if file == "ru" and not maker:
+        maker = "ОТСУТСТВУЕТ"
+    return maker
 
 
 # ------------------------------------------------------------------------------------------------
@@ -621,9 +635,17 @@ def story_group(b: Builder) -> None:
 
 def story_listed(b: Builder) -> None:
     """a. Listed suppliers and end users trading under variant spellings."""
-    rng, cast = b.rng, b.cast
-    others = cast.ru_background
-    plans: list[tuple[FileKey, str, list[str], tuple[str, ...], int, dt.date]] = [
+    for plan in _listed_plans(b.cast.ru_background):
+        _ship_listed_plan(b, *plan)
+    _ship_to_listed_hk_trader(b)
+
+
+_ListedPlan = tuple[FileKey, str, list[str], tuple[str, ...], int, dt.date]
+
+
+def _listed_plans(others: list[str]) -> list[_ListedPlan]:
+    """(file, listed shipper, consignees, product keys, lines, first date), `others` filling in."""
+    return [
         (
             "ru",
             "cn_lianxin",
@@ -681,26 +703,42 @@ def story_listed(b: Builder) -> None:
             D(2022, 9, 1),
         ),
     ]
-    for file, shipper, consignees, keys, count, start in plans:
-        products = goods.by_keys(*keys)
-        n = 0
-        while n < count:
-            k = min(count - n, rng.randint(1, 3))
-            value = 120000 if keys[0] in ("c_laser",) else 30000
-            items = [(rng.choice(products), _lognormal(rng, value, 0.6)) for _ in range(k)]
-            consignee = rng.choice(consignees)
-            b.ship(
-                file,
-                rand_date(rng, start, END),
-                shipper,
-                consignee,
-                items,
-                ["sanctioned_counterparties"],
-                id_prob=0.7,
-                departure="HK" if cast[shipper].country == "HK" else "CN",
-            )
-            n += k
-    # The HK listed trader also receives goods from ordinary Chinese makers
+
+
+def _ship_listed_plan(
+    b: Builder,
+    file: FileKey,
+    shipper: str,
+    consignees: list[str],
+    keys: tuple[str, ...],
+    count: int,
+    start: dt.date,
+) -> None:
+    """`count` lines of one to three items from a listed shipper to its consignees after `start`."""
+    rng = b.rng
+    products = goods.by_keys(*keys)
+    n = 0
+    while n < count:
+        k = min(count - n, rng.randint(1, 3))
+        value = 120000 if keys[0] in ("c_laser",) else 30000
+        items = [(rng.choice(products), _lognormal(rng, value, 0.6)) for _ in range(k)]
+        consignee = rng.choice(consignees)
+        b.ship(
+            file,
+            rand_date(rng, start, END),
+            shipper,
+            consignee,
+            items,
+            ["sanctioned_counterparties"],
+            id_prob=0.7,
+            departure="HK" if b.cast[shipper].country == "HK" else "CN",
+        )
+        n += k
+
+
+def _ship_to_listed_hk_trader(b: Builder) -> None:
+    """The HK listed trader also receives goods from ordinary Chinese makers."""
+    rng, cast = b.rng, b.cast
     n = 0
     while n < 15:
         k = min(15 - n, rng.randint(1, 2))
@@ -1075,87 +1113,88 @@ def render(lines: list[Line], file: FileKey) -> str:
 
 def mapping(file: FileKey) -> dict[str, Any]:
     """The YAML column mapping for a declarations file (the ingest layer's contract)."""
-    if file == "ru":
-        return {
-            "table": "shipments",
-            "columns": {
-                "date": "Дата ДТ",
-                "declaration_no": "Номер ДТ",
-                "line_no": "№ товара",
-                "shipper_name": "Отправитель",
-                "shipper_address": "Адрес отправителя",
-                "shipper_country": "Страна отправителя",
-                "consignee_name": "Получатель",
-                "consignee_id": "ИНН получателя",
-                "consignee_address": "Адрес получателя",
-                "declarant_name": "Декларант",
-                "declarant_id": "ИНН декларанта",
-                "origin_country": "Страна происхождения",
-                "departure_country": "Страна отправления",
-                "hs_code": "Код ТН ВЭД",
-                "description": "Описание товара",
-                "manufacturer": "Производитель",
-                "brand": "Товарный знак",
-                "value": "Фактурная стоимость",
-                "currency": "Валюта",
-                "value_usd": "Статистическая стоимость, USD",
-                "net_kg": "Вес нетто, кг",
-                "qty": "Количество",
-                "qty_unit": "Ед. изм.",
-                "transport": "Вид транспорта",
-            },
-            "constants": {
-                "direction": "import",
-                "destination_country": "RU",
-                "consignee_country": "RU",
-            },
-            "values": {
-                "transport": {v: k for k, v in RU_TRANSPORT.items()},
-                "qty_unit": dict(RU_UNITS),
-            },
-            "options": {
-                "encoding": "cp1251",
-                "delimiter": ";",
-                "decimal": ",",
-                "date_format": "%d.%m.%Y",
-            },
-        }
+    columns, constants, transport, units, options = _MAPPING_PARTS[file]
+    return _mapping(columns, constants, transport, units, options)
+
+
+def _mapping(
+    columns: dict[str, str],
+    constants: dict[str, str],
+    transport: dict[str, str],
+    units: dict[str, str],
+    options: dict[str, str],
+) -> dict[str, Any]:
+    """A shipments mapping: the file's columns, what it leaves implied, its codes and its format."""
     return {
         "table": "shipments",
-        "columns": {
-            "date": "申报日期",
-            "declaration_no": "报关单号",
-            "line_no": "项号",
-            "shipper_name": "发货人",
-            "shipper_id": "发货人统一社会信用代码",
-            "consignee_name": "收货人",
-            "consignee_country": "收货人国家",
-            "destination_country": "运抵国",
-            "origin_country": "原产国",
-            "hs_code": "商品编码",
-            "description": "商品名称",
-            "brand": "品牌",
-            "manufacturer": "生产销售单位",
-            "value": "成交总价",
-            "currency": "币制",
-            "value_usd": "美元总价",
-            "qty": "法定数量",
-            "qty_unit": "法定单位",
-            "net_kg": "净重(千克)",
-            "transport": "运输方式",
-        },
-        "constants": {"direction": "export", "shipper_country": "CN", "departure_country": "CN"},
-        "values": {
-            "transport": {v: k for k, v in CN_TRANSPORT.items()},
-            "qty_unit": dict(CN_UNITS),
-        },
-        "options": {
-            "encoding": "gb18030",
-            "delimiter": ",",
-            "decimal": ".",
-            "date_format": "%Y-%m-%d",
-        },
+        "columns": dict(columns),
+        "constants": dict(constants),
+        "values": {"transport": {v: k for k, v in transport.items()}, "qty_unit": dict(units)},
+        "options": dict(options),
     }
+
+
+# Field -> header of each declarations file
+RU_COLUMNS = {
+    "date": "Дата ДТ",
+    "declaration_no": "Номер ДТ",
+    "line_no": "№ товара",
+    "shipper_name": "Отправитель",
+    "shipper_address": "Адрес отправителя",
+    "shipper_country": "Страна отправителя",
+    "consignee_name": "Получатель",
+    "consignee_id": "ИНН получателя",
+    "consignee_address": "Адрес получателя",
+    "declarant_name": "Декларант",
+    "declarant_id": "ИНН декларанта",
+    "origin_country": "Страна происхождения",
+    "departure_country": "Страна отправления",
+    "hs_code": "Код ТН ВЭД",
+    "description": "Описание товара",
+    "manufacturer": "Производитель",
+    "brand": "Товарный знак",
+    "value": "Фактурная стоимость",
+    "currency": "Валюта",
+    "value_usd": "Статистическая стоимость, USD",
+    "net_kg": "Вес нетто, кг",
+    "qty": "Количество",
+    "qty_unit": "Ед. изм.",
+    "transport": "Вид транспорта",
+}
+CN_COLUMNS = {
+    "date": "申报日期",
+    "declaration_no": "报关单号",
+    "line_no": "项号",
+    "shipper_name": "发货人",
+    "shipper_id": "发货人统一社会信用代码",
+    "consignee_name": "收货人",
+    "consignee_country": "收货人国家",
+    "destination_country": "运抵国",
+    "origin_country": "原产国",
+    "hs_code": "商品编码",
+    "description": "商品名称",
+    "brand": "品牌",
+    "manufacturer": "生产销售单位",
+    "value": "成交总价",
+    "currency": "币制",
+    "value_usd": "美元总价",
+    "qty": "法定数量",
+    "qty_unit": "法定单位",
+    "net_kg": "净重(千克)",
+    "transport": "运输方式",
+}
+
+
+# Per file: the fields it leaves implied and its format
+RU_IMPLIED = {"direction": "import", "destination_country": "RU", "consignee_country": "RU"}
+CN_IMPLIED = {"direction": "export", "shipper_country": "CN", "departure_country": "CN"}
+RU_FORMAT = {"encoding": "cp1251", "delimiter": ";", "decimal": ",", "date_format": "%d.%m.%Y"}
+CN_FORMAT = {"encoding": "gb18030", "delimiter": ",", "decimal": ".", "date_format": "%Y-%m-%d"}
+# columns, implied fields, transport codes, units, format
+_MAPPING_PARTS: dict[FileKey, tuple[dict[str, str], ...]] = {
+    "ru": (RU_COLUMNS, RU_IMPLIED, RU_TRANSPORT, RU_UNITS, RU_FORMAT),
+    "cn": (CN_COLUMNS, CN_IMPLIED, CN_TRANSPORT, CN_UNITS, CN_FORMAT),
+}
 
 
 def build(seed: int, cast: Cast) -> Builder:

@@ -145,83 +145,28 @@ def _ofac(cast: Cast, fillers: list[Filler]) -> tuple[str, str, str, dict[str, i
     ent = 90_211
     alt_num, add_num = 71_402, 58_630
     ent_nums: dict[str, int] = {}
-
-    def q(s: str) -> str:
-        return '"' + s.replace('"', "'") + '"'
-
-    empty = "-0- "
     for key in OFAC_NAMES:
         ent_nums[key] = ent
         ent += 7
     for key, name in OFAC_NAMES.items():
         p = cast[key]
         n = ent_nums[key]
-        remarks = []
-        if p.country == "RU":
-            remarks.append("Secondary sanctions risk: See Section 11 of Executive Order 14024.")
-        if p.founded:
-            remarks.append(f"Organization Established Date {_ofac_date(p.founded)}")
-        if "inn" in p.ids:
-            remarks.append(f"Tax ID No. {p.ids['inn']} (Russia)")
-            remarks.append(f"Registration Number {p.ids['ogrn']} (Russia)")
-        if "uscc" in p.ids:
-            remarks.append(f"Unified Social Credit Code (USCC) {p.ids['uscc']} (China)")
-        if "hk_cr" in p.ids:
-            remarks.append(f"Registration Number {p.ids['hk_cr']} (Hong Kong)")
-        if key in OFAC_LINKS:
-            remarks.append(f"Linked To: {OFAC_NAMES[OFAC_LINKS[key]]}")
-        sdn.append(
-            ",".join(
-                [
-                    str(n),
-                    q(name),
-                    empty,
-                    q("RUSSIA-EO14024"),
-                    *[empty] * 7,
-                    q("; ".join(remarks) + "."),
-                ]
-            )
-        )
+        sdn.append(_sdn_row(n, name, _EMPTY, _q("; ".join(_planted_remarks(key, p)) + ".")))
         for a in OFAC_ALTS.get(key, []):
-            alt.append(",".join([str(n), str(alt_num), q("aka"), q(a), empty]))
+            alt.append(",".join([str(n), str(alt_num), _q("aka"), _q(a), _EMPTY]))
             alt_num += 1
         city = _city_line(p)
-        add.append(",".join([str(n), str(add_num), q(_street(p)), q(city), q(_country_name(p)), empty]))
+        add.append(",".join([str(n), str(add_num), _q(_street(p)), _q(city), _q(_country_name(p)), _EMPTY]))
         add_num += 1
     for f in fillers:
         n = ent
         ent += 7
         if f.kind == "person":
-            person_remarks = (
-                f"DOB {f.dob}; nationality {_COUNTRY_EN[f.country]}; Gender "
-                f"{'Female' if f.name.split(',')[0].endswith('A') else 'Male'}."
-            )
-            sdn.append(
-                ",".join(
-                    [
-                        str(n),
-                        q(f.name),
-                        q("individual"),
-                        q("RUSSIA-EO14024"),
-                        *[empty] * 7,
-                        q(person_remarks),
-                    ]
-                )
-            )
+            sdn.append(_sdn_row(n, f.name, _q("individual"), _q(_person_remarks(f))))
         else:
-            parts = []
-            if "inn" in f.ids:
-                parts += [
-                    f"Tax ID No. {f.ids['inn']} (Russia)",
-                    f"Registration Number {f.ids['ogrn']} (Russia)",
-                ]
-            if "uscc" in f.ids:
-                parts.append(f"Unified Social Credit Code (USCC) {f.ids['uscc']} (China)")
-            if "hk_cr" in f.ids:
-                parts.append(f"Registration Number {f.ids['hk_cr']} (Hong Kong)")
-            text = q("; ".join(parts) + ".") if parts else empty
-            sdn.append(",".join([str(n), q(f.name), empty, q("RUSSIA-EO14024"), *[empty] * 7, text]))
-        add.append(",".join([str(n), str(add_num), empty, empty, q(_COUNTRY_EN[f.country]), empty]))
+            parts = _id_remarks(f.ids)
+            sdn.append(_sdn_row(n, f.name, _EMPTY, _q("; ".join(parts) + ".") if parts else _EMPTY))
+        add.append(",".join([str(n), str(add_num), _EMPTY, _EMPTY, _q(_COUNTRY_EN[f.country]), _EMPTY]))
         add_num += 1
     end = "\r\n"
     return (
@@ -230,6 +175,50 @@ def _ofac(cast: Cast, fillers: list[Filler]) -> tuple[str, str, str, dict[str, i
         end.join(add) + end + "\x1a",
         ent_nums,
     )
+
+
+_EMPTY = "-0- "  # OFAC's empty field
+
+
+def _q(s: str) -> str:
+    """An OFAC quoted field: double quotes inside become single ones."""
+    return '"' + s.replace('"', "'") + '"'
+
+
+def _sdn_row(n: int, name: str, sdn_type: str, remarks: str) -> str:
+    """One sdn.csv row: ent_num, name, type, program, 7 empty, remarks (type and remarks come quoted)."""
+    return ",".join([str(n), _q(name), sdn_type, _q("RUSSIA-EO14024"), *[_EMPTY] * 7, remarks])
+
+
+def _id_remarks(party_ids: dict[str, str]) -> list[str]:
+    """The registry numbers OFAC quotes in its remarks, Russian ones first."""
+    parts = []
+    if "inn" in party_ids:
+        parts.append(f"Tax ID No. {party_ids['inn']} (Russia)")
+        parts.append(f"Registration Number {party_ids['ogrn']} (Russia)")
+    if "uscc" in party_ids:
+        parts.append(f"Unified Social Credit Code (USCC) {party_ids['uscc']} (China)")
+    if "hk_cr" in party_ids:
+        parts.append(f"Registration Number {party_ids['hk_cr']} (Hong Kong)")
+    return parts
+
+
+def _planted_remarks(key: str, p: Party) -> list[str]:
+    """A planted party's remarks: secondary sanctions risk, founding date, ids, the party it is linked to."""
+    remarks = []
+    if p.country == "RU":
+        remarks.append("Secondary sanctions risk: See Section 11 of Executive Order 14024.")
+    if p.founded:
+        remarks.append(f"Organization Established Date {_ofac_date(p.founded)}")
+    remarks += _id_remarks(p.ids)
+    if key in OFAC_LINKS:
+        remarks.append(f"Linked To: {OFAC_NAMES[OFAC_LINKS[key]]}")
+    return remarks
+
+
+def _person_remarks(f: Filler) -> str:
+    gender = "Female" if f.name.split(",")[0].endswith("A") else "Male"
+    return f"DOB {f.dob}; nationality {_COUNTRY_EN[f.country]}; Gender {gender}."
 
 
 _COUNTRY_EN = {
@@ -280,19 +269,10 @@ def _eu(cast: Cast, fillers: list[Filler]) -> tuple[str, dict[str, str]]:
     planted = [k for k, v in LISTINGS.items() if "eu_833_annex_iv" in v]
     for key in planted:
         p = cast[key]
-        row = dict.fromkeys(EU_HEADER, "")
         record_ids[key] = str(rec)
         start = LISTINGS[key]["eu_833_annex_iv"]
-        row.update(
-            celex="32014R0833",
-            recordId=str(rec),
-            programKey="EU-RUS",
-            annex="IV",
-            measure="Export control",
-            startDate=f"{start.day}.{start.month}.{start.year}",
-            schema="LegalEntity",
-            address=p.address_en if p.country != "RU" else _ru_eu_address(p),
-        )
+        address = p.address_en if p.country != "RU" else _ru_eu_address(p)
+        row = _eu_row(rec, f"{start.day}.{start.month}.{start.year}", address=address)
         if p.country == "RU":
             full, short = p.aliases[0], p.name_local
             row["name"] = p.name_en
@@ -311,19 +291,7 @@ def _eu(cast: Cast, fillers: list[Filler]) -> tuple[str, dict[str, str]]:
         rows.append([row[h] for h in EU_HEADER])
         rec += 3
     for f in fillers:
-        row = dict.fromkeys(EU_HEADER, "")
-        row.update(
-            celex="32014R0833",
-            recordId=str(rec),
-            programKey="EU-RUS",
-            annex="IV",
-            measure="Export control",
-            startDate="23.6.2023",
-            schema="LegalEntity",
-            name=f.name,
-            alias=f.local,
-            address=_COUNTRY_EN[f.country],
-        )
+        row = _eu_row(rec, "23.6.2023", name=f.name, alias=f.local, address=_COUNTRY_EN[f.country])
         if "inn" in f.ids:
             row["registrationNumber"] = f"{f.ids['inn']} (Tax ID/INN)"
             row["innCode"], row["ogrnCode"] = f.ids["inn"], f.ids["ogrn"]
@@ -336,6 +304,22 @@ def _eu(cast: Cast, fillers: list[Filler]) -> tuple[str, dict[str, str]]:
         rows.append([row[h] for h in EU_HEADER])
         rec += 3
     return csv_text(EU_HEADER, rows, terminator="\r\n"), record_ids
+
+
+def _eu_row(rec: int, start: str, **fields: str) -> dict[str, str]:
+    """An Annex IV row of the EU journal CSV: the measure's fields, the record's own, the rest empty."""
+    row = dict.fromkeys(EU_HEADER, "")
+    row.update(
+        celex="32014R0833",
+        recordId=str(rec),
+        programKey="EU-RUS",
+        annex="IV",
+        measure="Export control",
+        startDate=start,
+        schema="LegalEntity",
+        **fields,
+    )
+    return row
 
 
 def _ru_eu_address(p: Party) -> str:
@@ -490,19 +474,16 @@ def _write_ofac(
             delimiter=",",
             description="OFAC legacy CSV layout (no header, '-0- ' = empty, CRLF, final Ctrl-Z)",
         )
-    for key, n in ent_nums.items():
-        entry(
-            key,
-            {
-                "list": "ofac_sdn",
-                "file": "lists/sdn.csv",
-                "ent_num": n,
-                "name": OFAC_NAMES[key],
-                "aliases": OFAC_ALTS.get(key, []),
-                "program": "RUSSIA-EO14024",
-                "listed_on": LISTINGS[key]["ofac_sdn"].isoformat(),
-            },
-        )
+    listed = {
+        key: {
+            "ent_num": n,
+            "name": OFAC_NAMES[key],
+            "aliases": OFAC_ALTS.get(key, []),
+            "program": "RUSSIA-EO14024",
+        }
+        for key, n in ent_nums.items()
+    }
+    _record_entries(entry, "ofac_sdn", "lists/sdn.csv", listed)
     return ent_nums
 
 
@@ -543,13 +524,8 @@ def _write_eu(
         rows=len(record_ids) + len(fillers),
         description="EU journal CSV layout (45 columns), Regulation 833/2014 Annex IV entries",
     )
-    for key, rec in record_ids.items():
-        listed_on = LISTINGS[key]["eu_833_annex_iv"].isoformat()
-        name = cast[key].name_en
-        entry(
-            key,
-            {"list": "eu_833_annex_iv", "file": rel, "recordId": rec, "name": name, "listed_on": listed_on},
-        )
+    listed = {key: {"recordId": rec, "name": cast[key].name_en} for key, rec in record_ids.items()}
+    _record_entries(entry, "eu_833_annex_iv", rel, listed)
     return record_ids
 
 
@@ -558,26 +534,22 @@ def _write_dod(
 ) -> None:
     dod_text, dod_names = _dod(cast, fillers)
     rel = "lists/us__dod_chinese_milcorps__sanctions.csv"
-    _write_csv(
-        out_dir,
-        files,
-        rel,
-        dod_text,
-        layout="dod_1260h_csv",
-        rows=len(dod_names) + len(fillers),
-        description="US DoD 1260H list, OpenSanctions CSV layout with Parent Name",
-    )
-    for key, name in dod_names.items():
-        entry(
-            key,
-            {
-                "list": "dod_1260h",
-                "file": rel,
-                "name": name,
-                "parent_name": "" if key == "cn_tianyuan" else cast["cn_tianyuan"].name_en,
-                "listed_on": LISTINGS[key]["dod_1260h"].isoformat(),
-            },
-        )
+    description = "US DoD 1260H list, OpenSanctions CSV layout with Parent Name"
+    rows = len(dod_names) + len(fillers)
+    _write_csv(out_dir, files, rel, dod_text, layout="dod_1260h_csv", rows=rows, description=description)
+    parent = cast["cn_tianyuan"].name_en
+    listed = {
+        key: {"name": name, "parent_name": "" if key == "cn_tianyuan" else parent}
+        for key, name in dod_names.items()
+    }
+    _record_entries(entry, "dod_1260h", rel, listed)
+
+
+def _record_entries(entry: Entry, list_name: str, rel: str, listed: dict[str, dict[str, Any]]) -> None:
+    """Each listed party's entry in one list file: list and file first, its own fields, listing date last."""
+    for key, fields in listed.items():
+        listed_on = LISTINGS[key][list_name].isoformat()
+        entry(key, {"list": list_name, "file": rel, **fields, "listed_on": listed_on})
 
 
 def _write_ownership(out_dir: Path, ownership: list[dict[str, Any]], files: dict[str, GeneratedFile]) -> None:

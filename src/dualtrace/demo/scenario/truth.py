@@ -673,6 +673,43 @@ def build(
     raw_lines: dict[str, list[str]],
 ) -> dict[str, Any]:
     """Assemble truth.json (``raw_lines``: file -> physical lines, to quote malformed rows)."""
+    parties = _story_parties(cast, lines, lists_result)
+    malformed = _malformed_rows(lines, raw_lines)
+    return {
+        "about": {
+            "fictional": True,
+            "statement": STATEMENT,
+            "generator": "dualtrace.demo.scenario",
+            "truth_version": TRUTH_VERSION,
+            "seed": seed,
+        },
+        "conventions": dict(CONVENTIONS),
+        "files": _files(files),
+        "parties": parties,
+        "expected_matches": _expected_matches(cast, lines, lists_result.entries),
+        "stories": _stories(cast, lines, lists_result),
+        "trade_patterns": _patterns(flows, outliers),
+        "malformed_rows": malformed,
+        "ownership": _ownership(cast, lists_result),
+        "lists": {"fillers": lists_result.fillers},
+        "vocabularies": _vocabularies(),
+    }
+
+
+CONVENTIONS = {  # how truth.json counts and refers (copied into every build)
+    "line": "1-based physical line number in the file; the header is line 1",
+    "key": "<declaration_no>#<line_no> of a declaration line",
+    "value_usd": "sum over valid lines of the file's USD column (ru_imports: "
+    "'Статистическая стоимость, USD', cn_exports: '美元总价'); "
+    "value_usd_cents is the exact integer",
+    "trade_values": "integers: Comtrade primaryValue in USD, Comext VALUE_IN_EUROS in EUR",
+    "post_invasion": "months from 2022-03 (the invasion began 2022-02-24)",
+    "line_ref": "{count, value_usd_cents, value_usd, lines, keys}",
+}
+
+
+def _story_parties(cast: Cast, lines: Sequence[Line], lists_result: ListsResult) -> dict[str, Any]:
+    """Every named party and the consignees of the stories: base facts, list entries, appearances."""
     story_keys = (
         {k for k, p in cast.parties.items() if not p.key.startswith("bg_")}
         | set(cast.hk_consignees)
@@ -685,6 +722,11 @@ def build(
         entry["list_entries"] = lists_result.entries.get(key, [])
         entry["appearances"] = _appearances(p, lines)
         parties[key] = entry
+    return parties
+
+
+def _malformed_rows(lines: Sequence[Line], raw_lines: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """The invalid lines in file order, each quoted as written."""
     malformed = []
     for ln in sorted(lines, key=lambda ln: (ln.file, ln.physical_line)):
         if not valid(ln):
@@ -700,8 +742,47 @@ def build(
                     "raw": raw_lines[file][ln.physical_line - 1],
                 }
             )
+    return malformed
+
+
+def _files(files: dict[str, GeneratedFile]) -> dict[str, Any]:
+    return {
+        k: {
+            "layout": f.layout,
+            "rows": f.rows,
+            "encoding": f.encoding,
+            "delimiter": f.delimiter,
+            "sha256": f.sha256,
+            "description": f.description,
+        }
+        for k, f in sorted(files.items())
+    }
+
+
+def _ownership(cast: Cast, lists_result: ListsResult) -> dict[str, Any]:
+    """The group's links with their effective share and status, the private owner, the CSV rows."""
     effective = _effective_shares(cast)
-    vocab: dict[str, Any] = {
+    return {
+        "group": [
+            {
+                "parent": link.parent,
+                "child": link.child,
+                "share": link.share,
+                "start_date": link.start.isoformat(),
+                "end_date": link.end.isoformat() if link.end else None,
+                "effective_share_from_group_parent": effective[link.child],
+                "status": _status(cast, link.child),
+            }
+            for link in cast.group_links
+        ],
+        "private_owner": lists_result.person_owner,
+        "ownership_csv_rows": lists_result.ownership,
+    }
+
+
+def _vocabularies() -> dict[str, Any]:
+    """What each declaration file writes for countries, transport, currency and units."""
+    return {
         "countries": {
             decl.RU_FILE: dict(
                 sorted(
@@ -725,59 +806,6 @@ def build(
         "fx_per_usd_used_for_invoice_values": {
             c: {str(y): r for y, r in v.items()} for c, v in decl.FX_PER_USD.items()
         },
-    }
-    return {
-        "about": {
-            "fictional": True,
-            "statement": STATEMENT,
-            "generator": "dualtrace.demo.scenario",
-            "truth_version": TRUTH_VERSION,
-            "seed": seed,
-        },
-        "conventions": {
-            "line": "1-based physical line number in the file; the header is line 1",
-            "key": "<declaration_no>#<line_no> of a declaration line",
-            "value_usd": "sum over valid lines of the file's USD column (ru_imports: "
-            "'Статистическая стоимость, USD', cn_exports: '美元总价'); "
-            "value_usd_cents is the exact integer",
-            "trade_values": "integers: Comtrade primaryValue in USD, Comext VALUE_IN_EUROS in EUR",
-            "post_invasion": "months from 2022-03 (the invasion began 2022-02-24)",
-            "line_ref": "{count, value_usd_cents, value_usd, lines, keys}",
-        },
-        "files": {
-            k: {
-                "layout": f.layout,
-                "rows": f.rows,
-                "encoding": f.encoding,
-                "delimiter": f.delimiter,
-                "sha256": f.sha256,
-                "description": f.description,
-            }
-            for k, f in sorted(files.items())
-        },
-        "parties": parties,
-        "expected_matches": _expected_matches(cast, lines, lists_result.entries),
-        "stories": _stories(cast, lines, lists_result),
-        "trade_patterns": _patterns(flows, outliers),
-        "malformed_rows": malformed,
-        "ownership": {
-            "group": [
-                {
-                    "parent": link.parent,
-                    "child": link.child,
-                    "share": link.share,
-                    "start_date": link.start.isoformat(),
-                    "end_date": link.end.isoformat() if link.end else None,
-                    "effective_share_from_group_parent": effective[link.child],
-                    "status": _status(cast, link.child),
-                }
-                for link in cast.group_links
-            ],
-            "private_owner": lists_result.person_owner,
-            "ownership_csv_rows": lists_result.ownership,
-        },
-        "lists": {"fillers": lists_result.fillers},
-        "vocabularies": vocab,
     }
 
 
