@@ -3,7 +3,6 @@ explanation, keep the hits above the threshold."""
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 import re
@@ -260,7 +259,3 @@ def _score_parallel(
     finally:
         _TASKS = []
     return [hits for part in parts for hits in part]
-
-
-def features_json(scored: Scored) -> str:
-    return json.dumps(scored.features, ensure_ascii=False)
