@@ -116,23 +116,26 @@ def score_pairs(rows: list[dict[str, str]], con: duckdb.DuckDBPyConnection | Non
         if (row.get("id2") or "").strip():
             value = normalize_id(row["id2"])
             ids[scheme_of(value)] = {value}
-        query = Query(
-            name1,
-            _country(row.get("country1"), line, "country1"),
-            tuple(i for i in [(row.get("id1") or "").strip()] if i),
-            schema,
-        )
+        # the row's schema describes name2; name1 is the query of that kind
         candidate = Candidate(
             "pairs", f"line-{line}", schema or "LegalEntity", name2, [name2], [c2] if c2 else [], ids
         )
-        if schema == "Person":
-            candidate.schema = "Person"
-            query = Query(query.name, query.country, query.ids, "Person")
-        elif schema:
-            # the row's schema describes name2; name1 is the query of that kind
-            candidate.schema = schema
-        out.append(PairResult(row, score(query, candidate), _label(row.get("is_match"), line)))
+        out.append(
+            PairResult(
+                row, score(_query(row, line, name1, schema), candidate), _label(row.get("is_match"), line)
+            )
+        )
     return out
+
+
+def _query(row: dict[str, str], line: int, name1: str, schema: str | None) -> Query:
+    """name1 with the row's country1 and id1, as a query of ``schema``."""
+    return Query(
+        name1,
+        _country(row.get("country1"), line, "country1"),
+        tuple(i for i in [(row.get("id1") or "").strip()] if i),
+        schema,
+    )
 
 
 def _score_entry(
@@ -144,12 +147,7 @@ def _score_entry(
     candidate = entries.get(entry)
     if candidate is None:
         raise InputError(f"line {line}: no list entry {entry[1]!r} on list {entry[0]!r} in the warehouse")
-    query = Query(
-        name1,
-        _country(row.get("country1"), line, "country1"),
-        tuple(i for i in [(row.get("id1") or "").strip()] if i),
-        (row.get("schema") or "").strip() or candidate.schema,
-    )
+    query = _query(row, line, name1, (row.get("schema") or "").strip() or candidate.schema)
     return PairResult(row, score(query, candidate), _label(row.get("is_match"), line))
 
 
