@@ -36,6 +36,10 @@ SCREENABLE = ("Person", "Company", "Organization", "LegalEntity", "PublicBody", 
 def keys_of(key: NameKey) -> dict[str, float]:
     """Blocking keys of an analysed name with the weight of the token they come from."""
     out: dict[str, float] = {}
+
+    def put(k: str, w: float) -> None:  # a key from several sources keeps its heaviest weight
+        out[k] = max(out.get(k, 0.0), w)
+
     sk = key.skeletons
     if key.script in VOWELLESS:
         # Arabic or Hebrew written without short vowels: only the consonant keys can meet the
@@ -43,35 +47,35 @@ def keys_of(key: NameKey) -> dict[str, float]:
         return {f"p:{phonetic(t)}": w for t, w in zip(sk, key.weights, strict=True) if len(phonetic(t)) >= 2}
     for i, token in enumerate(sk):
         w = key.weights[i]
-        out[f"t:{token}"] = max(out.get(f"t:{token}", 0.0), w)
+        put(f"t:{token}", w)
         stem = _cognate_stem(token)
         if stem:  # "Rybinskaya verf" / "Rybinsk shipyard", "mekhanicheskii" / "mechanical"
-            out[f"t:{stem}"] = max(out.get(f"t:{stem}", 0.0), w * 0.8)
+            put(f"t:{stem}", w * 0.8)
         code = phonetic(token)
         if len(code) >= 3:
-            out[f"p:{code}"] = max(out.get(f"p:{code}", 0.0), w * 0.8)
+            put(f"p:{code}", w * 0.8)
         if i + 1 < len(sk):
             joined = token + sk[i + 1]
             pair_w = (w + key.weights[i + 1]) / 2
-            out[f"t:{joined}"] = max(out.get(f"t:{joined}", 0.0), pair_w)
+            put(f"t:{joined}", pair_w)
             if len(token) <= 3:  # an article or particle written apart ("al tikriti" / "altkryty")
                 code = phonetic(joined)
-                out[f"p:{code}"] = max(out.get(f"p:{code}", 0.0), pair_w * 0.8)
+                put(f"p:{code}", pair_w * 0.8)
     # Acronyms: a long name's initials meet the short form lists give ("AO NIIMET" / "Nauchno-
     # Issledovatelskiy Institut Materialov Elektronnoi Tekhniki"), both ways.
     if len(key.tokens) >= 3:
         initials = "".join(t[0] for t in key.tokens if t and not t.isdigit())
         if len(initials) >= 3:
-            out[f"a:{initials}"] = max(out.get(f"a:{initials}", 0.0), 0.8)
+            put(f"a:{initials}", 0.8)
     # only a short name's tokens can be an acronym: keying every token doubled the join (slower)
     for token in key.tokens if len(key.tokens) <= 2 else ():
         if 3 <= len(token) <= 8 and token.isalpha():
-            out[f"a:{token}"] = max(out.get(f"a:{token}", 0.0), 0.5)
+            put(f"a:{token}", 0.5)
     # an acronym written in parts ("SKB VT" / "Spetsialnoe Konstruktorskoe Byuro Vychislitelnoi Tekhniki")
     if 2 <= len(key.tokens) <= 3 and all(len(t) <= 4 and t.isalpha() for t in key.tokens):
         joined = "".join(key.tokens)
         if 3 <= len(joined) <= 8:
-            out[f"a:{joined}"] = max(out.get(f"a:{joined}", 0.0), 0.5)
+            put(f"a:{joined}", 0.5)
     return out
 
 
