@@ -4,19 +4,20 @@ back as pinyin (the Palladius system: "ШЭНЬЧЖЭНЬ" -> "shenzhen")."""
 
 from __future__ import annotations
 
+from dualtrace.normalize.scripts import char_script
 from dualtrace.normalize.tables import table
 
-__all__ = ["CYR_LOANWORDS", "PALLADIUS_MARKS", "palladius_token", "translit_cyrillic"]
+__all__ = ["PALLADIUS_MARKS", "palladius_text", "translit_cyrillic"]
 
 _CYR: dict[str, str] = table("cyrillic")["letters"]
 
 # English words that Russian declarations spell in Cyrillic (names of foreign suppliers).
-CYR_LOANWORDS: dict[str, str] = table("cyrillic")["loanwords"]
+_CYR_LOANWORDS: dict[str, str] = table("cyrillic")["loanwords"]
 
 
 def translit_cyrillic(word: str) -> str:
-    if word in CYR_LOANWORDS:
-        return CYR_LOANWORDS[word]
+    if word in _CYR_LOANWORDS:
+        return _CYR_LOANWORDS[word]
     out = []
     for i, char in enumerate(word):
         if char == "е" and (i == 0 or word[i - 1] in "аеёиоуыэюяъь"):
@@ -31,7 +32,7 @@ _PAL_CONSONANTS: dict[str, str] = table("cyrillic")["palladius_consonants"]
 _VOWELS = "аеёиоуыэюя"
 
 
-def palladius_token(word: str) -> str:
+def _palladius_token(word: str) -> str:
     out: list[str] = []
     i = 0
     n = len(word)
@@ -81,3 +82,15 @@ def palladius_token(word: str) -> str:
             out.append(_PAL_CONSONANTS.get(ch, _CYR.get(ch, ch)))
         i += 1
     return "".join(out)
+
+
+def palladius_text(words: list[str]) -> str:
+    """A Chinese name's words written in Cyrillic read back as pinyin; English loanwords and words
+    in other scripts as they are."""
+    out = []
+    for w in words:
+        if w in _CYR_LOANWORDS or not any(char_script(c) == "Cyrl" for c in w):
+            out.append(_CYR_LOANWORDS.get(w, w))
+        else:
+            out.append(_palladius_token(w))
+    return " ".join(out)

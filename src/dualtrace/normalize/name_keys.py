@@ -28,11 +28,9 @@ import zlib
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import astuple, dataclass
-from importlib import resources
-
-import yaml
 
 from dualtrace.normalize.names import GENERIC, alternates, analyze, token_weight
+from dualtrace.normalize.tables import table
 
 __all__ = [
     "PLACES",
@@ -45,7 +43,7 @@ __all__ = [
     "skeleton",
 ]
 
-_WORDS = yaml.safe_load(resources.files(__package__).joinpath("data/name_key_words.yaml").read_text("utf-8"))
+_WORDS = table("name_key_words")
 _PLACE_WORDS: str = _WORDS["places"]
 
 

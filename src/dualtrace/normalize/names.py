@@ -36,7 +36,7 @@ from pypinyin import lazy_pinyin
 from rigour.names import remove_org_types
 
 from dualtrace.normalize.chinese import han_run, is_han
-from dualtrace.normalize.cyrillic import CYR_LOANWORDS, PALLADIUS_MARKS, palladius_token, translit_cyrillic
+from dualtrace.normalize.cyrillic import PALLADIUS_MARKS, palladius_text, translit_cyrillic
 from dualtrace.normalize.scripts import VOWELLESS, char_script, script_of
 from dualtrace.normalize.tables import table
 
@@ -310,13 +310,5 @@ def alternates(name: str) -> tuple[NameKey, ...]:
     low = _clean(name)
     if not any(m in low for m in PALLADIUS_MARKS) or script_of(low) != "Cyrl":
         return ()
-    words = _PUNCT.sub(" ", low).split()
-    out = []
-    for w in words:
-        if w in CYR_LOANWORDS or not any(char_script(c) == "Cyrl" for c in w):
-            out.append(CYR_LOANWORDS.get(w, w))
-        else:
-            out.append(palladius_token(w))
-    text = " ".join(out)
-    key = analyze(text)
+    key = analyze(palladius_text(_PUNCT.sub(" ", low).split()))
     return (NameKey(name, key.script, key.latin, key.tokens, key.skeletons, key.weights),)
