@@ -28,7 +28,7 @@ from dualtrace.ingest.outcome import LoadReport, Progress, QuarantineSummary
 from dualtrace.ingest.sqlbuild import SourceShape, build_select
 from dualtrace.normalize import encodings as enc
 from dualtrace.warehouse import coverage, facts
-from dualtrace.warehouse.db import fetch_one
+from dualtrace.warehouse.db import fetch_one, register_frame
 
 # (line, line span, raw text, reason) of a record the CSV reader could not split
 Reject = tuple[int, int, str, str]
@@ -143,13 +143,12 @@ def _stored_lines(
         extra_newlines = _newlines_per_record(con, source)
     lines = record_lines(n_records, first, specials, extra_newlines)
     row_ids = np.arange(base, base + n_records, dtype=np.int64)
-    con.register("_dt_lines", pa.table({"k": row_ids, "line": lines}))
     con.execute(f'ALTER TABLE "{storage}" ADD COLUMN {facts.STORED_LINE_COLUMN} BIGINT')
-    con.execute(
-        f'UPDATE "{storage}" SET {facts.STORED_LINE_COLUMN} = l.line FROM _dt_lines AS l '
-        f'WHERE "{storage}".rowid = l.k'
-    )
-    con.unregister("_dt_lines")
+    with register_frame(con, "_dt_lines", pa.table({"k": row_ids, "line": lines})):
+        con.execute(
+            f'UPDATE "{storage}" SET {facts.STORED_LINE_COLUMN} = l.line FROM _dt_lines AS l '
+            f'WHERE "{storage}".rowid = l.k'
+        )
 
 
 def _newlines_per_record(con: duckdb.DuckDBPyConnection, source: readers.Source) -> np.ndarray[Any, Any]:

@@ -17,6 +17,7 @@ from dualtrace.lists.model import ListEntity, iso_timestamp, parse_date
 from dualtrace.normalize.identifiers import PROPERTY_SCHEMES, normalize_id, scheme_of, split_ids
 from dualtrace.normalize.names import analyze
 from dualtrace.reference import resolve as resolve_country
+from dualtrace.warehouse.db import register_frame
 
 # Identifier-typed properties that identify a programme or record, not the entity.
 _NOT_IDS = {"programId", "authorityId", "unscId", "recordId"}
@@ -130,25 +131,19 @@ def insert_rows(
     if not rows:
         return
     arrow = pa.table({c: [r[i] for r in rows] for i, c in enumerate(columns)})
-    con.register("_dt_rows", arrow)
-    try:
-        con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM _dt_rows")
-    finally:
-        con.unregister("_dt_rows")
+    with register_frame(con, "_dt_rows", arrow) as view:
+        con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM {view}")
 
 
 def delete_for(con: duckdb.DuckDBPyConnection, list_name: str, ids: list[str], tables: list[str]) -> None:
     if not ids:
         return
-    con.register("_dt_ids", pa.table({"entity_id": ids}))
-    try:
+    with register_frame(con, "_dt_ids", pa.table({"entity_id": ids})):
         for table in tables:
             con.execute(
                 f"DELETE FROM {table} WHERE list = ? AND entity_id IN (SELECT entity_id FROM _dt_ids)",
                 [list_name],
             )
-    finally:
-        con.unregister("_dt_ids")
 
 
 def write_details(

@@ -12,13 +12,12 @@ CSV (';'-separated, version 1.1 column names): one row per detail of a party, gr
 
 from __future__ import annotations
 
-import csv
 from collections import OrderedDict
 from datetime import date
 from pathlib import Path
 
 from dualtrace.errors import InputError
-from dualtrace.lists.model import Batch, ListEntity, parse_date, require_columns
+from dualtrace.lists.model import Batch, ListEntity, csv_rows, parse_date
 from dualtrace.lists.xmlsafe import parse_root
 
 __all__ = ["read_csv", "read_xml"]
@@ -116,12 +115,9 @@ def read_xml(path: Path, list_name: str | None = None) -> Batch:
 
 
 def read_csv(path: Path, list_name: str | None = None) -> Batch:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle, delimiter=";")
-        header = list(reader.fieldnames or [])
-        require_columns(path, header, ["Entity_LogicalId", "NameAlias_WholeName", "Entity_SubjectType"])
-        # a short row's missing cells are None and a long row's extras sit under None: both blank
-        rows = [{k: v or "" for k, v in r.items() if k is not None} for r in reader]
+    records = csv_rows(path, ["Entity_LogicalId", "NameAlias_WholeName", "Entity_SubjectType"], delimiter=";")
+    # a short row's missing cells are None and a long row's extras sit under None: both blank
+    rows = [{k: v or "" for k, v in r.items() if k is not None} for r in records]
     name = list_name or "eu_fsf"
     batch = Batch(name, "eu-fsf-csv", [path])
     parties: OrderedDict[str, ListEntity] = OrderedDict()

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from dualtrace.errors import InputError
 from dualtrace.lists.model import Batch, ListEntity, linked_address
-from dualtrace.lists.ofac_csv import AUTHORITY, PARTY_SCHEMA
+from dualtrace.lists.ofac_csv import PARTY_SCHEMA, ofac_sanction
 from dualtrace.lists.ofac_xml import ID_PROPS
 from dualtrace.lists.xmlsafe import iterparse
 
@@ -248,12 +248,7 @@ class _Reader:
         if entity is None:
             self.batch.notes.append(f"sanctions entry {node.get('ID')} names an unknown profile")
             return
-        uid = entity.id.removeprefix("ofac-")
-        sanction = ListEntity(f"{entity.id}-sanction", "Sanction", datasets=[self.batch.list_name])
-        sanction.add("entity", entity.id)
-        sanction.add("authority", AUTHORITY)
-        sanction.add("authorityId", uid)
-        sanction.add("country", "us")
+        sanction = ofac_sanction(entity, self.batch.list_name)
         events = [_ymd(_child(e, "Date")) for e in _children(node, "EntryEvent")]
         sanction.add("listingDate", min((e for e in events if e), default=None))
         # which list (SDN, or a non-SDN one such as the menu-based list) and which measures

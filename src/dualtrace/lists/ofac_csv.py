@@ -117,7 +117,7 @@ def read(files: dict[str, Path], list_name: str) -> Batch:
         entities[ent_num] = entity
         by_name.setdefault(name.upper(), entity.id)
         links.extend((entity.id, target) for target in linked_to)
-        entities[f"{ent_num}-sanction"] = _sanction(entity, ent_num, row[3], list_name)
+        entities[f"{ent_num}-sanction"] = _sanction(entity, row[3], list_name)
     orphans = {  # rows of the other files whose ent_num is not in the main file
         "alt": _add_aliases(files["alt"], entities) if "alt" in files else 0,
         "add": _add_addresses(files["add"], entities, list_name) if "add" in files else 0,
@@ -172,12 +172,18 @@ def _party(row: list[str], list_name: str, comments: dict[str, list[str]]) -> tu
     return entity, list(found.linked_to)
 
 
-def _sanction(entity: ListEntity, ent_num: str, program: str, list_name: str) -> ListEntity:
-    sanction = ListEntity(f"ofac-{ent_num}-sanction", "Sanction", datasets=[list_name])
+def ofac_sanction(entity: ListEntity, list_name: str) -> ListEntity:
+    """The Sanction record that lists an OFAC party (``ofac-<uid>``), as every OFAC layout writes it."""
+    sanction = ListEntity(f"{entity.id}-sanction", "Sanction", datasets=[list_name])
     sanction.add("entity", entity.id)
     sanction.add("authority", AUTHORITY)
-    sanction.add("authorityId", ent_num)
+    sanction.add("authorityId", entity.id.removeprefix("ofac-"))
     sanction.add("country", "us")
+    return sanction
+
+
+def _sanction(entity: ListEntity, program: str, list_name: str) -> ListEntity:
+    sanction = ofac_sanction(entity, list_name)
     for prog in program.replace("] [", "; ").strip("[]").split("; "):
         sanction.add("program", prog.strip())
     return sanction

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from dualtrace.errors import InputError
 from dualtrace.lists.model import Batch, ListEntity, linked_address, parse_date
-from dualtrace.lists.ofac_csv import AUTHORITY, PARTY_SCHEMA
+from dualtrace.lists.ofac_csv import PARTY_SCHEMA, ofac_sanction
 from dualtrace.lists.ofac_remarks import apply_remarks
 from dualtrace.lists.xmlsafe import parse_root
 
@@ -93,11 +93,7 @@ def _read_entry(node: ET.Element, batch: Batch) -> None:
         entity.add("grossRegisteredTonnage", _t(vessel, "grossRegisteredTonnage"))
     apply_remarks(entity, _t(node, "remarks"))
     batch.entities.append(entity)
-    sanction = ListEntity(f"ofac-{uid}-sanction", "Sanction", datasets=[name])
-    sanction.add("entity", entity.id)
-    sanction.add("authority", AUTHORITY)
-    sanction.add("authorityId", uid)
-    sanction.add("country", "us")
+    sanction = ofac_sanction(entity, name)
     sanction.add("program", [p.text.strip() for p in node.findall("programList/program") if p.text])
     batch.entities.append(sanction)
 

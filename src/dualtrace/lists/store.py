@@ -30,7 +30,7 @@ from dualtrace.lists.entity_rows import (
     write_details,
 )
 from dualtrace.lists.model import Batch, ListEntity
-from dualtrace.warehouse.db import bulk_insert, fetch_one, transaction
+from dualtrace.warehouse.db import bulk_insert, fetch_one, register_frame, transaction
 
 __all__ = ["VersionReport", "file_sha256", "store"]
 
@@ -209,15 +209,12 @@ def _update_entities(
     con: duckdb.DuckDBPyConnection, assignments: str, params: list[Any], list_name: str, ids: list[str]
 ) -> None:
     """SET ``assignments`` on the given entities of a list (ids passed as a table, not a literal)."""
-    con.register("_dt_ids", pa.table({"entity_id": ids}))
-    try:
+    with register_frame(con, "_dt_ids", pa.table({"entity_id": ids})):
         con.execute(
             f"UPDATE entities SET {assignments}"
             " WHERE list = ? AND entity_id IN (SELECT entity_id FROM _dt_ids)",
             [*params, list_name],
         )
-    finally:
-        con.unregister("_dt_ids")
 
 
 def _apply_full(

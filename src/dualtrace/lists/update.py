@@ -119,11 +119,21 @@ def _part(target: Path) -> Path:
     return target.with_name(target.name + ".part")
 
 
+def _previous(target: Path) -> Path:
+    """Where the version before ``target`` waits until the new one loads."""
+    return target.with_name(target.name + ".previous")
+
+
+def _kept(previous: Path) -> Path:
+    """Where the version before ``previous`` waits, for the same reason."""
+    return previous.with_name(previous.name + ".keep")
+
+
 def _repair(target: Path, recorded: str) -> None:
     """Undo the moves of a run killed after moving its files in and before its version committed:
     the file of the recorded download (the version the warehouse holds) goes back in place."""
-    previous = target.with_name(target.name + ".previous")
-    keep = previous.with_name(previous.name + ".keep")
+    previous = _previous(target)
+    keep = _kept(previous)
     in_place = target.exists() and _sha256(target) == recorded
     if not in_place and previous.exists() and _sha256(previous) == recorded:
         previous.replace(target)
@@ -202,13 +212,13 @@ def _swap_in(group: list[Download]) -> list[tuple[Path, Path]]:
     for d in group:
         if d.status not in ("new", "updated"):
             continue
-        previous = d.path.with_name(d.path.name + ".previous")
+        previous = _previous(d.path)
         if d.path.exists() and _sha256(d.path) == d.sha256:  # moved in by a run killed before its load
             _part(d.path).unlink()
             continue
         if d.path.exists():
             if previous.exists():
-                keep = previous.with_name(previous.name + ".keep")
+                keep = _kept(previous)
                 shutil.move(str(previous), str(keep))
                 undo.append((keep, previous))
             shutil.move(str(d.path), str(previous))
