@@ -256,11 +256,6 @@ def _yearly(ctx: Context, wide: Wide, keys: dict[str, SeriesKey]) -> dict[str, d
     return dict(out)
 
 
-def _unit(c: dict[str, Any]) -> str:
-    measure = c["measure"]
-    return c["currency"] if measure == "value" else "kg" if measure == "net_kg" else "units"
-
-
 def _who(ctx: Context, c: dict[str, Any], product: str) -> str:
     """'China's exports of X' or 'Exports of X (all 3 reporters in USD)'."""
     if c["reporter"] != "*":
@@ -270,7 +265,7 @@ def _who(ctx: Context, c: dict[str, Any], product: str) -> str:
 
 def _pair_terms(c: dict[str, Any]) -> tuple[str, str, float, float, Callable[[float], str]]:
     """The two destinations' names, their current amounts, and how to write an amount."""
-    measure, unit = c["measure"], _unit(c)
+    measure, unit = c["measure"], text.unit(c["measure"], c["currency"])
 
     def amount(x: float) -> str:
         return text.amount(x, measure, unit)
@@ -362,7 +357,7 @@ def _metrics(
         "product": c["product"],
         "product_label": product,
         "measure": measure,
-        "unit": _unit(c),
+        "unit": text.unit(c["measure"], c["currency"]),
         "year": int(c["year"]),
         "base_year": ctx.baseline,
         "a_current": a_current,
@@ -412,7 +407,7 @@ def _query(ctx: Context, c: dict[str, Any]) -> str:
 
 
 def _notes(ctx: Context, c: dict[str, Any]) -> list[str]:
-    measure, unit = c["measure"], _unit(c)
+    measure, unit = c["measure"], text.unit(c["measure"], c["currency"])
     return [
         f"{int(c['year'])} against {ctx.baseline} (full years), {unit}; floor "
         f"{text.amount(ctx.config.divergence.floors.of(measure), measure, unit)} in growth rates",
@@ -424,14 +419,14 @@ def _notes(ctx: Context, c: dict[str, Any]) -> list[str]:
 
 
 def _chart(ctx: Context, c: dict[str, Any], product: str) -> dict[str, Any]:
-    measure = c["measure"]
+    measure, unit = c["measure"], text.unit(c["measure"], c["currency"])
     return {
         "mark": "line",
         "x": "period",
         "x_type": "temporal",
         "y": measure,
         "color": "partner",
-        "y_title": f"{measure} ({_unit(c)})",
+        "y_title": f"{measure} ({unit})",
         "title": (
             f"{c['reporter']}: {product} to {text.country(c['partner_a'])} and {text.country(c['partner_b'])}"
         ),

@@ -167,14 +167,9 @@ def _sentence(ctx: Context, c: dict[str, Any]) -> str:
     return f"{text.possessive(party)} share of {text.possessive(group)} exports of {product}"
 
 
-def _unit(c: dict[str, Any]) -> str:
-    measure = c["measure"]
-    return c["currency"] if measure == "value" else "kg" if measure == "net_kg" else "units"
-
-
 def _headline(ctx: Context, c: dict[str, Any], labels: tuple[str, str]) -> str:
     """The sentence: the share then and now, the amounts, and the other measure's shares."""
-    measure, unit = c["measure"], _unit(c)
+    measure, unit = c["measure"], text.unit(c["measure"], c["currency"])
     base_label, cur_label = labels
     share, base_share = float(c["share"]), float(c["base_share"])
     verb = "rose" if share > base_share else "fell"
@@ -204,7 +199,7 @@ def _metrics(
         "product": c["product"],
         "product_label": ctx.products.label(c["level"], c["product"]),
         "measure": c["measure"],
-        "unit": _unit(c),
+        "unit": text.unit(c["measure"], c["currency"]),
         "period": cur_label,
         "base_period": base_label,
         "same_months_only": bool(c["ytd"]),
@@ -248,6 +243,7 @@ def _query(ctx: Context, c: dict[str, Any]) -> str:
 
 def _notes(ctx: Context, c: dict[str, Any], labels: tuple[str, str]) -> list[str]:
     base_label, cur_label = labels
+    unit = text.unit(c["measure"], c["currency"])
     group_name = text.country(c["group"])
     whole = (
         f"reported exports to {group_name}"
@@ -255,7 +251,7 @@ def _notes(ctx: Context, c: dict[str, Any], labels: tuple[str, str]) -> list[str
         else f"{text.possessive(group_name)} {'exports' if c['flow'] == 'X' else 'imports'}"
     )
     return [
-        f"share of {whole} in {_unit(c)}; statistical areas (World, EU...) left out of the total",
+        f"share of {whole} in {unit}; statistical areas (World, EU...) left out of the total",
         f"{cur_label} against {base_label}",
         *ctx.prepared.notes,
     ]
@@ -270,7 +266,7 @@ def _chart(ctx: Context, c: dict[str, Any]) -> dict[str, Any]:
         "x_type": "temporal",
         "y": "share",
         "y_format": "%",
-        "y_title": f"share of {_unit(c)} amounts",
+        "y_title": f"share of {text.unit(c['measure'], c['currency'])} amounts",
         "title": title,
         "rule": ctx.policy.isoformat(),
     }

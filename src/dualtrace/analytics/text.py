@@ -69,6 +69,11 @@ def tonnes(kg: float | None) -> str:
     return f"{kg:,.0f} kg"
 
 
+def unit(measure: str, currency: str) -> str:
+    """The unit a measure's amounts are in: the currency for value, kg for net_kg, else units."""
+    return currency if measure == "value" else "kg" if measure == "net_kg" else "units"
+
+
 def amount(x: float | None, measure: str, unit: str) -> str:
     """A measured amount in its unit: money for value, tonnes for net_kg, units for qty."""
     if measure == "value":

@@ -11,7 +11,7 @@ import pyarrow as pa
 
 from dualtrace.network.clustering import Clusters
 from dualtrace.network.join_rules import STRONG_HIT
-from dualtrace.warehouse.db import transaction
+from dualtrace.warehouse.db import register_frame, transaction
 
 __all__ = ["LISTED_SQL", "party_id", "refresh_parties", "write_parties"]
 
@@ -60,28 +60,22 @@ def write_parties(
             "features": pa.array([u[6] for u in unions], pa.string()),
         }
     )
-    con.register("_nw_out", out)
-    con.register("_nw_merges", merges)
-    try:
-        with transaction(con):
-            con.execute("DELETE FROM party_records")
-            con.execute(
-                """
-                INSERT INTO party_records (record_id, ref, origin, party_key, name, norm, country, raw_id,
-                    ids,
-                    address, schema, list, entity_id, lines, roles, party_id)
-                SELECT o.record_id, o.ref, o.origin, o.party_key, o.name, r.norm, o.country, o.raw_id, o.ids,
-                       o.address, o.schema, o.list, o.entity_id, o.lines, o.roles, o.party_id
-                FROM _nw_out o JOIN _nw_rec r USING (record_id)
-                """
-            )
-            con.execute("DELETE FROM party_merges")
-            con.execute("INSERT INTO party_merges SELECT * FROM _nw_merges")
-            _shipment_parties(con)
-            refresh_parties(con)
-    finally:
-        con.unregister("_nw_out")
-        con.unregister("_nw_merges")
+    with register_frame(con, "_nw_out", out), register_frame(con, "_nw_merges", merges), transaction(con):
+        con.execute("DELETE FROM party_records")
+        con.execute(
+            """
+            INSERT INTO party_records (record_id, ref, origin, party_key, name, norm, country, raw_id,
+                ids,
+                address, schema, list, entity_id, lines, roles, party_id)
+            SELECT o.record_id, o.ref, o.origin, o.party_key, o.name, r.norm, o.country, o.raw_id, o.ids,
+                   o.address, o.schema, o.list, o.entity_id, o.lines, o.roles, o.party_id
+            FROM _nw_out o JOIN _nw_rec r USING (record_id)
+            """
+        )
+        con.execute("DELETE FROM party_merges")
+        con.execute("INSERT INTO party_merges SELECT * FROM _nw_merges")
+        _shipment_parties(con)
+        refresh_parties(con)
     return len(pid_of_root)
 
 

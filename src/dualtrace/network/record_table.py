@@ -11,6 +11,7 @@ import numpy as np
 import pyarrow as pa
 
 from dualtrace.normalize.name_keys import NameKeys, keys_for
+from dualtrace.warehouse.db import register_frame
 
 __all__ = ["load_record_table", "with_readings"]
 
@@ -50,9 +51,7 @@ def load_record_table(
             "address": records.column("address"),
         }
     )
-    con.register("_nw_rec_arrow", rec)
-    con.register("_nw_keys_arrow", key_table)
-    try:
+    with register_frame(con, "_nw_rec_arrow", rec), register_frame(con, "_nw_keys_arrow", key_table):
         con.execute(
             """
             CREATE OR REPLACE TEMP TABLE _nw_rec AS
@@ -62,9 +61,6 @@ def load_record_table(
                  USING (name_idx)
             """
         )
-    finally:
-        con.unregister("_nw_rec_arrow")
-        con.unregister("_nw_keys_arrow")
 
 
 def with_readings(

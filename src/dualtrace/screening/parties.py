@@ -25,7 +25,7 @@ from dualtrace.normalize.party_keys import party_key
 from dualtrace.screening.engine import Screener
 from dualtrace.screening.party_findings import build_findings
 from dualtrace.screening.score import DEFAULT_THRESHOLD, Query, Scored
-from dualtrace.warehouse.db import bulk_insert, fetch_one, transaction
+from dualtrace.warehouse.db import bulk_insert, fetch_one, register_frame, transaction
 
 __all__ = ["PartiesReport", "screen_parties"]
 
@@ -239,43 +239,33 @@ def _drop_links(con: duckdb.DuckDBPyConnection, changed: list[tuple[str, str]]) 
     """Drop the links to changed or removed entities (they were screened again)."""
     if not changed:
         return
-    con.register(
-        "_dt_changed",
-        pa.table({"list": [c[0] for c in changed], "entity_id": [c[1] for c in changed]}),
-    )
-    try:
+    frame = pa.table({"list": [c[0] for c in changed], "entity_id": [c[1] for c in changed]})
+    with register_frame(con, "_dt_changed", frame):
         con.execute(
             "DELETE FROM party_links WHERE (list, entity_id) IN (SELECT (list, entity_id) FROM _dt_changed)"
         )
-    finally:
-        con.unregister("_dt_changed")
 
 
 def _mark_screened(con: duckdb.DuckDBPyConnection, screened: list[Party], watermark: int) -> None:
     """Record the screened parties, and every party as screened up to ``watermark``."""
     if screened:
-        con.register(
-            "_dt_parties",
-            pa.table(
-                {
-                    "party_key": [p[0] for p in screened],
-                    "name": [p[1] for p in screened],
-                    "country": [p[2] for p in screened],
-                    "party_id": [p[3] for p in screened],
-                    "roles": [p[4] for p in screened],
-                    "lines": [p[5] for p in screened],
-                }
-            ),
+        frame = pa.table(
+            {
+                "party_key": [p[0] for p in screened],
+                "name": [p[1] for p in screened],
+                "country": [p[2] for p in screened],
+                "party_id": [p[3] for p in screened],
+                "roles": [p[4] for p in screened],
+                "lines": [p[5] for p in screened],
+            }
         )
-        try:
+        with register_frame(con, "_dt_parties", frame):
             con.execute(
                 "INSERT OR REPLACE INTO screen_parties"
                 " (party_key, name, country, party_id, roles, lines, watermark)"
                 " SELECT party_key, name, country, party_id, roles, lines, ? FROM _dt_parties",
                 [watermark],
             )
-        finally:
-            con.unregister("_dt_parties")
     con.execute("UPDATE screen_parties SET watermark = ?", [watermark])
 
 

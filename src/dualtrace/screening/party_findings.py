@@ -15,6 +15,7 @@ import duckdb
 import pyarrow as pa
 
 from dualtrace.findings import Evidence, Finding, RowRef
+from dualtrace.warehouse.db import register_frame
 
 __all__ = ["KIND", "STRONG", "build_findings"]
 
@@ -68,18 +69,15 @@ def _strong_links(con: duckdb.DuckDBPyConnection) -> dict[str, list[_Link]]:
 def _party_lines(con: duckdb.DuckDBPyConnection, by_party: dict[str, list[_Link]]) -> dict[str, list[_Line]]:
     """Per party, the declaration lines that write it as shipper or consignee."""
     keys = list(by_party)
-    con.register(
-        "_dt_fparties",
-        pa.table(
-            {
-                "party_key": keys,
-                "name": [by_party[k][0].name for k in keys],
-                "country": [by_party[k][0].country or "" for k in keys],
-                "pid": [by_party[k][0].party_id or "" for k in keys],
-            }
-        ),
+    frame = pa.table(
+        {
+            "party_key": keys,
+            "name": [by_party[k][0].name for k in keys],
+            "country": [by_party[k][0].country or "" for k in keys],
+            "pid": [by_party[k][0].party_id or "" for k in keys],
+        }
     )
-    try:
+    with register_frame(con, "_dt_fparties", frame):
         rows = con.execute(
             """
             SELECT p.party_key, s.source_id, s.source_line, s.date, s.value_usd,
@@ -92,8 +90,6 @@ def _party_lines(con: duckdb.DuckDBPyConnection, by_party: dict[str, list[_Link]
             ORDER BY p.party_key, s.source_id, s.source_line
             """
         ).fetchall()
-    finally:
-        con.unregister("_dt_fparties")
     lines: dict[str, list[_Line]] = defaultdict(list)
     for r in rows:
         lines[r[0]].append(_Line._make(r))
