@@ -1,4 +1,5 @@
-"""Fit the calibrated name score on the TUNING part of the held-out evaluation set and write
+"""Fit the calibrated name score on the TUNING part of the screening-traffic evaluation set
+(benchmarks/screening_traffic.py: each query against the candidates blocking returns) and write
 src/dualtrace/screening/data/calibration.json (a logistic model over the named features of
 dualtrace.screening.calibration). The test part is never read here.
 
@@ -22,6 +23,7 @@ from dualtrace.screening.calibration import FEATURES, features  # noqa: E402
 from dualtrace.screening.score import best_name  # noqa: E402
 from screening import build_warehouse  # noqa: E402
 from screening_eval import build_pairs  # noqa: E402
+from screening_traffic import build_traffic  # noqa: E402
 
 OUT = ROOT / "src" / "dualtrace" / "screening" / "data" / "calibration.json"
 L2 = 1.0  # a little shrinkage: a few thousand pairs, eight features
@@ -45,18 +47,18 @@ def fit(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 def main() -> None:
     con = build_warehouse()
-    tune = [p for p in build_pairs(con) if p.split == "tune"]
+    tune = [r for r in build_traffic(con, build_pairs(con)) if r.split == "tune"]
     rows, labels = [], []
-    for p in tune:
-        query, listed = analyze(p.name1), analyze(p.name2)
-        _, match = best_name(query, [p.name2])
-        x = features(query, listed, match, p.schema == "Person")
+    for r in tune:
+        query = analyze(r.query)
+        name, match = best_name(query, r.candidate.names)
+        x = features(query, analyze(name), match, r.candidate.schema == "Person")
         rows.append([1.0, *(x[f] for f in FEATURES)])
-        labels.append(1.0 if p.is_match else 0.0)
+        labels.append(1.0 if r.is_match else 0.0)
     w = fit(np.array(rows), np.array(labels))
     data = {
-        "fitted_on": f"tuning part of benchmarks/screening_eval.py (seed 14): {len(tune)} pairs,"
-        f" {int(sum(labels))} matches",
+        "fitted_on": f"tuning part of benchmarks/screening_traffic.py (seed 14): {len(tune)} blocked"
+        f" candidates, {int(sum(labels))} matches",
         "intercept": round(float(w[0]), 4),
         "coef": {f: round(float(c), 4) for f, c in zip(FEATURES, w[1:], strict=True)},
     }

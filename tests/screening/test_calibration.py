@@ -36,4 +36,13 @@ def test_continuous_and_ordered() -> None:
 def test_model_records_what_it_was_fitted_on() -> None:
     fitted = model()
     assert set(fitted.coef) == set(FEATURES)
-    assert "pairs" in fitted.fitted_on
+    assert "tuning part" in fitted.fitted_on and "blocked candidates" in fitted.fitted_on
+
+
+def test_names_sharing_nothing_are_unlikely_matches() -> None:
+    # Fitted on the pair set (60% matches, many unrelated aliases), two names with nothing in
+    # common got the set's prior, 0.59. Among blocked candidates they are rarely the party.
+    s = score(Query("Kovrov Mechanical Plant"), _cand("Shield AI, Inc."))
+    assert s.calibrated < 0.05
+    same = score(Query("Kovrov Mechanical Plant"), _cand("KOVROV MECHANICAL PLANT OAO"))
+    assert same.calibrated > 0.8

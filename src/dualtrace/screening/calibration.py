@@ -1,15 +1,16 @@
 """A calibrated name score: a logistic model over named features of a name comparison, fitted on
-the tuning part of the held-out evaluation set (benchmarks/fit_screening.py writes
-``data/calibration.json``), so a name score of 0.8 is a match about 80% of the time on pairs like
-those of the evaluation set (half matches, half hard non-matches of one list).
+the tuning part of the screening-traffic evaluation set (benchmarks/screening_traffic.py; the fit
+is benchmarks/fit_screening.py, stored in ``data/calibration.json``). That set holds each query
+against the candidates blocking returns for it, so most rows are not the query's party, as in
+screening. A name score of 0.8 is then a match about 80% of the time among the candidates the
+search returns.
 
     log_odds = intercept + sum(coef[f] * x[f])      (natural log)
 
 Each term is one named part of the explanation. Only features whose direction does not depend on
-how the evaluation set was sampled are used: "shares no word" or "words spelled the same" would
-learn the sampling (hard negatives were drawn by a shared word, aliases include nicknames, and
-almost every cross-script pair is a match) and not the names. The features are computed here and nowhere else,
-so the fit and the scorer cannot drift apart.
+how the evaluation set was sampled are used: "words spelled the same" or "a cross-script pair"
+would learn the sampling, not the names. The features are computed here and nowhere else, so the
+fit and the scorer cannot drift apart.
 """
 
 from __future__ import annotations
