@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dualtrace.normalize.names import analyze
-from dualtrace.screening.index import keys_of
+from dualtrace.screening.index import grouped_keys, keys_of
 
 
 def _acronym_keys(name: str) -> set[str]:
@@ -47,3 +47,24 @@ def test_a_russian_adjective_meets_its_place_and_english_cognate() -> None:
     assert "t:elektromehan" in _keys("Elektromekhanicheskii") & _keys("Electromechanical")
     # a short stem is never made: "Minsk" is not "min"
     assert not {k for k in _keys("Minsk") if k == "t:mi"}
+
+
+def test_ukrainian_h_and_russian_g_share_the_sound_key() -> None:
+    # OFAC lists one person as "ROGOV, Volodymyr Valeriyovych"; other lists write "ROHOV"
+    assert "p:rgv" in _keys("ROHOV, Volodymyr") & _keys("ROGOV, Volodymyr Valeriyovych")
+    assert {k for k in _keys("Serhiy") & _keys("Sergey") if k.startswith("p:")}
+
+
+def test_qu_meets_the_russian_kv() -> None:
+    # EU 833: "Sequoia JSC" / "АКЦИОНЕРНОЕ ОБЩЕСТВО ‘СЕКВОЙЯ’"
+    assert {k for k in _keys("Sequoia JSC") & _keys("АКЦИОНЕРНОЕ ОБЩЕСТВО ‘СЕКВОЙЯ’") if k.startswith("p:")}
+
+
+def test_each_word_ranks_once_by_its_best_key() -> None:
+    keys = grouped_keys(analyze("KIZLYAR ELECTROMECHANICAL PLANT"))
+    groups = {g for _, g in keys.values()}
+    # one group per word, one per pair of neighbouring words, one for the acronym keys
+    assert len(groups) == 3 + 2 + any(k.startswith("a:") for k in keys)
+    assert keys["t:kizliar"][1] == keys["p:kslr"][1] != keys["t:kizliarelektromehanikal"][1]
+    stem = keys["t:elektromehan"][1]
+    assert keys["t:elektromehanikal"][1] == stem != keys["t:elektromehanikalplant"][1]

@@ -8,6 +8,8 @@ from collections.abc import Iterator
 import pytest
 
 import dualtrace
+from dualtrace.normalize.names import analyze
+from dualtrace.screening.index import block, ensure_index
 from dualtrace.screening.score import Candidate, Query, score
 from dualtrace.session import Dualtrace
 from tests.conftest import shared_file
@@ -17,6 +19,7 @@ from tests.conftest import shared_file
 def lists(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dualtrace]:
     dt = dualtrace.open(tmp_path_factory.mktemp("recall") / "w.duckdb")
     dt.lists_load([shared_file("sanctions/eu/eu__journal_sanctions__32014R0269.csv")])
+    dt.lists_load([shared_file("sanctions/eu/eu__journal_sanctions__32014R0833.csv")])
     dt.lists_load([shared_file("sanctions/opensanctions/us__dod_chinese_milcorps__sanctions.csv")])
     dt.lists_load(
         [
@@ -74,6 +77,36 @@ def test_blocking_reaches_the_other_lists_spelling(
     assert any((h["list"], h["caption"]) == (list_name, caption) for h in hits), [
         (h["list"], h["caption"]) for h in hits
     ]
+
+
+def _blocked_leave_one_out(dt: Dualtrace, query: str) -> list[tuple[str, str, str]]:
+    """The top 10 candidates of a listed name with that very name hidden, as the benchmark's
+    candidate recall blocks it: the entry must be reached through its other spellings."""
+    ensure_index(dt.con)
+    own = [
+        int(r[0])
+        for r in dt.con.execute("SELECT name_id FROM screen_names WHERE name = ?", [query]).fetchall()
+    ]
+    assert own, f"{query!r} is not a listed name"
+    blocked = block(dt.con, [analyze(query)], top_k=10, hide=[(0, i) for i in own])
+    return [(r[1], r[2], r[3]) for r in blocked.get(0, [])]
+
+
+@pytest.mark.parametrize(
+    ("query", "entity", "other_spelling"),
+    [
+        # a common word yielding four keys (token, stem, sound, pair) outranked a rare one
+        # yielding two: Kovrov's and Izhevsk's electromechanical plants came before this entry
+        ("KIZLYAR ELECTROMECHANICAL PLANT JSC", "ofac-37688", "KIZLYAR ELECTRO-MECHANICAL PLANT"),
+        # "qu" as Russian writes it, "кв"
+        ("Sequoia JSC", "eu-32014R0833-IV-859", "АКЦИОНЕРНОЕ ОБЩЕСТВО ‘СЕКВОЙЯ’"),
+    ],
+)
+def test_entry_reached_through_its_other_spelling(
+    lists: Dualtrace, query: str, entity: str, other_spelling: str
+) -> None:
+    found = _blocked_leave_one_out(lists, query)
+    assert any(eid == entity and name == other_spelling for _, eid, name in found), found
 
 
 def test_markup_around_a_name_does_not_dilute_it(lists: Dualtrace) -> None:

@@ -5,22 +5,24 @@ of neighbouring tokens written together, ``p:`` a phonetic code of each token (f
 and consonants, so a vowel typo shares a key), ``a:`` the initials of a name of three or more
 tokens and each short token (an acronym meets its long form). A key's weight is its idf over all list names.
 A query is blocked by joining its keys to ``screen_keys`` (keys present in more than
-``MAX_DF_SHARE`` of names are skipped) and keeping the ``top_k`` names by summed weight; names
-are never compared all-pairs.
+``MAX_DF_SHARE`` of names are skipped). A name is a candidate when its shared keys weigh
+``MIN_SHARE`` of the query's; the ``top_k`` entities are kept by rank, each query word counted
+once by the best key the name shares for it. Names are never compared all-pairs.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 
 import duckdb
 import pyarrow as pa
 
-from dualtrace.normalize.names import VOWELLESS, NameKey, alternates, analyze, phonetic
+from dualtrace.normalize.names import VOWELLESS, NameKey, alternates, analyze, phonetic, skeleton
 from dualtrace.warehouse.db import fetch_one, transaction
 
-__all__ = ["MAX_DF_SHARE", "block", "ensure_index", "index_version", "keys_of"]
+__all__ = ["MAX_DF_SHARE", "block", "ensure_index", "grouped_keys", "index_version", "keys_of"]
 
 MAX_DF_SHARE = 0.02
 MIN_DF_CAP = 200
@@ -29,54 +31,80 @@ MIN_DF_CAP = 200
 # 0.2 keeps a fifth of those at ~0.65x the speed; 0.15 cost precision (benchmarks/screening.py).
 MIN_SHARE = 0.2
 # Bumped whenever the keys a name gets change (normalisation, key kinds): the index is rebuilt.
-KEY_FORMAT = 6
+KEY_FORMAT = 8
 SCREENABLE = ("Person", "Company", "Organization", "LegalEntity", "PublicBody", "Vessel", "Airplane")
 
 
 def keys_of(key: NameKey) -> dict[str, float]:
     """Blocking keys of an analysed name with the weight of the token they come from."""
-    out: dict[str, float] = {}
+    return {k: w for k, (w, _) in grouped_keys(key).items()}
 
-    def put(k: str, w: float) -> None:  # a key from several sources keeps its heaviest weight
-        out[k] = max(out.get(k, 0.0), w)
+
+def grouped_keys(key: NameKey) -> dict[str, tuple[float, int]]:
+    """Each key with its weight and the word it stands for (its group; acronyms form one group):
+    blocking ranks a name by each query word once, by the best key the name shares for it.
+    Ranking by every shared key let a common word that yields four keys (token, stem, sound,
+    pair) outweigh a rare one that yields two: "KIZLYAR ELECTROMECHANICAL PLANT JSC" ranked
+    Kovrov's electromechanical plant above its own "KIZLYAR ELECTRO-MECHANICAL PLANT"."""
+    out: dict[str, tuple[float, int]] = {}
+
+    def put(k: str, w: float, group: int) -> None:  # a key from several sources keeps its heaviest weight
+        if k not in out or w > out[k][0]:
+            out[k] = (w, group)
 
     sk = key.skeletons
     if key.script in VOWELLESS:
         # Arabic or Hebrew written without short vowels: only the consonant keys can meet the
         # Latin spellings of the name ("sdam hsyn" / "Saddam Hussein").
-        return {f"p:{phonetic(t)}": w for t, w in zip(sk, key.weights, strict=True) if len(phonetic(t)) >= 2}
+        for i, (t, w) in enumerate(zip(sk, key.weights, strict=True)):
+            if len(_sound(t)) >= 2:
+                put(f"p:{_sound(t)}", w, i)
+        return out
     for i, token in enumerate(sk):
         w = key.weights[i]
-        put(f"t:{token}", w)
+        put(f"t:{token}", w, i)
         stem = _cognate_stem(token)
         if stem:  # "Rybinskaya verf" / "Rybinsk shipyard", "mekhanicheskii" / "mechanical"
-            put(f"t:{stem}", w * 0.8)
-        code = phonetic(token)
+            put(f"t:{stem}", w * 0.8, i)
+        code = _sound(token)
         if len(code) >= 3:
-            put(f"p:{code}", w * 0.8)
+            put(f"p:{code}", w * 0.8, i)
         if i + 1 < len(sk):
             joined = token + sk[i + 1]
             pair_w = (w + key.weights[i + 1]) / 2
-            put(f"t:{joined}", pair_w)
+            # a pair is a word of its own: two words in a row count beyond each alone
+            pair = len(sk) + 1 + i
+            put(f"t:{joined}", pair_w, pair)
             if len(token) <= 3:  # an article or particle written apart ("al tikriti" / "altkryty")
-                code = phonetic(joined)
-                put(f"p:{code}", pair_w * 0.8)
+                code = _sound(joined)
+                put(f"p:{code}", pair_w * 0.8, pair)
     # Acronyms: a long name's initials meet the short form lists give ("AO NIIMET" / "Nauchno-
-    # Issledovatelskiy Institut Materialov Elektronnoi Tekhniki"), both ways.
+    # Issledovatelskiy Institut Materialov Elektronnoi Tekhniki"), both ways. Their own group.
+    acronym = len(sk)
     if len(key.tokens) >= 3:
         initials = "".join(t[0] for t in key.tokens if t and not t.isdigit())
         if len(initials) >= 3:
-            put(f"a:{initials}", 0.8)
+            put(f"a:{initials}", 0.8, acronym)
     # only a short name's tokens can be an acronym: keying every token doubled the join (slower)
     for token in key.tokens if len(key.tokens) <= 2 else ():
         if 3 <= len(token) <= 8 and token.isalpha():
-            put(f"a:{token}", 0.5)
+            put(f"a:{token}", 0.5, acronym)
     # an acronym written in parts ("SKB VT" / "Spetsialnoe Konstruktorskoe Byuro Vychislitelnoi Tekhniki")
     if 2 <= len(key.tokens) <= 3 and all(len(t) <= 4 and t.isalpha() for t in key.tokens):
         joined = "".join(key.tokens)
         if 3 <= len(joined) <= 8:
-            put(f"a:{joined}", 0.5)
+            put(f"a:{joined}", 0.5, acronym)
     return out
+
+
+def _sound(token: str) -> str:
+    """The phonetic key, h and g as one: Ukrainian writes with h what Russian writes with g
+    ("ROHOV"/"ROGOV", "Serhiy"/"Sergey", "Oleh"/"Oleg"); and "qu" before a vowel as Russian
+    writes it, "kv" ("Sequoia"/"Sekvoiya", "Quant"/"Kvant")."""
+    return phonetic(_QU.sub("kv", skeleton(token))).replace("h", "g")
+
+
+_QU = re.compile("ku(?=[aeiou])")
 
 
 # Endings a Russian word and its English cognate or place differ by, in the skeleton's spelling
@@ -182,28 +210,34 @@ def ensure_index(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> int:
 # entities a caller restricts the search to.
 _BLOCK_SQL = """
 WITH read_keys AS (
-    SELECT q.qid, q.reading, q.key, q.w, s.idf
+    -- keys the lists do not know weigh the most
+    SELECT q.qid, q.reading, q.grp, q.key, q.w * coalesce(s.idf, ?) AS wi, s.idf
     FROM _dt_qkeys q LEFT JOIN screen_key_stats s USING (key)
 ), self AS (
-    -- what the query's keys weigh in all: keys the lists do not know weigh the most;
-    -- acronym keys only add (counted here, a name that is no acronym lost candidates).
-    -- A query read several ways (a Cyrillic name and its transliterations) weighs as
-    -- its heaviest reading, not as all of them together.
+    -- what the query's keys weigh in all; acronym keys only add (counted here, a name that is
+    -- no acronym lost candidates). A query read several ways (a Cyrillic name and its
+    -- transliterations) weighs as its heaviest reading, not as all of them together.
     SELECT qid, max(total) AS total FROM (
-        SELECT qid, reading,
-            coalesce(sum(w * coalesce(idf, ?)) FILTER (WHERE key NOT LIKE 'a:%'), 0) AS total
+        SELECT qid, reading, coalesce(sum(wi) FILTER (WHERE key NOT LIKE 'a:%'), 0) AS total
         FROM read_keys GROUP BY qid, reading
     ) GROUP BY qid
-), qk AS (
-    SELECT qid, key, max(w) AS w, any_value(idf) AS idf FROM read_keys GROUP BY qid, key
-), hits AS (
-    SELECT q.qid, k.name_id, sum(q.w * q.idf) AS score
-    FROM qk q JOIN screen_keys k USING (key)
+), word_hits AS (
+    SELECT q.qid, q.reading, q.grp, k.name_id, max(q.wi) AS best, sum(q.wi) AS shared
+    FROM read_keys q JOIN screen_keys k USING (key)
     WHERE q.idf >= ?
       AND NOT EXISTS (SELECT 1 FROM _dt_hide x WHERE x.qid = q.qid AND x.name_id = k.name_id)
-    GROUP BY q.qid, k.name_id
+    GROUP BY q.qid, q.reading, q.grp, k.name_id
+), hits AS (
+    -- The rank (score) counts each word of the query once, by the best key the name shares
+    -- for it. The share (shared) sums every shared key, against all the query's keys: shares by
+    -- word let a long name's initials alone bring in every name with those initials
+    -- ("Pioneer Cedar Imports" / "PCI"), and cost precision.
+    SELECT qid, name_id, max(score) AS score, max(shared) AS shared FROM (
+        SELECT qid, reading, name_id, sum(best) AS score, sum(shared) AS shared
+        FROM word_hits GROUP BY qid, reading, name_id
+    ) GROUP BY qid, name_id
 ), kept AS (
-    SELECT h.* FROM hits h JOIN self s USING (qid) WHERE h.score >= ? * s.total
+    SELECT h.* FROM hits h JOIN self s USING (qid) WHERE h.shared >= ? * s.total
 ), named AS (
     -- long names share more keys by chance: scale like a cosine
     -- (order by the scaled score itself: a bare ``score`` here would be h.score, which
@@ -225,17 +259,18 @@ FROM named n JOIN entity_rank r USING (qid, list, entity_id)
 
 
 def _query_keys(queries: Sequence[NameKey]) -> pa.Table:
-    """(qid, reading, key, w): every reading of every query with its keys."""
-    qrows: list[tuple[int, int, str, float]] = []
+    """(qid, reading, grp, key, w): every reading of every query with its keys and their words."""
+    qrows: list[tuple[int, int, int, str, float]] = []
     for qid, key in enumerate(queries):
         for rid, reading in enumerate((key, *alternates(key.name))):
-            qrows.extend((qid, rid, k, w) for k, w in keys_of(reading).items())
+            qrows.extend((qid, rid, g, k, w) for k, (w, g) in grouped_keys(reading).items())
     return pa.table(
         {
             "qid": [r[0] for r in qrows],
             "reading": [r[1] for r in qrows],
-            "key": [r[2] for r in qrows],
-            "w": [r[3] for r in qrows],
+            "grp": [r[2] for r in qrows],
+            "key": [r[3] for r in qrows],
+            "w": [r[4] for r in qrows],
         }
     )
 
