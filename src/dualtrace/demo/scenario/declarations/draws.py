@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from dualtrace.demo.scenario import goods
 from dualtrace.demo.scenario.goods import Product
@@ -15,6 +15,15 @@ def split_value(rng: random.Random, total: float, n: int, spread: float = 0.6) -
     weights = [math.exp(rng.gauss(0, spread)) for _ in range(n)]
     s = sum(weights)
     return [total * w / s for w in weights]
+
+
+def batches(rng: random.Random, count: int, most: int) -> Iterator[int]:
+    """Sizes of 1 to `most` lines, one declaration each, that add up to `count` lines."""
+    n = 0
+    while n < count:
+        k = min(count - n, rng.randint(1, most))
+        yield k
+        n += k
 
 
 def pick_items(

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from dualtrace.demo.scenario.declarations.builder import Builder
 from dualtrace.demo.scenario.declarations.codes import CN_CUSTOMS, RU_POSTS
 from dualtrace.demo.scenario.model import FileKey
+
+# Per file: its customs posts, the highest first serial of a post in a year, the highest step
+_SERIALS: dict[FileKey, tuple[list[str], int, int]] = {
+    "ru": (RU_POSTS, 900, 40),
+    "cn": (CN_CUSTOMS, 90000, 400),
+}
 
 
 def number(b: Builder) -> None:
@@ -13,21 +21,21 @@ def number(b: Builder) -> None:
     b.shipments.sort(key=lambda s: (s.file, s.date))
     serials: dict[tuple[str, int], int] = {}
     for s in b.shipments:
-        if s.file == "ru":
-            post = rng.choice(RU_POSTS)
-            serials[(post, s.date.year)] = serials.get(
-                (post, s.date.year), rng.randint(0, 900)
-            ) + rng.randint(1, 40)
-            no = f"{post}/{s.date:%d%m%y}/{serials[(post, s.date.year)]:07d}"
-        else:
-            post = rng.choice(CN_CUSTOMS)
-            serials[(post, s.date.year)] = serials.get(
-                (post, s.date.year), rng.randint(0, 90000)
-            ) + rng.randint(1, 400)
-            no = f"{post}{s.date.year}{1:01d}{serials[(post, s.date.year)]:09d}"
+        posts, first, step = _SERIALS[s.file]
+        post = rng.choice(posts)
+        key = (post, s.date.year)
+        serials[key] = serials.get(key, rng.randint(0, first)) + rng.randint(1, step)
         s.post = post
+        no = _declaration_no(s.file, post, s.date, serials[key])
         for ln in s.lines:
             ln.declaration_no = no
+
+
+def _declaration_no(file: FileKey, post: str, date: dt.date, serial: int) -> str:
+    """The number as each country writes it: post/ddmmyy/serial (ru), post + year + serial (cn)."""
+    if file == "ru":
+        return f"{post}/{date:%d%m%y}/{serial:07d}"
+    return f"{post}{date.year}1{serial:09d}"
 
 
 MALFORMED_KINDS = {

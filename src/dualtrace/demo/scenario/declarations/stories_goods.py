@@ -11,7 +11,13 @@ from typing import Any
 from dualtrace.demo.scenario import goods
 from dualtrace.demo.scenario.declarations.builder import Builder, rand_date, weighted
 from dualtrace.demo.scenario.declarations.codes import END, PRE_START, WAR, D
-from dualtrace.demo.scenario.declarations.draws import CONTROLLED_TRADES, goods_of, lognormal, pick_items
+from dualtrace.demo.scenario.declarations.draws import (
+    CONTROLLED_TRADES,
+    batches,
+    goods_of,
+    lognormal,
+    pick_items,
+)
 from dualtrace.demo.scenario.model import FileKey
 
 
@@ -115,9 +121,7 @@ def story_armor(b: Builder) -> None:
     # Control group: honest lines under the same codes, ordinary parties
     control_plan: tuple[tuple[FileKey, int], ...] = (("ru", 48), ("cn", 20))
     for file, total in control_plan:
-        n = 0
-        while n < total:
-            k = min(total - n, rng.randint(1, 2))
+        for k in batches(rng, total, 2):
             items = [(rng.choice(goods.ARMOR_HONEST), lognormal(rng, 9000, 0.6)) for _ in range(k)]
             shipper = rng.choice(cast.cn_background)
             consignee = rng.choice(cast.ru_background)
@@ -130,7 +134,6 @@ def story_armor(b: Builder) -> None:
                 ["armor_control_group"],
                 id_prob=0.7,
             )
-            n += k
 
 
 THERMAL_TARGET_CENTS = 11_000_000_00
@@ -144,9 +147,7 @@ def story_thermal(b: Builder) -> None:
     maker = cast["cn_guanghe"]
     weights = {"t_camera": 4, "t_scope": 3, "t_device": 2, "t_monocular": 1.5}
     for consignee, count in zip(consignees, counts, strict=True):
-        n = 0
-        while n < count:
-            k = min(count - n, rng.randint(1, 3))
+        for k in batches(rng, count, 3):
             chosen = rng.choices(goods.THERMAL, weights=[weights[p.key] for p in goods.THERMAL], k=k)
             items = [(p, lognormal(rng, 42000, 0.55)) for p in chosen]
             descs: list[str] | None = None
@@ -170,14 +171,11 @@ def story_thermal(b: Builder) -> None:
                 notes={"vague_description": vague},
                 id_prob=0.7,
             )
-            n += k
     b.calibrate(
         [ln for s in b.shipments for ln in s.lines if "thermal_imagers" in ln.stories],
         THERMAL_TARGET_CENTS,
     )
-    n = 0
-    while n < 48:
-        k = min(48 - n, rng.randint(1, 3))
+    for k in batches(rng, 48, 3):
         items = [(rng.choice(goods.THERMAL), lognormal(rng, 60000, 0.5)) for _ in range(k)]
         b.ship(
             "cn",
@@ -192,4 +190,3 @@ def story_thermal(b: Builder) -> None:
             id_prob=0.9,
             lang="zh",
         )
-        n += k

@@ -9,7 +9,7 @@ import datetime as dt
 from dualtrace.demo.scenario import goods
 from dualtrace.demo.scenario.declarations.builder import Builder, rand_date, weighted
 from dualtrace.demo.scenario.declarations.codes import END, PRE_START, D
-from dualtrace.demo.scenario.declarations.draws import goods_of, lognormal, split_value
+from dualtrace.demo.scenario.declarations.draws import batches, goods_of, lognormal, split_value
 from dualtrace.demo.scenario.model import FileKey
 
 FAST_TARGETS = {2021: 400_000, 2022: 8_000_000, 2023: 30_000_000, 2024: 15_000_000}
@@ -35,9 +35,7 @@ def _group_lines(b: Builder, sub: str, file: FileKey, count: int, story: str) ->
     rng, cast = b.rng, b.cast
     end_users = ["ru_oriantekh", "ru_vektramash", "ru_svetorog", "ru_aeronis"]
     products = goods.by_keys(*_GROUP_GOODS[sub])
-    n = 0
-    while n < count:
-        k = min(count - n, rng.randint(1, 3))
+    for k in batches(rng, count, 3):
         items = [(rng.choice(products), lognormal(rng, 38000, 0.7)) for _ in range(k)]
         date = rand_date(rng, D(2022, 3, 9), END)
         party = cast[sub]
@@ -53,7 +51,6 @@ def _group_lines(b: Builder, sub: str, file: FileKey, count: int, story: str) ->
             departure=departure,
             id_prob=0.75,
         )
-        n += k
 
 
 def story_group(b: Builder) -> None:
@@ -153,9 +150,7 @@ def _ship_listed_plan(
     """`count` lines of one to three items from a listed shipper to its consignees after `start`."""
     rng = b.rng
     products = goods.by_keys(*keys)
-    n = 0
-    while n < count:
-        k = min(count - n, rng.randint(1, 3))
+    for k in batches(rng, count, 3):
         value = 120000 if keys[0] in ("c_laser",) else 30000
         items = [(rng.choice(products), lognormal(rng, value, 0.6)) for _ in range(k)]
         consignee = rng.choice(consignees)
@@ -169,15 +164,12 @@ def _ship_listed_plan(
             id_prob=0.7,
             departure="HK" if b.cast[shipper].country == "HK" else "CN",
         )
-        n += k
 
 
 def _ship_to_listed_hk_trader(b: Builder) -> None:
     """The HK listed trader also receives goods from ordinary Chinese makers."""
     rng, cast = b.rng, b.cast
-    n = 0
-    while n < 15:
-        k = min(15 - n, rng.randint(1, 2))
+    for k in batches(rng, 15, 2):
         items = [(rng.choice(goods.CONTROLLED[:5]), lognormal(rng, 25000)) for _ in range(k)]
         b.ship(
             "cn",
@@ -190,7 +182,6 @@ def _ship_to_listed_hk_trader(b: Builder) -> None:
             transport="ROAD",
             id_prob=0.8,
         )
-        n += k
 
 
 def story_hk_intermediary(b: Builder) -> None:
@@ -204,9 +195,7 @@ def story_hk_intermediary(b: Builder) -> None:
         ("cn_ruixun", 20, ("c_router", "c_antenna")),
     ]
     for maker, count, keys in makers:
-        n = 0
-        while n < count:
-            k = min(count - n, rng.randint(1, 3))
+        for k in batches(rng, count, 3):
             items = [
                 (p, lognormal(rng, 110000, 0.6)) for p in (rng.choice(goods.by_keys(*keys)) for _ in range(k))
             ]
@@ -226,7 +215,6 @@ def story_hk_intermediary(b: Builder) -> None:
                 transport=rng.choice(["ROAD", "AIR"]),
                 id_prob=0.8,
             )
-            n += k
     # Ru side: 15 consignees; the fast-growing importer's lines come from story_fast_importer
     counts = {"ru_vektramash": 16}
     for key in cast.hk_consignees[2:]:
@@ -246,9 +234,7 @@ def story_hk_intermediary(b: Builder) -> None:
         "c_server",
     )
     for key, count in counts.items():
-        n = 0
-        while n < count:
-            k = min(count - n, rng.randint(1, 3))
+        for k in batches(rng, count, 3):
             items = [(rng.choice(products), lognormal(rng, 95000, 0.6)) for _ in range(k)]
             stories = ["hk_intermediary"]
             if key == "ru_vektramash":
@@ -267,7 +253,6 @@ def story_hk_intermediary(b: Builder) -> None:
                 manufacturer=weighted(rng, cast[maker].ru_variants).name if maker else "",
                 id_prob=0.7,
             )
-            n += k
 
 
 def story_fast_importer(b: Builder) -> None:
@@ -356,9 +341,7 @@ def story_decoys(b: Builder) -> None:
     files: tuple[FileKey, FileKey] = ("ru", "cn")
     for key, side, n_ru, n_cn in plan:
         for file, count in zip(files, (n_ru, n_cn), strict=True):
-            n = 0
-            while n < count:
-                k = min(count - n, rng.randint(1, 2))
+            for k in batches(rng, count, 2):
                 if side == "shipper":
                     shipper, consignee = key, rng.choice(cast.ru_background)
                     pool = goods.by_keys(*_DECOY_GOODS[key])
@@ -376,4 +359,3 @@ def story_decoys(b: Builder) -> None:
                     id_prob=1.0,
                     notes={"decoy": key},
                 )
-                n += k
