@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from dualtrace.demo.scenario.trade.comext_tables import (
     CN8_CONTROL,
     CN8_CONTROLLED,
@@ -28,19 +30,19 @@ def comext_exports(g: Generator) -> None:
             chosen = mine if partner not in SMALL_PARTNERS else mine[:3]
             weight_sum = sum(p[1][1] for p in chosen)
             for cn8, (hs6, share, eur_kg, supp) in chosen:
-                g.series(
-                    source="comext",
-                    file="",
-                    reporter=decl,
-                    partner=partner,
-                    flow="X",
-                    code=cn8,
-                    base=EU_BASE[partner] * scale * share / weight_sum,
-                    mult=post_multiplier(EU_POST[partner]),
-                    usd_per_kg=eur_kg,
-                    unit="p/st" if supp else "kg",
+                base = EU_BASE[partner] * scale * share / weight_sum
+                unit = "p/st" if supp else "kg"
+                _export_series(
+                    g,
+                    decl,
+                    partner,
+                    cn8,
+                    base,
+                    EU_POST[partner],
+                    eur_kg,
+                    ("eu_controlled",),
+                    unit=unit,
                     per_kg=HS[hs6].per_kg,
-                    tags=("eu_controlled",),
                 )
         if decl in ("DE", "IT", "NL"):
             for partner in EU_PARTNERS:
@@ -48,20 +50,36 @@ def comext_exports(g: Generator) -> None:
                     if cn8 == "21069098" and decl != "DE":
                         continue
                     post = {"RU": 0.97, "UA": 0.9}.get(partner, 1.0)
-                    g.series(
-                        source="comext",
-                        file="",
-                        reporter=decl,
-                        partner=partner,
-                        flow="X",
-                        code=cn8,
-                        base=EU_CONTROL_BASE[partner] * scale * share,
-                        mult=post_multiplier(post),
-                        usd_per_kg=eur_kg,
-                        growth=0.03,
-                        tags=("eu_control",),
-                    )
+                    base = EU_CONTROL_BASE[partner] * scale * share
+                    _export_series(g, decl, partner, cn8, base, post, eur_kg, ("eu_control",), growth=0.03)
     for partner, target in EU_TARGETS.items():
         calibrate_ratio(g.select(source="comext", partner=partner, tag="eu_controlled"), target)
     for f in g.select(source="comext"):
         f.file = comext_file(f.year)
+
+
+def _export_series(
+    g: Generator,
+    declarant: str,
+    partner: str,
+    cn8: str,
+    base: float,
+    post: float,
+    eur_per_kg: float,
+    tags: tuple[str, ...],
+    **options: Any,
+) -> None:
+    """A member state's monthly exports of one CN8 code; the file is set per year afterwards."""
+    g.series(
+        source="comext",
+        file="",
+        reporter=declarant,
+        partner=partner,
+        flow="X",
+        code=cn8,
+        base=base,
+        mult=post_multiplier(post),
+        usd_per_kg=eur_per_kg,
+        tags=tags,
+        **options,
+    )
