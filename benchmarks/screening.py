@@ -44,7 +44,7 @@ from dualtrace.screening.engine import Screener  # noqa: E402
 from dualtrace.screening.index import block  # noqa: E402
 from dualtrace.screening.pairs import score_pairs  # noqa: E402
 from dualtrace.screening.score import DEFAULT_THRESHOLD, Query  # noqa: E402
-from screening_eval import best_threshold, build_pairs, ece, prf  # noqa: E402
+from screening_eval import build_pairs, held_out_line  # noqa: E402
 from screening_eval import summary as eval_summary  # noqa: E402
 from screening_traffic import traffic_comparison  # noqa: E402
 
@@ -365,13 +365,7 @@ def eval_comparison(con: Any, screener: Screener) -> None:
         ("every pair a match", [1.0] * len(pairs)),
     )
     for label, scores in matchers:
-        t = best_threshold([scores[i] for i in tune], [labels[i] for i in tune])
-        ts, tl = [scores[i] for i in test], [labels[i] for i in test]
-        p, r, f1 = prf(ts, tl, t)
-        print(
-            f"  {label:22s} threshold {t:.2f}: F1 {f1:.3f} precision {p:.3f} recall {r:.3f}"
-            f"  ECE {ece(ts, tl):.3f}  distinct scores {len({round(s, 4) for s in ts})}"
-        )
+        t = held_out_line(label, scores, labels, tune, test)
         kinds = sorted({pairs[i].kind for i in test})
         per_kind = []
         for kind in kinds:

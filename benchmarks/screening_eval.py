@@ -311,3 +311,17 @@ def ece(scores: list[float], labels: list[bool], bins: int = 10) -> float:
             rate = sum(1 for _, y in members if y) / len(members)
             total += abs(mean_s - rate) * len(members)
     return total / len(scores) if scores else 0.0
+
+
+def held_out_line(
+    label: str, scores: list[float], labels: list[bool], tune: list[int], test: list[int]
+) -> float:
+    """Print a matcher's test-part figures at the threshold best on the tuning part; returns it."""
+    t = best_threshold([scores[i] for i in tune], [labels[i] for i in tune])
+    ts, tl = [scores[i] for i in test], [labels[i] for i in test]
+    p, r, f1 = prf(ts, tl, t)
+    print(
+        f"  {label:22s} threshold {t:.2f}: F1 {f1:.3f} precision {p:.3f} recall {r:.3f}"
+        f"  ECE {ece(ts, tl):.3f}  distinct scores {len({round(s, 4) for s in ts})}"
+    )
+    return t

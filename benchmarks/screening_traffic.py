@@ -33,9 +33,7 @@ from screening_eval import (
     _parties,
     _side,
     _strong_ids,
-    best_threshold,
-    ece,
-    prf,
+    held_out_line,
 )
 
 SEED = 14  # the pair set's seed: the same parties go to the same side
@@ -156,9 +154,4 @@ def traffic_comparison(
     tune = [i for i, r in enumerate(rows) if r.split == "tune"]
     test = [i for i, r in enumerate(rows) if r.split == "test"]
     for label, scores in matchers:
-        t = best_threshold([scores[i] for i in tune], [labels[i] for i in tune])
-        ts, tl = [scores[i] for i in test], [labels[i] for i in test]
-        p, r, f1 = prf(ts, tl, t)
-        print(
-            f"  {label:22s} threshold {t:.2f}: F1 {f1:.3f} precision {p:.3f} recall {r:.3f}  ECE {ece(ts, tl):.3f}"
-        )
+        held_out_line(label, scores, labels, tune, test)
