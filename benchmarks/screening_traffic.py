@@ -155,3 +155,19 @@ def traffic_comparison(
     test = [i for i, r in enumerate(rows) if r.split == "test"]
     for label, scores in matchers:
         held_out_line(label, scores, labels, tune, test)
+    for label, scores in matchers[:2]:
+        print(f"  reliability of {label} on the test part (score bin: rows, mean score, share of matches):")
+        print("    " + reliability([scores[i] for i in test], [labels[i] for i in test]))
+
+
+def reliability(scores: list[float], labels: list[bool], bins: int = 10) -> str:
+    """Per equal-width score bin: its rows, mean score and share of matches (what ECE averages)."""
+    cells = []
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        idx = [i for i, s in enumerate(scores) if lo <= s < hi or (b == bins - 1 and s == hi)]
+        if idx:
+            mean = sum(scores[i] for i in idx) / len(idx)
+            rate = sum(labels[i] for i in idx) / len(idx)
+            cells.append(f"[{lo:.1f},{hi:.1f}) {len(idx)} {mean:.2f} {rate:.2f}")
+    return "; ".join(cells)
