@@ -127,6 +127,8 @@ def _link_rows(
                 "listing_date": c.listing_date,
                 "explanation": why,
                 "features": json.dumps(hit.features, ensure_ascii=False),
+                "calibrated": hit.calibrated,
+                "calibration": json.dumps([part.__dict__ for part in hit.calibration], ensure_ascii=False),
                 "decision": decisions.get((key, c.list, c.entity_id)),
             }
         )

@@ -34,6 +34,7 @@ class _Link(NamedTuple):
     entity_id: str
     caption: str
     score: float
+    calibrated: float | None
     programs: list[str] | None
     listing_date: date | None
     explanation: str
@@ -54,7 +55,8 @@ class _Line(NamedTuple):
 def _strong_links(con: duckdb.DuckDBPyConnection) -> dict[str, list[_Link]]:
     """Per party, its confirmed hits and its strong hits not dismissed, best first."""
     rows = con.execute(
-        "SELECT party_key, name, country, party_id, list, entity_id, caption, score, programs, listing_date,"
+        "SELECT party_key, name, country, party_id, list, entity_id, caption, score, calibrated, programs,"
+        " listing_date,"
         " explanation, decision FROM party_links"
         " WHERE decision = 'confirmed' OR (score >= ? AND coalesce(decision, '') <> 'dismissed')"
         " ORDER BY party_key, score DESC",
@@ -137,6 +139,7 @@ _HIT_COLUMNS = (
     ("entity_id", "entity_id"),
     ("caption", "caption"),
     ("score", "score"),
+    ("calibrated", "calibrated"),
     ("programs", "programs"),
     ("listing_date", "listing_date"),
     ("decision", "decision"),
@@ -147,6 +150,8 @@ def _hit_table(hits: list[_Link]) -> list[dict[str, Any]]:
     table = [{column: getattr(h, name) for column, name in _HIT_COLUMNS} for h in hits]
     for row in table:
         row["score"] = round(float(row["score"]), 4)
+        if row["calibrated"] is not None:
+            row["calibrated"] = round(float(row["calibrated"]), 4)
     return table
 
 
