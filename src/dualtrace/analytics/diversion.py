@@ -31,7 +31,6 @@ largest first.
 
 from __future__ import annotations
 
-import math
 import statistics
 from collections import defaultdict
 from collections.abc import Callable
@@ -40,6 +39,7 @@ from typing import Any
 
 from dualtrace.analytics.context import Context
 from dualtrace.analytics.diversion_finding import build_finding, finding_evidence, products_rerouted
+from dualtrace.analytics.diversion_measures import Measures, control, score_parts, strength
 from dualtrace.analytics.diversion_plan import (
     BASKET,
     KIND,
@@ -312,37 +312,8 @@ def _collapsed(ctx: Context, series: str, controlled_before: float, controlled_a
     return False
 
 
-def _control(other_before: float, other_after: float, floor: float, placebo_ok: bool) -> str:
-    """The control: other goods, unless they collapsed to the target too (then they are treated,
-    not a control), else the same goods one period earlier, else none."""
-    if other_before >= 10 * floor and other_after >= 0.5 * other_before:
-        return "other goods"
-    if placebo_ok:
-        return "the same goods a period earlier"
-    return "none"
-
-
-class _Measures:
-    """Log growth and difference-in-differences of one basket cell, under one control."""
-
-    def __init__(self, floor: float, control: str) -> None:
-        self.floor = floor
-        self.control = control
-
-    def log_ratio(self, a: float, b: float) -> float:
-        return math.log((a + self.floor) / (b + self.floor))
-
-    def did(self, cell: dict[str, list[float]]) -> float | None:
-        (before, after, placebo), (other_before, other_after, _) = cell["controlled"], cell["other"]
-        if self.control == "other goods":
-            return self.log_ratio(after, before) - self.log_ratio(other_after, other_before)
-        if self.control == "none":
-            return None
-        return self.log_ratio(after, before) - self.log_ratio(before, placebo)
-
-
 def _destinations(
-    ctx: Context, by_partner: dict[str, dict[str, list[float]]], measures: _Measures
+    ctx: Context, by_partner: dict[str, dict[str, list[float]]], measures: Measures
 ) -> list[dict[str, Any]]:
     """The figures of every destination that may be an intermediary."""
     cfg = ctx.config.diversion
@@ -374,24 +345,6 @@ def _destinations(
     return destinations
 
 
-def _strength(d: dict[str, Any]) -> float:
-    return float(d["did"] if d["did"] is not None else d["growth_log"])
-
-
-def _score_parts(
-    flagged: list[dict[str, Any]], measures: _Measures, controlled_before: float, controlled_after: float
-) -> dict[str, float]:
-    rise = sum(d["controlled_after"] - d["controlled_before"] for d in flagged)
-    fall = controlled_before - controlled_after
-    floor = measures.floor
-    return {
-        "collapse": min(1.0, abs(measures.log_ratio(controlled_after, controlled_before)) / math.log(10)),
-        "did": min(1.0, max(_strength(d) for d in flagged) / math.log(10)),
-        "substitution": min(1.0, rise / fall) if fall > 0 else 0.0,
-        "size": max(0.0, min(1.0, math.log10(max(fall, floor) / floor) / 4)),
-    }
-
-
 def _analyse(
     ctx: Context,
     exporter: str,
@@ -414,13 +367,13 @@ def _analyse(
     if not _collapsed(ctx, series, controlled_before, controlled_after):
         return None
     trace.passed(FILTERS[1])
-    measures = _Measures(floor, _control(other_before, other_after, floor, placebo_ok))
+    measures = Measures(floor, control(other_before, other_after, floor, placebo_ok))
     destinations = _destinations(ctx, by_partner, measures)
     min_growth = cfg.min_did if measures.control == "none" else 0.0
     flagged = [
         d
         for d in destinations
-        if _strength(d) >= cfg.min_did
+        if strength(d) >= cfg.min_did
         and d["growth_log"] >= min_growth
         and d["controlled_after"] - d["controlled_before"] >= cfg.min_rise
     ]
@@ -442,10 +395,10 @@ def _analyse(
     for d in destinations:
         d["ddd"] = d["did"] - ref_median if ref_median is not None and d["did"] is not None else None
         d["intermediary"] = d in flagged
-    flagged.sort(key=lambda d: -_strength(d))
+    flagged.sort(key=lambda d: -strength(d))
     rise = sum(d["controlled_after"] - d["controlled_before"] for d in flagged)
     fall = controlled_before - controlled_after
-    parts = _score_parts(flagged, measures, controlled_before, controlled_after)
+    parts = score_parts(flagged, measures, controlled_before, controlled_after)
     score = sum(WEIGHTS[k] * v for k, v in parts.items())
     if exporter != "*":
         score *= 0.9  # the all-reporters view states the pattern; single reporters detail it
@@ -462,7 +415,7 @@ def _analyse(
         "target_other_before": other_before,
         "target_other_after": other_after,
         "target_did": measures.did(to_target),
-        "destinations": sorted(destinations, key=lambda d: -_strength(d)),
+        "destinations": sorted(destinations, key=lambda d: -strength(d)),
         "intermediaries": [d["partner"] for d in flagged],
         "rise_to_intermediaries": rise,
         "fall_to_target": fall,

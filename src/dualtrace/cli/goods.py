@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from dualtrace.cli import app
-from dualtrace.cli.common import DbOption, OutputFormat, console, emit, err_console, user_errors
+from dualtrace.cli.common import DbOption, FormatOption, OutputFormat, console, emit, err_console, user_errors
 from dualtrace.goods.files import line_counts
 from dualtrace.session import Dualtrace
 
@@ -44,9 +44,7 @@ def _flat(rows: list[dict[str, Any]], fmt: OutputFormat) -> list[dict[str, Any]]
 def classify(
     categories: CategoriesOption = None,
     db: DbOption = None,
-    fmt: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="table, json or csv.")
-    ] = OutputFormat.table,
+    fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Tag every shipment and trade flow with goods categories, CHPL tier and mismatch flags."""
     with Dualtrace(db) as dt:
@@ -104,9 +102,7 @@ def goods_classify(
     ] = None,
     categories: CategoriesOption = None,
     correlation: CorrelationOption = None,
-    fmt: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="csv, json or table.")
-    ] = OutputFormat.csv,
+    fmt: FormatOption = OutputFormat.csv,
 ) -> None:
     """Classify every line of a CSV file: categories, CHPL tier, flags and reasons per line."""
     rows = Dualtrace().goods_classify(
@@ -149,9 +145,7 @@ def goods_explain(
     ] = None,
     categories: CategoriesOption = None,
     correlation: CorrelationOption = None,
-    fmt: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="table, json or csv.")
-    ] = OutputFormat.table,
+    fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """What a code is, its watch categories and CHPL tier, and why it is or is not watched."""
     record = Dualtrace().goods_explain(
@@ -189,9 +183,7 @@ def goods_explain(
 @user_errors
 def goods_categories(
     categories: CategoriesOption = None,
-    fmt: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="table, json or csv.")
-    ] = OutputFormat.table,
+    fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """The watch categories in force (shipped, plus your files)."""
     emit(Dualtrace().goods_categories(categories), fmt, title="watch categories")

@@ -125,9 +125,11 @@ def _flatten(list_name: str, entity: ListEntity) -> tuple[list[tuple[Any, ...]],
     return names, ids, links
 
 
-def insert_rows(
+def insert_tuples(
     con: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows: list[tuple[Any, ...]]
 ) -> None:
+    """Insert tuples (values in the order of ``columns``) in one statement through an Arrow
+    frame whose types the values give; unlike ``warehouse.db.insert_rows``, which takes dicts."""
     if not rows:
         return
     arrow = pa.table({c: [r[i] for r in rows] for i, c in enumerate(columns)})
@@ -157,7 +159,8 @@ def write_details(
         names.extend(n)
         ids.extend(i)
         links.extend(lk)
-    insert_rows(con, "entity_names", ["list", "entity_id", "prop", "name", "norm", "latin", "script"], names)
-    insert_rows(con, "entity_ids", ["list", "entity_id", "prop", "scheme", "value", "raw"], ids)
-    insert_rows(con, "entity_links", ["list", "entity_id", "prop", "target_id"], links)
+    name_columns = ["list", "entity_id", "prop", "name", "norm", "latin", "script"]
+    insert_tuples(con, "entity_names", name_columns, names)
+    insert_tuples(con, "entity_ids", ["list", "entity_id", "prop", "scheme", "value", "raw"], ids)
+    insert_tuples(con, "entity_links", ["list", "entity_id", "prop", "target_id"], links)
     return len(names), len(ids)

@@ -205,11 +205,19 @@ def require_columns(path: Path, header: list[str], needed: Iterable[str]) -> Non
 
 
 def csv_rows(path: Path, needed: Iterable[str], *, delimiter: str = ",") -> list[dict[str, str]]:
-    """A list file's CSV records (UTF-8, BOM or not), refused when a column of its layout is missing."""
+    """A list file's CSV records (UTF-8, BOM or not), refused when a column of its layout is missing.
+
+    Every value is text: a short row's missing cells read as "" (DictReader would give None),
+    and cells past the header are left out (DictReader keeps them as a list under the key None,
+    which no reader can ask for by name)."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle, delimiter=delimiter)
+        reader = csv.DictReader(handle, delimiter=delimiter, restval="")
         require_columns(path, list(reader.fieldnames or []), needed)
-        return list(reader)
+        rows: list[dict[str, str]] = []
+        for row in reader:
+            row.pop(None, None)  # the key DictReader gives cells past the header
+            rows.append(row)
+        return rows
 
 
 def iso_timestamp(value: str | None) -> datetime | None:

@@ -25,7 +25,7 @@ from dualtrace.lists import history
 from dualtrace.lists.entity_rows import (
     delete_for,
     entity_row,
-    insert_rows,
+    insert_tuples,
     rollups,
     write_details,
 )
@@ -197,7 +197,7 @@ def _changes(
     list_name: str,
     rows: list[tuple[str, str, str | None, str | None]],
 ) -> None:
-    insert_rows(
+    insert_tuples(
         con,
         "list_changes",
         ["version_id", "list", "entity_id", "change", "schema", "caption"],

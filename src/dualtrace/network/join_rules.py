@@ -16,10 +16,10 @@ from dualtrace.network import pairs as pairs_module
 from dualtrace.network.clustering import Clusters
 from dualtrace.network.decisions import Constraints, decision_constraints
 from dualtrace.network.ids import STRONG, is_strong, parse_ref
+from dualtrace.normalize.party_keys import STRONG_HIT
 
-__all__ = ["STRONG_HIT", "constrain", "forced", "same_id", "same_name", "scored", "screening_hits"]
+__all__ = ["constrain", "forced", "same_id", "same_name", "scored", "screening_hits"]
 
-STRONG_HIT = 0.9
 ORG_SCHEMAS = frozenset({"Company", "Organization", "LegalEntity", "PublicBody"})
 
 

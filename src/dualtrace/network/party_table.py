@@ -10,7 +10,7 @@ import numpy as np
 import pyarrow as pa
 
 from dualtrace.network.clustering import Clusters
-from dualtrace.network.join_rules import STRONG_HIT
+from dualtrace.normalize.party_keys import STRONG_HIT
 from dualtrace.warehouse.db import register_frame, transaction
 
 __all__ = ["LISTED_SQL", "party_id", "refresh_parties", "write_parties"]

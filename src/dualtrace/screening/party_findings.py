@@ -1,6 +1,6 @@
 """The ``sanctioned_counterparty`` findings of ``screen --parties``.
 
-Confirmed hits, and strong ones (score >= ``STRONG``) not dismissed, are grouped into listed
+Confirmed hits, and strong ones (score >= ``STRONG_HIT``) not dismissed, are grouped into listed
 parties (spellings hitting the same list entities are one party); each listed party written on
 a declaration line is one finding with the shipments as evidence.
 """
@@ -15,11 +15,11 @@ import duckdb
 import pyarrow as pa
 
 from dualtrace.findings import Evidence, Finding, RowRef
+from dualtrace.normalize.party_keys import STRONG_HIT
 from dualtrace.warehouse.db import register_frame
 
-__all__ = ["KIND", "STRONG", "build_findings"]
+__all__ = ["KIND", "build_findings"]
 
-STRONG = 0.9
 KIND = "sanctioned_counterparty"
 
 
@@ -60,7 +60,7 @@ def _strong_links(con: duckdb.DuckDBPyConnection) -> dict[str, list[_Link]]:
         " explanation, decision FROM party_links"
         " WHERE decision = 'confirmed' OR (score >= ? AND coalesce(decision, '') <> 'dismissed')"
         " ORDER BY party_key, score DESC",
-        [STRONG],
+        [STRONG_HIT],
     ).fetchall()
     by_party: dict[str, list[_Link]] = defaultdict(list)
     for row in rows:

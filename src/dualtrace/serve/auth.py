@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Callable
+from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 from starlette.concurrency import run_in_threadpool
@@ -66,3 +67,12 @@ def require(role: str) -> Callable[..., Principal]:
         return who
 
     return check
+
+
+# The dependencies endpoints declare, written once: the principal with at least a role, and the
+# service (FastAPI resolves an Annotated parameter's Depends as it would a default).
+Viewer = Annotated[Principal, Depends(require("viewer"))]
+Analyst = Annotated[Principal, Depends(require("analyst"))]
+Reviewer = Annotated[Principal, Depends(require("reviewer"))]
+Admin = Annotated[Principal, Depends(require("admin"))]
+ServiceDep = Annotated[Service, Depends(service)]

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from dualtrace.cases import OUTCOMES, Principal
-from dualtrace.serve.auth import require, service
-from dualtrace.serve.service import Service
+from dualtrace.cases import OUTCOMES
+from dualtrace.serve.auth import Admin, Analyst, Reviewer, ServiceDep, Viewer
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
 
@@ -44,9 +43,7 @@ class Decision(BaseModel):
 
 
 @router.post("/cases", status_code=201)
-def open_case(
-    body: OpenCase, who: Principal = Depends(require("analyst")), svc: Service = Depends(service)
-) -> Any:
+def open_case(body: OpenCase, who: Analyst, svc: ServiceDep) -> Any:
     if (body.finding_id is None) == (body.hit is None):
         raise HTTPException(422, "give either finding_id or hit")
     if body.finding_id is not None:
@@ -63,21 +60,20 @@ def list_cases(
     assignee: str | None = None,
     offset: int = Query(0, ge=0),
     limit: int = Query(100, ge=1, le=500),
-    _: Principal = Depends(require("viewer")),
-    svc: Service = Depends(service),
+    *,
+    _: Viewer,
+    svc: ServiceDep,
 ) -> Any:
     return svc.call(lambda dt: dt.cases(status=status, assignee=assignee, limit=limit, offset=offset))
 
 
 @router.get("/cases/{case_id}")
-def get_case(case_id: str, _: Principal = Depends(require("viewer")), svc: Service = Depends(service)) -> Any:
+def get_case(case_id: str, _: Viewer, svc: ServiceDep) -> Any:
     return svc.call(lambda dt: dt.case(case_id))
 
 
 @router.get("/cases/{case_id}/export")
-def export_case(
-    case_id: str, _: Principal = Depends(require("viewer")), svc: Service = Depends(service)
-) -> Any:
+def export_case(case_id: str, _: Viewer, svc: ServiceDep) -> Any:
     """The case with its evidence, comments and audit history, as a download."""
     data = svc.call(lambda dt: dt.case(case_id))
     headers = {"Content-Disposition": f'attachment; filename="{case_id}.json"'}
@@ -85,23 +81,17 @@ def export_case(
 
 
 @router.post("/cases/{case_id}/assign")
-def assign(
-    case_id: str, body: Assign, who: Principal = Depends(require("analyst")), svc: Service = Depends(service)
-) -> Any:
+def assign(case_id: str, body: Assign, who: Analyst, svc: ServiceDep) -> Any:
     return svc.call(lambda dt: dt.case_assign(case_id, body.assignee, who))
 
 
 @router.post("/cases/{case_id}/investigate")
-def investigate(
-    case_id: str, who: Principal = Depends(require("analyst")), svc: Service = Depends(service)
-) -> Any:
+def investigate(case_id: str, who: Analyst, svc: ServiceDep) -> Any:
     return svc.call(lambda dt: dt.case_start(case_id, who))
 
 
 @router.post("/cases/{case_id}/comments", status_code=201)
-def comment(
-    case_id: str, body: Comment, who: Principal = Depends(require("analyst")), svc: Service = Depends(service)
-) -> Any:
+def comment(case_id: str, body: Comment, who: Analyst, svc: ServiceDep) -> Any:
     svc.call(lambda dt: dt.case_comment(case_id, body.body, who))
     return {"ok": True}
 
@@ -110,24 +100,20 @@ def comment(
 def propose(
     case_id: str,
     body: Decision,
-    who: Principal = Depends(require("reviewer")),
-    svc: Service = Depends(service),
+    who: Reviewer,
+    svc: ServiceDep,
 ) -> Any:
     """A reviewer's decision; it takes effect when a second reviewer approves it."""
     return svc.call(lambda dt: dt.case_propose(case_id, body.outcome, who))
 
 
 @router.post("/cases/{case_id}/approve")
-def approve(
-    case_id: str, who: Principal = Depends(require("reviewer")), svc: Service = Depends(service)
-) -> Any:
+def approve(case_id: str, who: Reviewer, svc: ServiceDep) -> Any:
     return svc.call(lambda dt: dt.case_approve(case_id, who))
 
 
 @router.post("/cases/{case_id}/reject")
-def reject(
-    case_id: str, who: Principal = Depends(require("reviewer")), svc: Service = Depends(service)
-) -> Any:
+def reject(case_id: str, who: Reviewer, svc: ServiceDep) -> Any:
     return svc.call(lambda dt: dt.case_reject(case_id, who))
 
 
@@ -136,8 +122,9 @@ def audit_log(
     action: str | None = None,
     offset: int = Query(0, ge=0),
     limit: int = Query(100, ge=1, le=1000),
-    _: Principal = Depends(require("admin")),
-    svc: Service = Depends(service),
+    *,
+    _: Admin,
+    svc: ServiceDep,
 ) -> Any:
     return svc.call(
         lambda dt: {

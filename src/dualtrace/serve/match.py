@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 
 from dualtrace.api import Dualtrace
-from dualtrace.cases import Principal
 from dualtrace.errors import InputError
-from dualtrace.serve.auth import require, service
-from dualtrace.serve.service import Service
+from dualtrace.serve.auth import Analyst, ServiceDep
 
 MAX_QUERIES = 100
 # FtM properties that carry an identifier the screener compares
@@ -97,8 +95,9 @@ def match(
     threshold: float = Query(0.7, ge=0.0, le=1.0, description="score at which a result is a match"),
     cutoff: float = Query(0.5, ge=0.0, le=1.0, description="lowest score returned"),
     limit: int = Query(5, ge=1, le=100),
-    who: Principal = Depends(require("analyst")),
-    svc: Service = Depends(service),
+    *,
+    who: Analyst,
+    svc: ServiceDep,
 ) -> dict[str, Any]:
     if len(body.queries) > MAX_QUERIES:
         raise HTTPException(422, f"{len(body.queries)} queries: a batch holds at most {MAX_QUERIES}")

@@ -9,11 +9,9 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query
 
 from dualtrace.api import Dualtrace
-from dualtrace.cases import Principal
 from dualtrace.findings import Finding
 from dualtrace.findings.query import SORTS, FindingFilter
-from dualtrace.serve.auth import require, service
-from dualtrace.serve.service import Service
+from dualtrace.serve.auth import Analyst, ServiceDep, Viewer
 
 router = APIRouter(prefix="/api/v1")
 
@@ -47,8 +45,9 @@ def findings(
     order: str = Query("desc", pattern="^(asc|desc)$"),
     offset: int = Query(0, ge=0),
     limit: int = Query(50, ge=1, le=500),
-    _: Principal = Depends(require("viewer")),
-    svc: Service = Depends(service),
+    *,
+    _: Viewer,
+    svc: ServiceDep,
 ) -> dict[str, Any]:
     total, page = svc.call(
         lambda dt: dt.findings_select(flt, sort=sort, descending=order == "desc", offset=offset, limit=limit)
@@ -57,9 +56,7 @@ def findings(
 
 
 @router.get("/findings/{finding_id}", tags=["findings"])
-def finding(
-    finding_id: str, _: Principal = Depends(require("viewer")), svc: Service = Depends(service)
-) -> dict[str, Any]:
+def finding(finding_id: str, _: Viewer, svc: ServiceDep) -> dict[str, Any]:
     def work(dt: Dualtrace) -> dict[str, Any]:
         found = dt.finding(finding_id)
         return {**found.to_record(), "evidence_rows": dt.finding_rows(found)}
@@ -68,33 +65,34 @@ def finding(
 
 
 @router.get("/parties/{party}", tags=["parties"])
-def party(party: str, _: Principal = Depends(require("viewer")), svc: Service = Depends(service)) -> Any:
+def party(party: str, _: Viewer, svc: ServiceDep) -> Any:
     return svc.call(lambda dt: dt.party_show(party))
 
 
 @router.get("/sources", tags=["sources"])
-def sources(_: Principal = Depends(require("viewer")), svc: Service = Depends(service)) -> Any:
+def sources(_: Viewer, svc: ServiceDep) -> Any:
     return svc.call(lambda dt: dt.sources())
 
 
 @router.get("/coverage", tags=["sources"])
 def coverage(
     everything: bool = Query(False, description="per product level and partner too"),
-    _: Principal = Depends(require("viewer")),
-    svc: Service = Depends(service),
+    *,
+    _: Viewer,
+    svc: ServiceDep,
 ) -> Any:
     """What each trade file covers per reporter and year: complete, partial or absent, and why."""
     return svc.call(lambda dt: dt.coverage(everything))
 
 
 @router.get("/claims", tags=["claims"])
-def claims(_: Principal = Depends(require("viewer")), svc: Service = Depends(service)) -> Any:
+def claims(_: Viewer, svc: ServiceDep) -> Any:
     """The stored claim checks (`dualtrace claims check`): each claim, its verdict and evidence."""
     return svc.call(lambda dt: dt.claims_stored())
 
 
 @router.get("/lists", tags=["sources"])
-def lists(_: Principal = Depends(require("viewer")), svc: Service = Depends(service)) -> Any:
+def lists(_: Viewer, svc: ServiceDep) -> Any:
     return svc.call(lambda dt: dt.lists_status())
 
 
@@ -105,8 +103,9 @@ def screen(
     schema: str | None = None,
     threshold: float = Query(0.7, ge=0.0, le=1.0),
     limit: int = Query(5, ge=1, le=100),
-    who: Principal = Depends(require("analyst")),
-    svc: Service = Depends(service),
+    *,
+    who: Analyst,
+    svc: ServiceDep,
 ) -> dict[str, Any]:
     """One name screened; each hit says whether a case dismissed it (and the entry is unchanged)."""
 

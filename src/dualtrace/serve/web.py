@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
@@ -22,8 +22,7 @@ from dualtrace.cases import OUTCOMES, Principal
 from dualtrace.findings.model import SEVERITIES, explain
 from dualtrace.findings.query import FindingFilter
 from dualtrace.report import charts
-from dualtrace.serve.auth import COOKIE, require, service, web_session
-from dualtrace.serve.service import Service
+from dualtrace.serve.auth import COOKIE, Admin, Analyst, ServiceDep, Viewer, service, web_session
 
 router = APIRouter(include_in_schema=False)
 LOGIN_COOKIE = "dt_login"
@@ -72,7 +71,8 @@ def login(
     password: str = Form(...),
     next: str = Form("/findings"),
     csrf: str = Form(""),
-    svc: Service = Depends(service),
+    *,
+    svc: ServiceDep,
 ) -> Response:
     expected = request.cookies.get(LOGIN_COOKIE, "")
     if not expected or not hmac.compare_digest(csrf.encode(), expected.encode()):
@@ -93,7 +93,7 @@ def login(
 
 
 @router.post("/logout")
-def logout(request: Request, _: Principal = Depends(require("viewer"))) -> Response:
+def logout(request: Request, _: Viewer) -> Response:
     service(request).end_session(request.cookies.get(COOKIE))
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(COOKIE)
@@ -120,8 +120,9 @@ def findings_page(
     sort: str = "score",
     order: str = "desc",
     page: int = Query(1, ge=1),
-    _: Principal = Depends(require("viewer")),
-    svc: Service = Depends(service),
+    *,
+    _: Viewer,
+    svc: ServiceDep,
 ) -> HTMLResponse:
     flt = FindingFilter((kind,) if kind else (), severity or None, country or None, hs or None,
                         _day(period_from), _day(period_to))  # fmt: skip
@@ -153,8 +154,8 @@ def findings_page(
 def finding_page(
     request: Request,
     finding_id: str,
-    _: Principal = Depends(require("viewer")),
-    svc: Service = Depends(service),
+    _: Viewer,
+    svc: ServiceDep,
 ) -> HTMLResponse:
     def work(dt: Dualtrace) -> tuple[Any, list[dict[str, Any]]]:
         found = dt.finding(finding_id)
@@ -168,20 +169,14 @@ def finding_page(
 
 
 @router.get("/parties/{party}")
-def party_page(
-    request: Request, party: str, _: Principal = Depends(require("viewer")), svc: Service = Depends(service)
-) -> HTMLResponse:
+def party_page(request: Request, party: str, _: Viewer, svc: ServiceDep) -> HTMLResponse:
     """A resolved party: its ownership chains drawn, owners, holdings, list entries, partners."""
     return render(request, "party.html", p=svc.call(lambda dt: dt.party_show(party)))
 
 
 @router.get("/screen")
 def screen_page(
-    request: Request,
-    name: str = "",
-    country: str = "",
-    who: Principal = Depends(require("analyst")),
-    svc: Service = Depends(service),
+    request: Request, name: str = "", country: str = "", *, who: Analyst, svc: ServiceDep
 ) -> HTMLResponse:
     hits: list[dict[str, Any]] = []
     if name.strip():
@@ -207,8 +202,9 @@ def open_case(
     entity_id: str = Form(""),
     caption: str = Form(""),
     score: float = Form(0.0),
-    who: Principal = Depends(require("analyst")),
-    svc: Service = Depends(service),
+    *,
+    who: Analyst,
+    svc: ServiceDep,
 ) -> Response:
     if finding_id:
         case_id = svc.call(lambda dt: dt.case_open_finding(finding_id, who))
@@ -222,20 +218,14 @@ def open_case(
 
 @router.get("/cases")
 def inbox(
-    request: Request,
-    status: str = "",
-    mine: bool = False,
-    who: Principal = Depends(require("viewer")),
-    svc: Service = Depends(service),
+    request: Request, status: str = "", mine: bool = False, *, who: Viewer, svc: ServiceDep
 ) -> HTMLResponse:
     rows = svc.call(lambda dt: dt.cases(status=status or None, assignee=who.name if mine else None))
     return render(request, "cases.html", rows=rows, status=status, mine=mine)
 
 
 @router.get("/cases/{case_id}")
-def case_page(
-    request: Request, case_id: str, _: Principal = Depends(require("viewer")), svc: Service = Depends(service)
-) -> HTMLResponse:
+def case_page(request: Request, case_id: str, _: Viewer, svc: ServiceDep) -> HTMLResponse:
     def work(dt: Dualtrace) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         return dt.case(case_id), dt.users()
 
@@ -250,8 +240,9 @@ def case_action(
     body: str = Form(""),
     outcome: str = Form(""),
     assignee: str = Form(""),
-    who: Principal = Depends(require("analyst")),
-    svc: Service = Depends(service),
+    *,
+    who: Analyst,
+    svc: ServiceDep,
 ) -> Response:
     def work(dt: Dualtrace) -> None:
         if action == "investigate":
@@ -274,8 +265,6 @@ def case_action(
 
 
 @router.get("/audit")
-def audit_page(
-    request: Request, _: Principal = Depends(require("admin")), svc: Service = Depends(service)
-) -> HTMLResponse:
+def audit_page(request: Request, _: Admin, svc: ServiceDep) -> HTMLResponse:
     chain, entries = svc.call(lambda dt: (dt.audit_verify(), dt.audit_log(limit=500)))
     return render(request, "audit.html", chain=chain, entries=entries)

@@ -181,7 +181,11 @@ def insert_rows(
     *,
     columns: Sequence[str] | None = None,
 ) -> int:
-    """Insert dicts into a table by column name (one statement); returns how many."""
+    """Insert dicts into a table by column name, row by row (``executemany``); returns how many.
+
+    DuckDB casts each Python value to its column as a literal would be (a Decimal into a DOUBLE,
+    a text into JSON), so any value that SQL accepts goes in: for a few rows of loosely typed
+    values. For many rows use ``bulk_insert``, one Arrow statement typed strictly by the table."""
     if not rows:
         return 0
     names = list(columns or rows[0].keys())
@@ -209,7 +213,9 @@ def register_frame(
 
 
 def bulk_insert(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Mapping[str, Any]]) -> int:
-    """Insert dicts into a table in one statement through Arrow; returns how many.
+    """Insert dicts into a table in one statement through Arrow; returns how many. For many rows:
+    unlike ``insert_rows`` (row by row, DuckDB casting each value) the values must already fit
+    the column's Arrow type (no Decimal into a DOUBLE, no bool into an INTEGER).
 
     The table itself gives the Arrow types, so no column list is written twice: the columns are
     the table's that the first row names (the others keep their defaults), and JSON columns take
