@@ -4,6 +4,7 @@ spellings and rejects the decoys (truth.json is read here, never by the engine).
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -105,6 +106,20 @@ def test_explanations_name_the_features(screened: Any) -> None:
     hit = next(h for h in screened.hits if "inn" in h["explanation"])
     assert "name" in hit["explanation"] and "identifier inn" in hit["explanation"]
     assert "->" in hit["explanation"]
+
+
+def test_links_keep_the_calibrated_score_and_its_parts(
+    demo: tuple[Dualtrace, dict[str, Any], Path], screened: Any
+) -> None:
+    dt, _, _ = demo
+    rows = dt.sql("SELECT calibrated, calibration FROM party_links")
+    assert rows and all(0.0 <= r["calibrated"] <= 1.0 for r in rows)
+    parts = json.loads(rows[0]["calibration"])
+    assert parts[0]["name"] == "intercept"
+    log_odds = sum(p["weight"] for p in parts)
+    assert abs(1 / (1 + math.exp(-log_odds)) - rows[0]["calibrated"]) < 1e-3
+    finding = dt.findings(kinds=["sanctioned_counterparty"])[0]
+    assert all("calibrated" in row for row in finding.evidence.table)
 
 
 def test_review_dismissal_persists(demo: tuple[Dualtrace, dict[str, Any], Path], screened: Any) -> None:
