@@ -151,7 +151,7 @@ class Screener:
         tasks: list[tuple[Query, list[tuple[Candidate, list[str]]]]] = []
         for qid, query in enumerate(queries):
             per_entity: dict[tuple[str, str], list[str]] = defaultdict(list)
-            for _, lst, eid, name, _ in blocked.get(qid, []):
+            for _, lst, eid, name, _ in sorted(blocked.get(qid, [])):  # by name_id: one order every run
                 per_entity[(lst, eid)].append(name)
             for key in id_hits.get(qid, ()):
                 per_entity.setdefault(key, [])
@@ -185,7 +185,9 @@ def load_candidates(
         names = con.execute(
             "SELECT n.list, n.entity_id, n.name FROM entity_names n"
             " JOIN _dt_want w USING (list, entity_id)"
-            " WHERE n.norm <> ''"
+            # ordered: the scorer keeps the first of equally close names, so an unordered join
+            # let the matched name (and a score resting on it) change from run to run
+            " WHERE n.norm <> '' ORDER BY n.list, n.entity_id, n.name"
         ).fetchall()
         ids = con.execute(
             "SELECT i.list, i.entity_id, i.scheme, i.value FROM entity_ids i"
