@@ -81,7 +81,8 @@ class _Clusters:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def _side(root: Key, seed: int) -> str:
+def side(root: Key, seed: int) -> str:
+    """The split (tune or test) of a party, by a seeded hash of its cluster root."""
     digest = hashlib.sha256(f"{seed}|{root[0]}|{root[1]}".encode()).digest()
     return "test" if digest[0] % 2 else "tune"
 
@@ -162,7 +163,7 @@ class _Pairs:
         self.seen: set[tuple[str, str]] = set()
 
     def add(self, n1: str, n2: str, schema: str, match: bool, kind: str, a: Key, b: Key) -> bool:
-        sa, sb = _side(self.clusters.find(a), self.seed), _side(self.clusters.find(b), self.seed)
+        sa, sb = side(self.clusters.find(a), self.seed), side(self.clusters.find(b), self.seed)
         split = sa if sa == sb else None
         pair = (n1, n2) if n1 < n2 else (n2, n1)
         if split is None or pair in self.seen:
@@ -245,6 +246,27 @@ def _hand_pairs() -> list[EvalPair]:
                 )
             )  # fmt: skip
     return out
+
+
+def listed_parties(con: Any) -> _Clusters:
+    """The listed entities joined into parties (a shared strong identifier or normalised name)."""
+    names, _ = _entity_names(con)
+    return _parties(names, _strong_ids(con, names))
+
+
+def own_names(con: Any, queries: list[EvalPair]) -> list[tuple[int, int]]:
+    """(query index, name_id) of each query's own entity's indexed names that normalise like its
+    name1: what a leave-one-out block hides, so the query meets its entity through other names."""
+    names: dict[Key, list[tuple[int, str]]] = defaultdict(list)
+    for name_id, lst, eid, name in con.execute(
+        "SELECT name_id, list, entity_id, name FROM screen_names"
+    ).fetchall():
+        names[(lst, eid)].append((int(name_id), analyze(name).norm))
+    hide: list[tuple[int, int]] = []
+    for i, q in enumerate(queries):
+        own = analyze(q.name1).norm
+        hide.extend((i, name_id) for name_id, norm in names.get(q.entity1, []) if norm == own)
+    return hide
 
 
 def build_pairs(con: Any, seed: int = 14, per_kind: int = 1500) -> list[EvalPair]:

@@ -5,7 +5,6 @@ nomenklatura's logic-v2 in the same run."""
 from __future__ import annotations
 
 import time
-from collections import defaultdict
 from typing import Any
 
 from dualtrace.normalize.names import analyze
@@ -14,7 +13,7 @@ from dualtrace.screening.index import block
 from dualtrace.screening.pairs import score_pairs
 from dualtrace.screening.score import DEFAULT_THRESHOLD
 from nk_runner import run_nk
-from screening_eval import build_pairs, held_out_line
+from screening_eval import build_pairs, held_out_line, own_names
 from screening_eval import summary as eval_summary
 from screening_traffic import traffic_comparison
 
@@ -79,20 +78,6 @@ def eval_comparison(con: Any, screener: Screener) -> None:
         DEFAULT_THRESHOLD,
     )
     traffic_comparison(con, pairs, run_nk)
-
-
-def own_names(con: Any, positives: list[Any]) -> list[tuple[int, int]]:
-    """(query index, name_id) of each query's own entity's names that normalise like the query."""
-    names: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
-    for name_id, list_name, entity_id, name in con.execute(
-        "SELECT name_id, list, entity_id, name FROM screen_names"
-    ).fetchall():
-        names[(list_name, entity_id)].append((int(name_id), analyze(name).norm))
-    hide: list[tuple[int, int]] = []
-    for i, p in enumerate(positives):
-        own = analyze(p.name1).norm
-        hide.extend((i, name_id) for name_id, norm in names.get(p.entity1, []) if norm == own)
-    return hide
 
 
 def candidate_recall(

@@ -26,15 +26,7 @@ from dualtrace.normalize.names import analyze
 from dualtrace.screening.engine import load_candidates
 from dualtrace.screening.index import MIN_SHARE, block, ensure_index
 from dualtrace.screening.score import Candidate, Query, score
-from screening_eval import (
-    EvalPair,
-    Key,
-    _entity_names,
-    _parties,
-    _side,
-    _strong_ids,
-    held_out_line,
-)
+from screening_eval import EvalPair, Key, held_out_line, listed_parties, own_names, side
 
 SEED = 14  # the pair set's seed: the same parties go to the same side
 
@@ -61,26 +53,14 @@ def _queries(pairs: list[EvalPair]) -> list[EvalPair]:
     return out
 
 
-def _own_names(con: Any, queries: list[EvalPair]) -> tuple[list[tuple[int, int]], list[str]]:
-    """The names to hide per query (its own entity's names written like it), and each query's norm."""
-    names: dict[Key, list[tuple[int, str]]] = {}
-    for name_id, lst, eid, name in con.execute(
-        "SELECT name_id, list, entity_id, name FROM screen_names"
-    ).fetchall():
-        names.setdefault((lst, eid), []).append((int(name_id), analyze(name).norm))
-    norms = [analyze(q.name1).norm for q in queries]
-    hide = [(i, nid) for i, q in enumerate(queries) for nid, n in names.get(q.entity1, []) if n == norms[i]]
-    return hide, norms
-
-
 def build_traffic(
     con: Any, pairs: list[EvalPair], top_k: int = 10, min_share: float = MIN_SHARE
 ) -> list[TrafficRow]:
     ensure_index(con)
-    names, _ = _entity_names(con)
-    clusters = _parties(names, _strong_ids(con, names))
+    clusters = listed_parties(con)
     queries = _queries(pairs)
-    hide, norms = _own_names(con, queries)
+    hide = own_names(con, queries)
+    norms = [analyze(q.name1).norm for q in queries]
     blocked = block(con, [analyze(q.name1) for q in queries], top_k=top_k, min_share=min_share, hide=hide)
     wanted = {(r[1], r[2]) for hits in blocked.values() for r in hits}
     entries = load_candidates(con, wanted)
@@ -96,7 +76,7 @@ def build_traffic(
                 continue
             cand = Candidate(entry.list, entry.entity_id, entry.schema, kept[0], kept)
             out.append(
-                TrafficRow(q.name1, q.schema, cand, clusters.find(key) == party, _side(party, SEED), q.kind)
+                TrafficRow(q.name1, q.schema, cand, clusters.find(key) == party, side(party, SEED), q.kind)
             )
     return out
 

@@ -56,8 +56,7 @@ def _strong_links(con: duckdb.DuckDBPyConnection) -> dict[str, list[_Link]]:
     """Per party, its confirmed hits and its strong hits not dismissed, best first."""
     rows = con.execute(
         "SELECT party_key, name, country, party_id, list, entity_id, caption, score, calibrated, programs,"
-        " listing_date,"
-        " explanation, decision FROM party_links"
+        " listing_date, explanation, decision FROM party_links"
         " WHERE decision = 'confirmed' OR (score >= ? AND coalesce(decision, '') <> 'dismissed')"
         " ORDER BY party_key, score DESC",
         [STRONG_HIT],
@@ -149,9 +148,9 @@ _HIT_COLUMNS = (
 def _hit_table(hits: list[_Link]) -> list[dict[str, Any]]:
     table = [{column: getattr(h, name) for column, name in _HIT_COLUMNS} for h in hits]
     for row in table:
-        row["score"] = round(float(row["score"]), 4)
-        if row["calibrated"] is not None:
-            row["calibrated"] = round(float(row["calibrated"]), 4)
+        for column in ("score", "calibrated"):
+            if row[column] is not None:
+                row[column] = round(float(row[column]), 4)
     return table
 
 
