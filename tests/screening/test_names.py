@@ -21,6 +21,9 @@ from dualtrace.screening.compare import compare_names
         ("港峰微电子贸易有限公司", "港峰微電子貿易有限公司"),
         ("Sinno Electronics Co., Ltd", "SINNO ELECTRONICS CO., LIMITED"),
         ("KONG FUNG MICRO-ELECTRONIC TRDG CO", "Kong Fung Micro-Electronic Trading Ltd."),
+        # OFAC's "proizvodstvennoe" (no y) is the same Russian org type as "proizvodstvennoye"
+        ("JSC Arzamasskoe Nauchno Proizvodstvennoe Predpriyatie Temp-Avia", "Arzamasskoe Temp-Avia"),
+        ("AO Nauchno Proizvodstvennoe Obedinenie Kvant", "NAUCHNO-PROIZVODSTVENNOYE OBYEDINENIYE KVANT"),
     ],
 )
 def test_same_firm_same_tokens(a: str, b: str) -> None:

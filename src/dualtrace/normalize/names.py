@@ -62,7 +62,8 @@ _ABBREVIATIONS: dict[str, str] = table("latin_words")["abbreviations"]
 _ORG_PHRASES = re.compile(
     r"\b(?:scientific (?:and )?production (?:association|enterprise|company|center|centre)"
     r"|research (?:and )?production (?:association|enterprise|company|center|centre)"
-    r"|nauchno proizvodstvennoye? (?:obyedineniye|obedinenie|obyedinenie|predpriyatiye|predpriyatie)"
+    # "proizvodstvennoye" / "proizvodstvennoe", "obyedineniye" / "obedinenie" / "obyedinenie"
+    r"|nauchno proizvodstvennoy?e (?:oby?edineniy?e|predpriyatiy?e)"
     r"|goskorporatsiya|gosudarstvennaya korporatsiya|state corporation|state corp"
     r"|npo|npp|nii|fgup|gup|mup|nao|ano)\b"
 )
