@@ -256,7 +256,9 @@ def listed_parties(con: Any) -> _Clusters:
 
 def own_names(con: Any, queries: list[EvalPair]) -> list[tuple[int, int]]:
     """(query index, name_id) of each query's own entity's indexed names that normalise like its
-    name1: what a leave-one-out block hides, so the query meets its entity through other names."""
+    name1: what a leave-one-out block hides, so the query meets its entity through other names.
+    An alias pair whose two names normalise alike hides nothing: name2 is found by name1's own
+    keys, as it is when screening ("JSC Radar MMS" / "AO NPP Radar MMS")."""
     names: dict[Key, list[tuple[int, str]]] = defaultdict(list)
     for name_id, lst, eid, name in con.execute(
         "SELECT name_id, list, entity_id, name FROM screen_names"
@@ -265,6 +267,8 @@ def own_names(con: Any, queries: list[EvalPair]) -> list[tuple[int, int]]:
     hide: list[tuple[int, int]] = []
     for i, q in enumerate(queries):
         own = analyze(q.name1).norm
+        if q.entity2 == q.entity1 and analyze(q.name2).norm == own:
+            continue
         hide.extend((i, name_id) for name_id, norm in names.get(q.entity1, []) if norm == own)
     return hide
 

@@ -68,3 +68,9 @@ def test_each_word_ranks_once_by_its_best_key() -> None:
     assert keys["t:kizliar"][1] == keys["p:kslr"][1] != keys["t:kizliarelektromehanikal"][1]
     stem = keys["t:elektromehan"][1]
     assert keys["t:elektromehanikal"][1] == stem != keys["t:elektromehanikalplant"][1]
+
+
+def test_russian_dzh_meets_the_english_g() -> None:
+    # OFAC lists "OIL ENERDZHI LIMITED LIABILITY COMPANY" a.k.a. "OIL ENERGY"
+    assert "p:anrg" in _keys("OIL ENERDZHI") & _keys("OIL ENERGY")
+    assert {k for k in _keys("Dzhordzh") & _keys("George") if k.startswith("p:")}

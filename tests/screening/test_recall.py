@@ -4,6 +4,7 @@ candidate, and each failing kind of name pair from issue 14 scores the right way
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -101,6 +102,16 @@ def _blocked_leave_one_out(dt: Dualtrace, query: str) -> list[tuple[str, str, st
         ("KIZLYAR ELECTROMECHANICAL PLANT JSC", "ofac-37688", "KIZLYAR ELECTRO-MECHANICAL PLANT"),
         # "qu" as Russian writes it, "кв"
         ("Sequoia JSC", "eu-32014R0833-IV-859", "АКЦИОНЕРНОЕ ОБЩЕСТВО ‘СЕКВОЙЯ’"),
+        # Russian "дж" for the English g
+        ("OBSHCHESTVO S OGRANICHENNOI OTVETSTVENNOSTYU OIL ENERDZHI", "ofac-42748", "OIL ENERGY"),
+        # words written together, split by the words the lists know
+        ("RM DESIGNANDDEVELOPMENT", "ofac-44000", "LLC RM DESIGN AND DEVELOPMENT"),
+        # the acronym alone: too small a share of the long name, ranked below its generic words
+        (
+            "AKTSIONERNOE OBSHCHESTVO SPETSIALNOE KONSTRUKTORSKOE BYURO VYCHISLITELNOI TEKHNIKI",
+            "ofac-37801",
+            "AO SKB VT",
+        ),
     ],
 )
 def test_entry_reached_through_its_other_spelling(
@@ -166,3 +177,15 @@ def test_an_entrys_names_come_in_one_order(lists: Dualtrace) -> None:
     # change from run to run
     entry = load_candidates(lists.con, {("ofac_sdn", "ofac-37688")})[("ofac_sdn", "ofac-37688")]
     assert len(entry.names) >= 3 and entry.names == sorted(entry.names)
+
+
+def test_a_name_in_arabic_script_is_measured_by_its_sound_keys(tmp_path: Path) -> None:
+    # UN lists "MOHAMMAD SADIQ AMIR MOHAMMAD" with the original script "محمد صادق امیر محمد": the
+    # Arabic name has only sound keys, so its share is of the query's sound keys
+    dt = dualtrace.open(tmp_path / "un.duckdb")
+    try:
+        dt.lists_load([shared_file("sanctions/un/UN_consolidated.xml")])
+        found = _blocked_leave_one_out(dt, "MOHAMMAD SADIQ AMIR MOHAMMAD")
+    finally:
+        dt.close()
+    assert any(name == "محمد صادق امیر محمد" for _, _, name in found), found

@@ -20,6 +20,7 @@ import duckdb
 import pyarrow as pa
 
 from dualtrace.normalize.names import VOWELLESS, NameKey, alternates, analyze, phonetic, skeleton
+from dualtrace.screening.glued import glued_readings
 from dualtrace.warehouse.db import fetch_one, transaction
 
 __all__ = ["MAX_DF_SHARE", "block", "ensure_index", "grouped_keys", "index_version", "keys_of"]
@@ -30,8 +31,13 @@ MIN_DF_CAP = 200
 # of the held-in matches the scorer accepts (a typo or a translated word in the distinctive part);
 # 0.2 keeps a fifth of those at ~0.65x the speed; 0.15 cost precision (benchmarks/screening.py).
 MIN_SHARE = 0.2
+# Entities met by an acronym alone kept beside the top_k (see _BLOCK_SQL).
+ACRONYM_SLOTS = 2
+# Shorter initials are shared by chance: "Sunrise Valley Trading" / "NII SVT", "Suzhou Meibao
+# Plastic Products" / "SMPP" (the scorer trusts initials that meet: each became a false hit).
+ACRONYM_MIN = 5
 # Bumped whenever the keys a name gets change (normalisation, key kinds): the index is rebuilt.
-KEY_FORMAT = 8
+KEY_FORMAT = 9
 SCREENABLE = ("Person", "Company", "Organization", "LegalEntity", "PublicBody", "Vessel", "Airplane")
 
 
@@ -52,11 +58,11 @@ def grouped_keys(key: NameKey) -> dict[str, tuple[float, int]]:
         if k not in out or w > out[k][0]:
             out[k] = (w, group)
 
-    sk = key.skeletons
+    sk, raw = key.skeletons, key.tokens
     if key.script in VOWELLESS:
         # Arabic or Hebrew written without short vowels: only the consonant keys can meet the
         # Latin spellings of the name ("sdam hsyn" / "Saddam Hussein").
-        for i, (t, w) in enumerate(zip(sk, key.weights, strict=True)):
+        for i, (t, w) in enumerate(zip(raw, key.weights, strict=True)):
             if len(_sound(t)) >= 2:
                 put(f"p:{_sound(t)}", w, i)
         return out
@@ -66,7 +72,7 @@ def grouped_keys(key: NameKey) -> dict[str, tuple[float, int]]:
         stem = _cognate_stem(token)
         if stem:  # "Rybinskaya verf" / "Rybinsk shipyard", "mekhanicheskii" / "mechanical"
             put(f"t:{stem}", w * 0.8, i)
-        code = _sound(token)
+        code = _sound(raw[i])
         if len(code) >= 3:
             put(f"p:{code}", w * 0.8, i)
         if i + 1 < len(sk):
@@ -76,7 +82,7 @@ def grouped_keys(key: NameKey) -> dict[str, tuple[float, int]]:
             pair = len(sk) + 1 + i
             put(f"t:{joined}", pair_w, pair)
             if len(token) <= 3:  # an article or particle written apart ("al tikriti" / "altkryty")
-                code = _sound(joined)
+                code = _sound(raw[i] + raw[i + 1])
                 put(f"p:{code}", pair_w * 0.8, pair)
     # Acronyms: a long name's initials meet the short form lists give ("AO NIIMET" / "Nauchno-
     # Issledovatelskiy Institut Materialov Elektronnoi Tekhniki"), both ways. Their own group.
@@ -98,13 +104,15 @@ def grouped_keys(key: NameKey) -> dict[str, tuple[float, int]]:
 
 
 def _sound(token: str) -> str:
-    """The phonetic key, h and g as one: Ukrainian writes with h what Russian writes with g
-    ("ROHOV"/"ROGOV", "Serhiy"/"Sergey", "Oleh"/"Oleg"); and "qu" before a vowel as Russian
-    writes it, "kv" ("Sequoia"/"Sekvoiya", "Quant"/"Kvant")."""
-    return phonetic(_QU.sub("kv", skeleton(token))).replace("h", "g")
+    """The phonetic key of a token as written, h and g as one: Ukrainian writes with h what
+    Russian writes with g ("ROHOV"/"ROGOV", "Serhiy"/"Sergey", "Oleh"/"Oleg"); "qu" before a
+    vowel as Russian writes it, "kv" ("Sequoia"/"Sekvoiya", "Quant"/"Kvant"); and Russian
+    "dzh" for an English soft g or j ("ENERDZHI"/"ENERGY", "Dzhordzh"/"George") as g."""
+    return phonetic(_QU.sub("kv", skeleton(_DZH.sub("g", token)))).replace("h", "g")
 
 
 _QU = re.compile("ku(?=[aeiou])")
+_DZH = re.compile("dzh")
 
 
 # Endings a Russian word and its English cognate or place differ by, in the skeleton's spelling
@@ -112,7 +120,7 @@ _QU = re.compile("ku(?=[aeiou])")
 # "mekhanicheskii"/"mechanical" -> "mehan", "korporatsiia"/"corporation" -> "korpora".
 _COGNATE_ENDINGS = (
     "iheskaia", "iheskogo", "iheskoi", "iheskii", "iheskie", "iheski", "ikal",
-    "skaia", "skogo", "skoi", "skii", "skie", "ski", "sk", "tsia", "tion",
+    "skaia", "skogo", "skoi", "skoe", "skii", "skie", "ski", "sk", "tsia", "tion",
 )  # fmt: skip
 
 
@@ -143,12 +151,14 @@ def ensure_index(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> int:
     ).fetchall()
     key_rows: list[tuple[str, int]] = []
     nkeys: list[int] = []
+    sound_only: list[bool] = []
     for name_id, (_, _, name) in enumerate(names):
         keys: dict[str, float] = {}
         for reading in (analyze(name), *alternates(name)):
             keys.update(keys_of(reading))
         key_rows.extend((k, name_id) for k in keys)
         nkeys.append(max(len(keys), 1))
+        sound_only.append(bool(keys) and all(k.startswith("p:") for k in keys))
     df: dict[str, int] = {}
     for k, _ in key_rows:
         df[k] = df.get(k, 0) + 1
@@ -167,6 +177,7 @@ def ensure_index(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> int:
                         "entity_id": [n[1] for n in names],
                         "name": [n[2] for n in names],
                         "nkeys": nkeys,
+                        "sound_only": sound_only,
                     }
                 ),
             )
@@ -182,7 +193,8 @@ def ensure_index(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> int:
             )
             try:
                 con.execute(
-                    "INSERT INTO screen_names SELECT name_id, list, entity_id, name, nkeys FROM _dt_names"
+                    "INSERT INTO screen_names (name_id, list, entity_id, name, nkeys, sound_only)"
+                    " SELECT name_id, list, entity_id, name, nkeys, sound_only FROM _dt_names"
                 )
                 con.execute("INSERT INTO screen_keys SELECT key, name_id, idf FROM _dt_keys")
                 con.execute(
@@ -211,18 +223,21 @@ def ensure_index(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> int:
 _BLOCK_SQL = """
 WITH read_keys AS (
     -- keys the lists do not know weigh the most
-    SELECT q.qid, q.reading, q.grp, q.key, q.w * coalesce(s.idf, ?) AS wi, s.idf
+    SELECT q.qid, q.reading, q.grp, q.key, q.w * coalesce(s.idf, ?) AS wi, s.idf, q.weighs
     FROM _dt_qkeys q LEFT JOIN screen_key_stats s USING (key)
 ), self AS (
     -- what the query's keys weigh in all; acronym keys only add (counted here, a name that is
     -- no acronym lost candidates). A query read several ways (a Cyrillic name and its
     -- transliterations) weighs as its heaviest reading, not as all of them together.
-    SELECT qid, max(total) AS total FROM (
-        SELECT qid, reading, coalesce(sum(wi) FILTER (WHERE key NOT LIKE 'a:%'), 0) AS total
-        FROM read_keys GROUP BY qid, reading
+    -- A name with only sound keys (Arabic, Hebrew) is measured against the sound keys alone.
+    SELECT qid, max(total) AS total, max(sound) AS sound FROM (
+        SELECT qid, reading, coalesce(sum(wi) FILTER (WHERE key NOT LIKE 'a:%'), 0) AS total,
+            coalesce(sum(wi) FILTER (WHERE key LIKE 'p:%'), 0) AS sound
+        FROM read_keys WHERE weighs GROUP BY qid, reading
     ) GROUP BY qid
 ), word_hits AS (
-    SELECT q.qid, q.reading, q.grp, k.name_id, max(q.wi) AS best, sum(q.wi) AS shared
+    SELECT q.qid, q.reading, q.grp, k.name_id, max(q.wi) AS best, sum(q.wi) AS shared,
+        bool_and(q.key LIKE 'a:%' AND length(q.key) >= ?) AS acro
     FROM read_keys q JOIN screen_keys k USING (key)
     WHERE q.idf >= ?
       AND NOT EXISTS (SELECT 1 FROM _dt_hide x WHERE x.qid = q.qid AND x.name_id = k.name_id)
@@ -232,17 +247,23 @@ WITH read_keys AS (
     -- for it. The share (shared) sums every shared key, against all the query's keys: shares by
     -- word let a long name's initials alone bring in every name with those initials
     -- ("Pioneer Cedar Imports" / "PCI"), and cost precision.
-    SELECT qid, name_id, max(score) AS score, max(shared) AS shared FROM (
-        SELECT qid, reading, name_id, sum(best) AS score, sum(shared) AS shared
+    SELECT qid, name_id, max(score) AS score, max(shared) AS shared, max(acro) AS acro FROM (
+        SELECT qid, reading, name_id, sum(best) AS score, sum(shared) AS shared,
+            coalesce(sum(best) FILTER (WHERE acro), 0) AS acro
         FROM word_hits GROUP BY qid, reading, name_id
     ) GROUP BY qid, name_id
+), sound_only AS (
+    SELECT name_id FROM screen_names WHERE sound_only
 ), kept AS (
-    SELECT h.* FROM hits h JOIN self s USING (qid) WHERE h.shared >= ? * s.total
+    SELECT h.*, h.shared >= ? * CASE WHEN o.name_id IS NULL THEN s.total ELSE s.sound END AS by_share
+    FROM hits h JOIN self s USING (qid) LEFT JOIN sound_only o USING (name_id)
+    WHERE by_share OR h.acro > 0
 ), named AS (
     -- long names share more keys by chance: scale like a cosine
     -- (order by the scaled score itself: a bare ``score`` here would be h.score, which
     -- put an entity's long names ahead of its short alias "Hikvision")
-    SELECT h.qid, h.name_id, n.list, n.entity_id, n.name, h.score / sqrt(n.nkeys) AS score
+    SELECT h.qid, h.name_id, n.list, n.entity_id, n.name, h.score / sqrt(n.nkeys) AS score,
+        h.acro / sqrt(n.nkeys) AS acro, h.by_share
     FROM kept h JOIN screen_names n USING (name_id) {restrict}
     -- three names per entity: an entity with many spellings kept only two, and the
     -- one that differs from the query the most ("AVEN, Pyotr" / "AVEN, Pjotr") fell off
@@ -250,20 +271,38 @@ WITH read_keys AS (
         PARTITION BY h.qid, n.list, n.entity_id ORDER BY h.score / sqrt(n.nkeys) DESC, h.name_id
     ) <= 3
 ), entity_rank AS (
-    SELECT qid, list, entity_id, max(score) AS best FROM named GROUP BY qid, list, entity_id
-    QUALIFY row_number() OVER (PARTITION BY qid ORDER BY best DESC, list, entity_id) <= ?
+    -- the top_k entities by rank among the names that share enough, and beside them the best
+    -- few met by an acronym alone: "AO SKB VT" shares only its initials with "Spetsialnoe
+    -- Konstruktorskoe Byuro Vychislitelnoi Tekhniki", too little a share, and ranks far below
+    -- the names that share its generic words.
+    SELECT qid, list, entity_id, max(score) FILTER (WHERE by_share) AS best, max(acro) AS acro_best
+    FROM named GROUP BY qid, list, entity_id
+    QUALIFY (best IS NOT NULL AND row_number() OVER (
+                PARTITION BY qid ORDER BY best DESC NULLS LAST, list, entity_id) <= ?)
+        OR (acro_best > 0 AND row_number() OVER (
+                PARTITION BY qid ORDER BY acro_best DESC, list, entity_id) <= ?)
 )
 SELECT n.qid, n.name_id, n.list, n.entity_id, n.name, n.score
 FROM named n JOIN entity_rank r USING (qid, list, entity_id)
 """
 
 
-def _query_keys(queries: Sequence[NameKey]) -> pa.Table:
+def _query_keys(queries: Sequence[NameKey], glued: dict[int, NameKey]) -> pa.Table:
     """(qid, reading, grp, key, w): every reading of every query with its keys and their words."""
-    qrows: list[tuple[int, int, int, str, float]] = []
+    qrows: list[tuple[int, int, int, str, float, bool]] = []
     for qid, key in enumerate(queries):
-        for rid, reading in enumerate((key, *alternates(key.name))):
-            qrows.extend((qid, rid, g, k, w) for k, (w, g) in grouped_keys(reading).items())
+        readings = [(r, True) for r in (key, *alternates(key.name))]
+        if qid in glued:  # brings candidates, but what they must share is set by the name as written
+            readings.append((glued[qid], False))
+        for rid, (reading, weighs) in enumerate(readings):
+            pairs_from = len(reading.skeletons) + 1  # the groups of neighbouring words
+            qrows.extend(
+                (qid, rid, g, k, w, weighs)
+                for k, (w, g) in grouped_keys(reading).items()
+                # a split reading blocks by its words in a row: its single words brought in
+                # every name with "metall" or "vest" for "METALLIONVEST" (slower, no better)
+                if weighs or g >= pairs_from
+            )
     return pa.table(
         {
             "qid": [r[0] for r in qrows],
@@ -271,6 +310,7 @@ def _query_keys(queries: Sequence[NameKey]) -> pa.Table:
             "grp": [r[2] for r in qrows],
             "key": [r[3] for r in qrows],
             "w": [r[4] for r in qrows],
+            "weighs": [r[5] for r in qrows],
         }
     )
 
@@ -297,7 +337,7 @@ def block(
     all the query's keys (keys unknown to the lists weigh as much as the rarest). ``hide`` holds
     (query index, name_id) pairs left out of that query's candidates: an evaluation that queries
     with a listed name hides the name itself (leave-one-out)."""
-    qkeys = _query_keys(queries)
+    qkeys = _query_keys(queries, glued_readings(con, queries))
     if not qkeys.num_rows:
         return {}
     top_idf, min_idf = _idf_bounds(con)
@@ -318,7 +358,8 @@ def block(
         con.register(view, table)
     try:
         result = con.execute(
-            _BLOCK_SQL.format(restrict=restrict_sql), [top_idf, min_idf, min_share, top_k]
+            _BLOCK_SQL.format(restrict=restrict_sql),
+            [top_idf, ACRONYM_MIN + 2, min_idf, min_share, top_k, ACRONYM_SLOTS],
         ).fetchall()
     finally:
         for view in tables:
