@@ -3,9 +3,8 @@ blocked as "rm design and development".
 
 A long token that at most one list name carries is split into pieces that are each a token of
 some list name, the likeliest such (the least idf in all): a customs clerk's or a list's glued
-words meet the list's spaced ones. The split is a
-reading of its own beside the name as written (a list may carry the glued form too); the scorer
-compares the names as written.
+words meet the list's spaced ones. The split is a reading of its own beside the name as written
+(a list may carry the glued form too); the scorer compares the names as written.
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ import duckdb
 import pyarrow as pa
 
 from dualtrace.normalize.names import NameKey, analyze, skeleton
-from dualtrace.warehouse.db import fetch_one
 
 __all__ = ["MIN_GLUED", "glued_readings"]
 
@@ -30,14 +28,17 @@ _MAX_PIECES = 4
 _WORD_BONUS = 2.0
 
 
-def glued_readings(con: duckdb.DuckDBPyConnection, queries: Sequence[NameKey]) -> dict[int, NameKey]:
-    """qid -> the query read with its long tokens split into known words (when any is)."""
+def glued_readings(
+    con: duckdb.DuckDBPyConnection, queries: Sequence[NameKey], top_idf: float
+) -> dict[int, NameKey]:
+    """qid -> the query read with its long tokens split into known words (when any is);
+    ``top_idf``: the idf of a key only one list name has."""
     long_tokens = {t for q in queries for t in q.tokens if len(t) >= MIN_GLUED and t.isalpha()}
     if not long_tokens:
         return {}
     # a word several list names carry is a word: a key of one list name has the top idf
     whole = _known_keys(con, {_key(t) for t in long_tokens})
-    once = _top_idf(con) - 0.5
+    once = top_idf - 0.5
     long_tokens = {t for t in long_tokens if whole.get(_key(t), once) >= once}
     pieces = {t: _substrings(t) for t in long_tokens}
     idf = _known_keys(con, {_key(p) for subs in pieces.values() for p in subs})
@@ -60,11 +61,6 @@ def _key(token: str) -> str:
 def _substrings(token: str) -> set[str]:
     n = len(token)
     return {token[i:j] for i in range(n) for j in range(i + _MIN_PIECE, n + 1) if j - i < n}
-
-
-def _top_idf(con: duckdb.DuckDBPyConnection) -> float:
-    row = fetch_one(con, "SELECT value FROM meta WHERE key = 'screen_index_max_idf'")
-    return float(row[0]) if row else 0.0
 
 
 def _known_keys(con: duckdb.DuckDBPyConnection, keys: set[str]) -> dict[str, float]:

@@ -288,7 +288,8 @@ FROM named n JOIN entity_rank r USING (qid, list, entity_id)
 
 
 def _query_keys(queries: Sequence[NameKey], glued: dict[int, NameKey]) -> pa.Table:
-    """(qid, reading, grp, key, w): every reading of every query with its keys and their words."""
+    """(qid, reading, grp, key, w, weighs): every reading of every query with its keys and their
+    words; ``weighs`` is false for a split reading, which does not set the share."""
     qrows: list[tuple[int, int, int, str, float, bool]] = []
     for qid, key in enumerate(queries):
         readings = [(r, True) for r in (key, *alternates(key.name))]
@@ -337,10 +338,10 @@ def block(
     all the query's keys (keys unknown to the lists weigh as much as the rarest). ``hide`` holds
     (query index, name_id) pairs left out of that query's candidates: an evaluation that queries
     with a listed name hides the name itself (leave-one-out)."""
-    qkeys = _query_keys(queries, glued_readings(con, queries))
+    top_idf, min_idf = _idf_bounds(con)
+    qkeys = _query_keys(queries, glued_readings(con, queries, top_idf))
     if not qkeys.num_rows:
         return {}
-    top_idf, min_idf = _idf_bounds(con)
     tables = {
         "_dt_qkeys": qkeys,
         "_dt_hide": pa.table(
@@ -359,7 +360,7 @@ def block(
     try:
         result = con.execute(
             _BLOCK_SQL.format(restrict=restrict_sql),
-            [top_idf, ACRONYM_MIN + 2, min_idf, min_share, top_k, ACRONYM_SLOTS],
+            [top_idf, ACRONYM_MIN + len("a:"), min_idf, min_share, top_k, ACRONYM_SLOTS],
         ).fetchall()
     finally:
         for view in tables:
